@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const Role = z.enum(['admin', 'member']);
+export type Role = z.infer<typeof Role>;
+
+export const SignInRequest = z.object({
+  email: z.email({ error: 'Enter an e-mail address, like you@company.com.' }).max(254),
+  password: z.string().min(1, { error: 'Enter your password.' }).max(256),
+});
+export type SignInRequest = z.infer<typeof SignInRequest>;
+
+export const SessionUser = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  orgId: z.string(),
+  orgName: z.string(),
+});
+export type SessionUser = z.infer<typeof SessionUser>;
+
+/** GET /api/auth/session: who is signed in (user null when nobody is). */
+export const SessionResponse = z.object({ user: SessionUser.nullable() });
+export type SessionResponse = z.infer<typeof SessionResponse>;

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** The one error shape every BFF response uses (CONVENTIONS.md › Errors). */
+export const ApiErrorCode = z.enum([
+  'validation_failed',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'payload_too_large',
+  'csrf_failed',
+  'runner_offline',
+  'runner_timeout',
+  'runner_no_key',
+  'provider_error',
+  'provider_unreachable',
+  'internal',
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
+
+export const ApiError = z.object({
+  error: z.object({
+    code: ApiErrorCode,
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;

@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './auth.ts';
+export * from './runners.ts';
+export * from './runner-link.ts';
+export * from './api-routes.ts';

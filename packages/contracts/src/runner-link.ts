@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { RunnerPublicJwk } from './runners.ts';
+
+/**
+ * Messages on the runner's outbound WebSocket to the BFF (`/api/runner-link`).
+ * The runner authenticates with `Authorization: Bearer <runner token>` on the upgrade request.
+ * Either side may send requests; each is answered by one response with the same id.
+ */
+export const LinkHello = z.object({
+  type: z.literal('hello'),
+  version: z.string().max(40),
+  region: z.string().max(40).nullable(),
+  publicUrl: z.url().max(300),
+  publicKey: RunnerPublicJwk,
+});
+export type LinkHello = z.infer<typeof LinkHello>;
+
+export const LinkWelcome = z.object({
+  type: z.literal('welcome'),
+  runnerId: z.string(),
+  orgId: z.string(),
+  heartbeatIntervalMs: z.number().int().positive(),
+});
+export type LinkWelcome = z.infer<typeof LinkWelcome>;
+
+export const LinkHeartbeat = z.object({ type: z.literal('heartbeat') });
+
+export const LinkRequest = z.object({
+  type: z.literal('request'),
+  id: z.string().max(64),
+  method: z.string().max(64),
+  params: z.unknown(),
+});
+export type LinkRequest = z.infer<typeof LinkRequest>;
+
+export const LinkErrorBody = z.object({ code: z.string().max(64), message: z.string().max(2000) });
+export type LinkErrorBody = z.infer<typeof LinkErrorBody>;
+
+export const LinkResponse = z.discriminatedUnion('ok', [
+  z.object({ type: z.literal('response'), id: z.string(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ type: z.literal('response'), id: z.string(), ok: z.literal(false), error: LinkErrorBody }),
+]);
+export type LinkResponse = z.infer<typeof LinkResponse>;
+
+/** Anything either side may send. */
+export const LinkMessage = z.union([LinkHello, LinkWelcome, LinkHeartbeat, LinkRequest, LinkResponse]);
+export type LinkMessage = z.infer<typeof LinkMessage>;
+
+export const PingResult = z.object({ version: z.string() });
