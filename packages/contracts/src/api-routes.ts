@@ -13,8 +13,10 @@ export interface ApiRoute {
   summary: string;
   request?: z.ZodType;
   response?: z.ZodType;
-  /** Status of a success with no body. */
+  /** Success has no body (204). */
   noContent?: boolean;
+  /** Success creates something (201). */
+  created?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export const apiRoutes = {
   signIn: { method: 'post', path: '/api/auth/sign-in', access: 'public', summary: 'Sign in with e-mail and password', request: SignInRequest, response: SessionResponse },
   signOut: { method: 'post', path: '/api/auth/sign-out', access: 'public', summary: 'Sign out', noContent: true },
   listRunners: { method: 'get', path: '/api/runners', access: 'member', summary: "The org's runners", response: RunnerList },
-  createRunner: { method: 'post', path: '/api/runners', access: 'admin', summary: 'Set up a new runner; returns its one-time token', request: CreateRunnerRequest, response: CreateRunnerResponse },
+  createRunner: { method: 'post', path: '/api/runners', access: 'admin', summary: 'Set up a new runner; returns its one-time token', created: true, request: CreateRunnerRequest, response: CreateRunnerResponse },
   getRunner: { method: 'get', path: '/api/runners/:runnerId', access: 'member', summary: 'One runner', response: Runner },
   pingRunner: { method: 'post', path: '/api/runners/:runnerId/ping', access: 'member', summary: 'Round trip to the runner over its link', response: PingRunnerResponse },
 } satisfies Record<string, ApiRoute>;

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import cookieParser from 'cookie-parser';
+import type { BffConfig } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { Db } from './store/database.ts';
+import { createRunnersStore } from './store/runners-store.ts';
+import { createAuditStore } from './store/audit-store.ts';
+import { createEventHub } from './events/event-hub.ts';
+import { createAuthService } from './services/auth-service.ts';
+import { createRunnerService } from './services/runner-service.ts';
+import { createRunnerLinkServer, type RunnerLinkServer } from './runner-link/link-server.ts';
+import { LinkRequestError } from './runner-link/runner-connection.ts';
+import { createCookieNames } from './http/cookies.ts';
+import { createCsrfProtection } from './http/csrf.ts';
+import { createSessionMiddleware } from './http/session-middleware.ts';
+import { createErrorHandler, notFoundApi } from './http/error-handler.ts';
+import { createAuthRoutes } from './routes/auth-routes.ts';
+import { createRunnerRoutes } from './routes/runner-routes.ts';
+import { createEventRoutes } from './routes/event-routes.ts';
+import { createOpenApiRoutes } from './routes/openapi-routes.ts';
+
+export interface BffApp {
+  app: Express;
+  link: RunnerLinkServer;
+  close(): Promise<void>;
+}
+
+/** Build the Express app from its parts. server.ts only listens. */
+export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { runnerEnv?: Record<string, string> } = {}): BffApp {
+  const runnersStore = createRunnersStore(db);
+  const audit = createAuditStore(db);
+  const hub = createEventHub();
+  const auth = createAuthService(db);
+  const cookies = createCookieNames(config.secureCookies);
+
+  const link = createRunnerLinkServer({
+    store: runnersStore,
+    hub,
+    log,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    onRunnerRequest: async (_runner, method) => {
+      throw new LinkRequestError('unknown_method', `The BFF does not know the method "${method}".`);
+    },
+  });
+  const runners = createRunnerService({
+    store: runnersStore,
+    audit,
+    hub,
+    link: () => link,
+    startCommand: { bffUrl: config.publicUrl, dataDir: path.dirname(config.dataDir), extraEnv: extra.runnerEnv ?? {} },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // Radix injects small <style> elements (scroll lock); scripts stay strictly 'self'.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      // The Connect popup must still be able to post back to its opener.
+      crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
+      strictTransportSecurity: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '100kb', strict: true }));
+  api.use(cookieParser());
+  api.use(createCsrfProtection(cookies, config.secureCookies, config.publicUrl));
+  api.use(createSessionMiddleware(auth, cookies));
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(createOpenApiRoutes(config.publicUrl));
+  api.use(createAuthRoutes(auth, cookies, config.secureCookies));
+  api.use(createEventRoutes(hub));
+  api.use(createRunnerRoutes(runners));
+  api.use('/api', notFoundApi);
+  app.use(api);
+  app.use('/api', createErrorHandler(log));
+
+  serveSpa(app, config.webDist, log);
+  app.use(createErrorHandler(log));
+
+  return {
+    app,
+    link,
+    async close() {
+      await link.close();
+    },
+  };
+}
+
+function serveSpa(app: Express, webDist: string, log: Logger) {
+  const indexFile = path.join(webDist, 'index.html');
+  if (!fs.existsSync(indexFile)) {
+    log.warn({ webDist }, 'the dashboard is not built; run `npm run build`');
+  }
+  app.use('/assets', express.static(path.join(webDist, 'assets'), { immutable: true, maxAge: '1y', index: false }));
+  app.use(express.static(webDist, { index: false }));
+  app.get(/^(?!\/api\/).*/, (_req, res) => {
+    if (!fs.existsSync(indexFile)) {
+      res.status(503).type('text/plain').send('The dashboard is not built yet. Run `npm run build`, or start with `npm start`.');
+      return;
+    }
+    res.set('Cache-Control', 'no-cache');
+    res.sendFile(indexFile);
+  });
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  WEB_DIST: z.string().default(path.resolve(here, '../../web/dist')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Dev only: the token the local runner started by `npm start` uses; seeds "Local runner". */
+  LOCAL_RUNNER_TOKEN: z.string().min(20).optional(),
+  /** How often runners heartbeat, and how long silence makes them inactive. */
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+});
+
+export interface BffConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Where browsers reach the BFF. With PORT=0 (tests) it is completed once the port is known. */
+  publicUrl: string;
+  publicUrlExplicit: boolean;
+  dataDir: string;
+  dbFile: string;
+  webDist: string;
+  logLevel: string;
+  localRunnerToken: string | undefined;
+  heartbeatIntervalMs: number;
+  secureCookies: boolean;
+  seedDevData: boolean;
+}
+
+/** Parse the environment once at start-up; fail fast with a message that names the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid BFF configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const dataDir = path.resolve(e.DATA_DIR, 'bff');
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    publicUrlExplicit: Boolean(e.PUBLIC_URL),
+    dataDir,
+    dbFile: path.join(dataDir, 'runner-console.sqlite'),
+    webDist: e.WEB_DIST,
+    logLevel: e.LOG_LEVEL,
+    localRunnerToken: e.LOCAL_RUNNER_TOKEN,
+    heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    secureCookies: publicUrl.startsWith('https://'),
+    seedDevData: e.NODE_ENV !== 'production',
+  };
+}

@@ -1,0 +1,41 @@
+import { Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { apiRoutes } from '@runner-console/contracts';
+import type { AuthService } from '../services/auth-service.ts';
+import { sessionMaxMs } from '../services/auth-service.ts';
+import { readCookie, setSessionCookie, type CookieNames } from '../http/cookies.ts';
+import { HttpError } from '../http/http-error.ts';
+import { mountRoute } from './mount-route.ts';
+
+export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure: boolean): Router {
+  const router = Router();
+
+  // Failed sign-ins per client and e-mail: 10 per 15 minutes, then a clear 429.
+  const signInLimiter = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: 10,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown })?.email ?? '').toLowerCase().slice(0, 254)}`,
+    handler: (_req, _res, next) =>
+      next(new HttpError(429, 'rate_limited', 'Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin to reset your password.')),
+  });
+  router.post(apiRoutes.signIn.path, signInLimiter);
+
+  mountRoute(router, apiRoutes.getSession, async ({ user }) => ({ user: user ?? null }));
+
+  mountRoute(router, apiRoutes.signIn, async ({ body, res }) => {
+    const { sessionToken, user } = await auth.signIn(body.email, body.password);
+    setSessionCookie(res, cookies, secure, sessionToken, sessionMaxMs);
+    res.status(200).json({ user });
+  });
+
+  mountRoute(router, apiRoutes.signOut, async ({ req, res }) => {
+    const token = readCookie(req, cookies.session);
+    if (token) await auth.signOut(token);
+    res.clearCookie(cookies.session, { path: '/', secure, sameSite: 'lax', httpOnly: true });
+  });
+
+  return router;
+}

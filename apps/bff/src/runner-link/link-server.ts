@@ -1,0 +1,168 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { calculateJwkThumbprint } from 'jose';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { LinkHello, type LinkWelcome } from '@runner-console/contracts';
+import type { Logger } from '../logger.ts';
+import type { EventHub } from '../events/event-hub.ts';
+import { toRunner, type RunnersStore } from '../store/runners-store.ts';
+import type { RunnersTable } from '../store/schema.ts';
+import { hashSecretToken } from '../services/secret-tokens.ts';
+import { LinkRequestError, RunnerConnection } from './runner-connection.ts';
+
+export const runnerLinkPath = '/api/runner-link';
+const helloTimeoutMs = 5_000;
+const maxMessageBytes = 256 * 1024;
+
+export type RunnerRequestHandler = (runner: RunnersTable, method: string, params: unknown) => Promise<unknown>;
+
+/**
+ * The runners' outbound WebSocket connections. A runner behind a firewall dials in; the BFF never
+ * opens a connection to it. Phase: active on hello, degraded when heartbeats are late, inactive when
+ * the socket closes or stays silent.
+ */
+export function createRunnerLinkServer(opts: {
+  store: RunnersStore;
+  hub: EventHub;
+  log: Logger;
+  heartbeatIntervalMs: number;
+  onRunnerRequest: RunnerRequestHandler;
+  onConnected?: (conn: RunnerConnection) => void;
+}) {
+  const { store, hub, log, heartbeatIntervalMs } = opts;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  const connections = new Map<string, RunnerConnection>();
+  let closed = false;
+  const logFailure = (what: string) => (err: unknown) => {
+    if (!closed) log.error({ err }, what);
+  };
+
+  async function publishRunner(row: RunnersTable | undefined) {
+    if (row) hub.publish(row.org_id, { type: 'runner.changed', runner: toRunner(row) });
+  }
+
+  async function authenticate(req: IncomingMessage): Promise<RunnersTable | undefined> {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer (\S{20,200})$/.exec(header);
+    if (!match?.[1]) return undefined;
+    return store.findByTokenHash(hashSecretToken(match[1]));
+  }
+
+  function refuseUpgrade(socket: Duplex, status: number, code: string, message: string) {
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    authenticate(req)
+      .then((runner) => {
+        if (!runner) {
+          log.warn({ remote: req.socket.remoteAddress }, 'runner link refused: unknown runner token');
+          refuseUpgrade(socket, 401, 'unauthenticated', 'The runner token was not accepted. Create a new runner in Settings › Runners and use its token.');
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => acceptRunner(runner, ws));
+      })
+      .catch((err) => {
+        log.error({ err }, 'runner link upgrade failed');
+        refuseUpgrade(socket, 400, 'internal', 'The runner link could not be opened.');
+      });
+  }
+
+  function acceptRunner(runner: RunnersTable, ws: WebSocket) {
+    let conn: RunnerConnection | undefined;
+    const helloTimer = setTimeout(() => ws.close(4001, 'hello expected'), helloTimeoutMs);
+
+    ws.on('message', (data) => {
+      const raw = data.toString();
+      if (conn) return conn.handleMessage(raw);
+      onHello(raw).catch(logFailure('runner hello failed'));
+    });
+
+    async function onHello(raw: string) {
+      let hello: LinkHello;
+      try {
+        hello = LinkHello.parse(JSON.parse(raw));
+        const { kid, ...jwk } = hello.publicKey;
+        if ((await calculateJwkThumbprint(jwk, 'sha256')) !== kid) throw new Error('kid is not the key thumbprint');
+      } catch (err) {
+        log.warn({ runnerId: runner.id, reason: (err as Error).message }, 'runner hello refused');
+        ws.close(4002, 'invalid hello');
+        return;
+      }
+      clearTimeout(helloTimer);
+      const previous = connections.get(runner.id);
+      conn = new RunnerConnection(runner.id, runner.org_id, ws, log, async (method, params) => {
+        const current = await store.findById(runner.id);
+        if (!current) throw new LinkRequestError('not_found', 'This runner was deleted.');
+        return opts.onRunnerRequest(current, method, params);
+      });
+      connections.set(runner.id, conn);
+      if (previous) previous.close(4000, 'replaced by a newer connection');
+      const row = await store.recordHello(runner.id, hello, new Date().toISOString());
+      const welcome: LinkWelcome = { type: 'welcome', runnerId: runner.id, orgId: runner.org_id, heartbeatIntervalMs };
+      conn.send(welcome);
+      log.info({ runnerId: runner.id, version: hello.version, kid: hello.publicKey.kid }, 'runner connected');
+      await publishRunner(row);
+      opts.onConnected?.(conn);
+    }
+
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      if (!conn) return;
+      conn.failPending();
+      if (closed || connections.get(runner.id) !== conn) return;
+      connections.delete(runner.id);
+      log.info({ runnerId: runner.id }, 'runner disconnected');
+      store.setPhase(runner.id, 'inactive').then(publishRunner).catch(logFailure('marking a runner inactive failed'));
+    });
+    ws.on('error', (err) => log.warn({ runnerId: runner.id, err: err.message }, 'runner link error'));
+  }
+
+  // Late heartbeats make a runner degraded; a long silence ends the connection (and so: inactive).
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const conn of connections.values()) {
+      const silentFor = now - conn.lastHeartbeatAt;
+      if (silentFor > heartbeatIntervalMs * 4) {
+        conn.terminate();
+      } else {
+        store
+          .findById(conn.runnerId)
+          .then(async (row) => {
+            if (!row) return conn.close(4003, 'runner deleted');
+            const at = new Date(conn.lastHeartbeatAt).toISOString();
+            const phase = silentFor > heartbeatIntervalMs * 2 ? 'degraded' : 'active';
+            if (row.phase !== phase) await publishRunner(await store.setPhase(row.id, phase, at));
+            else await store.touch(row.id, at);
+          })
+          .catch(logFailure('runner heartbeat sweep failed'));
+      }
+    }
+  }, heartbeatIntervalMs);
+  sweeper.unref();
+
+  return {
+    attach(server: Server) {
+      server.on('upgrade', (req, socket, head) => {
+        if (new URL(req.url ?? '/', 'http://x').pathname === runnerLinkPath) handleUpgrade(req, socket, head);
+        else socket.destroy();
+      });
+    },
+    connectionOf(runnerId: string): RunnerConnection | undefined {
+      return connections.get(runnerId);
+    },
+    isConnected(runnerId: string): boolean {
+      return connections.has(runnerId);
+    },
+    async close() {
+      closed = true;
+      clearInterval(sweeper);
+      for (const conn of connections.values()) conn.close(1001, 'BFF shutting down');
+      wss.close();
+    },
+  };
+}
+export type RunnerLinkServer = ReturnType<typeof createRunnerLinkServer>;

@@ -1,0 +1,29 @@
+import { loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { startBff } from './start-bff.ts';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, 'bff');
+  // Only to print the exact start command for new runners in development (the local emulator).
+  const runnerEnv: Record<string, string> = {};
+  for (const key of ['BITBUCKET_URL', 'BITBUCKET_API_URL'] as const) {
+    const value = process.env[key];
+    if (value) runnerEnv[key] = value;
+  }
+  const running = await startBff(config, log, { runnerEnv });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: Error) => {
+  console.error(`BFF failed to start: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { SessionUser } from '@runner-console/contracts';
+import type { Db } from '../store/database.ts';
+import { HttpError } from '../http/http-error.ts';
+import { decoyPasswordHash, verifyPassword } from './password-hashing.ts';
+import { createSecretToken, hashSecretToken } from './secret-tokens.ts';
+
+export const sessionIdleMs = 12 * 60 * 60 * 1000;
+export const sessionMaxMs = 7 * 24 * 60 * 60 * 1000;
+
+export function createAuthService(db: Db) {
+  async function signIn(email: string, password: string): Promise<{ sessionToken: string; user: SessionUser }> {
+    const row = await db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    const ok = await verifyPassword(password, row?.password_hash ?? (await decoyPasswordHash));
+    if (!row || !ok) {
+      throw new HttpError(401, 'unauthenticated', 'That e-mail and password do not match an account. Check them and try again.');
+    }
+    const sessionToken = createSecretToken('rcs');
+    const now = new Date();
+    await db
+      .insertInto('sessions')
+      .values({
+        id_hash: hashSecretToken(sessionToken),
+        user_id: row.id,
+        created_at: now.toISOString(),
+        last_used_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + sessionMaxMs).toISOString(),
+      })
+      .execute();
+    const user = await findSessionUser(row.id);
+    if (!user) throw new Error('user vanished during sign-in');
+    return { sessionToken, user };
+  }
+
+  async function findSessionUser(userId: string): Promise<SessionUser | undefined> {
+    const row = await db
+      .selectFrom('users')
+      .innerJoin('orgs', 'orgs.id', 'users.org_id')
+      .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.org_id', 'orgs.name as org_name'])
+      .where('users.id', '=', userId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return { id: row.id, email: row.email, name: row.name, role: row.role, orgId: row.org_id, orgName: row.org_name };
+  }
+
+  /** The user behind a session cookie, or undefined when it is unknown, idle too long or expired. */
+  async function resolveSession(sessionToken: string): Promise<SessionUser | undefined> {
+    const idHash = hashSecretToken(sessionToken);
+    const session = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    if (!session) return undefined;
+    const now = Date.now();
+    const idle = now - Date.parse(session.last_used_at) > sessionIdleMs;
+    if (idle || now > Date.parse(session.expires_at)) {
+      await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+      return undefined;
+    }
+    // Touch at most once a minute: the sliding idle window does not need a write per request.
+    if (now - Date.parse(session.last_used_at) > 60_000) {
+      await db.updateTable('sessions').set({ last_used_at: new Date(now).toISOString() }).where('id_hash', '=', idHash).execute();
+    }
+    return findSessionUser(session.user_id);
+  }
+
+  async function signOut(sessionToken: string): Promise<void> {
+    await db.deleteFrom('sessions').where('id_hash', '=', hashSecretToken(sessionToken)).execute();
+  }
+
+  return { signIn, signOut, resolveSession, findSessionUser, newId: randomUUID };
+}
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from './database.ts';
+
+export interface AuditEntryInput {
+  orgId: string;
+  runnerId: string | null;
+  actor: { id: string; email: string } | null;
+  action: string;
+  target: string;
+  /** Never a secret: callers pass field names and non-secret values only. */
+  details?: Record<string, unknown>;
+}
+
+export function createAuditStore(db: Db) {
+  return {
+    async record(entry: AuditEntryInput): Promise<void> {
+      await db
+        .insertInto('audit_log')
+        .values({
+          id: randomUUID(),
+          org_id: entry.orgId,
+          runner_id: entry.runnerId,
+          actor_id: entry.actor?.id ?? null,
+          actor_email: entry.actor?.email ?? null,
+          action: entry.action,
+          target: entry.target,
+          details: JSON.stringify(entry.details ?? {}),
+          at: new Date().toISOString(),
+        })
+        .execute();
+    },
+    async listForRunner(orgId: string, runnerId: string, limit = 100) {
+      return db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('runner_id', '=', runnerId)
+        .orderBy('seq', 'desc')
+        .limit(limit)
+        .execute();
+    },
+  };
+}
+export type AuditStore = ReturnType<typeof createAuditStore>;

@@ -1,0 +1,79 @@
+import type { Runner, RunnerPhase, RunnerPublicJwk } from '@runner-console/contracts';
+import type { Db } from './database.ts';
+import type { RunnersTable } from './schema.ts';
+
+export function toRunner(row: RunnersTable): Runner {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    phase: row.phase,
+    version: row.version,
+    region: row.region,
+    publicUrl: row.public_url,
+    publicKey: row.public_key_jwk ? (JSON.parse(row.public_key_jwk) as RunnerPublicJwk) : null,
+    lastSeenAt: row.last_seen_at,
+    createdAt: row.created_at,
+  };
+}
+
+export function createRunnersStore(db: Db) {
+  return {
+    async listByOrg(orgId: string): Promise<RunnersTable[]> {
+      return db.selectFrom('runners').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('name').execute();
+    },
+    async findInOrg(orgId: string, runnerId: string): Promise<RunnersTable | undefined> {
+      return db.selectFrom('runners').selectAll().where('org_id', '=', orgId).where('id', '=', runnerId).executeTakeFirst();
+    },
+    async findById(runnerId: string): Promise<RunnersTable | undefined> {
+      return db.selectFrom('runners').selectAll().where('id', '=', runnerId).executeTakeFirst();
+    },
+    async findByTokenHash(tokenHash: string): Promise<RunnersTable | undefined> {
+      return db.selectFrom('runners').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    },
+    async findByName(orgId: string, name: string): Promise<RunnersTable | undefined> {
+      return db.selectFrom('runners').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
+    },
+    async insert(row: RunnersTable): Promise<void> {
+      await db.insertInto('runners').values(row).execute();
+    },
+    async setTokenHash(runnerId: string, tokenHash: string): Promise<void> {
+      await db.updateTable('runners').set({ token_hash: tokenHash }).where('id', '=', runnerId).execute();
+    },
+    async recordHello(
+      runnerId: string,
+      hello: { version: string; region: string | null; publicUrl: string; publicKey: RunnerPublicJwk },
+      at: string,
+    ): Promise<RunnersTable | undefined> {
+      await db
+        .updateTable('runners')
+        .set({
+          phase: 'active',
+          version: hello.version,
+          region: hello.region,
+          public_url: hello.publicUrl,
+          public_key_jwk: JSON.stringify(hello.publicKey),
+          last_seen_at: at,
+        })
+        .where('id', '=', runnerId)
+        .execute();
+      return this.findById(runnerId);
+    },
+    async setPhase(runnerId: string, phase: RunnerPhase, lastSeenAt?: string): Promise<RunnersTable | undefined> {
+      await db
+        .updateTable('runners')
+        .set(lastSeenAt ? { phase, last_seen_at: lastSeenAt } : { phase })
+        .where('id', '=', runnerId)
+        .execute();
+      return this.findById(runnerId);
+    },
+    async touch(runnerId: string, at: string): Promise<void> {
+      await db.updateTable('runners').set({ last_seen_at: at }).where('id', '=', runnerId).execute();
+    },
+    /** At start nobody is connected yet: whatever was active is inactive until it reconnects. */
+    async markAllDisconnected(): Promise<void> {
+      await db.updateTable('runners').set({ phase: 'inactive' }).where('phase', 'in', ['active', 'degraded']).execute();
+    },
+  };
+}
+export type RunnersStore = ReturnType<typeof createRunnersStore>;

@@ -1,0 +1,64 @@
+import type { Generated } from 'kysely';
+
+/** Row types of the BFF's database. Times are ISO-8601 strings (UTC). */
+export interface OrgsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'member';
+  password_hash: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie value: a stolen database does not yield live sessions. */
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string;
+}
+
+export interface RunnersTable {
+  id: string;
+  org_id: string;
+  name: string;
+  kind: 'local' | 'self-hosted';
+  token_hash: string | null;
+  phase: 'created' | 'active' | 'inactive' | 'degraded';
+  version: string | null;
+  region: string | null;
+  public_url: string | null;
+  public_key_jwk: string | null;
+  last_seen_at: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  id: string;
+  org_id: string;
+  runner_id: string | null;
+  actor_id: string | null;
+  actor_email: string | null;
+  action: string;
+  target: string;
+  details: string;
+  at: string;
+}
+
+export interface Database {
+  orgs: OrgsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  runners: RunnersTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,51 @@
+import WebSocket from 'ws';
+import { createRunnerKeyPair } from '@runner-console/envelope';
+
+/**
+ * A minimal runner for BFF tests: dials the link with a token, says hello with a real key, heartbeats
+ * and answers requests from `handlers`. The real runner is tested end to end.
+ */
+export async function connectFakeRunner(
+  bffUrl: string,
+  token: string,
+  handlers: Record<string, (params: any) => unknown> = { ping: () => ({ version: 'test' }) },
+  opts: { heartbeat?: boolean } = {},
+) {
+  const { publicJwk } = await createRunnerKeyPair();
+  const ws = new WebSocket(`${bffUrl.replace('http', 'ws')}/api/runner-link`, { headers: { authorization: `Bearer ${token}` } });
+  let heartbeat: NodeJS.Timeout | undefined;
+  const welcome = await new Promise<any>((resolve, reject) => {
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
+    ws.on('error', reject);
+    ws.on('open', () =>
+      ws.send(JSON.stringify({ type: 'hello', version: 'test', region: 'eu', publicUrl: 'http://127.0.0.1:1', publicKey: publicJwk })),
+    );
+    ws.on('message', (raw) => {
+      const msg = JSON.parse(raw.toString());
+      if (msg.type === 'welcome') {
+        if (opts.heartbeat !== false) heartbeat = setInterval(() => ws.send(JSON.stringify({ type: 'heartbeat' })), msg.heartbeatIntervalMs);
+        resolve(msg);
+      } else if (msg.type === 'request') {
+        const handler = handlers[msg.method];
+        Promise.resolve()
+          .then(() => {
+            if (!handler) throw Object.assign(new Error('unknown'), { code: 'unknown_method' });
+            return handler(msg.params);
+          })
+          .then(
+            (result) => ws.send(JSON.stringify({ type: 'response', id: msg.id, ok: true, result: result ?? null })),
+            (err) => ws.send(JSON.stringify({ type: 'response', id: msg.id, ok: false, error: { code: err.code ?? 'internal', message: err.message } })),
+          );
+      }
+    });
+  });
+  return {
+    welcome,
+    publicJwk,
+    ws,
+    close() {
+      clearInterval(heartbeat);
+      ws.close();
+    },
+  };
+}

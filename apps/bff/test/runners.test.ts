@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBff, localRunnerToken, type TestBff } from './test-bff.ts';
+import { TestApiClient, signedIn } from './api-client.ts';
+import { connectFakeRunner } from './fake-runner.ts';
+import { createOtherOrgAdmin } from './other-org.ts';
+
+let t: TestBff;
+let admin: TestApiClient;
+let dev: TestApiClient;
+beforeAll(async () => {
+  t = await startTestBff();
+  admin = await signedIn(t.url, 'admin');
+  dev = await signedIn(t.url, 'dev');
+});
+afterAll(() => t.close());
+
+async function waitForPhase(client: TestApiClient, runnerId: string, phase: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await client.request('GET', `/api/runners/${runnerId}`);
+    if (res.body?.phase === phase) return res.body;
+    if (Date.now() > deadline) throw new Error(`runner never became ${phase} (is ${res.body?.phase})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('runners', () => {
+  it('lists the seeded Local runner for members', async () => {
+    const res = await dev.request('GET', '/api/runners');
+    expect(res.status).toBe(200);
+    expect(res.body.runners.map((r: { name: string }) => r.name)).toContain('Local runner');
+  });
+
+  it('answers 401 when signed out', async () => {
+    expect((await new TestApiClient(t.url).request('GET', '/api/runners')).status).toBe(401);
+  });
+
+  it('lets only admins set up a runner', async () => {
+    const res = await dev.request('POST', '/api/runners', { name: 'Not allowed' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/Only organization admins/);
+  });
+
+  it('gives a one-time token, stores only its hash, and refuses a duplicate name', async () => {
+    const res = await admin.request('POST', '/api/runners', { name: 'Build farm' });
+    expect(res.status).toBe(201);
+    expect(res.body.runnerToken).toMatch(/^rct_/);
+    expect(res.body.startCommand).toContain(`RUNNER_TOKEN=${res.body.runnerToken}`);
+    expect(res.body.runner.phase).toBe('created');
+    const row = await t.db.selectFrom('runners').selectAll().where('id', '=', res.body.runner.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(res.body.runnerToken);
+    const listed = await admin.request('GET', `/api/runners/${res.body.runner.id}`);
+    expect(JSON.stringify(listed.body)).not.toContain(res.body.runnerToken);
+    const dup = await admin.request('POST', '/api/runners', { name: 'Build farm' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.fields.name).toMatch(/already exists/);
+  });
+
+  it('validates the name', async () => {
+    const res = await admin.request('POST', '/api/runners', { name: '   ' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.name).toMatch(/name/);
+  });
+
+  it('a started runner becomes active with its key, answers ping, and turns inactive when it stops', async () => {
+    const created = await admin.request('POST', '/api/runners', { name: 'Phase runner' });
+    const id = created.body.runner.id;
+    const runner = await connectFakeRunner(t.url, created.body.runnerToken);
+    const active = await waitForPhase(admin, id, 'active');
+    expect(active.publicKey.kid).toBe(runner.publicJwk.kid);
+    expect(active.version).toBe('test');
+    const ping = await dev.request('POST', `/api/runners/${id}/ping`);
+    expect(ping.status).toBe(200);
+    expect(ping.body.runnerVersion).toBe('test');
+    runner.close();
+    await waitForPhase(admin, id, 'inactive');
+    const offline = await dev.request('POST', `/api/runners/${id}/ping`);
+    expect(offline.status).toBe(502);
+    expect(offline.body.error.code).toBe('runner_offline');
+  });
+
+  it('marks a silent runner degraded, then inactive', async () => {
+    const created = await admin.request('POST', '/api/runners', { name: 'Silent runner' });
+    const runner = await connectFakeRunner(t.url, created.body.runnerToken, {}, { heartbeat: false });
+    await waitForPhase(admin, created.body.runner.id, 'degraded');
+    await waitForPhase(admin, created.body.runner.id, 'inactive');
+    runner.close();
+  });
+
+  it('refuses an unknown runner token', async () => {
+    await expect(connectFakeRunner(t.url, 'rct_this-token-does-not-exist-at-all')).rejects.toThrow(/401/);
+  });
+
+  it('answers 404 for another org’s runner, and hides it from their list', async () => {
+    const other = await createOtherOrgAdmin(t.db);
+    const globex = new TestApiClient(t.url);
+    await globex.signIn(other.email, other.password);
+    const ours = (await admin.request('GET', '/api/runners')).body.runners[0];
+    expect((await globex.request('GET', `/api/runners/${ours.id}`)).status).toBe(404);
+    expect((await globex.request('POST', `/api/runners/${ours.id}/ping`)).status).toBe(404);
+    expect((await globex.request('GET', '/api/runners')).body.runners).toEqual([]);
+  });
+
+  it('pushes phase changes as server-sent events', async () => {
+    const res = await fetch(`${t.url}/api/events`, { headers: { cookie: admin.cookieHeader() } });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const runner = await connectFakeRunner(t.url, localRunnerToken);
+    let text = '';
+    const decoder = new TextDecoder();
+    while (!text.includes('"phase":"active"')) text += decoder.decode((await reader.read()).value);
+    expect(text).toContain('event: runner.changed');
+    expect(text).toContain('Local runner');
+    await reader.cancel();
+    runner.close();
+  });
+});
+
+describe('OpenAPI', () => {
+  it('serves a document generated from the contracts', async () => {
+    const res = await new TestApiClient(t.url).request('GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(res.body.paths['/api/runners/{runnerId}'].get.operationId).toBe('getRunner');
+    expect(res.body.paths['/api/runners'].post.requestBody.content['application/json'].schema.properties.name).toBeTruthy();
+  });
+});

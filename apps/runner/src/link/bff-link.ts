@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { LinkMessage, LinkWelcome, type LinkHello, type LinkRequest } from '@runner-console/contracts';
+import type { Logger } from '../logger.ts';
+
+export class LinkCallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type LinkMethodHandler = (params: unknown) => Promise<unknown>;
+
+/**
+ * The runner's outbound connection to the BFF: it dials out (a runner behind a firewall needs no
+ * inbound port for this), says hello with its public key, heartbeats, answers the BFF's requests and
+ * reconnects with backoff when the connection drops.
+ */
+export function createBffLink(opts: {
+  bffUrl: string;
+  token: string;
+  hello: () => LinkHello;
+  log: Logger;
+  handlers: Record<string, LinkMethodHandler>;
+  onWelcome?: (welcome: LinkWelcome) => void;
+}) {
+  const { log } = opts;
+  const wsUrl = `${opts.bffUrl.replace(/^http/, 'ws')}/api/runner-link`;
+  let socket: WebSocket | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let attempt = 0;
+  let stopped = false;
+  let welcomed = false;
+  const pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+
+  function connect() {
+    if (stopped) return;
+    const ws = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${opts.token}` }, handshakeTimeout: 5_000 });
+    socket = ws;
+    welcomed = false;
+    ws.on('open', () => ws.send(JSON.stringify(opts.hello())));
+    ws.on('message', (data) => onMessage(ws, data.toString()));
+    ws.on('unexpected-response', (_req, res) => {
+      const status = res.statusCode ?? 0;
+      if (status === 401) log.error('The BFF refused the runner token. Create a new runner in Settings › Runners and start it with the printed command.');
+      else log.warn({ status }, 'The BFF refused the runner link');
+      res.resume();
+      ws.terminate();
+    });
+    ws.on('error', (err) => log.debug({ err: err.message }, 'runner link error'));
+    ws.on('close', () => {
+      clearInterval(heartbeat);
+      for (const [id, p] of pending) {
+        clearTimeout(p.timer);
+        p.reject(new LinkCallError('bff_unreachable', 'The connection to the BFF dropped.'));
+        pending.delete(id);
+      }
+      if (welcomed) log.warn('lost the connection to the BFF; reconnecting');
+      scheduleReconnect();
+    });
+  }
+
+  function scheduleReconnect() {
+    if (stopped) return;
+    const delay = Math.min(5_000, 200 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+    attempt = Math.min(attempt + 1, 6);
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  function onMessage(ws: WebSocket, raw: string) {
+    let parsed;
+    try {
+      parsed = LinkMessage.safeParse(JSON.parse(raw));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    const msg = parsed.data;
+    if (msg.type === 'welcome') {
+      welcomed = true;
+      attempt = 0;
+      log.info({ runnerId: msg.runnerId }, 'connected to the BFF');
+      clearInterval(heartbeat);
+      heartbeat = setInterval(() => send({ type: 'heartbeat' }), msg.heartbeatIntervalMs);
+      opts.onWelcome?.(LinkWelcome.parse(msg));
+    } else if (msg.type === 'request') {
+      void answer(ws, msg);
+    } else if (msg.type === 'response') {
+      const waiter = pending.get(msg.id);
+      if (!waiter) return;
+      pending.delete(msg.id);
+      clearTimeout(waiter.timer);
+      if (msg.ok) waiter.resolve(msg.result);
+      else waiter.reject(new LinkCallError(msg.error.code, msg.error.message));
+    }
+  }
+
+  async function answer(ws: WebSocket, req: LinkRequest) {
+    const handler = opts.handlers[req.method];
+    let reply;
+    try {
+      if (!handler) throw new LinkCallError('unknown_method', `This runner does not know "${req.method}". Update the runner.`);
+      reply = { type: 'response', id: req.id, ok: true, result: (await handler(req.params)) ?? null };
+    } catch (err) {
+      const known = err instanceof LinkCallError || (err as { code?: unknown })?.code;
+      const code = known ? String((err as { code: string }).code) : 'internal';
+      const message = known ? (err as Error).message : 'The runner could not handle this request.';
+      if (!known) log.error({ err, method: req.method }, 'link request failed');
+      reply = { type: 'response', id: req.id, ok: false, error: { code, message: message.slice(0, 2000) } };
+    }
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  }
+
+  function send(message: unknown) {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  return {
+    start: connect,
+    get connected() {
+      return welcomed && socket?.readyState === WebSocket.OPEN;
+    },
+    /** Ask the BFF something (e.g. redeem a Connect flow). */
+    request<T = unknown>(method: string, params: unknown, timeoutMs = 10_000): Promise<T> {
+      if (!welcomed) return Promise.reject(new LinkCallError('bff_unreachable', 'The runner is not connected to the BFF right now.'));
+      const id = randomUUID();
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new LinkCallError('bff_timeout', 'The BFF did not answer in time.'));
+        }, timeoutMs);
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+        send({ type: 'request', id, method, params });
+      });
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      clearInterval(heartbeat);
+      socket?.close(1001, 'runner stopping');
+    },
+  };
+}
+export type BffLink = ReturnType<typeof createBffLink>;

@@ -1,0 +1,52 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { loadOrCreateRunnerKeys } from './keys/runner-keys.ts';
+import { createBffLink } from './link/bff-link.ts';
+import { createPublicApp } from './http/public-server.ts';
+import { runnerVersion } from './version.ts';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const keys = await loadOrCreateRunnerKeys(config.dataDir);
+
+  const app = createPublicApp();
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
+  log.info({ publicUrl, kid: keys.kid }, `runner listening on ${publicUrl}`);
+
+  const link = createBffLink({
+    bffUrl: config.bffUrl,
+    token: config.token,
+    log,
+    hello: () => ({ type: 'hello', version: runnerVersion, region: config.region, publicUrl, publicKey: keys.publicJwk }),
+    handlers: {
+      ping: async () => ({ version: runnerVersion }),
+    },
+  });
+  link.start();
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await link.stop();
+    server.closeAllConnections();
+    server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: Error) => {
+  console.error(`Runner failed to start: ${err.message}`);
+  process.exit(1);
+});

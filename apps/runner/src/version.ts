@@ -1,0 +1,1 @@
+export const runnerVersion = '0.1.0';
