@@ -21,6 +21,10 @@ import { createAuthRoutes } from './routes/auth-routes.ts';
 import { createRunnerRoutes } from './routes/runner-routes.ts';
 import { createEventRoutes } from './routes/event-routes.ts';
 import { createOpenApiRoutes } from './routes/openapi-routes.ts';
+import { createScmIntegrationRoutes } from './routes/scm-integration-routes.ts';
+import { createScmIntegrationsStore } from './store/scm-integrations-store.ts';
+import { createScmIntegrationService } from './services/scm-integration-service.ts';
+import { createRunnerConfigPush } from './services/runner-config-push.ts';
 
 export interface BffApp {
   app: Express;
@@ -35,6 +39,8 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   const hub = createEventHub();
   const auth = createAuthService(db);
   const cookies = createCookieNames(config.secureCookies);
+  const integrationsStore = createScmIntegrationsStore(db);
+  const configPush = createRunnerConfigPush({ store: integrationsStore, link: () => link, log });
 
   const link = createRunnerLinkServer({
     store: runnersStore,
@@ -44,6 +50,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     onRunnerRequest: async (_runner, method) => {
       throw new LinkRequestError('unknown_method', `The BFF does not know the method "${method}".`);
     },
+    onConnected: (conn) => void configPush.push(conn.runnerId),
   });
   const runners = createRunnerService({
     store: runnersStore,
@@ -52,6 +59,8 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     link: () => link,
     startCommand: { bffUrl: config.publicUrl, dataDir: path.dirname(config.dataDir), extraEnv: extra.runnerEnv ?? {} },
   });
+
+  const integrations = createScmIntegrationService({ store: integrationsStore, runners, audit, hub, link: () => link, configPush, log });
 
   const app = express();
   app.disable('x-powered-by');
@@ -98,6 +107,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   api.use(createAuthRoutes(auth, cookies, config.secureCookies));
   api.use(createEventRoutes(hub));
   api.use(createRunnerRoutes(runners));
+  api.use(createScmIntegrationRoutes(integrations));
   api.use('/api', notFoundApi);
   app.use(api);
   app.use('/api', createErrorHandler(log));

@@ -6,6 +6,9 @@ import { loadOrCreateRunnerKeys } from './keys/runner-keys.ts';
 import { createBffLink } from './link/bff-link.ts';
 import { createPublicApp } from './http/public-server.ts';
 import { runnerVersion } from './version.ts';
+import { createIntegrationRegistry, IntegrationError } from './integrations/integration-registry.ts';
+import { validateClientCredentials } from './oauth/validate-client-credentials.ts';
+import { ConfigureRunnerParams, ValidateIntegrationParams } from '@runner-console/contracts';
 
 async function main() {
   const config = loadConfig();
@@ -22,13 +25,28 @@ async function main() {
   const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
   log.info({ publicUrl, kid: keys.kid }, `runner listening on ${publicUrl}`);
 
+  const registry = createIntegrationRegistry(keys);
+  const callbackUrl = `${publicUrl}/oauth/callback`;
+
   const link = createBffLink({
     bffUrl: config.bffUrl,
     token: config.token,
     log,
     hello: () => ({ type: 'hello', version: runnerVersion, region: config.region, publicUrl, publicKey: keys.publicJwk }),
+    onWelcome: (welcome) => registry.setRunnerId(welcome.runnerId),
     handlers: {
       ping: async () => ({ version: runnerVersion }),
+      configure: async (params) => {
+        registry.replace(ConfigureRunnerParams.parse(params).integrations);
+        return { applied: registry.list().length };
+      },
+      validateIntegration: async (params) => {
+        const { integrationId } = ValidateIntegrationParams.parse(params);
+        const integration = registry.get(integrationId);
+        if (!integration) throw new IntegrationError('not_found', 'This runner does not have that integration. Save it again.');
+        return validateClientCredentials(config, registry, integration, callbackUrl);
+      },
+      deleteTokensForIntegration: async () => ({ deleted: 0 }),
     },
   });
   link.start();

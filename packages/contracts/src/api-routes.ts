@@ -1,5 +1,14 @@
 import type { z } from 'zod';
 import { SessionResponse, SignInRequest } from './auth.ts';
+import {
+  AuditLog,
+  CreateScmIntegrationRequest,
+  RunnerConfigurationSchema,
+  ScmIntegration,
+  ScmIntegrationList,
+  UpdateScmIntegrationRequest,
+  ValidateScmIntegrationResponse,
+} from './scm-integrations.ts';
 import { CreateRunnerRequest, CreateRunnerResponse, PingRunnerResponse, Runner, RunnerList } from './runners.ts';
 
 /** Who may call a route. `public` needs no session; `member` any signed-in user; `admin` an org admin. */
@@ -31,6 +40,13 @@ export const apiRoutes = {
   createRunner: { method: 'post', path: '/api/runners', access: 'admin', summary: 'Set up a new runner; returns its one-time token', created: true, request: CreateRunnerRequest, response: CreateRunnerResponse },
   getRunner: { method: 'get', path: '/api/runners/:runnerId', access: 'member', summary: 'One runner', response: Runner },
   pingRunner: { method: 'post', path: '/api/runners/:runnerId/ping', access: 'member', summary: 'Round trip to the runner over its link', response: PingRunnerResponse },
+  getRunnerConfigurationSchema: { method: 'get', path: '/api/runners/:runnerId/configuration-schema', access: 'admin', summary: "Per provider: host, callback URL, scopes and docs; and the runner's current public key", response: RunnerConfigurationSchema },
+  listScmIntegrations: { method: 'get', path: '/api/runners/:runnerId/integrations', access: 'member', summary: "The runner's SCM integrations (client IDs for admins only)", response: ScmIntegrationList },
+  createScmIntegration: { method: 'post', path: '/api/runners/:runnerId/integrations', access: 'admin', summary: 'Add a provider; the client secret arrives sealed to the runner (or plaintext from API clients, sealed on arrival)', created: true, request: CreateScmIntegrationRequest, response: ScmIntegration },
+  updateScmIntegration: { method: 'patch', path: '/api/runners/:runnerId/integrations/:integrationId', access: 'admin', summary: 'Change OAuth, client ID or secret; an absent secret stays unchanged', request: UpdateScmIntegrationRequest, response: ScmIntegration },
+  deleteScmIntegration: { method: 'delete', path: '/api/runners/:runnerId/integrations/:integrationId', access: 'admin', summary: "Remove an integration and the runner's tokens made through it", noContent: true },
+  validateScmIntegration: { method: 'post', path: '/api/runners/:runnerId/integrations/:integrationId/validate', access: 'admin', summary: 'The runner opens the secret and proves key and secret against the provider', response: ValidateScmIntegrationResponse },
+  getRunnerAuditLog: { method: 'get', path: '/api/runners/:runnerId/audit-log', access: 'admin', summary: 'Who changed what on this runner, newest first (never secrets)', response: AuditLog },
 } satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof apiRoutes;

@@ -2,4 +2,5 @@ export * from './errors.ts';
 export * from './auth.ts';
 export * from './runners.ts';
 export * from './runner-link.ts';
+export * from './scm-integrations.ts';
 export * from './api-routes.ts';

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-initial.ts';
+import * as m0002 from './migrations/0002-scm-integrations.ts';
 
 /**
  * The data layer's one entry point. Everything above it talks to kysely's typed builder, so a
@@ -13,6 +14,7 @@ export type Db = Kysely<Database>;
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-scm-integrations': m0002,
 };
 
 export async function openDatabase(file: string): Promise<Db> {

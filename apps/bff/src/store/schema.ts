@@ -55,7 +55,26 @@ export interface AuditLogTable {
   at: string;
 }
 
+export interface ScmIntegrationsTable {
+  id: string;
+  org_id: string;
+  runner_id: string;
+  provider: 'github' | 'gitlab' | 'bitbucket' | 'azure-devops';
+  host: string;
+  oauth_enabled: number;
+  client_id: string | null;
+  secret_envelope: string | null;
+  secret_kid: string | null;
+  validation_status: string;
+  validation_message: string | null;
+  validated_at: string | null;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
 export interface Database {
+  scm_integrations: ScmIntegrationsTable;
   orgs: OrgsTable;
   users: UsersTable;
   sessions: SessionsTable;

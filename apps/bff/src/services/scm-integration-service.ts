@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ValidateIntegrationResult,
+  type CreateScmIntegrationRequest,
+  type IntegrationValidation,
+  type RunnerConfigurationSchema,
+  type RunnerPublicJwk,
+  type ScmIntegration,
+  type SessionUser,
+  type UpdateScmIntegrationRequest,
+  type ValidateScmIntegrationResponse,
+} from '@runner-console/contracts';
+import { EnvelopeError, checkEnvelopeBinding, sealClientSecret } from '@runner-console/envelope';
+import { classifyProviderHost, getScmProvider, scmProviders } from '@runner-console/scm-providers';
+import type { Logger } from '../logger.ts';
+import type { EventHub } from '../events/event-hub.ts';
+import type { AuditStore } from '../store/audit-store.ts';
+import type { ScmIntegrationsStore } from '../store/scm-integrations-store.ts';
+import type { ScmIntegrationsTable, RunnersTable } from '../store/schema.ts';
+import type { RunnerLinkServer } from '../runner-link/link-server.ts';
+import { LinkRequestError } from '../runner-link/runner-connection.ts';
+import { HttpError, notFound } from '../http/http-error.ts';
+import type { RunnerService } from './runner-service.ts';
+import type { RunnerConfigPush } from './runner-config-push.ts';
+
+export const oauthCallbackPath = '/oauth/callback';
+
+export function toScmIntegration(row: ScmIntegrationsTable, runner: RunnersTable, forAdmin: boolean): ScmIntegration {
+  const currentKid = runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk).kid : null;
+  return {
+    id: row.id,
+    runnerId: row.runner_id,
+    provider: row.provider,
+    host: row.host,
+    oauthEnabled: row.oauth_enabled === 1,
+    ...(forAdmin ? { clientId: row.client_id, secretKeyId: row.secret_kid } : {}),
+    hasClientSecret: row.secret_envelope !== null,
+    secretNeedsReentry: row.secret_kid !== null && currentKid !== null && row.secret_kid !== currentKid,
+    validation: {
+      status: row.validation_status as IntegrationValidation['status'],
+      message: row.validation_message,
+      checkedAt: row.validated_at,
+    },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}
+
+const envelopeMessages: Partial<Record<string, string>> = {
+  wrong_key: "The runner's key changed while the form was open. Close the dialog, open it again and re-enter the secret.",
+  wrong_runner: 'This secret was encrypted for another runner. Re-enter the secret.',
+  wrong_host: 'This secret was encrypted for another host. Re-enter the secret.',
+};
+
+export function createScmIntegrationService(deps: {
+  store: ScmIntegrationsStore;
+  runners: RunnerService;
+  audit: AuditStore;
+  hub: EventHub;
+  link: () => RunnerLinkServer;
+  configPush: RunnerConfigPush;
+  log: Logger;
+}) {
+  const { store, runners, audit, hub, log } = deps;
+
+  function runnerKey(runner: RunnersTable): RunnerPublicJwk | null {
+    return runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk) : null;
+  }
+
+  function publish(user: SessionUser, runner: RunnersTable, id: string, row: ScmIntegrationsTable | undefined) {
+    // Events go to everyone in the org; members get the redacted view.
+    hub.publish(user.orgId, {
+      type: 'integration.changed',
+      runnerId: runner.id,
+      integrationId: id,
+      integration: row ? toScmIntegration(row, runner, false) : null,
+    });
+  }
+
+  /** Seal or check the secret so that only ciphertext bound to this runner, key and host is stored. */
+  async function prepareSecret(
+    runner: RunnersTable,
+    host: string,
+    body: { oauthClientSecretEnvelope?: string; oauthPlaintextClientSecret?: string },
+  ): Promise<{ envelope: string; kid: string } | undefined> {
+    if (!body.oauthClientSecretEnvelope && !body.oauthPlaintextClientSecret) return undefined;
+    const key = runnerKey(runner);
+    if (!key) throw noKey();
+    try {
+      if (body.oauthPlaintextClientSecret) {
+        const envelope = await sealClientSecret({ secret: body.oauthPlaintextClientSecret, publicJwk: key, runnerId: runner.id, host });
+        return { envelope, kid: key.kid };
+      }
+      const binding = checkEnvelopeBinding(body.oauthClientSecretEnvelope, { runnerId: runner.id, kid: key.kid, host });
+      return { envelope: body.oauthClientSecretEnvelope!, kid: binding.kid };
+    } catch (err) {
+      if (err instanceof EnvelopeError) {
+        const message = envelopeMessages[err.code] ?? `The encrypted secret was refused: ${err.message}`;
+        throw new HttpError(400, 'validation_failed', message, { clientSecret: message });
+      }
+      throw err;
+    }
+  }
+
+  async function validateRow(user: SessionUser, runner: RunnersTable, row: ScmIntegrationsTable): Promise<ValidateScmIntegrationResponse> {
+    let validation: IntegrationValidation;
+    const fieldErrors: ValidateScmIntegrationResponse['fieldErrors'] = {};
+    const now = () => new Date().toISOString();
+    const conn = deps.link().connectionOf(runner.id);
+    if (row.oauth_enabled !== 1) {
+      validation = { status: 'oauth_disabled', message: 'OAuth is off: there is nothing to validate.', checkedAt: now() };
+    } else if (!conn) {
+      validation = { status: 'runner_offline', message: 'The runner is offline. Start it, then validate again.', checkedAt: now() };
+    } else {
+      try {
+        // The runner must have the current configuration before it can check it.
+        await deps.configPush.push(runner.id);
+        const result = ValidateIntegrationResult.parse(await conn.request('validateIntegration', { integrationId: row.id }, 20_000));
+        validation = { status: result.status, message: result.message, checkedAt: now() };
+        if (result.field) fieldErrors[result.field] = result.message;
+      } catch (err) {
+        const offline = err instanceof LinkRequestError && (err.code === 'runner_offline' || err.code === 'runner_timeout');
+        validation = offline
+          ? { status: 'runner_offline', message: 'The runner did not answer. Check that it is running, then validate again.', checkedAt: now() }
+          : { status: 'provider_unreachable', message: (err as Error).message, checkedAt: now() };
+      }
+    }
+    const updated = await store.update(row.id, {
+      validation_status: validation.status,
+      validation_message: validation.message,
+      validated_at: validation.checkedAt,
+    });
+    publish(user, runner, row.id, updated);
+    return { validation, fieldErrors };
+  }
+
+  async function requireIntegration(user: SessionUser, runnerId: string, id: string) {
+    const runner = await runners.requireRunner(user, runnerId);
+    const row = await store.find(user.orgId, runner.id, id);
+    if (!row) throw notFound('This integration');
+    return { runner, row };
+  }
+
+  function validateInBackground(user: SessionUser, runner: RunnersTable, row: ScmIntegrationsTable) {
+    if (row.oauth_enabled !== 1 || !row.secret_envelope) return;
+    validateRow(user, runner, row).catch((err) => log.warn({ err: (err as Error).message }, 'automatic validation failed'));
+  }
+
+  async function removeRunnerTokens(runnerId: string, integrationId: string) {
+    const conn = deps.link().connectionOf(runnerId);
+    // An offline runner drops them when it reconnects and sees the new configuration.
+    if (conn) await conn.request('deleteTokensForIntegration', { integrationId }, 5_000).catch(() => undefined);
+  }
+
+  return {
+    async configurationSchema(user: SessionUser, runnerId: string): Promise<RunnerConfigurationSchema> {
+      const runner = await runners.requireRunner(user, runnerId);
+      const callbackUrl = runner.public_url ? `${runner.public_url}${oauthCallbackPath}` : null;
+      return {
+        runnerId: runner.id,
+        publicKey: runnerKey(runner),
+        runnerOnline: deps.link().isConnected(runner.id),
+        providers: scmProviders.map((p) => ({
+          id: p.id,
+          name: p.name,
+          supported: p.supported,
+          unsupportedReason: p.unsupportedReason ?? null,
+          defaultHost: p.defaultHost,
+          hostEditable: p.hostEditable,
+          callbackUrl: p.supported ? callbackUrl : null,
+          requiredScopes: p.oauth?.requiredScopes ? [...p.oauth.requiredScopes] : [],
+          clientIdLabel: p.oauth?.clientIdLabel ?? null,
+          clientSecretLabel: p.oauth?.clientSecretLabel ?? null,
+          docsUrl: p.docs?.oauthConsumerUrl ?? null,
+        })),
+      };
+    },
+
+    async list(user: SessionUser, runnerId: string): Promise<ScmIntegration[]> {
+      const runner = await runners.requireRunner(user, runnerId);
+      const rows = await store.listByRunner(user.orgId, runner.id);
+      return rows.map((r) => toScmIntegration(r, runner, user.role === 'admin'));
+    },
+
+    async create(user: SessionUser, runnerId: string, body: CreateScmIntegrationRequest): Promise<ScmIntegration> {
+      const runner = await runners.requireRunner(user, runnerId);
+      const provider = getScmProvider(body.provider);
+      if (!provider.supported) {
+        const message = provider.unsupportedReason ?? `${provider.name} is not available yet.`;
+        throw new HttpError(400, 'validation_failed', message, { provider: message });
+      }
+      const hostCheck = classifyProviderHost(body.provider, body.host);
+      if (!hostCheck.ok) throw new HttpError(400, 'validation_failed', hostCheck.message, { host: hostCheck.message });
+      const host = hostCheck.host;
+      if (!body.oauthEnabled) {
+        const message = `Developers cannot connect to ${provider.name} without OAuth until personal access tokens are supported. Turn on Enable OAuth.`;
+        throw new HttpError(400, 'validation_failed', message, { oauthEnabled: message });
+      }
+      const existing = await store.findByHost(runner.id, host);
+      if (existing) {
+        const message = `This runner already has a ${getScmProvider(existing.provider).name} integration for ${existing.host}${existing.updated_by ? `, last changed by ${existing.updated_by}` : ''}. Edit that one instead.`;
+        throw new HttpError(409, 'conflict', message, { host: message });
+      }
+      const secret = await prepareSecret(runner, host, body);
+      const now = new Date().toISOString();
+      const row: ScmIntegrationsTable = {
+        id: randomUUID(),
+        org_id: user.orgId,
+        runner_id: runner.id,
+        provider: body.provider,
+        host,
+        oauth_enabled: 1,
+        client_id: body.clientId ?? null,
+        secret_envelope: secret?.envelope ?? null,
+        secret_kid: secret?.kid ?? null,
+        validation_status: 'pending',
+        validation_message: null,
+        validated_at: null,
+        created_at: now,
+        updated_at: now,
+        updated_by: user.email,
+      };
+      await store.insert(row);
+      await audit.record({
+        orgId: user.orgId,
+        runnerId: runner.id,
+        actor: user,
+        action: 'integration.created',
+        target: `${provider.name} (${host})`,
+        details: { oauthEnabled: true, clientId: row.client_id, secret: secret ? 'set' : 'not set' },
+      });
+      await deps.configPush.push(runner.id);
+      publish(user, runner, row.id, row);
+      validateInBackground(user, runner, row);
+      return toScmIntegration(row, runner, true);
+    },
+
+    async update(user: SessionUser, runnerId: string, id: string, body: UpdateScmIntegrationRequest): Promise<ScmIntegration> {
+      const { runner, row } = await requireIntegration(user, runnerId, id);
+      const secret = await prepareSecret(runner, row.host, body);
+      const oauthEnabled = body.oauthEnabled ?? row.oauth_enabled === 1;
+      const clientId = body.clientId ?? row.client_id;
+      if (oauthEnabled && (!clientId || !(secret ?? row.secret_envelope))) {
+        throw new HttpError(400, 'validation_failed', 'Enter the Client ID and Client Secret to turn OAuth on.', {
+          ...(clientId ? {} : { clientId: 'Enter the Client ID (Bitbucket calls it Key).' }),
+          ...(secret ?? row.secret_envelope ? {} : { clientSecret: 'Enter the Client Secret (Bitbucket calls it Secret).' }),
+        });
+      }
+      const changes: string[] = [];
+      if (oauthEnabled !== (row.oauth_enabled === 1)) changes.push(oauthEnabled ? 'oauth_enabled' : 'oauth_disabled');
+      if (clientId !== row.client_id) changes.push('client_id_changed');
+      if (secret) changes.push('secret_replaced');
+      const updated = await store.update(row.id, {
+        oauth_enabled: oauthEnabled ? 1 : 0,
+        client_id: clientId,
+        ...(secret ? { secret_envelope: secret.envelope, secret_kid: secret.kid } : {}),
+        validation_status: changes.length ? (oauthEnabled ? 'pending' : 'oauth_disabled') : row.validation_status,
+        ...(changes.length ? { validation_message: null, validated_at: null } : {}),
+        updated_at: new Date().toISOString(),
+        updated_by: user.email,
+      });
+      if (!updated) throw notFound('This integration');
+      await audit.record({
+        orgId: user.orgId,
+        runnerId: runner.id,
+        actor: user,
+        action: 'integration.updated',
+        target: `${getScmProvider(row.provider).name} (${row.host})`,
+        details: { changes, clientId },
+      });
+      await deps.configPush.push(runner.id);
+      // Turning OAuth off (or swapping the OAuth app) ends every connection made through it.
+      if (changes.includes('oauth_disabled') || changes.includes('client_id_changed')) await removeRunnerTokens(runner.id, row.id);
+      publish(user, runner, row.id, updated);
+      if (changes.length) validateInBackground(user, runner, updated);
+      return toScmIntegration(updated, runner, true);
+    },
+
+    async remove(user: SessionUser, runnerId: string, id: string): Promise<void> {
+      const { runner, row } = await requireIntegration(user, runnerId, id);
+      await store.remove(row.id);
+      await audit.record({
+        orgId: user.orgId,
+        runnerId: runner.id,
+        actor: user,
+        action: 'integration.deleted',
+        target: `${getScmProvider(row.provider).name} (${row.host})`,
+        details: { clientId: row.client_id },
+      });
+      await deps.configPush.push(runner.id);
+      await removeRunnerTokens(runner.id, row.id);
+      publish(user, runner, row.id, undefined);
+    },
+
+    async validate(user: SessionUser, runnerId: string, id: string): Promise<ValidateScmIntegrationResponse> {
+      const { runner, row } = await requireIntegration(user, runnerId, id);
+      return validateRow(user, runner, row);
+    },
+
+    async auditLog(user: SessionUser, runnerId: string) {
+      const runner = await runners.requireRunner(user, runnerId);
+      const rows = await audit.listForRunner(user.orgId, runner.id);
+      return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor_email, action: r.action, target: r.target, details: JSON.parse(r.details) as Record<string, unknown> }));
+    },
+  };
+}
+export type ScmIntegrationService = ReturnType<typeof createScmIntegrationService>;
+
+function noKey(): HttpError {
+  return new HttpError(409, 'runner_no_key', 'This runner has not registered its public key yet, so it cannot receive secrets. Start the runner, wait until it shows active, then try again.');
+}

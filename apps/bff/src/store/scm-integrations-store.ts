@@ -1,0 +1,43 @@
+import type { Updateable } from 'kysely';
+import type { Db } from './database.ts';
+import type { ScmIntegrationsTable } from './schema.ts';
+
+export function createScmIntegrationsStore(db: Db) {
+  return {
+    async listByRunner(orgId: string, runnerId: string): Promise<ScmIntegrationsTable[]> {
+      return db
+        .selectFrom('scm_integrations')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('runner_id', '=', runnerId)
+        .orderBy('created_at')
+        .execute();
+    },
+    async listForRunnerConfig(runnerId: string): Promise<ScmIntegrationsTable[]> {
+      return db.selectFrom('scm_integrations').selectAll().where('runner_id', '=', runnerId).execute();
+    },
+    async find(orgId: string, runnerId: string, id: string): Promise<ScmIntegrationsTable | undefined> {
+      return db
+        .selectFrom('scm_integrations')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('runner_id', '=', runnerId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+    },
+    async findByHost(runnerId: string, host: string): Promise<ScmIntegrationsTable | undefined> {
+      return db.selectFrom('scm_integrations').selectAll().where('runner_id', '=', runnerId).where('host', '=', host).executeTakeFirst();
+    },
+    async insert(row: ScmIntegrationsTable): Promise<void> {
+      await db.insertInto('scm_integrations').values(row).execute();
+    },
+    async update(id: string, patch: Updateable<ScmIntegrationsTable>): Promise<ScmIntegrationsTable | undefined> {
+      await db.updateTable('scm_integrations').set(patch).where('id', '=', id).execute();
+      return db.selectFrom('scm_integrations').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async remove(id: string): Promise<void> {
+      await db.deleteFrom('scm_integrations').where('id', '=', id).execute();
+    },
+  };
+}
+export type ScmIntegrationsStore = ReturnType<typeof createScmIntegrationsStore>;

@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealClientSecret } from '@runner-console/envelope';
+import { startTestBff, type TestBff } from './test-bff.ts';
+import { TestApiClient, signedIn } from './api-client.ts';
+import { connectFakeRunner } from './fake-runner.ts';
+import { createOtherOrgAdmin } from './other-org.ts';
+
+let t: TestBff;
+let admin: TestApiClient;
+let dev: TestApiClient;
+beforeAll(async () => {
+  t = await startTestBff();
+  admin = await signedIn(t.url, 'admin');
+  dev = await signedIn(t.url, 'dev');
+});
+afterAll(() => t.close());
+
+type Calls = { method: string; params: any }[];
+
+/** A fresh runner for each test, so tests do not depend on each other. */
+async function newRunner(validateStatus = 'valid') {
+  const created = await admin.request('POST', '/api/runners', { name: `runner ${Math.random()}` });
+  const calls: Calls = [];
+  const record = (method: string, result: (p: any) => unknown) => (params: any) => {
+    calls.push({ method, params });
+    return result(params);
+  };
+  const runner = await connectFakeRunner(t.url, created.body.runnerToken, {
+    ping: record('ping', () => ({ version: 'test' })),
+    configure: record('configure', () => ({ applied: 1 })),
+    validateIntegration: record('validateIntegration', () => ({ status: validateStatus, message: 'checked', field: validateStatus === 'invalid_credentials' ? 'clientSecret' : null })),
+    deleteTokensForIntegration: record('deleteTokensForIntegration', () => ({ deleted: 1 })),
+  });
+  const runnerId: string = created.body.runner.id;
+  return { runnerId, runner, calls, publicJwk: runner.publicJwk };
+}
+
+function readAllFiles(dir: string): string {
+  let all = '';
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    all += entry.isDirectory() ? readAllFiles(p) : fs.readFileSync(p).toString('latin1');
+  }
+  return all;
+}
+
+const base = { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: 'consumer-key-1' };
+
+describe('SCM integrations', () => {
+  it('serves the configuration schema with the callback URL, scopes and current key', async () => {
+    const { runnerId, publicJwk, runner } = await newRunner();
+    const res = await admin.request('GET', `/api/runners/${runnerId}/configuration-schema`);
+    expect(res.status).toBe(200);
+    expect(res.body.publicKey.kid).toBe(publicJwk.kid);
+    const bitbucket = res.body.providers.find((p: any) => p.id === 'bitbucket');
+    expect(bitbucket.supported).toBe(true);
+    expect(bitbucket.callbackUrl).toBe('http://127.0.0.1:1/oauth/callback');
+    expect(bitbucket.requiredScopes.map((s: any) => s.scope)).toEqual(['account', 'repository', 'repository:write', 'pullrequest', 'issue']);
+    expect(res.body.providers.filter((p: any) => !p.supported).map((p: any) => p.id).sort()).toEqual(['azure-devops', 'github', 'gitlab']);
+    runner.close();
+  });
+
+  it('stores a browser-sealed secret as ciphertext only and pushes it to the runner', async () => {
+    const { runnerId, publicJwk, calls, runner } = await newRunner();
+    const secret = `canary-${Math.random()}`;
+    const envelope = await sealClientSecret({ secret, publicJwk, runnerId, host: 'bitbucket.org' });
+    const res = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthClientSecretEnvelope: envelope });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ host: 'bitbucket.org', oauthEnabled: true, clientId: 'consumer-key-1', hasClientSecret: true });
+    expect(JSON.stringify(res.body)).not.toContain(envelope);
+    const configure = calls.findLast((c) => c.method === 'configure');
+    expect(configure?.params.integrations[0].clientSecretEnvelope).toBe(envelope);
+    runner.close();
+  });
+
+  it('seals a plaintext secret from an API client at once: never in the database, WAL, logs or responses', async () => {
+    const { runnerId, runner } = await newRunner();
+    const secret = `plaintext-canary-${Math.random().toString(36).slice(2)}`;
+    const res = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: secret });
+    expect(res.status).toBe(201);
+    const list = await admin.request('GET', `/api/runners/${runnerId}/integrations`);
+    const audit = await admin.request('GET', `/api/runners/${runnerId}/audit-log`);
+    for (const text of [res.text, list.text, audit.text, t.logLines.join('\n'), readAllFiles(t.dataDir)]) {
+      expect(text).not.toContain(secret);
+    }
+    const row = await t.db.selectFrom('scm_integrations').selectAll().where('runner_id', '=', runnerId).executeTakeFirstOrThrow();
+    expect(row.secret_envelope?.split('.')).toHaveLength(5);
+    runner.close();
+  });
+
+  it('refuses a ciphertext sealed for another runner or host', async () => {
+    const a = await newRunner();
+    const b = await newRunner();
+    const forA = await sealClientSecret({ secret: 's3cret', publicJwk: a.publicJwk, runnerId: a.runnerId, host: 'bitbucket.org' });
+    const moved = await admin.request('POST', `/api/runners/${b.runnerId}/integrations`, { ...base, oauthClientSecretEnvelope: forA });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.fields.clientSecret).toBeTruthy();
+    const otherHost = await sealClientSecret({ secret: 's3cret', publicJwk: a.publicJwk, runnerId: a.runnerId, host: 'gitlab.com' });
+    const res = await admin.request('POST', `/api/runners/${a.runnerId}/integrations`, { ...base, oauthClientSecretEnvelope: otherHost });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.clientSecret).toMatch(/another host/);
+    a.runner.close();
+    b.runner.close();
+  });
+
+  it('refuses a duplicate host with a message naming the existing integration', async () => {
+    const { runnerId, runner } = await newRunner();
+    await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'x' });
+    const dup = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'y' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.message).toMatch(/already has a Bitbucket integration for bitbucket.org, last changed by admin@acme.test/);
+    runner.close();
+  });
+
+  it('gives clear field errors for OAuth off, missing fields, other providers and self-hosted Bitbucket', async () => {
+    const { runnerId, runner } = await newRunner();
+    const off = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: false });
+    expect(off.status).toBe(400);
+    expect(off.body.error.fields.oauthEnabled).toMatch(/personal access tokens/);
+    const missing = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true });
+    expect(missing.body.error.fields).toMatchObject({ clientId: expect.stringMatching(/Key/), clientSecret: expect.stringMatching(/Secret/) });
+    const github = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, provider: 'github', host: 'github.com', oauthPlaintextClientSecret: 'x' });
+    expect(github.status).toBe(400);
+    expect(github.body.error.fields.provider).toMatch(/not available yet/);
+    const selfHosted = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, host: 'https://bitbucket.example.com', oauthPlaintextClientSecret: 'x' });
+    expect(selfHosted.body.error.fields.host).toMatch(/Self-hosted Bitbucket \(Data Center\) is not supported yet/);
+    const unknown = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'x', extra: 1 });
+    expect(unknown.status).toBe(400);
+    runner.close();
+  });
+
+  it('says a runner without a key cannot take secrets yet', async () => {
+    const created = await admin.request('POST', '/api/runners', { name: `keyless ${Math.random()}` });
+    const res = await admin.request('POST', `/api/runners/${created.body.runner.id}/integrations`, { ...base, oauthPlaintextClientSecret: 'x' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('runner_no_key');
+    expect(res.body.error.message).toMatch(/Start the runner/);
+  });
+
+  it('validates through the runner and records the status; offline runners say so', async () => {
+    const { runnerId, runner, calls } = await newRunner('invalid_credentials');
+    const created = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'wrong' });
+    const res = await admin.request('POST', `/api/runners/${runnerId}/integrations/${created.body.id}/validate`);
+    expect(res.status).toBe(200);
+    expect(res.body.validation.status).toBe('invalid_credentials');
+    expect(res.body.fieldErrors.clientSecret).toBe('checked');
+    expect(calls.some((c) => c.method === 'validateIntegration' && c.params.integrationId === created.body.id)).toBe(true);
+    runner.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const offline = await admin.request('POST', `/api/runners/${runnerId}/integrations/${created.body.id}/validate`);
+    expect(offline.body.validation.status).toBe('runner_offline');
+    const list = await admin.request('GET', `/api/runners/${runnerId}/integrations`);
+    expect(list.body.integrations[0].validation.status).toBe('runner_offline');
+  });
+
+  it('edits: an absent secret stays unchanged; turning OAuth off deletes the runner tokens; every change is audited', async () => {
+    const { runnerId, runner, calls } = await newRunner();
+    const created = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'first-secret' });
+    const before = await t.db.selectFrom('scm_integrations').select('secret_envelope').where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    const renamed = await admin.request('PATCH', `/api/runners/${runnerId}/integrations/${created.body.id}`, { clientId: 'consumer-key-2' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.clientId).toBe('consumer-key-2');
+    const after = await t.db.selectFrom('scm_integrations').select('secret_envelope').where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    expect(after.secret_envelope).toBe(before.secret_envelope);
+    const off = await admin.request('PATCH', `/api/runners/${runnerId}/integrations/${created.body.id}`, { oauthEnabled: false });
+    expect(off.body.oauthEnabled).toBe(false);
+    expect(calls.filter((c) => c.method === 'deleteTokensForIntegration').length).toBeGreaterThanOrEqual(1);
+    const removed = await admin.request('DELETE', `/api/runners/${runnerId}/integrations/${created.body.id}`);
+    expect(removed.status).toBe(204);
+    const audit = await admin.request('GET', `/api/runners/${runnerId}/audit-log`);
+    expect(audit.body.entries.map((e: any) => e.action)).toEqual(['integration.deleted', 'integration.updated', 'integration.updated', 'integration.created', 'runner.created']);
+    expect(audit.body.entries[0].actor).toBe('admin@acme.test');
+    expect(audit.text).not.toContain('first-secret');
+    runner.close();
+  });
+
+  it('enforces roles: members see the list without client IDs and cannot change anything', async () => {
+    const { runnerId, runner } = await newRunner();
+    const created = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'x' });
+    const list = await dev.request('GET', `/api/runners/${runnerId}/integrations`);
+    expect(list.status).toBe(200);
+    expect(list.body.integrations[0].clientId).toBeUndefined();
+    const id = created.body.id;
+    expect((await dev.request('GET', `/api/runners/${runnerId}/configuration-schema`)).status).toBe(403);
+    expect((await dev.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, host: 'x', oauthPlaintextClientSecret: 'x' })).status).toBe(403);
+    expect((await dev.request('PATCH', `/api/runners/${runnerId}/integrations/${id}`, { oauthEnabled: false })).status).toBe(403);
+    expect((await dev.request('POST', `/api/runners/${runnerId}/integrations/${id}/validate`)).status).toBe(403);
+    expect((await dev.request('DELETE', `/api/runners/${runnerId}/integrations/${id}`)).status).toBe(403);
+    expect((await dev.request('GET', `/api/runners/${runnerId}/audit-log`)).status).toBe(403);
+    runner.close();
+  });
+
+  it('answers 404 for another org’s runner and integration', async () => {
+    const { runnerId, runner } = await newRunner();
+    const created = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'x' });
+    const other = await createOtherOrgAdmin(t.db);
+    const globex = new TestApiClient(t.url);
+    await globex.signIn(other.email, other.password);
+    const id = created.body.id;
+    expect((await globex.request('GET', `/api/runners/${runnerId}/integrations`)).status).toBe(404);
+    expect((await globex.request('GET', `/api/runners/${runnerId}/configuration-schema`)).status).toBe(404);
+    expect((await globex.request('PATCH', `/api/runners/${runnerId}/integrations/${id}`, { oauthEnabled: false })).status).toBe(404);
+    expect((await globex.request('POST', `/api/runners/${runnerId}/integrations/${id}/validate`)).status).toBe(404);
+    expect((await globex.request('DELETE', `/api/runners/${runnerId}/integrations/${id}`)).status).toBe(404);
+    expect((await admin.request('GET', `/api/runners/${runnerId}/integrations`)).body.integrations).toHaveLength(1);
+    runner.close();
+  });
+});

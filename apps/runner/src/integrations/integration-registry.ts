@@ -1,0 +1,66 @@
+import type { RunnerIntegrationConfig } from '@runner-console/contracts';
+import { EnvelopeError, openClientSecret } from '@runner-console/envelope';
+import type { RunnerKeys } from '../keys/runner-keys.ts';
+
+export class IntegrationError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The integrations the BFF configured for this runner, and the only place that opens their secrets.
+ * The binding check happens before decryption: a ciphertext sealed for another runner, key or host is
+ * refused, so it cannot be replayed into another integration.
+ */
+export function createIntegrationRegistry(keys: RunnerKeys) {
+  let runnerId: string | undefined;
+  let integrations = new Map<string, RunnerIntegrationConfig>();
+
+  return {
+    setRunnerId(id: string) {
+      runnerId = id;
+    },
+    get runnerId() {
+      return runnerId;
+    },
+    replace(list: RunnerIntegrationConfig[]) {
+      integrations = new Map(list.map((i) => [i.id, i]));
+    },
+    list(): RunnerIntegrationConfig[] {
+      return [...integrations.values()];
+    },
+    get(id: string): RunnerIntegrationConfig | undefined {
+      return integrations.get(id);
+    },
+    findByHost(host: string): RunnerIntegrationConfig | undefined {
+      return [...integrations.values()].find((i) => i.host === host);
+    },
+    async openSecret(integration: RunnerIntegrationConfig): Promise<string> {
+      if (!runnerId) throw new IntegrationError('not_registered', 'The runner is not registered with the BFF yet.');
+      if (!integration.clientSecretEnvelope) throw new IntegrationError('no_secret', 'This integration has no client secret. An admin must enter it.');
+      try {
+        return await openClientSecret({
+          envelope: integration.clientSecretEnvelope,
+          privateKey: keys.privateKey,
+          expected: { runnerId, kid: keys.kid, host: integration.host },
+        });
+      } catch (err) {
+        if (err instanceof EnvelopeError) {
+          const reentry = err.code === 'wrong_key';
+          throw new IntegrationError(
+            reentry ? 'needs_new_secret' : 'secret_refused',
+            reentry
+              ? "The client secret was encrypted to an earlier key of this runner. An admin must enter it again."
+              : `The runner refused the client secret: ${err.message}`,
+          );
+        }
+        throw err;
+      }
+    },
+  };
+}
+export type IntegrationRegistry = ReturnType<typeof createIntegrationRegistry>;

@@ -1,0 +1,37 @@
+import * as oauth from 'oauth4webapi';
+import { getScmProvider } from '@runner-console/scm-providers';
+import type { RunnerConfig } from '../config.ts';
+
+export interface ProviderEndpoints {
+  host: string;
+  /** Site origin: OAuth pages and git over HTTPS (https://bitbucket.org). */
+  siteUrl: string;
+  /** REST API origin (https://api.bitbucket.org). */
+  apiUrl: string;
+  authorizationServer: oauth.AuthorizationServer;
+  /** Plain http is allowed only when the configured base URL is http (the local emulator). */
+  requestOptions: { [oauth.allowInsecureRequests]?: boolean };
+}
+
+/**
+ * Where a provider host really lives. Only the runner's own configuration decides the URLs: an
+ * integration (which comes from the BFF) names a host, never a URL, so a compromised BFF cannot point
+ * the runner's token requests, and so the client secret, somewhere else.
+ */
+export function endpointsForHost(config: RunnerConfig, host: string): ProviderEndpoints {
+  if (host !== 'bitbucket.org') throw Object.assign(new Error(`This runner has no endpoints for ${host}.`), { code: 'unsupported_host' });
+  const bitbucket = getScmProvider('bitbucket');
+  const siteUrl = config.bitbucketUrl;
+  const insecure = siteUrl.startsWith('http://') || config.bitbucketApiUrl.startsWith('http://');
+  return {
+    host,
+    siteUrl,
+    apiUrl: config.bitbucketApiUrl,
+    authorizationServer: {
+      issuer: siteUrl,
+      authorization_endpoint: `${siteUrl}${bitbucket.oauth?.authorizePath ?? '/site/oauth2/authorize'}`,
+      token_endpoint: `${siteUrl}${bitbucket.oauth?.tokenPath ?? '/site/oauth2/access_token'}`,
+    },
+    requestOptions: insecure ? { [oauth.allowInsecureRequests]: true } : {},
+  };
+}
