@@ -25,6 +25,10 @@ import { createScmIntegrationRoutes } from './routes/scm-integration-routes.ts';
 import { createScmIntegrationsStore } from './store/scm-integrations-store.ts';
 import { createScmIntegrationService } from './services/scm-integration-service.ts';
 import { createRunnerConfigPush } from './services/runner-config-push.ts';
+import { createConnectService } from './services/connect-service.ts';
+import { createEnvironmentService } from './services/environment-service.ts';
+import { createConnectRoutes } from './routes/connect-routes.ts';
+import { createEnvironmentRoutes } from './routes/environment-routes.ts';
 
 export interface BffApp {
   app: Express;
@@ -47,7 +51,11 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     hub,
     log,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
-    onRunnerRequest: async (_runner, method) => {
+    // What a runner may ask the BFF. Each handler checks that the flow or environment is the runner's own.
+    onRunnerRequest: async (runner, method, params) => {
+      if (method === 'redeemFlow') return connect.redeemFlow(runner, params);
+      if (method === 'completeFlow') return connect.completeFlow(runner, params);
+      if (method === 'environmentUpdate') return environments.applyRunnerUpdate(runner, params);
       throw new LinkRequestError('unknown_method', `The BFF does not know the method "${method}".`);
     },
     onConnected: (conn) => void configPush.push(conn.runnerId),
@@ -60,6 +68,8 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     startCommand: { bffUrl: config.publicUrl, dataDir: path.dirname(config.dataDir), extraEnv: extra.runnerEnv ?? {} },
   });
 
+  const connect = createConnectService({ db, runners, hub, link: () => link, publicUrl: config.publicUrl });
+  const environments = createEnvironmentService({ db, runners, hub, link: () => link, log });
   const integrations = createScmIntegrationService({ store: integrationsStore, runners, audit, hub, link: () => link, configPush, log });
 
   const app = express();
@@ -108,6 +118,8 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   api.use(createEventRoutes(hub));
   api.use(createRunnerRoutes(runners));
   api.use(createScmIntegrationRoutes(integrations));
+  api.use(createConnectRoutes(connect, cookies));
+  api.use(createEnvironmentRoutes(environments));
   api.use('/api', notFoundApi);
   app.use(api);
   app.use('/api', createErrorHandler(log));

@@ -9,6 +9,8 @@ import {
   UpdateScmIntegrationRequest,
   ValidateScmIntegrationResponse,
 } from './scm-integrations.ts';
+import { CheckAuthenticationRequest, CheckAuthenticationResponse, ConnectFlow, GitAuthenticationList } from './connect.ts';
+import { CreateEnvironmentRequest, Environment, EnvironmentList } from './environments.ts';
 import { CreateRunnerRequest, CreateRunnerResponse, PingRunnerResponse, Runner, RunnerList } from './runners.ts';
 
 /** Who may call a route. `public` needs no session; `member` any signed-in user; `admin` an org admin. */
@@ -26,6 +28,8 @@ export interface ApiRoute {
   noContent?: boolean;
   /** Success creates something (201). */
   created?: boolean;
+  /** Success is a redirect (302), for browser navigations. */
+  redirect?: boolean;
 }
 
 /**
@@ -47,6 +51,14 @@ export const apiRoutes = {
   deleteScmIntegration: { method: 'delete', path: '/api/runners/:runnerId/integrations/:integrationId', access: 'admin', summary: "Remove an integration and the runner's tokens made through it", noContent: true },
   validateScmIntegration: { method: 'post', path: '/api/runners/:runnerId/integrations/:integrationId/validate', access: 'admin', summary: 'The runner opens the secret and proves key and secret against the provider', response: ValidateScmIntegrationResponse },
   getRunnerAuditLog: { method: 'get', path: '/api/runners/:runnerId/audit-log', access: 'admin', summary: 'Who changed what on this runner, newest first (never secrets)', response: AuditLog },
+  checkAuthentication: { method: 'post', path: '/api/runners/:runnerId/check-authentication', access: 'member', summary: 'Is the caller connected to this host on this runner? (CheckAuthenticationForHost)', request: CheckAuthenticationRequest, response: CheckAuthenticationResponse },
+  startConnect: { method: 'get', path: '/api/connect/start', access: 'member', summary: 'Create a single-use, 10-minute Connect flow and redirect the browser to the runner (query: runnerId, host, csrf, mode, returnTo)', redirect: true },
+  getConnectFlow: { method: 'get', path: '/api/connect/flows/:flowId', access: 'member', summary: "A Connect flow's outcome (the caller's own flows only)", response: ConnectFlow },
+  listGitAuthentications: { method: 'get', path: '/api/git-authentications', access: 'member', summary: "The caller's provider connections on the org's runners", response: GitAuthenticationList },
+  deleteGitAuthentication: { method: 'delete', path: '/api/git-authentications/:runnerId/:tokenId', access: 'member', summary: 'Disconnect: the runner deletes the token', noContent: true },
+  listEnvironments: { method: 'get', path: '/api/environments', access: 'member', summary: "The caller's environments", response: EnvironmentList },
+  createEnvironment: { method: 'post', path: '/api/environments', access: 'member', summary: 'Resolve a context URL through the runner with the caller’s token, then clone', created: true, request: CreateEnvironmentRequest, response: Environment },
+  getEnvironment: { method: 'get', path: '/api/environments/:environmentId', access: 'member', summary: 'One of the caller’s environments', response: Environment },
 } satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof apiRoutes;

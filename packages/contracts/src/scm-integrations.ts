@@ -86,7 +86,8 @@ const ClientId = z
   .max(200, { error: 'That Client ID is too long: paste the Key only.' })
   .regex(/^[\x21-\x7e]+$/, { error: 'A Client ID has no spaces or special characters: paste the Key exactly.' });
 /** A sealed client secret: a compact JWE made in the browser (see packages/envelope). */
-const Envelope = z.string().min(1).max(4096, { error: 'The encrypted secret is too large.' });
+// Same limit as packages/envelope's MAX_ENVELOPE_LENGTH (a 1024-character secret in 3-byte UTF-8 seals to ~5.9 KB).
+const Envelope = z.string().min(1).max(8192, { error: 'The encrypted secret is too large.' });
 const PlaintextSecret = z
   .string()
   .min(1, { error: 'Enter the Client Secret (Bitbucket calls it Secret).' })

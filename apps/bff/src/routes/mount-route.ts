@@ -37,6 +37,7 @@ export function mountRoute<R extends ApiRoute>(
     });
     if (res.headersSent) return;
     if (route.noContent) res.status(204).end();
+    else if (route.redirect) throw new Error(`route ${route.path} must redirect`);
     else res.status(route.created ? 201 : 200).json(result);
   });
 }

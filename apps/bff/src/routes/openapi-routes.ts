@@ -13,6 +13,8 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
     const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const responses: Record<string, unknown> = route.noContent
       ? { '204': { description: 'Done' } }
+      : route.redirect
+        ? { '302': { description: 'Redirect to the next step' } }
       : { '200': { description: 'OK', content: { 'application/json': { schema: route.response ? z.toJSONSchema(route.response, { io: 'output', unrepresentable: 'any' }) : {} } } } };
     responses.default = { description: 'Error', content: { 'application/json': { schema: errorSchema } } };
     (paths[oaPath] ??= {})[route.method] = {

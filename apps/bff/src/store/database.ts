@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-scm-integrations.ts';
+import * as m0003 from './migrations/0003-connect-and-environments.ts';
 
 /**
  * The data layer's one entry point. Everything above it talks to kysely's typed builder, so a
@@ -15,6 +16,7 @@ export type Db = Kysely<Database>;
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-scm-integrations': m0002,
+  '0003-connect-and-environments': m0003,
 };
 
 export async function openDatabase(file: string): Promise<Db> {

@@ -73,7 +73,41 @@ export interface ScmIntegrationsTable {
   updated_by: string | null;
 }
 
+export interface OAuthFlowsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  runner_id: string;
+  host: string;
+  redeem_secret_hash: string;
+  mode: 'popup' | 'tab';
+  return_to: string;
+  status: 'started' | 'redeemed' | 'connected' | 'failed';
+  failure_code: string | null;
+  message: string | null;
+  account_name: string | null;
+  created_at: string;
+  expires_at: string;
+  redeemed_at: string | null;
+  completed_at: string | null;
+}
+
+export interface EnvironmentsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  runner_id: string;
+  context_url: string;
+  phase: 'creating' | 'cloning' | 'ready' | 'failed';
+  message: string | null;
+  context_json: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  oauth_flows: OAuthFlowsTable;
+  environments: EnvironmentsTable;
   scm_integrations: ScmIntegrationsTable;
   orgs: OrgsTable;
   users: UsersTable;

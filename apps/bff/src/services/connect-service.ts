@@ -1,0 +1,236 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  CheckAuthenticationResult,
+  CompleteFlowParams,
+  ListTokensResult,
+  RedeemFlowParams,
+  type CheckAuthenticationResponse,
+  type ConnectFlow,
+  type RedeemFlowResult,
+  type SessionUser,
+} from '@runner-console/contracts';
+import { getScmProvider } from '@runner-console/scm-providers';
+import type { z } from 'zod';
+import type { StartConnectQuery } from '@runner-console/contracts';
+import type { Db } from '../store/database.ts';
+import type { OAuthFlowsTable, RunnersTable } from '../store/schema.ts';
+import type { EventHub } from '../events/event-hub.ts';
+import type { RunnerLinkServer } from '../runner-link/link-server.ts';
+import { LinkRequestError } from '../runner-link/runner-connection.ts';
+import { HttpError, notFound } from '../http/http-error.ts';
+import type { RunnerService } from './runner-service.ts';
+import { mapLinkError, runnerOffline } from './runner-service.ts';
+import { createSecretToken, hashSecretToken } from './secret-tokens.ts';
+
+export const flowLifetimeMs = 10 * 60 * 1000;
+
+export function toConnectFlow(row: OAuthFlowsTable): ConnectFlow {
+  return {
+    id: row.id,
+    runnerId: row.runner_id,
+    host: row.host,
+    status: row.status,
+    failureCode: (row.failure_code as ConnectFlow['failureCode']) ?? null,
+    message: row.message,
+    accountName: row.account_name,
+    expiresAt: row.expires_at,
+  };
+}
+
+function equalSecrets(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function createConnectService(deps: {
+  db: Db;
+  runners: RunnerService;
+  hub: EventHub;
+  link: () => RunnerLinkServer;
+  publicUrl: string;
+}) {
+  const { db, runners, hub } = deps;
+
+  async function oauthIntegrationFor(runnerId: string, host: string) {
+    return db
+      .selectFrom('scm_integrations')
+      .selectAll()
+      .where('runner_id', '=', runnerId)
+      .where('host', '=', host)
+      .where('oauth_enabled', '=', 1)
+      .executeTakeFirst();
+  }
+
+  async function adminContacts(orgId: string): Promise<string[]> {
+    const rows = await db.selectFrom('users').select('email').where('org_id', '=', orgId).where('role', '=', 'admin').orderBy('email').execute();
+    return rows.map((r) => r.email);
+  }
+
+  async function failFlow(row: OAuthFlowsTable, failureCode: string, message: string): Promise<OAuthFlowsTable> {
+    const now = new Date().toISOString();
+    await db.updateTable('oauth_flows').set({ status: 'failed', failure_code: failureCode, message, completed_at: now }).where('id', '=', row.id).execute();
+    const updated = { ...row, status: 'failed' as const, failure_code: failureCode, message, completed_at: now };
+    hub.publish(row.org_id, { type: 'connect.result', flow: toConnectFlow(updated) }, row.user_id);
+    return updated;
+  }
+
+  return {
+    async checkAuthentication(user: SessionUser, runnerId: string, host: string): Promise<CheckAuthenticationResponse> {
+      const runner = await runners.requireRunner(user, runnerId);
+      const provider = getScmProvider('bitbucket');
+      const base: CheckAuthenticationResponse = {
+        host,
+        runnerId: runner.id,
+        integrationAvailable: false,
+        authenticated: false,
+        scmId: host === provider.defaultHost ? provider.id : null,
+        scmName: host === provider.defaultHost ? provider.name : null,
+        accountName: null,
+        reauthorizeReason: null,
+        requiredScopes: provider.oauth?.requiredScopes.map((s) => s.scope) ?? [],
+        authorizeUrl: null,
+        adminContacts: await adminContacts(user.orgId),
+      };
+      if (!(await oauthIntegrationFor(runner.id, host))) return base;
+      const conn = deps.link().connectionOf(runner.id);
+      if (!conn) throw runnerOffline();
+      let result;
+      try {
+        result = CheckAuthenticationResult.parse(await conn.request('checkAuthentication', { userId: user.id, host }, 5_000));
+      } catch (err) {
+        throw mapLinkError(err);
+      }
+      const authorizeUrl = `${deps.publicUrl}/api/connect/start?${new URLSearchParams({ runnerId: runner.id, host })}`;
+      return { ...base, ...result, authorizeUrl: result.integrationAvailable ? authorizeUrl : null };
+    },
+
+    /** GET /api/connect/start: create the single-use, 10-minute flow bound to user, runner and host. */
+    async startConnect(user: SessionUser, query: z.infer<typeof StartConnectQuery>, csrfCookie: string | undefined) {
+      if (!csrfCookie || !equalSecrets(csrfCookie, query.csrf)) {
+        throw new HttpError(403, 'csrf_failed', 'This Connect link did not come from your dashboard. Go back to the dashboard and click Connect again.');
+      }
+      const runner = await runners.requireRunner(user, query.runnerId);
+      const redeemSecret = createSecretToken('rcf');
+      const now = Date.now();
+      const row: OAuthFlowsTable = {
+        id: randomUUID(),
+        org_id: user.orgId,
+        user_id: user.id,
+        runner_id: runner.id,
+        host: query.host,
+        redeem_secret_hash: hashSecretToken(redeemSecret),
+        mode: query.mode,
+        return_to: query.returnTo ?? '/environments/new',
+        status: 'started',
+        failure_code: null,
+        message: null,
+        account_name: null,
+        created_at: new Date(now).toISOString(),
+        expires_at: new Date(now + flowLifetimeMs).toISOString(),
+        redeemed_at: null,
+        completed_at: null,
+      };
+      await db.insertInto('oauth_flows').values(row).execute();
+      if (!(await oauthIntegrationFor(runner.id, query.host))) {
+        return { flow: await failFlow(row, 'no_integration', `This runner has no ${query.host} integration. Ask an admin of your organization to add one.`), redirectTo: null };
+      }
+      if (!deps.link().isConnected(runner.id) || !runner.public_url) {
+        return { flow: await failFlow(row, 'runner_offline', 'The runner is offline, so it cannot connect your account. Try again when it is active.'), redirectTo: null };
+      }
+      const start = new URL('/oauth/start', runner.public_url);
+      start.searchParams.set('flow', row.id);
+      start.searchParams.set('redeem', redeemSecret);
+      return { flow: row, redirectTo: start.toString() };
+    },
+
+    returnUrlOf(flow: OAuthFlowsTable): string {
+      const url = new URL(flow.return_to, deps.publicUrl);
+      url.searchParams.set('connectFlow', flow.id);
+      return url.toString();
+    },
+
+    async getFlow(user: SessionUser, flowId: string): Promise<ConnectFlow> {
+      const row = await db.selectFrom('oauth_flows').selectAll().where('id', '=', flowId).where('user_id', '=', user.id).executeTakeFirst();
+      if (!row) throw notFound('This Connect attempt');
+      return toConnectFlow(row);
+    },
+
+    /** Runner → BFF: exchange the one-time redeem secret for the flow's binding. Works once. */
+    async redeemFlow(runner: RunnersTable, params: unknown): Promise<RedeemFlowResult> {
+      const { flowId, redeemSecret } = RedeemFlowParams.parse(params);
+      const row = await db.selectFrom('oauth_flows').selectAll().where('id', '=', flowId).executeTakeFirst();
+      if (!row || row.runner_id !== runner.id || !equalSecrets(row.redeem_secret_hash, hashSecretToken(redeemSecret))) {
+        throw new LinkRequestError('flow_invalid', 'This sign-in link is not valid. Close this window and click Connect again.');
+      }
+      if (Date.parse(row.expires_at) < Date.now()) {
+        await failFlow(row, 'flow_expired', 'This sign-in link expired (links last 10 minutes). Click Connect again.');
+        throw new LinkRequestError('flow_expired', 'This sign-in link expired (links last 10 minutes). Close this window and click Connect again.');
+      }
+      const redeemed = await db
+        .updateTable('oauth_flows')
+        .set({ status: 'redeemed', redeemed_at: new Date().toISOString() })
+        .where('id', '=', flowId)
+        .where('status', '=', 'started')
+        .executeTakeFirst();
+      if (Number(redeemed.numUpdatedRows) !== 1) {
+        throw new LinkRequestError('flow_invalid', 'This sign-in link was already used. Close this window and click Connect again.');
+      }
+      return {
+        flowId: row.id,
+        userId: row.user_id,
+        host: row.host,
+        expiresAt: row.expires_at,
+        mode: row.mode,
+        dashboardOrigin: new URL(deps.publicUrl).origin,
+        returnUrl: this.returnUrlOf(row),
+      };
+    },
+
+    /** Runner → BFF: the result of the callback. Pushed at once to the user's dashboard. */
+    async completeFlow(runner: RunnersTable, params: unknown): Promise<{ ok: true }> {
+      const p = CompleteFlowParams.parse(params);
+      const row = await db.selectFrom('oauth_flows').selectAll().where('id', '=', p.flowId).executeTakeFirst();
+      if (!row || row.runner_id !== runner.id) throw new LinkRequestError('flow_invalid', 'Unknown flow.');
+      if (row.status !== 'redeemed') throw new LinkRequestError('flow_invalid', 'This flow is already finished.');
+      const now = new Date().toISOString();
+      const patch = { status: p.status, failure_code: p.failureCode, message: p.message, account_name: p.accountName, completed_at: now };
+      await db.updateTable('oauth_flows').set(patch).where('id', '=', row.id).execute();
+      hub.publish(row.org_id, { type: 'connect.result', flow: toConnectFlow({ ...row, ...patch }) }, row.user_id);
+      return { ok: true };
+    },
+
+    async listGitAuthentications(user: SessionUser) {
+      const rows = await db.selectFrom('runners').selectAll().where('org_id', '=', user.orgId).orderBy('name').execute();
+      const authentications = [];
+      const unreachableRunners = [];
+      for (const runner of rows) {
+        const conn = deps.link().connectionOf(runner.id);
+        if (!conn) {
+          unreachableRunners.push({ id: runner.id, name: runner.name });
+          continue;
+        }
+        try {
+          const { tokens } = ListTokensResult.parse(await conn.request('listTokens', { userId: user.id }, 5_000));
+          authentications.push(...tokens.map((t) => ({ ...t, runnerId: runner.id, runnerName: runner.name })));
+        } catch {
+          unreachableRunners.push({ id: runner.id, name: runner.name });
+        }
+      }
+      return { authentications, unreachableRunners, appAuthorizationsUrl: getScmProvider('bitbucket').docs.appAuthorizationsUrl ?? 'https://bitbucket.org/account/settings/app-authorizations/' };
+    },
+
+    async deleteGitAuthentication(user: SessionUser, runnerId: string, tokenId: string): Promise<void> {
+      const runner = await runners.requireRunner(user, runnerId);
+      const conn = deps.link().connectionOf(runner.id);
+      if (!conn) throw runnerOffline();
+      try {
+        await conn.request('deleteToken', { userId: user.id, tokenId }, 5_000);
+      } catch (err) {
+        if (err instanceof LinkRequestError && err.code === 'not_found') throw notFound('This connection');
+        throw mapLinkError(err);
+      }
+    },
+  };
+}
+export type ConnectService = ReturnType<typeof createConnectService>;

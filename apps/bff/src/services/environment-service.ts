@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { EnvironmentUpdateParams, ParsedContext, type Environment, type SessionUser } from '@runner-console/contracts';
+import { hostOfContextUrl } from '@runner-console/scm-providers';
+import type { Db } from '../store/database.ts';
+import type { EnvironmentsTable, RunnersTable } from '../store/schema.ts';
+import type { EventHub } from '../events/event-hub.ts';
+import type { Logger } from '../logger.ts';
+import type { RunnerLinkServer } from '../runner-link/link-server.ts';
+import { LinkRequestError } from '../runner-link/runner-connection.ts';
+import { HttpError, notFound } from '../http/http-error.ts';
+import type { RunnerService } from './runner-service.ts';
+import { mapLinkError, runnerOffline } from './runner-service.ts';
+
+/** Codes the runner uses when it cannot resolve a context URL, and what the API says for them. */
+const contextErrors: Record<string, { status: number; code: 'not_found' | 'validation_failed' | 'forbidden' | 'provider_error' | 'provider_unreachable' | 'unauthenticated' }> = {
+  repository_not_found: { status: 404, code: 'not_found' },
+  ref_not_found: { status: 404, code: 'not_found' },
+  not_a_repository: { status: 400, code: 'validation_failed' },
+  no_integration: { status: 400, code: 'validation_failed' },
+  not_connected: { status: 403, code: 'forbidden' },
+  needs_reauthorization: { status: 403, code: 'forbidden' },
+  provider_unreachable: { status: 502, code: 'provider_unreachable' },
+  provider_error: { status: 502, code: 'provider_error' },
+};
+
+export function createEnvironmentService(deps: { db: Db; runners: RunnerService; hub: EventHub; link: () => RunnerLinkServer; log: Logger }) {
+  const { db, hub } = deps;
+
+  async function toEnvironment(row: EnvironmentsTable): Promise<Environment> {
+    const runner = await db.selectFrom('runners').select('name').where('id', '=', row.runner_id).executeTakeFirst();
+    return {
+      id: row.id,
+      runnerId: row.runner_id,
+      runnerName: runner?.name ?? 'deleted runner',
+      contextUrl: row.context_url,
+      phase: row.phase,
+      message: row.message,
+      context: row.context_json ? ParsedContext.parse(JSON.parse(row.context_json)) : null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async function update(id: string, patch: Partial<EnvironmentsTable>): Promise<void> {
+    await db.updateTable('environments').set({ ...patch, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+    const row = await db.selectFrom('environments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row) hub.publish(row.org_id, { type: 'environment.changed', environment: await toEnvironment(row) }, row.user_id);
+  }
+
+  return {
+    async list(user: SessionUser): Promise<Environment[]> {
+      const rows = await db.selectFrom('environments').selectAll().where('user_id', '=', user.id).orderBy('created_at', 'desc').limit(100).execute();
+      return Promise.all(rows.map(toEnvironment));
+    },
+
+    async get(user: SessionUser, id: string): Promise<Environment> {
+      const row = await db.selectFrom('environments').selectAll().where('id', '=', id).where('user_id', '=', user.id).executeTakeFirst();
+      if (!row) throw notFound('This environment');
+      return toEnvironment(row);
+    },
+
+    /**
+     * Resolve the context URL through the runner with the user's own token (ParseContextURL), then let
+     * the runner clone it. The environment is created only once the URL resolved, so a bad URL
+     * leaves nothing behind.
+     */
+    async create(user: SessionUser, body: { contextUrl: string; runnerId: string }): Promise<Environment> {
+      const runner = await deps.runners.requireRunner(user, body.runnerId);
+      if (!hostOfContextUrl(body.contextUrl)) {
+        throw new HttpError(400, 'validation_failed', 'That is not a URL. Paste a Bitbucket repository, branch, commit or pull request URL.', {
+          contextUrl: 'Paste a Bitbucket repository, branch, commit or pull request URL.',
+        });
+      }
+      const conn = deps.link().connectionOf(runner.id);
+      if (!conn) throw runnerOffline();
+      let context;
+      try {
+        context = ParsedContext.parse(await conn.request('parseContext', { userId: user.id, contextUrl: body.contextUrl }, 20_000));
+      } catch (err) {
+        if (err instanceof LinkRequestError && contextErrors[err.code]) {
+          const mapped = contextErrors[err.code]!;
+          throw new HttpError(mapped.status, mapped.code, err.message, { contextUrl: err.message });
+        }
+        throw mapLinkError(err);
+      }
+      const now = new Date().toISOString();
+      const row: EnvironmentsTable = {
+        id: randomUUID(),
+        org_id: user.orgId,
+        user_id: user.id,
+        runner_id: runner.id,
+        context_url: body.contextUrl,
+        phase: 'cloning',
+        message: null,
+        context_json: JSON.stringify(context),
+        created_at: now,
+        updated_at: now,
+      };
+      await db.insertInto('environments').values(row).execute();
+      conn.request('createWorkspace', { environmentId: row.id, userId: user.id, context }, 10_000).catch((err) => {
+        void update(row.id, { phase: 'failed', message: (err as Error).message });
+      });
+      const environment = await toEnvironment(row);
+      hub.publish(user.orgId, { type: 'environment.changed', environment }, user.id);
+      return environment;
+    },
+
+    /** Runner → BFF: progress of a clone. */
+    async applyRunnerUpdate(runner: RunnersTable, params: unknown): Promise<{ ok: true }> {
+      const p = EnvironmentUpdateParams.parse(params);
+      const row = await db.selectFrom('environments').select(['id', 'runner_id']).where('id', '=', p.environmentId).executeTakeFirst();
+      if (!row || row.runner_id !== runner.id) throw new LinkRequestError('not_found', 'Unknown environment.');
+      await update(row.id, { phase: p.phase, message: p.message });
+      return { ok: true };
+    },
+  };
+}
+export type EnvironmentService = ReturnType<typeof createEnvironmentService>;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+export const EnvironmentPhase = z.enum(['creating', 'cloning', 'ready', 'failed']);
+
+export const ParsedContext = z.object({
+  host: z.string(),
+  owner: z.string(),
+  repo: z.string(),
+  cloneUrl: z.string(),
+  kind: z.enum(['repository', 'branch', 'commit', 'pullRequest']),
+  ref: z.string(),
+  refType: z.enum(['branch', 'commit']),
+  commit: z.string(),
+  pullRequest: z
+    .object({ id: z.number(), title: z.string(), sourceBranch: z.string(), targetBranch: z.string() })
+    .nullable(),
+  author: z.object({ name: z.string(), email: z.string().nullable() }),
+});
+export type ParsedContext = z.infer<typeof ParsedContext>;
+
+export const Environment = z.object({
+  id: z.string(),
+  runnerId: z.string(),
+  runnerName: z.string(),
+  contextUrl: z.string(),
+  phase: EnvironmentPhase,
+  message: z.string().nullable(),
+  context: ParsedContext.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Environment = z.infer<typeof Environment>;
+
+export const EnvironmentList = z.object({ environments: z.array(Environment) });
+
+export const CreateEnvironmentRequest = z
+  .object({
+    contextUrl: z.string().trim().min(1, { error: 'Paste a Bitbucket repository, branch, commit or pull request URL.' }).max(2000, { error: 'That URL is too long.' }),
+    runnerId: z.string().min(1, { error: 'Choose a runner.' }).max(100),
+  })
+  .strict();
+export type CreateEnvironmentRequest = z.infer<typeof CreateEnvironmentRequest>;
+
+export const EnvironmentChangedEvent = z.object({ type: z.literal('environment.changed'), environment: Environment });
+
+// ---- runner link methods ----
+export const ParseContextParams = z.object({ userId: z.string(), contextUrl: z.string() });
+export const CreateWorkspaceParams = z.object({ environmentId: z.string(), userId: z.string(), context: ParsedContext });
+export const EnvironmentUpdateParams = z.object({
+  environmentId: z.string(),
+  phase: EnvironmentPhase,
+  message: z.string().max(2000).nullable(),
+});

@@ -1,0 +1,334 @@
+import { describe, expect, it } from 'vitest';
+import { parseBitbucketContextUrl } from './bitbucket-context-url.ts';
+import type { BitbucketContext } from './bitbucket-context-url.ts';
+
+const repository: BitbucketContext = {
+  host: 'bitbucket.org',
+  owner: 'acme',
+  repo: 'widgets',
+  kind: 'repository',
+};
+const EXAMPLE = 'Paste a link like https://bitbucket.org/workspace/repository.';
+
+function contextOf(url: string) {
+  const result = parseBitbucketContextUrl(url);
+  if (!result.ok)
+    throw new Error(`expected ${url} to be recognised, got ${result.reason}: ${result.message}`);
+  return result.context;
+}
+
+describe('parseBitbucketContextUrl', () => {
+  describe('repository', () => {
+    it.each([
+      'https://bitbucket.org/acme/widgets',
+      'https://bitbucket.org/acme/widgets/',
+      'http://bitbucket.org/acme/widgets',
+      'https://www.bitbucket.org/acme/widgets',
+      'https://BITBUCKET.org/acme/widgets',
+      'https://bitbucket.org/acme/widgets?tab=readme#top',
+      'bitbucket.org/acme/widgets',
+      '  https://bitbucket.org/acme/widgets  ',
+      'https://bitbucket.org/acme/widgets/src',
+      'https://bitbucket.org/acme/widgets/src/',
+      'https://bitbucket.org/acme/widgets/commits/',
+      'https://bitbucket.org/acme/widgets/pull-requests/',
+      'https://bitbucket.org/acme/widgets/branches/',
+      'https://bitbucket.org/acme/widgets/pipelines',
+    ])('%s', (url) => {
+      expect(contextOf(url)).toEqual(repository);
+    });
+
+    it.each([
+      'https://bitbucket.org/acme/widgets.git',
+      'https://alice@bitbucket.org/acme/widgets.git',
+      'git@bitbucket.org:acme/widgets.git',
+      'git@bitbucket.org:acme/widgets',
+      'ssh://git@bitbucket.org/acme/widgets.git',
+    ])('clone URL %s', (url) => {
+      expect(contextOf(url)).toEqual(repository);
+    });
+
+    it('keeps slugs with dots, dashes and underscores', () => {
+      expect(contextOf('https://bitbucket.org/acme-co_1/my.widgets-v2_x')).toMatchObject({
+        owner: 'acme-co_1',
+        repo: 'my.widgets-v2_x',
+      });
+      expect(contextOf('git@bitbucket.org:acme/my.widgets.git')).toMatchObject({
+        repo: 'my.widgets',
+      });
+    });
+  });
+
+  describe('branch', () => {
+    it('…/src/{branch}/', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/main/')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'main',
+      });
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/main')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'main',
+      });
+    });
+
+    it('…/src/feature%2Flogin: an encoded slash is part of the branch name', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/feature%2Flogin')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'feature/login',
+      });
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/feature%2flogin/')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'feature/login',
+      });
+    });
+
+    it('…/src/{branch}/{path}: the first segment is the ref, the rest is the path', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/main/docs/README.md')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'main',
+        path: 'docs/README.md',
+      });
+      expect(
+        contextOf(
+          'https://bitbucket.org/acme/widgets/src/feature%2Flogin/src/app.ts?at=feature%2Flogin',
+        ),
+      ).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'feature/login',
+        path: 'src/app.ts',
+      });
+    });
+
+    it('…/src/feature/login/ is ambiguous: branch `feature` with path `login` for the resolver to retry', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/feature/login/')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'feature',
+        path: 'login',
+      });
+    });
+
+    it('…/branch/{name}: everything after /branch/ is the branch', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/branch/feature/login')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'feature/login',
+      });
+      expect(contextOf('https://bitbucket.org/acme/widgets/branch/feature/login/')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'feature/login',
+      });
+      expect(contextOf('https://bitbucket.org/acme/widgets/branch/main')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'main',
+      });
+    });
+
+    it('…/commits/branch/{name}', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/commits/branch/feature/login')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'feature/login',
+      });
+    });
+
+    it('keeps unicode in a branch name', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/branch/fix/%C3%BCber')).toMatchObject({
+        branch: 'fix/über',
+      });
+    });
+  });
+
+  describe('commit', () => {
+    it.each(['abc1234', 'ABC1234DEF', '0123456789abcdef0123456789abcdef01234567'])(
+      '…/commits/%s',
+      (hash) => {
+        expect(contextOf(`https://bitbucket.org/acme/widgets/commits/${hash}`)).toEqual({
+          ...repository,
+          kind: 'commit',
+          commit: hash.toLowerCase(),
+        });
+      },
+    );
+
+    it('…/commits/{hash}/ with a trailing slash and a query', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/commits/abc1234/?w=1')).toEqual({
+        ...repository,
+        kind: 'commit',
+        commit: 'abc1234',
+      });
+    });
+
+    it('…/src/{40-hex}/{path}: a full hash in the source browser is a commit', () => {
+      const hash = 'a'.repeat(40);
+      expect(contextOf(`https://bitbucket.org/acme/widgets/src/${hash}/README.md`)).toEqual({
+        ...repository,
+        kind: 'commit',
+        commit: hash,
+        path: 'README.md',
+      });
+      expect(contextOf(`https://bitbucket.org/acme/widgets/src/${hash}`)).toEqual({
+        ...repository,
+        kind: 'commit',
+        commit: hash,
+      });
+    });
+
+    it('…/src/{short hex} stays a branch (short hex is a valid branch name)', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/cafe123')).toEqual({
+        ...repository,
+        kind: 'branch',
+        branch: 'cafe123',
+      });
+    });
+  });
+
+  describe('pull request', () => {
+    it.each([
+      'https://bitbucket.org/acme/widgets/pull-requests/1',
+      'https://bitbucket.org/acme/widgets/pull-requests/1/',
+      'https://bitbucket.org/acme/widgets/pull-requests/1/diff',
+      'https://bitbucket.org/acme/widgets/pull-requests/1/overview',
+      'https://bitbucket.org/acme/widgets/pull-requests/1/feature-login-adds-login?w=1#comment-5',
+    ])('%s', (url) => {
+      expect(contextOf(url)).toEqual({ ...repository, kind: 'pullRequest', pullRequestId: 1 });
+    });
+
+    it('reads a large id as a number', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/pull-requests/4096')).toMatchObject({
+        pullRequestId: 4096,
+      });
+    });
+  });
+
+  describe('refusals', () => {
+    it.each([
+      '',
+      '   ',
+      'hello',
+      'acme/widgets',
+      'widgets',
+      'mailto:alice@bitbucket.org',
+      'ftp://bitbucket.org/acme/widgets',
+      'https://',
+      'https://bit bucket.org/acme/widgets',
+    ])('not_a_url: %j', (url) => {
+      expect(parseBitbucketContextUrl(url)).toEqual({
+        ok: false,
+        reason: 'not_a_url',
+        message: `That is not a link. ${EXAMPLE}`,
+      });
+    });
+
+    it('not_a_url for a value that is not a string', () => {
+      expect(parseBitbucketContextUrl(null as unknown as string)).toMatchObject({
+        ok: false,
+        reason: 'not_a_url',
+      });
+    });
+
+    it.each([
+      ['https://github.com/acme/widgets', 'github.com'],
+      ['https://gitlab.com/acme/widgets/-/merge_requests/1', 'gitlab.com'],
+      ['git@github.com:acme/widgets.git', 'github.com'],
+      ['https://example.com/acme/widgets', 'example.com'],
+    ])('unknown_host: %s', (url, host) => {
+      expect(parseBitbucketContextUrl(url)).toEqual({
+        ok: false,
+        reason: 'unknown_host',
+        message: `That link is on ${host}, not bitbucket.org. ${EXAMPLE}`,
+        host,
+      });
+    });
+
+    it.each([
+      [
+        'https://bitbucket.mycompany.com/projects/ACME/repos/widgets/browse',
+        'bitbucket.mycompany.com',
+      ],
+      ['https://bitbucket.mycompany.com', 'bitbucket.mycompany.com'],
+      ['https://git.mycompany.com/projects/ACME/repos/widgets/browse', 'git.mycompany.com'],
+      ['https://git.mycompany.com/scm/acme/widgets.git', 'git.mycompany.com'],
+      ['ssh://git@my-bitbucket.internal:7999/acme/widgets.git', 'my-bitbucket.internal'],
+    ])('self_hosted_unsupported: %s', (url, host) => {
+      expect(parseBitbucketContextUrl(url)).toEqual({
+        ok: false,
+        reason: 'self_hosted_unsupported',
+        message: 'Self-hosted Bitbucket (Data Center) is not supported yet. Use bitbucket.org.',
+        host,
+      });
+    });
+
+    it.each([
+      'https://bitbucket.org',
+      'https://bitbucket.org/',
+      'https://bitbucket.org/acme',
+      'https://bitbucket.org/acme/',
+      'https://bitbucket.org/account/settings/app-authorizations/',
+      'https://bitbucket.org/dashboard/overview',
+      'https://bitbucket.org/acme/wid%20gets',
+      'https://bitbucket.org/ac!me/widgets',
+      'https://bitbucket.org/acme/widgets.git/src/main',
+      'https://bitbucket.org/acme/%E0%A4%A',
+      'git@bitbucket.org:acme',
+    ])('not_a_repository: %s', (url) => {
+      expect(parseBitbucketContextUrl(url)).toEqual({
+        ok: false,
+        reason: 'not_a_repository',
+        message: `That is not a Bitbucket repository URL. ${EXAMPLE}`,
+        host: 'bitbucket.org',
+      });
+    });
+
+    it.each([
+      ['https://bitbucket.org/acme/widgets/commits/xyz', 'does not name a commit'],
+      ['https://bitbucket.org/acme/widgets/commits/abc12', 'does not name a commit'],
+      ['https://bitbucket.org/acme/widgets/commits/' + 'a'.repeat(41), 'does not name a commit'],
+      ['https://bitbucket.org/acme/widgets/pull-requests/new', 'does not name a pull request'],
+      ['https://bitbucket.org/acme/widgets/pull-requests/0', 'does not name a pull request'],
+      ['https://bitbucket.org/acme/widgets/pull-requests/-1', 'does not name a pull request'],
+      ['https://bitbucket.org/acme/widgets/branch/', 'does not name a valid branch'],
+      ['https://bitbucket.org/acme/widgets/commits/branch/', 'does not name a valid branch'],
+    ])('not_a_repository with a reason: %s', (url, detail) => {
+      expect(parseBitbucketContextUrl(url)).toEqual({
+        ok: false,
+        reason: 'not_a_repository',
+        message: `That Bitbucket link ${detail}. ${EXAMPLE}`,
+        host: 'bitbucket.org',
+      });
+    });
+
+    it.each([
+      ['leading dash (would read as a git option)', '--upload-pack=touch%20x'],
+      ['space', 'my%20branch'],
+      ['control character', 'main%00'],
+      ['tilde', 'main~1'],
+      ['caret', 'main%5E'],
+      ['colon', 'a%3Ab'],
+      ['double dot', 'a..b'],
+      ['@{', 'main@%7B1%7D'],
+      ['lock suffix', 'main.lock'],
+      ['leading dot component', 'feature%2F.hidden'],
+      ['empty component', 'feature%2F%2Flogin'],
+      ['trailing dot', 'main.'],
+      ['lone @', '@'],
+      ['backslash', 'a%5Cb'],
+    ])('refuses a branch name git would refuse: %s', (_what, ref) => {
+      expect(
+        parseBitbucketContextUrl(`https://bitbucket.org/acme/widgets/src/${ref}`),
+      ).toMatchObject({
+        ok: false,
+        reason: 'not_a_repository',
+        message: `That Bitbucket link does not name a valid branch. ${EXAMPLE}`,
+      });
+    });
+  });
+});

@@ -1,0 +1,22 @@
+// The provider catalogue: names, hosts, URLs, scopes and their reasons, docs links, and the
+// parsing of provider hosts and context URLs.
+export { scmProviders, getScmProvider, isScmProviderId } from './scm-provider-catalogue.ts';
+export type {
+  ScmProvider,
+  ScmProviderId,
+  ScmProviderIcon,
+  ScmProviderDocs,
+  ScmProviderOAuth,
+  ScopeRequirement,
+} from './scm-provider.ts';
+export {
+  expandBitbucketScopes,
+  findMissingScopes,
+  describeMissingScopes,
+} from './provider-scopes.ts';
+export { classifyProviderHost } from './classify-provider-host.ts';
+export type { ProviderHostClassification } from './classify-provider-host.ts';
+export { parseBitbucketContextUrl } from './bitbucket-context-url.ts';
+export type { BitbucketContext, BitbucketContextUrlResult } from './bitbucket-context-url.ts';
+export { hostOfContextUrl } from './host-of-context-url.ts';
+export { MAX_URL_INPUT_LENGTH } from './read-url-like.ts';

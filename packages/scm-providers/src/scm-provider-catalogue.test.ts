@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { getScmProvider, isScmProviderId, scmProviders } from './scm-provider-catalogue.ts';
+import type { ScmProviderId } from './scm-provider.ts';
+
+describe('scmProviders', () => {
+  it('lists GitHub, GitLab, Bitbucket, Azure DevOps in display order', () => {
+    expect(scmProviders.map((p) => [p.id, p.name])).toEqual([
+      ['github', 'GitHub'],
+      ['gitlab', 'GitLab'],
+      ['bitbucket', 'Bitbucket'],
+      ['azure-devops', 'Azure DevOps'],
+    ]);
+  });
+
+  it('has default hosts', () => {
+    expect(Object.fromEntries(scmProviders.map((p) => [p.id, p.defaultHost]))).toEqual({
+      github: 'github.com',
+      gitlab: 'gitlab.com',
+      bitbucket: 'bitbucket.org',
+      'azure-devops': 'dev.azure.com',
+    });
+  });
+
+  it('supports only Bitbucket; the others say why, and only supported providers have OAuth facts', () => {
+    for (const provider of scmProviders) {
+      expect(provider.supported).toBe(provider.id === 'bitbucket');
+      expect(provider.oauth !== undefined).toBe(provider.supported);
+      if (!provider.supported)
+        expect(provider.unsupportedReason).toBe(`${provider.name} is not available yet.`);
+      else expect(provider.unsupportedReason).toBeUndefined();
+    }
+  });
+
+  it('lets only Bitbucket’s host not be edited, and says why', () => {
+    for (const provider of scmProviders) {
+      expect(provider.hostEditable).toBe(provider.id !== 'bitbucket');
+      expect(provider.selfHostedUnsupportedMessage !== undefined).toBe(!provider.hostEditable);
+    }
+    expect(getScmProvider('bitbucket').selfHostedUnsupportedMessage).toBe(
+      'Self-hosted Bitbucket (Data Center) is not supported yet. Use bitbucket.org.',
+    );
+  });
+
+  it('gives every provider a single-path icon and an https docs link', () => {
+    for (const { icon, docs } of scmProviders) {
+      expect(icon.viewBox).toBe('0 0 24 24');
+      expect(icon.path).toMatch(/^M[\d .,a-zA-Z-]+$/);
+      expect(new URL(docs.oauthConsumerUrl).protocol).toBe('https:');
+    }
+  });
+
+  it('is frozen', () => {
+    expect(Object.isFrozen(scmProviders)).toBe(true);
+  });
+});
+
+describe('Bitbucket facts', () => {
+  const bitbucket = getScmProvider('bitbucket');
+
+  it('has the OAuth 2 paths, API prefix and the consumer form’s labels', () => {
+    expect(bitbucket.oauth).toMatchObject({
+      authorizePath: '/site/oauth2/authorize',
+      tokenPath: '/site/oauth2/access_token',
+      apiBasePath: '/2.0',
+      clientIdLabel: 'Key',
+      clientSecretLabel: 'Secret',
+    });
+  });
+
+  it('has no revoke endpoint, and links the app authorizations page instead', () => {
+    expect(bitbucket.oauth?.revokeEndpoint).toBeNull();
+    expect(bitbucket.docs.appAuthorizationsUrl).toBe(
+      'https://bitbucket.org/account/settings/app-authorizations/',
+    );
+  });
+
+  it('links the consumer docs', () => {
+    expect(bitbucket.docs.oauthConsumerUrl).toBe(
+      'https://support.atlassian.com/bitbucket-cloud/docs/use-oauth-on-bitbucket-cloud/',
+    );
+  });
+
+  it('requires exactly these scopes, with their checkboxes and reasons', () => {
+    expect(bitbucket.oauth?.requiredScopes).toEqual([
+      { scope: 'account', checkbox: 'Account: Read', reason: 'git author name and e-mail' },
+      {
+        scope: 'repository',
+        checkbox: 'Repositories: Read',
+        reason: 'clone and parse context URLs',
+      },
+      { scope: 'repository:write', checkbox: 'Repositories: Write', reason: 'push' },
+      {
+        scope: 'pullrequest',
+        checkbox: 'Pull requests: Read',
+        reason: 'start from a pull request',
+      },
+      { scope: 'issue', checkbox: 'Issues: Read', reason: 'show linked issues' },
+    ]);
+  });
+});
+
+describe('getScmProvider', () => {
+  it('finds each provider by id', () => {
+    for (const provider of scmProviders) expect(getScmProvider(provider.id)).toBe(provider);
+  });
+
+  it('throws for an id that is not in the catalogue', () => {
+    expect(() => getScmProvider('svn' as ScmProviderId)).toThrow('Unknown SCM provider: svn');
+  });
+});
+
+describe('isScmProviderId', () => {
+  it('accepts catalogue ids only', () => {
+    expect(isScmProviderId('bitbucket')).toBe(true);
+    expect(isScmProviderId('azure-devops')).toBe(true);
+    expect(isScmProviderId('Bitbucket')).toBe(false);
+    expect(isScmProviderId(undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,63 @@
+// The shape of one provider's facts. The values live in scm-provider-catalogue.ts.
+
+export type ScmProviderId = 'github' | 'gitlab' | 'bitbucket' | 'azure-devops';
+
+/** A scope the runner needs, with the checkbox an admin ticks for it and why we need it. */
+export type ScopeRequirement = {
+  /** The scope as the provider names it in the token response, e.g. `repository:write`. */
+  scope: string;
+  /** The label of the checkbox on the provider's OAuth consumer form, e.g. `Repositories: Write`. */
+  checkbox: string;
+  /** Why Runner Console needs it, written for an admin, e.g. `push`. */
+  reason: string;
+};
+
+/** A single-path SVG mark, drawn for `fill="currentColor"`. */
+export type ScmProviderIcon = {
+  viewBox: string;
+  path: string;
+};
+
+export type ScmProviderDocs = {
+  /** How to create the OAuth consumer / app whose client id and secret the admin pastes. */
+  oauthConsumerUrl: string;
+  /** Where a user sees and revokes the apps they authorized. */
+  appAuthorizationsUrl?: string;
+  /** The provider's reference for its OAuth scopes. */
+  scopesUrl?: string;
+};
+
+export type ScmProviderOAuth = {
+  /** Paths on the provider's web origin (`https://{host}`), not its API origin. */
+  authorizePath: string;
+  tokenPath: string;
+  /** Path prefix of the REST API on the provider's API origin. */
+  apiBasePath: string;
+  /**
+   * Path of a token revocation endpoint, or null when the provider has none; the UI then points
+   * users to `docs.appAuthorizationsUrl` to revoke access themselves.
+   */
+  revokeEndpoint: string | null;
+  requiredScopes: readonly ScopeRequirement[];
+  /** What the provider's consumer form calls the client id and secret. */
+  clientIdLabel: string;
+  clientSecretLabel: string;
+};
+
+export type ScmProvider = {
+  id: ScmProviderId;
+  /** Display name, e.g. `Bitbucket`. */
+  name: string;
+  supported: boolean;
+  /** A sentence for the UI when `supported` is false, e.g. `GitHub is not available yet.` */
+  unsupportedReason?: string;
+  defaultHost: string;
+  /** False when only the default host is supported (Bitbucket Cloud, not Data Center). */
+  hostEditable: boolean;
+  /** When hostEditable is false: what to tell someone who gives another host. */
+  selfHostedUnsupportedMessage?: string;
+  icon: ScmProviderIcon;
+  docs: ScmProviderDocs;
+  /** Present for providers the runner can connect to. */
+  oauth?: ScmProviderOAuth;
+};
