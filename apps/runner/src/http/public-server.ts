@@ -1,13 +1,70 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
+import cookieParser from 'cookie-parser';
+import type { Logger } from '../logger.ts';
+import { ConnectError, type ConnectFlows } from '../oauth/connect-flows.ts';
+import { connectResultScript, connectResultStyles, renderConnectResultPage } from './connect-result-page.ts';
 
-/** The runner's public HTTP side: what browsers reach (health now; the OAuth start and callback). */
-export function createPublicApp(): Express {
+/**
+ * The runner's public HTTP side: what browsers reach. Health, and Connect's start and callback.
+ * The opener link must survive the trip to Bitbucket and back, so COOP stays unsafe-none here.
+ */
+export function createPublicApp(deps: { flows?: ConnectFlows; publicUrl: () => string; log: Logger }): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(helmet({ crossOriginOpenerPolicy: { policy: 'unsafe-none' } }));
+  app.use(
+    helmet({
+      crossOriginOpenerPolicy: { policy: 'unsafe-none' },
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(cookieParser());
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.get('/oauth/connect-result.js', (_req, res) => {
+    res.type('text/javascript').send(connectResultScript);
+  });
+  app.get('/oauth/connect-result.css', (_req, res) => {
+    res.type('text/css').send(connectResultStyles);
+  });
+
+  const flows = deps.flows;
+  if (!flows) return app;
+
+  app.get('/oauth/start', async (req, res) => {
+    const flowId = String(req.query.flow ?? '');
+    const redeem = String(req.query.redeem ?? '');
+    try {
+      if (!/^[0-9a-f-]{36}$/.test(flowId) || redeem.length < 10 || redeem.length > 200) {
+        throw new ConnectError('flow_invalid', 'This sign-in link is incomplete. Close this window and click Connect again.');
+      }
+      const { redirectTo, cookie } = await flows.start(flowId, redeem);
+      res.cookie(cookie.name, cookie.value, { httpOnly: true, sameSite: 'lax', secure: cookie.secure, path: '/oauth', maxAge: cookie.maxAgeMs });
+      res.redirect(302, redirectTo);
+    } catch (err) {
+      const e = err instanceof ConnectError ? err : new ConnectError('provider_error', 'Connect could not start. Close this window and try again.');
+      if (!(err instanceof ConnectError)) deps.log.error({ err }, 'connect start failed');
+      res.status(400).type('html').send(
+        renderConnectResultPage({ flowId, status: 'failed', failureCode: e.failureCode, message: e.message, accountName: null, dashboardOrigin: null, returnUrl: null, mode: 'popup' }),
+      );
+    }
+  });
+
+  app.get('/oauth/callback', async (req: Request, res) => {
+    const url = new URL(req.originalUrl, deps.publicUrl());
+    const outcome = await flows.callback(url, req.cookies as Record<string, string | undefined>);
+    for (const name of Object.keys(req.cookies ?? {})) {
+      if (outcome.flowId && name.endsWith(outcome.flowId.slice(0, 8))) res.clearCookie(name, { path: '/oauth' });
+    }
+    if (outcome.mode === 'tab' && outcome.returnUrl) return res.redirect(302, outcome.returnUrl);
+    res.status(outcome.status === 'connected' ? 200 : 400).type('html').send(renderConnectResultPage(outcome));
+  });
+
   return app;
 }

@@ -1,0 +1,145 @@
+import type { ParsedContext } from '@runner-console/contracts';
+import { parseBitbucketContextUrl, type BitbucketContext } from '@runner-console/scm-providers';
+import type { RunnerConfig } from '../config.ts';
+import type { IntegrationRegistry } from '../integrations/integration-registry.ts';
+import { TokenUnavailableError, type AccessTokenProvider } from '../tokens/access-token-provider.ts';
+import type { StoredToken } from '../tokens/token-store.ts';
+import { createBitbucketApi, ProviderApiError } from '../bitbucket/bitbucket-api.ts';
+import { endpointsForHost } from '../oauth/provider-endpoints.ts';
+
+/** A refusal the BFF maps to a clear API error (see the BFF's environment service). */
+export class ContextError extends Error {
+  constructor(
+    readonly code: 'not_a_repository' | 'no_integration' | 'not_connected' | 'needs_reauthorization' | 'repository_not_found' | 'ref_not_found' | 'provider_unreachable' | 'provider_error',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * ParseContextURL: turn a Bitbucket URL into what a clone needs, with the user's own token, so a
+ * repository the user cannot see stays invisible (Bitbucket answers 404).
+ */
+export function createContextParser(deps: { config: RunnerConfig; registry: IntegrationRegistry; tokens: AccessTokenProvider }) {
+  return async function parseContext(userId: string, contextUrl: string): Promise<{ context: ParsedContext; token: StoredToken }> {
+    const parsed = parseBitbucketContextUrl(contextUrl);
+    if (!parsed.ok) {
+      if (parsed.reason === 'unknown_host' || parsed.reason === 'self_hosted_unsupported') {
+        throw new ContextError('no_integration', `This runner has no integration for ${parsed.host ?? 'that host'}. Ask an admin of your organization to add one.`);
+      }
+      throw new ContextError('not_a_repository', parsed.message);
+    }
+    const ctx = parsed.context;
+    const integration = deps.registry.findByHost(ctx.host);
+    if (!integration || !integration.oauthEnabled) {
+      throw new ContextError('no_integration', `This runner has no Bitbucket integration yet. Ask an admin of your organization to add one in Settings › Runners.`);
+    }
+    let token: StoredToken;
+    try {
+      token = await deps.tokens.getToken(userId, integration);
+    } catch (err) {
+      if (err instanceof TokenUnavailableError) throw new ContextError(err.code, err.message);
+      throw err;
+    }
+    const endpoints = endpointsForHost(deps.config, integration.host);
+
+    // One retry after a 401: the token may have expired or been rotated on Bitbucket's side.
+    async function call<T>(fn: (api: ReturnType<typeof createBitbucketApi>) => Promise<T>): Promise<T> {
+      try {
+        return await fn(createBitbucketApi(endpoints, token.accessToken));
+      } catch (err) {
+        if (!(err instanceof ProviderApiError) || err.status !== 401) throw err;
+        try {
+          token = await deps.tokens.refreshAfterRejection(token, integration!);
+        } catch (refreshErr) {
+          if (refreshErr instanceof TokenUnavailableError) throw new ContextError(refreshErr.code, refreshErr.message);
+          throw refreshErr;
+        }
+        return fn(createBitbucketApi(endpoints, token.accessToken));
+      }
+    }
+
+    try {
+      return { context: await resolve(ctx, call, token), token };
+    } catch (err) {
+      if (err instanceof ContextError) throw err;
+      if (err instanceof ProviderApiError) {
+        if (err.code === 'provider_unreachable') throw new ContextError('provider_unreachable', err.message);
+        if (err.status === 401 || err.status === 403) throw new ContextError('needs_reauthorization', `Bitbucket refused access: ${err.message} Connect again.`);
+        throw new ContextError('provider_error', err.message);
+      }
+      throw err;
+    }
+  };
+}
+
+type Call = <T>(fn: (api: ReturnType<typeof createBitbucketApi>) => Promise<T>) => Promise<T>;
+
+async function resolve(ctx: BitbucketContext, call: Call, token: StoredToken): Promise<ParsedContext> {
+  const full = `${ctx.owner}/${ctx.repo}`;
+  const repo = await call((api) => api.repository(ctx.owner, ctx.repo)).catch((err) => {
+    if (err instanceof ProviderApiError && err.status === 404) {
+      throw new ContextError('repository_not_found', `Bitbucket says ${full} does not exist, or your account (${token.accountName}) cannot see it. Check the URL, or ask the repository's owner for access.`);
+    }
+    throw err;
+  });
+  const httpsClone = repo.links.clone?.find((l) => l.name === 'https')?.href;
+  const cloneUrl = stripUserInfo(httpsClone ?? `https://${ctx.host}/${full}.git`);
+  const author = { name: token.accountName, email: token.email };
+  const base = { host: ctx.host, owner: ctx.owner, repo: ctx.repo, cloneUrl, author };
+
+  const findBranch = async (name: string) =>
+    call((api) => api.branch(ctx.owner, ctx.repo, name)).catch((err) => {
+      if (err instanceof ProviderApiError && err.status === 404) return undefined;
+      throw err;
+    });
+
+  if (ctx.kind === 'pullRequest') {
+    const pr = await call((api) => api.pullRequest(ctx.owner, ctx.repo, ctx.pullRequestId!)).catch((err) => {
+      if (err instanceof ProviderApiError && err.status === 404) throw new ContextError('ref_not_found', `Pull request #${ctx.pullRequestId} was not found in ${full}.`);
+      throw err;
+    });
+    const branch = await findBranch(pr.source.branch.name);
+    return {
+      ...base,
+      kind: 'pullRequest',
+      ref: pr.source.branch.name,
+      refType: 'branch',
+      commit: branch?.target.hash ?? pr.source.commit.hash,
+      pullRequest: { id: pr.id, title: pr.title, sourceBranch: pr.source.branch.name, targetBranch: pr.destination.branch.name },
+    };
+  }
+  if (ctx.kind === 'commit') {
+    const commit = await call((api) => api.commit(ctx.owner, ctx.repo, ctx.commit!)).catch((err) => {
+      if (err instanceof ProviderApiError && err.status === 404) throw new ContextError('ref_not_found', `Commit ${ctx.commit} was not found in ${full}.`);
+      throw err;
+    });
+    return { ...base, kind: 'commit', ref: commit.hash, refType: 'commit', commit: commit.hash, pullRequest: null };
+  }
+  if (ctx.kind === 'branch') {
+    // `/src/feature/login/` is ambiguous: try the longest branch name first, as Bitbucket does.
+    const segments = ctx.path ? ctx.path.split('/').filter(Boolean) : [];
+    for (let n = segments.length; n >= 0; n--) {
+      const name = [ctx.branch!, ...segments.slice(0, n)].join('/');
+      const branch = await findBranch(name);
+      if (branch) return { ...base, kind: 'branch', ref: branch.name, refType: 'branch', commit: branch.target.hash, pullRequest: null };
+    }
+    throw new ContextError('ref_not_found', `Branch ${ctx.branch} was not found in ${full}.`);
+  }
+  const main = repo.mainbranch?.name ?? 'main';
+  const branch = await findBranch(main);
+  if (!branch) throw new ContextError('ref_not_found', `${full} has no main branch yet. Push a commit first.`);
+  return { ...base, kind: 'repository', ref: main, refType: 'branch', commit: branch.target.hash, pullRequest: null };
+}
+
+function stripUserInfo(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ParsedContext } from '@runner-console/contracts';
+
+/**
+ * Clone the context into the runner's workspace folder and check out its ref. The token goes to git
+ * through GIT_CONFIG_* environment variables as an HTTP header (Bitbucket's x-token-auth basic auth),
+ * never on the command line or in the remote URL, so it is not visible in `ps` or `.git/config`.
+ * https://support.atlassian.com/bitbucket-cloud/docs/using-access-tokens/
+ */
+export async function cloneWorkspace(opts: { workspaceDir: string; cloneUrl: string; context: ParsedContext; accessToken: string; timeoutMs?: number }): Promise<void> {
+  const { workspaceDir, context } = opts;
+  fs.rmSync(workspaceDir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(workspaceDir), { recursive: true, mode: 0o700 });
+  const basic = Buffer.from(`x-token-auth:${opts.accessToken}`).toString('base64');
+  const env = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'http.extraHeader',
+    GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+  };
+  const branchArgs = context.refType === 'branch' ? ['--branch', context.ref] : ['--no-checkout'];
+  await git(['clone', '--quiet', ...branchArgs, '--', opts.cloneUrl, workspaceDir], undefined, env, opts.timeoutMs);
+  if (context.refType === 'commit') await git(['checkout', '--quiet', '--detach', context.commit], workspaceDir, env, opts.timeoutMs);
+  await git(['config', 'user.name', context.author.name], workspaceDir, env);
+  if (context.author.email) await git(['config', 'user.email', context.author.email], workspaceDir, env);
+}
+
+export function git(args: string[], cwd: string | undefined, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`git could not start: ${e.message}. Install git on the runner.`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out.trim());
+      else reject(new Error(`git ${args[0]} failed: ${err.trim().split('\n').slice(-2).join(' ') || `exit code ${code}`}`));
+    });
+  });
+}

@@ -1,0 +1,251 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
+import { RedeemFlowResult, type ConnectFailureCode } from '@runner-console/contracts';
+import { findMissingScopes, describeMissingScopes } from '@runner-console/scm-providers';
+import type { RunnerConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { BffLink } from '../link/bff-link.ts';
+import type { IntegrationRegistry } from '../integrations/integration-registry.ts';
+import type { TokenStore } from '../tokens/token-store.ts';
+import { grantedScopes } from '../tokens/access-token-provider.ts';
+import { createBitbucketApi, ProviderApiError } from '../bitbucket/bitbucket-api.ts';
+import { endpointsForHost } from './provider-endpoints.ts';
+
+/** A flow this runner redeemed and is waiting to see come back from Bitbucket. */
+interface PendingFlow {
+  flowId: string;
+  userId: string;
+  host: string;
+  integrationId: string;
+  nonceHash: string;
+  expiresAt: number;
+  dashboardOrigin: string;
+  returnUrl: string;
+  mode: 'popup' | 'tab';
+}
+
+export interface FlowOutcome {
+  flowId: string | null;
+  status: 'connected' | 'failed';
+  failureCode: ConnectFailureCode | null;
+  message: string;
+  accountName: string | null;
+  dashboardOrigin: string | null;
+  returnUrl: string | null;
+  mode: 'popup' | 'tab';
+}
+
+export class ConnectError extends Error {
+  constructor(
+    readonly failureCode: ConnectFailureCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const nonceCookiePrefix = 'rc_oauth_nonce_';
+const sha256 = (v: string) => createHash('sha256').update(v).digest('base64url');
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** state = "<flowId>.<sha256(nonce)>": it names the flow and commits to the browser's nonce cookie. */
+export function parseState(state: string | null): { flowId: string; nonceHash: string } | undefined {
+  const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(state ?? '');
+  return m ? { flowId: m[1]!, nonceHash: m[2]! } : undefined;
+}
+
+/**
+ * The runner's half of Connect. /oauth/start redeems the BFF's single-use flow over the link, binds
+ * this browser with an HttpOnly nonce cookie and sends it to Bitbucket; /oauth/callback checks state,
+ * nonce, expiry, single use and host, exchanges the code with oauth4webapi, checks scopes, reads the
+ * account and stores the token. Every refusal names its check.
+ */
+export function createConnectFlows(deps: {
+  config: RunnerConfig;
+  log: Logger;
+  link: BffLink;
+  registry: IntegrationRegistry;
+  tokens: TokenStore;
+  callbackUrl: string;
+}) {
+  const pending = new Map<string, PendingFlow>();
+  const secureCookies = deps.callbackUrl.startsWith('https://');
+
+  setInterval(() => {
+    for (const [id, flow] of pending) if (flow.expiresAt < Date.now()) pending.delete(id);
+  }, 60_000).unref();
+
+  async function start(flowId: string, redeemSecret: string): Promise<{ redirectTo: string; cookie: { name: string; value: string; secure: boolean; maxAgeMs: number } }> {
+    let redeemed: RedeemFlowResult;
+    try {
+      redeemed = RedeemFlowResult.parse(await deps.link.request('redeemFlow', { flowId, redeemSecret }, 5_000));
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'flow_expired') throw new ConnectError('flow_expired', (err as Error).message);
+      if (code === 'bff_unreachable' || code === 'bff_timeout') throw new ConnectError('runner_offline', 'The runner cannot reach Runner Console right now. Try again in a moment.');
+      throw new ConnectError('flow_invalid', (err as Error).message || 'This sign-in link is not valid. Click Connect again.');
+    }
+    const integration = deps.registry.findByHost(redeemed.host);
+    if (!integration || !integration.oauthEnabled || !integration.clientId) {
+      throw new ConnectError('no_integration', `This runner has no OAuth integration for ${redeemed.host}. Ask an admin of your organization.`);
+    }
+    const endpoints = endpointsForHost(deps.config, integration.host);
+    const nonce = randomBytes(32).toString('base64url');
+    const flow: PendingFlow = {
+      flowId: redeemed.flowId,
+      userId: redeemed.userId,
+      host: redeemed.host,
+      integrationId: integration.id,
+      nonceHash: sha256(nonce),
+      expiresAt: Date.parse(redeemed.expiresAt),
+      dashboardOrigin: redeemed.dashboardOrigin,
+      returnUrl: redeemed.returnUrl,
+      mode: redeemed.mode,
+    };
+    pending.set(flow.flowId, flow);
+    const authorize = new URL(endpoints.authorizationServer.authorization_endpoint!);
+    authorize.searchParams.set('client_id', integration.clientId);
+    authorize.searchParams.set('response_type', 'code');
+    authorize.searchParams.set('state', `${flow.flowId}.${flow.nonceHash}`);
+    authorize.searchParams.set('redirect_uri', deps.callbackUrl);
+    return {
+      redirectTo: authorize.toString(),
+      cookie: { name: nonceCookiePrefix + flow.flowId.slice(0, 8), value: nonce, secure: secureCookies, maxAgeMs: flow.expiresAt - Date.now() },
+    };
+  }
+
+  /** Run every check of the callback, then exchange and store. Throws ConnectError naming the failed check. */
+  async function complete(callback: URL, cookies: Record<string, string | undefined>, flow: PendingFlow): Promise<{ accountName: string }> {
+    const nonce = cookies[nonceCookiePrefix + flow.flowId.slice(0, 8)];
+    if (!nonce || !constantTimeEqual(sha256(nonce), flow.nonceHash)) {
+      throw new ConnectError('browser_mismatch', 'This sign-in was started in another browser. Start Connect again from your own dashboard.');
+    }
+    if (flow.expiresAt < Date.now()) throw new ConnectError('flow_expired', 'This sign-in took longer than 10 minutes and expired. Click Connect again.');
+    const error = callback.searchParams.get('error');
+    if (error === 'access_denied') throw new ConnectError('access_denied', 'You cancelled access on Bitbucket. Click Connect again when you are ready.');
+    const integration = deps.registry.get(flow.integrationId);
+    if (!integration || !integration.oauthEnabled || !integration.clientId) {
+      throw new ConnectError('no_integration', 'The Bitbucket integration was removed or changed while you signed in. Ask an admin, then Connect again.');
+    }
+    if (integration.host !== flow.host) throw new ConnectError('flow_invalid', 'This sign-in was for another host. Click Connect again.');
+    if (error) throw new ConnectError(error === 'invalid_client' || error === 'unauthorized_client' ? 'invalid_client' : 'provider_error', bitbucketErrorMessage(error, callback.searchParams.get('error_description')));
+
+    const endpoints = endpointsForHost(deps.config, integration.host);
+    const client: oauth.Client = { client_id: integration.clientId };
+    const expectedState = `${flow.flowId}.${flow.nonceHash}`;
+    let params: URLSearchParams;
+    try {
+      params = oauth.validateAuthResponse(endpoints.authorizationServer, client, callback, expectedState);
+    } catch {
+      throw new ConnectError('flow_invalid', 'Bitbucket sent back an answer that does not match this sign-in. Click Connect again.');
+    }
+    let secret: string;
+    try {
+      secret = await deps.registry.openSecret(integration);
+    } catch (err) {
+      throw new ConnectError('invalid_client', `${(err as Error).message} Ask an admin to check the Bitbucket integration.`);
+    }
+    let tokens: oauth.TokenEndpointResponse;
+    try {
+      const response = await oauth.authorizationCodeGrantRequest(endpoints.authorizationServer, client, oauth.ClientSecretBasic(secret), params, deps.callbackUrl, oauth.nopkce, {
+        ...endpoints.requestOptions,
+        signal: AbortSignal.timeout(15_000),
+      });
+      tokens = await oauth.processAuthorizationCodeResponse(endpoints.authorizationServer, client, response);
+    } catch (err) {
+      if (err instanceof oauth.ResponseBodyError || err instanceof oauth.WWWAuthenticateChallengeError) {
+        const status = err.status;
+        const code = err instanceof oauth.ResponseBodyError ? err.error : 'invalid_client';
+        if (status === 401 || code === 'invalid_client') {
+          throw new ConnectError('invalid_client', 'Bitbucket refused the runner’s OAuth Key and Secret. Ask an admin to validate the Bitbucket integration.');
+        }
+        throw new ConnectError('provider_error', bitbucketErrorMessage(code, err instanceof oauth.ResponseBodyError ? (err.error_description ?? null) : null));
+      }
+      throw new ConnectError('provider_error', 'Bitbucket could not be reached to finish signing in. Try again in a moment.');
+    }
+    const scopes = grantedScopes(tokens);
+    const missing = findMissingScopes('bitbucket', scopes);
+    if (missing.length) throw new ConnectError('missing_scope', `${describeMissingScopes('bitbucket', missing)} Ask an admin to fix the OAuth consumer on Bitbucket, then Connect again.`);
+
+    const api = createBitbucketApi(endpoints, tokens.access_token);
+    let user;
+    try {
+      user = await api.user();
+    } catch (err) {
+      throw new ConnectError('provider_error', err instanceof ProviderApiError ? err.message : 'Bitbucket could not be reached to read your account.');
+    }
+    // /user/emails needs the `email` scope, which we do not require; without it the e-mail stays empty.
+    const email = await api
+      .emails()
+      .then((r) => r.values.find((e) => e.is_primary && e.is_confirmed)?.email ?? null)
+      .catch(() => null);
+    deps.tokens.save({
+      userId: flow.userId,
+      host: integration.host,
+      integrationId: integration.id,
+      clientId: integration.clientId,
+      accountName: user.display_name,
+      accountUsername: user.nickname ?? user.username ?? null,
+      accountUuid: user.uuid ?? null,
+      email,
+      scopes,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token ?? null,
+      expiresAt: tokens.expires_in ? new Date(Date.now() + tokens.expires_in * 1000).toISOString() : null,
+    });
+    return { accountName: user.display_name };
+  }
+
+  async function callback(callbackUrl: URL, cookies: Record<string, string | undefined>): Promise<FlowOutcome> {
+    const state = parseState(callbackUrl.searchParams.get('state'));
+    const flow = state ? pending.get(state.flowId) : undefined;
+    if (!state || !flow || !constantTimeEqual(state.nonceHash, flow.nonceHash)) {
+      return {
+        flowId: null,
+        status: 'failed',
+        failureCode: 'flow_invalid',
+        message: 'This sign-in link was already used or is not known to this runner. Close this window and click Connect again.',
+        accountName: null,
+        dashboardOrigin: null,
+        returnUrl: null,
+        mode: 'popup',
+      };
+    }
+    // Single use: whatever happens next, this flow cannot be completed twice.
+    pending.delete(flow.flowId);
+    let outcome: FlowOutcome;
+    try {
+      const { accountName } = await complete(callbackUrl, cookies, flow);
+      outcome = { flowId: flow.flowId, status: 'connected', failureCode: null, message: `Bitbucket is now connected as ${accountName}.`, accountName, dashboardOrigin: flow.dashboardOrigin, returnUrl: flow.returnUrl, mode: flow.mode };
+    } catch (err) {
+      const e = err instanceof ConnectError ? err : new ConnectError('provider_error', 'Something went wrong while finishing the sign-in. Click Connect again.');
+      if (!(err instanceof ConnectError)) deps.log.error({ err }, 'connect callback failed');
+      outcome = { flowId: flow.flowId, status: 'failed', failureCode: e.failureCode, message: e.message, accountName: null, dashboardOrigin: flow.dashboardOrigin, returnUrl: flow.returnUrl, mode: flow.mode };
+    }
+    // Tell the BFF (which pushes it to the dashboard at once); the page also posts it to its opener.
+    deps.link
+      .request('completeFlow', { flowId: outcome.flowId, status: outcome.status, failureCode: outcome.failureCode, message: outcome.message, accountName: outcome.accountName }, 5_000)
+      .catch((err) => deps.log.warn({ err: (err as Error).message, flowId: outcome.flowId }, 'could not report the Connect result to the BFF'));
+    return outcome;
+  }
+
+  return { start, callback, pendingCount: () => pending.size };
+}
+export type ConnectFlows = ReturnType<typeof createConnectFlows>;
+
+function bitbucketErrorMessage(error: string, description: string | null): string {
+  const known: Record<string, string> = {
+    invalid_grant: 'Bitbucket did not accept the sign-in code (it was already used or expired). Click Connect again.',
+    invalid_request: 'Bitbucket refused the sign-in request. Ask an admin to check that the OAuth consumer’s callback URL matches the one in Runner Console.',
+    unauthorized_client: 'Bitbucket refused the runner’s OAuth consumer. Ask an admin to validate the Bitbucket integration.',
+    invalid_client: 'Bitbucket refused the runner’s OAuth Key and Secret. Ask an admin to validate the Bitbucket integration.',
+    server_error: 'Bitbucket had a problem. Try again in a moment.',
+    temporarily_unavailable: 'Bitbucket is temporarily unavailable. Try again in a moment.',
+  };
+  return known[error] ?? `Bitbucket answered "${error}"${description ? `: ${description}` : ''}. Click Connect again.`;
+}
