@@ -39,6 +39,11 @@ if (!fs.existsSync(tokenFile)) {
 }
 const localRunnerToken = fs.readFileSync(tokenFile, 'utf8').trim();
 
+function shortPath(p) {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') ? rel : p;
+}
+
 function newestMtime(dir) {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -122,7 +127,8 @@ async function stopAll(code) {
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
-if (!dev) buildDashboardIfStale();
+// SKIP_WEB_BUILD=1 is for API-only test stacks that never open the dashboard.
+if (!dev && env.SKIP_WEB_BUILD !== '1') buildDashboardIfStale();
 
 const shared = { DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
 const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bitbucket };
@@ -158,7 +164,7 @@ Runner Console is running.${dev ? ' (dev: hot reload)' : ''}
   Dashboard           ${dashboardUrl}
   Local runner        ${urls.runner}
   Bitbucket emulator  ${urls.bitbucket}
-  Data folder         ${path.relative(process.cwd(), dataDir) || '.'}  (logs in ${path.relative(process.cwd(), logDir)})
+  Data folder         ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
 
   Sign in as  admin@acme.test / admin   (org admin of Acme)
           or  dev@acme.test / dev       (member)

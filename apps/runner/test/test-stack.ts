@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestStack {
+  dashboard: string;
+  runner: string;
+  bitbucket: string;
+  dataDir: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole stack (emulator, BFF, Local runner) started exactly as `npm start` starts it, on free
+ * loopback ports with a temporary data folder. The dashboard build is skipped: these tests speak HTTP.
+ */
+export async function startTestStack(): Promise<TestStack> {
+  const [bff, runner, bitbucket] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-stack-'));
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(bff), RUNNER_PORT: String(runner), BITBUCKET_PORT: String(bitbucket), DATA_DIR: dataDir, SKIP_WEB_BUILD: '1', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`stack did not start:\n${output}`)), 60_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('Press Ctrl-C to stop.')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`stack exited (${code}):\n${output}`)));
+  });
+  return {
+    dashboard: `http://localhost:${bff}`,
+    runner: `http://localhost:${runner}`,
+    bitbucket: `http://localhost:${bitbucket}`,
+    dataDir,
+    process: child,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser stand-in: one cookie jar per origin, manual redirects, HTML forms by regex. */
+export class TestBrowser {
+  private jars = new Map<string, Map<string, string>>();
+
+  private jar(url: string) {
+    const origin = new URL(url).host;
+    let jar = this.jars.get(origin);
+    if (!jar) this.jars.set(origin, (jar = new Map()));
+    return jar;
+  }
+
+  cookie(url: string, name: string): string | undefined {
+    return this.jar(url).get(name);
+  }
+
+  cookiesOf(url: string): Map<string, string> {
+    return this.jar(url);
+  }
+
+  async fetch(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
+    const jar = this.jar(url);
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      redirect: 'manual',
+      body: init.body,
+      headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...init.headers },
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1);
+      if (!value || /Expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name);
+      else jar.set(name, value);
+    }
+    const location = res.headers.get('location');
+    return { res, status: res.status, location: location ? new URL(location, url).toString() : null, text: await res.text() };
+  }
+
+  /** Follow redirects until `stop(url)` says to stop (the URL is returned unvisited) or a page answers. */
+  async follow(url: string, stop: (url: string) => boolean = () => false) {
+    let current = url;
+    for (let i = 0; i < 20; i++) {
+      if (stop(current)) return { stoppedAt: current, page: undefined };
+      const page = await this.fetch(current);
+      if (!page.location) return { stoppedAt: undefined, page: { ...page, url: current } };
+      current = page.location;
+    }
+    throw new Error('too many redirects');
+  }
+
+  async api(base: string, method: string, path: string, body?: unknown) {
+    if (!this.cookie(base, 'rc_csrf')) await this.fetch(`${base}/api/auth/session`);
+    const page = await this.fetch(base + path, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { 'content-type': 'application/json', 'x-csrf-token': this.cookie(base, 'rc_csrf') ?? '' },
+    });
+    return { status: page.status, body: page.text ? JSON.parse(page.text) : undefined };
+  }
+}
+
+export function formField(html: string, name: string): string {
+  const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
+  if (!m) throw new Error(`no field ${name} in page`);
+  return m[1]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'");
+}
+
+export function formBody(fields: Record<string, string>): { body: string; headers: Record<string, string> } {
+  return { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+}
