@@ -136,7 +136,14 @@ export function createRunnerLinkServer(opts: {
             const at = new Date(conn.lastHeartbeatAt).toISOString();
             const phase = silentFor > heartbeatIntervalMs * 2 ? 'degraded' : 'active';
             if (row.phase !== phase) await publishRunner(await store.setPhase(row.id, phase, at));
-            else await store.touch(row.id, at);
+            else {
+              await store.touch(row.id, at);
+              // "Last seen" stays current in open dashboards without a event per heartbeat.
+              if (++conn.sweepsSincePublish >= 5) {
+                conn.sweepsSincePublish = 0;
+                await publishRunner({ ...row, last_seen_at: at });
+              }
+            }
           })
           .catch(logFailure('runner heartbeat sweep failed'));
       }

@@ -20,6 +20,7 @@ export type IncomingRequestHandler = (method: string, params: unknown) => Promis
  */
 export class RunnerConnection {
   lastHeartbeatAt = Date.now();
+  sweepsSincePublish = 0;
   private pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
   constructor(

@@ -1,0 +1,18 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { QueryClient } from '@tanstack/react-query';
+import { apiClient } from '../../../lib/api-client.ts';
+
+export const authQueries = {
+  /** Who is signed in (user null when nobody is). Also sets the CSRF cookie. */
+  session: () =>
+    queryOptions({
+      queryKey: ['session'] as const,
+      queryFn: ({ signal }) => apiClient.call('getSession', { signal }),
+      staleTime: 60_000,
+    }),
+};
+
+/** Records that nobody is signed in; RequireSession then sends the person to /sign-in. */
+export function markSignedOut(queryClient: QueryClient) {
+  queryClient.setQueryData(authQueries.session().queryKey, { user: null });
+}

@@ -1,0 +1,28 @@
+import { useQuery } from '@tanstack/react-query';
+import { Navigate, useSearchParams } from 'react-router';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
+import { authQueries } from '../api/auth-queries.ts';
+import { SignInForm } from '../components/sign-in-form.tsx';
+import { safeNextPath } from '../safe-next-path.ts';
+
+export function SignInPage() {
+  useDocumentTitle('Sign in');
+  const session = useQuery(authQueries.session());
+  const [searchParams] = useSearchParams();
+  const next = safeNextPath(searchParams.get('next'));
+
+  if (session.data?.user) return <Navigate to={next} replace />;
+
+  return (
+    <main className="sign-in" id="main">
+      <div className="sign-in__card">
+        <p className="sign-in__brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Runner Console
+        </p>
+        <h1 className="sign-in__title">Sign in to your organization</h1>
+        <SignInForm />
+      </div>
+    </main>
+  );
+}

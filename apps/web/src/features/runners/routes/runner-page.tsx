@@ -1,0 +1,130 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Runner } from '@runner-console/contracts';
+import { useId } from 'react';
+import type { ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { isApiRequestError } from '../../../lib/api-client.ts';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
+import { runnerFromList } from '../api/runner-cache.ts';
+import { runnerQueries } from '../api/runner-queries.ts';
+import { RunnerDetails } from '../components/runner-details.tsx';
+import { RunnerPhaseBadge } from '../components/runner-phase-badge.tsx';
+import { TestConnection } from '../components/test-connection.tsx';
+
+const RUNNERS_PATH = '/settings/runners';
+
+/**
+ * One runner: its details, a connection test and its repository access. The composition root
+ * passes `repositoryAccess` to fill that section (SCM integrations), keeping features apart.
+ */
+export function RunnerPage({
+  repositoryAccess,
+}: {
+  repositoryAccess?: (runner: Runner) => ReactNode;
+}) {
+  const { runnerId = '' } = useParams();
+  const queryClient = useQueryClient();
+  const runner = useQuery({
+    ...runnerQueries.detail(runnerId),
+    placeholderData: () => runnerFromList(queryClient, runnerId),
+  });
+  useDocumentTitle(runner.data ? runner.data.name : 'Runner');
+
+  if (runner.data) return <RunnerView runner={runner.data} repositoryAccess={repositoryAccess} />;
+
+  if (runner.isError) {
+    if (isApiRequestError(runner.error) && runner.error.status === 404) {
+      return (
+        <div className="page">
+          <Breadcrumb />
+          <h1>Runner not found</h1>
+          <p>This runner does not exist or belongs to another organization.</p>
+          <p>
+            <Link to={RUNNERS_PATH}>Back to all runners</Link>
+          </p>
+        </div>
+      );
+    }
+    return (
+      <div className="page">
+        <Breadcrumb />
+        <h1>Runner</h1>
+        <ErrorPanel
+          title="This runner could not be loaded"
+          message={runner.error.message}
+          onRetry={() => void runner.refetch()}
+          retrying={runner.isFetching}
+        />
+      </div>
+    );
+  }
+
+  return (
+    <div className="page">
+      <Breadcrumb />
+      <LoadingStatus>Loading runner…</LoadingStatus>
+    </div>
+  );
+}
+
+function Breadcrumb({ current }: { current?: string }) {
+  return (
+    <nav aria-label="Breadcrumb" className="breadcrumb">
+      <ol>
+        <li>Settings</li>
+        <li>
+          <Link to={RUNNERS_PATH}>Runners</Link>
+        </li>
+        {current ? <li aria-current="page">{current}</li> : null}
+      </ol>
+    </nav>
+  );
+}
+
+function RunnerView({
+  runner,
+  repositoryAccess,
+}: {
+  runner: Runner;
+  repositoryAccess?: ((runner: Runner) => ReactNode) | undefined;
+}) {
+  const detailsId = useId();
+  const connectionId = useId();
+  const accessId = useId();
+
+  return (
+    <div className="page">
+      <Breadcrumb current={runner.name} />
+      <header className="page-header">
+        <div className="page-title">
+          <h1>{runner.name}</h1>
+          <RunnerPhaseBadge phase={runner.phase} />
+        </div>
+      </header>
+
+      <section className="panel" aria-labelledby={detailsId}>
+        <h2 id={detailsId}>Details</h2>
+        <RunnerDetails runner={runner} />
+      </section>
+
+      <section className="panel" aria-labelledby={connectionId}>
+        <h2 id={connectionId}>Connection</h2>
+        <p className="muted">
+          Sends a request to the runner over its link and measures the round trip.
+        </p>
+        <TestConnection key={runner.id} runnerId={runner.id} />
+      </section>
+
+      <section className="panel" aria-labelledby={accessId}>
+        <h2 id={accessId}>Configure repository access</h2>
+        {repositoryAccess ? (
+          repositoryAccess(runner)
+        ) : (
+          <p className="muted">No repository access configured yet.</p>
+        )}
+      </section>
+    </div>
+  );
+}
