@@ -1,11 +1,14 @@
 import { expect, type Page } from '@playwright/test';
-import { e2ePorts } from '../playwright.config.ts';
+import { e2eDataDir, e2ePorts } from '../playwright.config.ts';
 
 export const urls = {
   dashboard: `http://localhost:${e2ePorts.bff}`,
   runner: `http://localhost:${e2ePorts.runner}`,
   bitbucket: `http://localhost:${e2ePorts.bitbucket}`,
 };
+
+/** The stack's data folder for this run (relative to the repo root): bff/, runner/, logs/ … */
+export const dataDir = e2eDataDir;
 
 export const accounts = {
   admin: { email: 'admin@acme.test', password: 'admin' },
