@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes, type ApiRoute } from '@runner-console/contracts';
+import { startTestBff, localRunnerToken, type TestBff } from './test-bff.ts';
+import { TestApiClient, signedIn } from './api-client.ts';
+import { connectFakeRunner } from './fake-runner.ts';
+import { createOtherOrgAdmin } from './other-org.ts';
+
+/**
+ * Every endpoint of the route table × {anonymous, member, admin of another org, admin}. The table is
+ * walked, so a route added without a sample here fails this suite instead of going unchecked.
+ */
+type Caller = 'anonymous' | 'member' | 'otherOrgAdmin' | 'admin';
+
+let t: TestBff;
+const clients = {} as Record<Caller, TestApiClient>;
+const ids = { runnerId: '', integrationId: '', flowId: 'f0000000-0000-4000-8000-000000000000', environmentId: 'e0000000-0000-4000-8000-000000000000', tokenId: 'tok' };
+
+const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
+  signIn: { email: 'nobody@acme.test', password: 'x' },
+  createRunner: { name: `matrix runner` },
+  createScmIntegration: { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: 'k', oauthPlaintextClientSecret: 's' },
+  updateScmIntegration: { clientId: 'k2' },
+  checkAuthentication: { host: 'bitbucket.org' },
+  createEnvironment: { contextUrl: 'https://bitbucket.org/acme/widgets', runnerId: '' },
+};
+
+/** Routes whose ids belong to an org (or a user), so another org's admin must get 404. */
+const scoped = (route: ApiRoute) => /:(runnerId|integrationId|flowId|environmentId)/.test(route.path) || route.path === '/api/connect/start' || route.path === '/api/environments' && route.method === 'post';
+
+function pathFor(name: string, route: ApiRoute, caller: Caller): string {
+  let path = route.path.replace(/:(\w+)/g, (_m, key: keyof typeof ids) => ids[key]);
+  if (name === 'startConnect') {
+    path += `?${new URLSearchParams({ runnerId: ids.runnerId, host: 'bitbucket.org', csrf: clients[caller].csrfToken ?? 'none' })}`;
+  }
+  return path;
+}
+
+beforeAll(async () => {
+  t = await startTestBff();
+  clients.anonymous = new TestApiClient(t.url);
+  clients.member = await signedIn(t.url, 'dev');
+  clients.admin = await signedIn(t.url, 'admin');
+  const other = await createOtherOrgAdmin(t.db);
+  clients.otherOrgAdmin = new TestApiClient(t.url);
+  await clients.otherOrgAdmin.signIn(other.email, other.password);
+  await connectFakeRunner(t.url, localRunnerToken, {
+    ping: () => ({ version: 't' }),
+    configure: () => ({}),
+    deleteTokensForIntegration: () => ({}),
+    checkAuthentication: () => ({ integrationAvailable: true, authenticated: false, accountName: null, reauthorizeReason: null }),
+    parseContext: () => Promise.reject(Object.assign(new Error('Click Connect.'), { code: 'not_connected' })),
+    deleteToken: () => Promise.reject(Object.assign(new Error('gone'), { code: 'not_found' })),
+  });
+  ids.runnerId = (await clients.admin.request('GET', '/api/runners')).body.runners[0].id;
+  (sampleBodies.createEnvironment as { runnerId: string }).runnerId = ids.runnerId;
+  const created = await clients.admin.request('POST', `/api/runners/${ids.runnerId}/integrations`, sampleBodies.createScmIntegration);
+  ids.integrationId = created.body.id;
+  for (const c of Object.values(clients)) await c.request('GET', '/api/auth/session');
+});
+afterAll(() => t.close());
+
+const entries = Object.entries(apiRoutes) as [keyof typeof apiRoutes, ApiRoute][];
+// Destructive routes go last so a caller's pass does not remove what its later rows need; sign-out last of all.
+const rank = ([name, route]: [string, ApiRoute]) => (name === 'signOut' ? 2 : route.method === 'delete' ? 1 : 0);
+entries.sort((a, b) => rank(a) - rank(b));
+
+describe('access control matrix', () => {
+  it('has a sample body for every route that takes one', () => {
+    const missing = entries.filter(([name, route]) => route.request && !(name in sampleBodies)).map(([name]) => name);
+    expect(missing).toEqual([]);
+  });
+
+  for (const caller of ['anonymous', 'member', 'otherOrgAdmin', 'admin'] as Caller[]) {
+    for (const [name, route] of entries) {
+      it(`${caller} → ${route.method.toUpperCase()} ${route.path}`, async () => {
+        const body = route.request ? sampleBodies[name] : undefined;
+        const res = await clients[caller].request(route.method.toUpperCase(), pathFor(name, route, caller), body);
+        expect(res.status).toBeLessThan(500);
+        if (route.access === 'public') {
+          expect([401, 403]).not.toContain(res.status === 401 && name === 'signIn' ? 0 : res.status);
+        } else if (caller === 'anonymous') {
+          expect(res.status).toBe(401);
+        } else if (route.access === 'admin' && caller === 'member') {
+          expect(res.status).toBe(403);
+        } else if (caller === 'otherOrgAdmin' && scoped(route)) {
+          expect(res.status).toBe(404);
+        } else {
+          expect([401, 403]).not.toContain(res.status);
+        }
+        expect(res.text).not.toMatch(/at .+\.ts:\d+|SQLITE|stack/);
+      });
+    }
+  }
+});
