@@ -166,7 +166,8 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
     await dev.fetch(await authorizeAtBitbucket(stack, dev, runnerId));
     await emulator(stack, 'POST', '/_emulator/grants/revoke', { username: 'alice' });
     const res = await dev.api(stack.dashboard, 'POST', '/api/environments', { contextUrl: 'https://bitbucket.org/acme/widgets', runnerId });
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('scm_not_connected');
     expect(res.body.error.message).toMatch(/Connect again/);
     const after = await check(dev);
     expect(after.authenticated).toBe(false);

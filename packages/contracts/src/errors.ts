@@ -14,6 +14,7 @@ export const ApiErrorCode = z.enum([
   'runner_timeout',
   'runner_no_key',
   'provider_error',
+  'scm_not_connected',
   'provider_unreachable',
   'internal',
 ]);

@@ -12,13 +12,14 @@ import type { RunnerService } from './runner-service.ts';
 import { mapLinkError, runnerOffline } from './runner-service.ts';
 
 /** Codes the runner uses when it cannot resolve a context URL, and what the API says for them. */
-const contextErrors: Record<string, { status: number; code: 'not_found' | 'validation_failed' | 'forbidden' | 'provider_error' | 'provider_unreachable' | 'unauthenticated' }> = {
+const contextErrors: Record<string, { status: number; code: 'not_found' | 'validation_failed' | 'scm_not_connected' | 'provider_error' | 'provider_unreachable' }> = {
   repository_not_found: { status: 404, code: 'not_found' },
   ref_not_found: { status: 404, code: 'not_found' },
   not_a_repository: { status: 400, code: 'validation_failed' },
   no_integration: { status: 400, code: 'validation_failed' },
-  not_connected: { status: 403, code: 'forbidden' },
-  needs_reauthorization: { status: 403, code: 'forbidden' },
+  // 409, not 403: the caller may do this; their Bitbucket connection is missing or must be made again.
+  not_connected: { status: 409, code: 'scm_not_connected' },
+  needs_reauthorization: { status: 409, code: 'scm_not_connected' },
   provider_unreachable: { status: 502, code: 'provider_unreachable' },
   provider_error: { status: 502, code: 'provider_error' },
 };
