@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import SQLite from 'better-sqlite3';
+import { createTokenCipher } from './token-cipher.ts';
+import { createTokenStore } from './token-store.ts';
+
+function newStore() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-tokens-'));
+  return { dir, store: createTokenStore(dir, createTokenCipher(dir)) };
+}
+
+const token = (userId: string, accessToken: string) => ({
+  userId,
+  host: 'bitbucket.org',
+  integrationId: 'int-1',
+  clientId: 'key',
+  accountName: 'Alice',
+  accountUsername: 'alice',
+  accountUuid: '{1}',
+  email: null,
+  scopes: ['account', 'repository'],
+  accessToken,
+  refreshToken: `refresh-${accessToken}`,
+  expiresAt: new Date(Date.now() + 7200_000).toISOString(),
+});
+
+describe('token store', () => {
+  it('keeps tokens encrypted at rest with a 0600 key file', () => {
+    const { dir, store } = newStore();
+    store.save(token('u1', 'plain-access-token-canary'));
+    store.close();
+    const everything = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f)).toString('latin1')).join('');
+    expect(everything).not.toContain('plain-access-token-canary');
+    expect(fs.statSync(path.join(dir, 'token-key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('round-trips and replaces a user’s token on reconnect', () => {
+    const { store } = newStore();
+    store.save(token('u1', 'first'));
+    store.save(token('u1', 'second'));
+    expect(store.listByUser('u1')).toHaveLength(1);
+    expect(store.find('u1', 'int-1')?.accessToken).toBe('second');
+  });
+
+  it('refuses a ciphertext copied onto another user’s row', () => {
+    const { dir, store } = newStore();
+    store.save(token('alice', 'alice-token'));
+    store.save(token('mallory', 'mallory-token'));
+    store.close();
+    const db = new SQLite(path.join(dir, 'tokens.sqlite'));
+    const alice = db.prepare("SELECT access_ct FROM tokens WHERE user_id = 'alice'").get() as { access_ct: string };
+    db.prepare("UPDATE tokens SET access_ct = ? WHERE user_id = 'mallory'").run(alice.access_ct);
+    db.close();
+    const reopened = createTokenStore(dir, createTokenCipher(dir));
+    expect(() => reopened.find('mallory', 'int-1')).toThrow();
+  });
+
+  it('drops tokens whose integration is gone, has OAuth off, or changed its OAuth client', () => {
+    const { store } = newStore();
+    store.save(token('u1', 'a'));
+    store.save({ ...token('u2', 'b'), integrationId: 'int-2' });
+    store.save({ ...token('u3', 'c'), integrationId: 'int-3' });
+    const removed = store.reconcile([
+      { id: 'int-1', clientId: 'key', oauthEnabled: true },
+      { id: 'int-2', clientId: 'other-key', oauthEnabled: true },
+    ]);
+    expect(removed).toBe(2);
+    expect(store.find('u1', 'int-1')).toBeDefined();
+    expect(store.find('u2', 'int-2')).toBeUndefined();
+    expect(store.find('u3', 'int-3')).toBeUndefined();
+  });
+});
