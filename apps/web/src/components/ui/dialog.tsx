@@ -12,6 +12,7 @@ export function DialogContent({
   children,
   dismissible = true,
   closeOnOutsideClick = true,
+  size = 'default',
 }: {
   /** The dialog's accessible name. */
   title: string;
@@ -22,12 +23,14 @@ export function DialogContent({
   dismissible?: boolean;
   /** False when closing by accident would lose something (a secret shown once). */
   closeOnOutsideClick?: boolean;
+  /** 'wide' for a form with help beside it. */
+  size?: 'default' | 'wide';
 }) {
   return (
     <RadixDialog.Portal>
       <RadixDialog.Overlay className="dialog-overlay" />
       <RadixDialog.Content
-        className="dialog"
+        className={size === 'wide' ? 'dialog dialog--wide' : 'dialog'}
         {...(description ? {} : { 'aria-describedby': undefined })}
         onEscapeKeyDown={(event) => {
           if (!dismissible) event.preventDefault();
