@@ -1,0 +1,88 @@
+import type { BranchHead, CommitInfo } from '../git/git-reader.ts';
+import type { Repository } from '../store/repository-store.ts';
+import type { User } from '../store/user-store.ts';
+import { escapeHtml } from '../ui/html-template.ts';
+import type { ApiLinks } from './api-links.ts';
+import { fullNameOf, repositorySummaryJson } from './repository-json.ts';
+import { userSummaryJson } from './user-json.ts';
+
+/** Maps a commit author's e-mail to a Bitbucket user, as Bitbucket does for `author.user`. */
+export type FindUserByEmail = (email: string) => User | undefined;
+
+export function renderedMarkdown(raw: string) {
+  return {
+    type: 'rendered',
+    raw,
+    markup: 'markdown',
+    html: raw === '' ? '' : `<p>${escapeHtml(raw.trim())}</p>`,
+  };
+}
+
+export function commitLinks(links: ApiLinks, repository: Repository, hash: string) {
+  const fullName = fullNameOf(repository);
+  return {
+    self: links.api(`/repositories/${fullName}/commit/${hash}`),
+    html: links.site(`/${fullName}/commits/${hash}`),
+  };
+}
+
+/** `GET /2.0/repositories/{workspace}/{repo_slug}/commit/{commit}`, and a branch's `target`. */
+export function commitJson(
+  links: ApiLinks,
+  repository: Repository,
+  commit: CommitInfo,
+  findUser: FindUserByEmail,
+) {
+  const fullName = fullNameOf(repository);
+  const author = findUser(commit.authorEmail);
+  const api = (path: string) => links.api(`/repositories/${fullName}/${path}`);
+  return {
+    type: 'commit',
+    hash: commit.hash,
+    date: commit.date,
+    author: {
+      type: 'author',
+      raw: `${commit.authorName} <${commit.authorEmail}>`,
+      ...(author ? { user: userSummaryJson(links, author) } : {}),
+    },
+    message: commit.message,
+    summary: renderedMarkdown(commit.message),
+    links: {
+      ...commitLinks(links, repository, commit.hash),
+      diff: api(`diff/${commit.hash}`),
+      approve: api(`commit/${commit.hash}/approve`),
+      comments: api(`commit/${commit.hash}/comments`),
+      statuses: api(`commit/${commit.hash}/statuses`),
+      patch: api(`patch/${commit.hash}`),
+    },
+    parents: commit.parents.map((hash) => ({
+      hash,
+      type: 'commit',
+      links: commitLinks(links, repository, hash),
+    })),
+    repository: repositorySummaryJson(links, repository),
+  };
+}
+
+/** An entry of `GET …/refs/branches` and the body of `GET …/refs/branches/{name}`. */
+export function branchJson(
+  links: ApiLinks,
+  repository: Repository,
+  branch: BranchHead,
+  findUser: FindUserByEmail,
+) {
+  const fullName = fullNameOf(repository);
+  const encodedName = encodeURIComponent(branch.name);
+  return {
+    name: branch.name,
+    target: commitJson(links, repository, branch.commit, findUser),
+    links: {
+      self: links.api(`/repositories/${fullName}/refs/branches/${encodedName}`),
+      commits: links.api(`/repositories/${fullName}/commits/${encodedName}`),
+      html: links.site(`/${fullName}/branch/${encodedName}`),
+    },
+    type: 'branch',
+    merge_strategies: ['merge_commit', 'squash', 'fast_forward'],
+    default_merge_strategy: 'merge_commit',
+  };
+}

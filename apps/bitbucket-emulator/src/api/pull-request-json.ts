@@ -1,0 +1,81 @@
+import type { PullRequest, Repository } from '../store/repository-store.ts';
+import type { User } from '../store/user-store.ts';
+import type { ApiLinks } from './api-links.ts';
+import { commitLinks, renderedMarkdown } from './commit-json.ts';
+import { fullNameOf, repositorySummaryJson } from './repository-json.ts';
+import { userSummaryJson } from './user-json.ts';
+
+/**
+ * Bitbucket abbreviates the commit hashes inside a pull request's source and destination to 12
+ * characters; resolve them with `GET …/commit/{hash}` when the full hash is needed.
+ */
+const PULL_REQUEST_HASH_LENGTH = 12;
+
+export interface PullRequestHeads {
+  /** Current head of the source branch, or undefined if the branch is gone. */
+  source: string | undefined;
+  destination: string | undefined;
+}
+
+/** `GET /2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}`. */
+export function pullRequestJson(
+  links: ApiLinks,
+  repository: Repository,
+  pullRequest: PullRequest,
+  author: User,
+  heads: PullRequestHeads,
+) {
+  const fullName = fullNameOf(repository);
+  const api = (path: string) =>
+    links.api(`/repositories/${fullName}/pullrequests/${pullRequest.number}${path}`);
+  const endpoint = (branch: string, head: string | undefined) => ({
+    branch: { name: branch },
+    commit: head === undefined ? null : shortCommitJson(links, repository, head),
+    repository: repositorySummaryJson(links, repository),
+  });
+  return {
+    comment_count: 0,
+    task_count: 0,
+    type: 'pullrequest',
+    id: pullRequest.number,
+    title: pullRequest.title,
+    description: pullRequest.description,
+    rendered: {
+      title: renderedMarkdown(pullRequest.title),
+      description: renderedMarkdown(pullRequest.description),
+    },
+    state: pullRequest.state,
+    draft: false,
+    merge_commit: null,
+    close_source_branch: false,
+    closed_by: null,
+    author: userSummaryJson(links, author),
+    reason: '',
+    created_on: pullRequest.createdOn,
+    updated_on: pullRequest.updatedOn,
+    destination: endpoint(pullRequest.destinationBranch, heads.destination),
+    source: endpoint(pullRequest.sourceBranch, heads.source),
+    reviewers: [],
+    participants: [],
+    links: {
+      self: api(''),
+      html: links.site(`/${fullName}/pull-requests/${pullRequest.number}`),
+      commits: api('/commits'),
+      approve: api('/approve'),
+      'request-changes': api('/request-changes'),
+      diff: api('/diff'),
+      diffstat: api('/diffstat'),
+      comments: api('/comments'),
+      activity: api('/activity'),
+      merge: api('/merge'),
+      decline: api('/decline'),
+      statuses: api('/statuses'),
+    },
+    summary: renderedMarkdown(pullRequest.description),
+  };
+}
+
+function shortCommitJson(links: ApiLinks, repository: Repository, hash: string) {
+  const short = hash.slice(0, PULL_REQUEST_HASH_LENGTH);
+  return { type: 'commit', hash: short, links: commitLinks(links, repository, short) };
+}

@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import type { EmulatorContext } from '../emulator-context.ts';
+import { consumersPath } from './consumer-pages.ts';
+import { html } from './html-template.ts';
+import { renderPage, STYLESHEET_PATH } from './page-layout.ts';
+import { sendPage } from './send-page.ts';
+import { STYLESHEET } from './stylesheet.ts';
+
+/** The emulator's home page and its stylesheet. */
+export function createHomeRouter(context: EmulatorContext): Router {
+  const router = Router();
+
+  router.get(STYLESHEET_PATH, (_req, res) => {
+    res
+      .set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=300' })
+      .type('css')
+      .send(STYLESHEET);
+  });
+
+  router.get('/', (req, res) => {
+    const current = context.sessions.read(req);
+    const user = current?.user;
+    const workspaces = user ? context.repositories.listWorkspacesOf(user.id) : [];
+    const main = html`<section class="card" aria-labelledby="home-heading">
+      <h1 id="home-heading">Bitbucket emulator</h1>
+      <p>
+        A local stand-in for bitbucket.org and api.bitbucket.org: OAuth 2.0, the REST API 2.0 paths
+        the product uses, and git over HTTPS.
+      </p>
+      ${
+        user
+          ? html`<h2>Your workspaces</h2>
+              ${
+                workspaces.length === 0
+                  ? html`<p>You are not a member of any workspace.</p>`
+                  : html`<ul>
+                      ${workspaces.map(
+                        (workspace) =>
+                          html`<li>
+                            ${workspace.name}:
+                            <a href="${consumersPath(workspace)}">OAuth consumers</a>
+                          </li>`,
+                      )}
+                    </ul>`
+              }`
+          : html`<p><a class="button primary" href="/account/signin/">Log in</a></p>`
+      }
+    </section>`;
+    sendPage(
+      res,
+      200,
+      renderPage({ title: 'Home', main, user, csrfToken: current?.session.csrfToken }),
+    );
+  });
+
+  return router;
+}

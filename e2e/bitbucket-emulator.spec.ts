@@ -1,0 +1,82 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+
+/** The Bitbucket emulator's origin; the stack's Playwright config sets BITBUCKET_URL. */
+const BITBUCKET_URL = process.env.BITBUCKET_URL ?? 'http://localhost:18082';
+
+async function expectNoAccessibilityViolations(page: Page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((violation) => violation.id)).toEqual([]);
+}
+
+test('a workspace owner adds an OAuth consumer, then grants it access and is sent back with a code', async ({
+  page,
+}) => {
+  const consumerName = `Runner Console e2e ${Date.now()}`;
+  // The emulator's own health path answers 200, so the final redirect lands on a real page.
+  const callbackUrl = `${BITBUCKET_URL}/_emulator/health`;
+
+  await test.step('log in to the emulator as alice', async () => {
+    await page.goto(`${BITBUCKET_URL}/acme/workspace/settings/oauth-consumers/new`);
+    await expect(page.getByRole('heading', { name: 'Log in to Bitbucket' })).toBeVisible();
+    await page.getByLabel('Username').fill('alice');
+    await page.getByLabel('Password').fill('alice');
+    await page.getByRole('button', { name: 'Log in' }).click();
+  });
+
+  await test.step('fill in Add OAuth consumer', async () => {
+    await expect(page.getByRole('heading', { name: 'Add OAuth consumer' })).toBeVisible();
+    await expectNoAccessibilityViolations(page);
+    await page.getByLabel('Name', { exact: true }).fill(consumerName);
+    await page.getByLabel('Callback URL').fill(callbackUrl);
+    await page
+      .getByRole('group', { name: 'Account', exact: true })
+      .getByLabel('Read', { exact: true })
+      .check();
+    const repositories = page.getByRole('group', { name: 'Repositories', exact: true });
+    await repositories.getByLabel('Read', { exact: true }).check();
+    await repositories.getByLabel('Write', { exact: true }).check();
+    await page
+      .getByRole('group', { name: 'Pull requests', exact: true })
+      .getByLabel('Read', { exact: true })
+      .check();
+    await page
+      .getByRole('group', { name: 'Issues', exact: true })
+      .getByLabel('Read', { exact: true })
+      .check();
+    await page.getByRole('button', { name: 'Save' }).click();
+  });
+
+  const key = await test.step('see the Key and Secret', async () => {
+    await expect(page.getByRole('heading', { name: consumerName })).toBeVisible();
+    await expect(page.getByLabel('Key', { exact: true })).toHaveValue(/^[A-Za-z0-9]{18}$/);
+    await expect(page.getByLabel('Secret', { exact: true })).toHaveValue(/^[A-Za-z0-9]{32}$/);
+    return page.getByLabel('Key', { exact: true }).inputValue();
+  });
+
+  await test.step('see the consent page naming the consumer and its scopes', async () => {
+    await page.goto(
+      `${BITBUCKET_URL}/site/oauth2/authorize?client_id=${key}&response_type=code&state=xyz`,
+    );
+    await expect(
+      page.getByRole('heading', { name: `Grant ${consumerName} access to your account` }),
+    ).toBeVisible();
+    const scopes = page.getByRole('list', { name: `${consumerName} will be able to:` });
+    await expect(scopes.getByRole('listitem')).toHaveCount(6);
+    await expect(scopes.getByText('Read your account information')).toBeVisible();
+    await expect(scopes.getByText('Read and modify your repositories')).toBeVisible();
+    await expect(scopes.getByText('pullrequest', { exact: true })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  });
+
+  await test.step('grant access and land on the callback URL with code and state', async () => {
+    const callback = page.waitForRequest(
+      (request) => request.isNavigationRequest() && request.url().startsWith(callbackUrl),
+    );
+    await page.getByRole('button', { name: 'Grant access' }).click();
+    const url = new URL((await callback).url());
+    expect(url.searchParams.get('code')).toMatch(/^[A-Za-z0-9]{18}$/);
+    expect(url.searchParams.get('state')).toBe('xyz');
+    await expect(page).toHaveURL(/\/_emulator\/health\?code=[A-Za-z0-9]{18}&state=xyz$/);
+  });
+});
