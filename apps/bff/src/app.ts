@@ -116,7 +116,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   api.use(createOpenApiRoutes(config.publicUrl));
   api.use(createAuthRoutes(auth, cookies, config.secureCookies));
   api.use(createEventRoutes(hub));
-  api.use(createRunnerRoutes(runners));
+  api.use(createRunnerRoutes(runners, integrations));
   api.use(createScmIntegrationRoutes(integrations));
   api.use(createConnectRoutes(connect, cookies));
   api.use(createEnvironmentRoutes(environments));

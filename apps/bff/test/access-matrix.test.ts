@@ -3,6 +3,7 @@ import { apiRoutes, type ApiRoute } from '@runner-console/contracts';
 import { startTestBff, localRunnerToken, type TestBff } from './test-bff.ts';
 import { TestApiClient, signedIn } from './api-client.ts';
 import { connectFakeRunner } from './fake-runner.ts';
+import { createRunnerKeyPair } from '@runner-console/envelope';
 import { createOtherOrgAdmin } from './other-org.ts';
 
 /**
@@ -45,6 +46,7 @@ beforeAll(async () => {
   await clients.otherOrgAdmin.signIn(other.email, other.password);
   await connectFakeRunner(t.url, localRunnerToken, {
     ping: () => ({ version: 't' }),
+    rotateKey: async () => ({ publicKey: (await createRunnerKeyPair()).publicJwk }),
     configure: () => ({}),
     deleteTokensForIntegration: () => ({}),
     checkAuthentication: () => ({ integrationAvailable: true, authenticated: false, accountName: null, reauthorizeReason: null }),

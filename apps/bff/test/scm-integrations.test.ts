@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealClientSecret } from '@runner-console/envelope';
+import { createRunnerKeyPair, sealClientSecret } from '@runner-console/envelope';
 import { startTestBff, type TestBff } from './test-bff.ts';
 import { TestApiClient, signedIn } from './api-client.ts';
 import { connectFakeRunner } from './fake-runner.ts';
@@ -32,6 +32,7 @@ async function newRunner(validateStatus = 'valid') {
     configure: record('configure', () => ({ applied: 1 })),
     validateIntegration: record('validateIntegration', () => ({ status: validateStatus, message: 'checked', field: validateStatus === 'invalid_credentials' ? 'clientSecret' : null })),
     deleteTokensForIntegration: record('deleteTokensForIntegration', () => ({ deleted: 1 })),
+    rotateKey: record('rotateKey', async () => ({ publicKey: (await createRunnerKeyPair()).publicJwk })),
   });
   const runnerId: string = created.body.runner.id;
   return { runnerId, runner, calls, publicJwk: runner.publicJwk };
@@ -205,6 +206,29 @@ describe('SCM integrations', () => {
     expect((await globex.request('POST', `/api/runners/${runnerId}/integrations/${id}/validate`)).status).toBe(404);
     expect((await globex.request('DELETE', `/api/runners/${runnerId}/integrations/${id}`)).status).toBe(404);
     expect((await admin.request('GET', `/api/runners/${runnerId}/integrations`)).body.integrations).toHaveLength(1);
+    runner.close();
+  });
+
+  it('rotates the runner key: old secrets are flagged for re-entry, stale envelopes refused, new ones accepted', async () => {
+    const { runnerId, publicJwk, runner } = await newRunner();
+    const sealedOld = await sealClientSecret({ secret: 'before-rotation', publicJwk, runnerId, host: 'bitbucket.org' });
+    const created = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthClientSecretEnvelope: sealedOld });
+    expect(created.body.secretNeedsReentry).toBe(false);
+    expect((await dev.request('POST', `/api/runners/${runnerId}/rotate-key`)).status).toBe(403);
+    const rotated = await admin.request('POST', `/api/runners/${runnerId}/rotate-key`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.publicKey.kid).not.toBe(publicJwk.kid);
+    const list = await admin.request('GET', `/api/runners/${runnerId}/integrations`);
+    expect(list.body.integrations[0]).toMatchObject({ secretNeedsReentry: true, validation: { status: 'needs_new_secret' } });
+    const stale = await admin.request('PATCH', `/api/runners/${runnerId}/integrations/${created.body.id}`, { oauthClientSecretEnvelope: sealedOld });
+    expect(stale.status).toBe(400);
+    expect(stale.body.error.fields.clientSecret).toMatch(/key changed/);
+    const fresh = await sealClientSecret({ secret: 'after-rotation', publicJwk: rotated.body.publicKey, runnerId, host: 'bitbucket.org' });
+    const resealed = await admin.request('PATCH', `/api/runners/${runnerId}/integrations/${created.body.id}`, { oauthClientSecretEnvelope: fresh });
+    expect(resealed.status).toBe(200);
+    expect(resealed.body.secretNeedsReentry).toBe(false);
+    const audit = await admin.request('GET', `/api/runners/${runnerId}/audit-log`);
+    expect(audit.body.entries.map((e: any) => e.action)).toContain('runner.key_rotated');
     runner.close();
   });
 });

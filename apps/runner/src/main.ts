@@ -12,7 +12,7 @@ import {
 } from '@runner-console/contracts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { loadOrCreateRunnerKeys } from './keys/runner-keys.ts';
+import { loadRunnerKeyring } from './keys/runner-keys.ts';
 import { createBffLink, LinkCallError } from './link/bff-link.ts';
 import { createPublicApp } from './http/public-server.ts';
 import { runnerVersion } from './version.ts';
@@ -28,9 +28,9 @@ import { cloneWorkspace } from './git/clone-workspace.ts';
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const keys = await loadOrCreateRunnerKeys(config.dataDir);
+  const keyring = await loadRunnerKeyring(config.dataDir);
   const tokenStore = createTokenStore(config.dataDir, createTokenCipher(config.dataDir));
-  const registry = createIntegrationRegistry(keys);
+  const registry = createIntegrationRegistry(keyring);
   const accessTokens = createAccessTokenProvider({ config, store: tokenStore, registry, log });
   const parseContext = createContextParser({ config, registry, tokens: accessTokens });
 
@@ -47,10 +47,15 @@ async function main() {
     bffUrl: config.bffUrl,
     token: config.token,
     log,
-    hello: () => ({ type: 'hello', version: runnerVersion, region: config.region, publicUrl, publicKey: keys.publicJwk }),
+    hello: () => ({ type: 'hello', version: runnerVersion, region: config.region, publicUrl, publicKey: keyring.current.publicJwk }),
     onWelcome: (welcome) => registry.setRunnerId(welcome.runnerId),
     handlers: {
       ping: async () => ({ version: runnerVersion }),
+      rotateKey: async () => {
+        const next = await keyring.rotate();
+        log.info({ kid: next.kid }, 'rotated the runner key; secrets sealed to earlier keys still open until re-entered');
+        return { publicKey: next.publicJwk };
+      },
       configure: async (params) => {
         const { integrations } = ConfigureRunnerParams.parse(params);
         registry.replace(integrations);
@@ -135,7 +140,7 @@ async function main() {
 
   const flows = createConnectFlows({ config, log, link, registry, tokens: tokenStore, callbackUrl });
   server.on('request', createPublicApp({ flows, publicUrl: () => publicUrl, log }));
-  log.info({ publicUrl, kid: keys.kid }, `runner listening on ${publicUrl}`);
+  log.info({ publicUrl, kid: keyring.current.kid }, `runner listening on ${publicUrl}`);
   link.start();
 
   let stopping = false;

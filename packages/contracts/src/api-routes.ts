@@ -43,6 +43,7 @@ export const apiRoutes = {
   listRunners: { method: 'get', path: '/api/runners', access: 'member', summary: "The org's runners", response: RunnerList },
   createRunner: { method: 'post', path: '/api/runners', access: 'admin', summary: 'Set up a new runner; returns its one-time token', created: true, request: CreateRunnerRequest, response: CreateRunnerResponse },
   getRunner: { method: 'get', path: '/api/runners/:runnerId', access: 'member', summary: 'One runner', response: Runner },
+  rotateRunnerKey: { method: 'post', path: '/api/runners/:runnerId/rotate-key', access: 'admin', summary: "The runner makes a new key pair; secrets sealed to the old key keep working until re-entered", response: Runner },
   pingRunner: { method: 'post', path: '/api/runners/:runnerId/ping', access: 'member', summary: 'Round trip to the runner over its link', response: PingRunnerResponse },
   getRunnerConfigurationSchema: { method: 'get', path: '/api/runners/:runnerId/configuration-schema', access: 'admin', summary: "Per provider: host, callback URL, scopes and docs; and the runner's current public key", response: RunnerConfigurationSchema },
   listScmIntegrations: { method: 'get', path: '/api/runners/:runnerId/integrations', access: 'member', summary: "The runner's SCM integrations (client IDs for admins only)", response: ScmIntegrationList },

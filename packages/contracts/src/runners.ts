@@ -59,3 +59,6 @@ export type PingRunnerResponse = z.infer<typeof PingRunnerResponse>;
 
 /** Server-sent events on GET /api/events, one JSON body per event. */
 export const RunnerChangedEvent = z.object({ type: z.literal('runner.changed'), runner: Runner });
+
+/** Link method `rotateKey`: the runner's answer. */
+export const RotateKeyResult = z.object({ publicKey: RunnerPublicJwk });

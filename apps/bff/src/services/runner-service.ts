@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateRunnerResponse, PingRunnerResponse, Runner, SessionUser } from '@runner-console/contracts';
-import { PingResult } from '@runner-console/contracts';
+import { PingResult, RotateKeyResult } from '@runner-console/contracts';
+import { calculateJwkThumbprint } from 'jose';
 import type { RunnersStore } from '../store/runners-store.ts';
 import { toRunner } from '../store/runners-store.ts';
 import type { AuditStore } from '../store/audit-store.ts';
@@ -70,6 +71,29 @@ export function createRunnerService(deps: {
       const runner = toRunner(row);
       hub.publish(user.orgId, { type: 'runner.changed', runner });
       return { runner, runnerToken, startCommand: buildStartCommand(deps.startCommand, id, runnerToken) };
+    },
+
+    /** Ask the runner for a new key pair and record its public half. Returns the updated runner. */
+    async rotateKey(user: SessionUser, runnerId: string, onRotated: (runnerId: string) => Promise<void>): Promise<Runner> {
+      const row = await requireRunner(user, runnerId);
+      const conn = deps.link().connectionOf(runnerId);
+      if (!conn) throw runnerOffline();
+      let publicKey;
+      try {
+        ({ publicKey } = RotateKeyResult.parse(await conn.request('rotateKey', {}, 10_000)));
+      } catch (err) {
+        throw mapLinkError(err);
+      }
+      const { kid, ...jwk } = publicKey;
+      if ((await calculateJwkThumbprint(jwk, 'sha256')) !== kid) {
+        throw new HttpError(502, 'provider_error', 'The runner answered with a key whose id does not match it. The key was not changed.');
+      }
+      const updated = await store.setPublicKey(runnerId, publicKey);
+      await audit.record({ orgId: user.orgId, runnerId, actor: user, action: 'runner.key_rotated', target: row.name, details: { kid } });
+      const runner = toRunner(updated!);
+      hub.publish(user.orgId, { type: 'runner.changed', runner });
+      await onRotated(runnerId);
+      return runner;
     },
 
     async ping(user: SessionUser, runnerId: string): Promise<PingRunnerResponse> {

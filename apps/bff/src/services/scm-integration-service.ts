@@ -298,6 +298,21 @@ export function createScmIntegrationService(deps: {
       return validateRow(user, runner, row);
     },
 
+    /** After a key rotation: every secret sealed to an earlier key is flagged for re-entry (it still works meanwhile). */
+    async flagSecretsForReentry(user: SessionUser, runnerId: string): Promise<void> {
+      const runner = await runners.requireRunner(user, runnerId);
+      const currentKid = runnerKey(runner)?.kid;
+      for (const row of await store.listByRunner(user.orgId, runnerId)) {
+        if (!row.secret_kid || row.secret_kid === currentKid) continue;
+        const updated = await store.update(row.id, {
+          validation_status: 'needs_new_secret',
+          validation_message: "The runner's key was rotated. This secret keeps working until you re-enter it, which seals it to the new key.",
+          validated_at: new Date().toISOString(),
+        });
+        publish(user, runner, row.id, updated);
+      }
+    },
+
     async auditLog(user: SessionUser, runnerId: string) {
       const runner = await runners.requireRunner(user, runnerId);
       const rows = await audit.listForRunner(user.orgId, runner.id);

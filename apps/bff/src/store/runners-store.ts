@@ -37,6 +37,10 @@ export function createRunnersStore(db: Db) {
     async insert(row: RunnersTable): Promise<void> {
       await db.insertInto('runners').values(row).execute();
     },
+    async setPublicKey(runnerId: string, publicKey: RunnerPublicJwk): Promise<RunnersTable | undefined> {
+      await db.updateTable('runners').set({ public_key_jwk: JSON.stringify(publicKey) }).where('id', '=', runnerId).execute();
+      return this.findById(runnerId);
+    },
     async setTokenHash(runnerId: string, tokenHash: string): Promise<void> {
       await db.updateTable('runners').set({ token_hash: tokenHash }).where('id', '=', runnerId).execute();
     },

@@ -1,6 +1,6 @@
 import type { RunnerIntegrationConfig } from '@runner-console/contracts';
-import { EnvelopeError, openClientSecret } from '@runner-console/envelope';
-import type { RunnerKeys } from '../keys/runner-keys.ts';
+import { EnvelopeError, inspectEnvelope, openClientSecret } from '@runner-console/envelope';
+import type { RunnerKeyring } from '../keys/runner-keys.ts';
 
 export class IntegrationError extends Error {
   constructor(
@@ -16,7 +16,7 @@ export class IntegrationError extends Error {
  * The binding check happens before decryption: a ciphertext sealed for another runner, key or host is
  * refused, so it cannot be replayed into another integration.
  */
-export function createIntegrationRegistry(keys: RunnerKeys) {
+export function createIntegrationRegistry(keyring: RunnerKeyring) {
   let runnerId: string | undefined;
   let integrations = new Map<string, RunnerIntegrationConfig>();
 
@@ -43,10 +43,12 @@ export function createIntegrationRegistry(keys: RunnerKeys) {
       if (!runnerId) throw new IntegrationError('not_registered', 'The runner is not registered with the BFF yet.');
       if (!integration.clientSecretEnvelope) throw new IntegrationError('no_secret', 'This integration has no client secret. An admin must enter it.');
       try {
+        // After a rotation, secrets sealed to an earlier key of this runner still open until re-entered.
+        const sealedTo = keyring.find(inspectEnvelope(integration.clientSecretEnvelope).kid) ?? keyring.current;
         return await openClientSecret({
           envelope: integration.clientSecretEnvelope,
-          privateKey: keys.privateKey,
-          expected: { runnerId, kid: keys.kid, host: integration.host },
+          privateKey: sealedTo.privateKey,
+          expected: { runnerId, kid: sealedTo.kid, host: integration.host },
         });
       } catch (err) {
         if (err instanceof EnvelopeError) {
@@ -54,7 +56,7 @@ export function createIntegrationRegistry(keys: RunnerKeys) {
           throw new IntegrationError(
             reentry ? 'needs_new_secret' : 'secret_refused',
             reentry
-              ? "The client secret was encrypted to an earlier key of this runner. An admin must enter it again."
+              ? "The client secret was encrypted to a key this runner no longer has. An admin must enter it again."
               : `The runner refused the client secret: ${err.message}`,
           );
         }
