@@ -139,7 +139,8 @@ await Promise.all([waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/he
 start('runner', 'apps/runner/src/main.ts', {
   ...shared,
   RUNNER_TOKEN: localRunnerToken,
-  BFF_URL: urls.bff,
+  // Tests may put a recording proxy between the runner and the BFF.
+  BFF_URL: env.RUNNER_BFF_URL ?? urls.bff,
   RUNNER_PORT: String(ports.runner),
   ...bitbucketEnv,
 });

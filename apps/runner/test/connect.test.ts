@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestBrowser} from './test-stack.ts';
-import { startTestStack, type TestStack } from './test-stack.ts';
-import { authorizeAtBitbucket, configureBitbucket, emulator, flowIdOf, signedInBrowser, startUrl } from './connect-journey.ts';
+import type { TestBrowser} from '../../../test-support/test-stack.ts';
+import { startTestStack, type TestStack } from '../../../test-support/test-stack.ts';
+import { authorizeAtBitbucket, configureBitbucket, emulator, flowIdOf, signedInBrowser, startUrl } from '../../../test-support/connect-journey.ts';
 import SQLite from 'better-sqlite3';
 
 let stack: TestStack;

@@ -4,8 +4,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startRecordingProxy } from './recording-proxy.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -19,7 +20,11 @@ async function freePort(): Promise<number> {
 }
 
 export interface TestStack {
+  /** Where tests reach the BFF (through the recording proxy when there is one). */
   dashboard: string;
+  bffDirect: string;
+  ports: { bff: number; runner: number; bitbucket: number };
+  proxy: Awaited<ReturnType<typeof startRecordingProxy>> | undefined;
   runner: string;
   bitbucket: string;
   dataDir: string;
@@ -31,12 +36,24 @@ export interface TestStack {
  * The whole stack (emulator, BFF, Local runner) started exactly as `npm start` starts it, on free
  * loopback ports with a temporary data folder. The dashboard build is skipped: these tests speak HTTP.
  */
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(opts: { env?: Record<string, string>; recordBff?: boolean } = {}): Promise<TestStack> {
   const [bff, runner, bitbucket] = [await freePort(), await freePort(), await freePort()];
+  // With recordBff, the runner and the test's own clients reach the BFF through a recording proxy.
+  const proxy = opts.recordBff ? await startRecordingProxy(bff) : undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-stack-'));
   const child = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(bff), RUNNER_PORT: String(runner), BITBUCKET_PORT: String(bitbucket), DATA_DIR: dataDir, SKIP_WEB_BUILD: '1', LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      PORT: String(bff),
+      RUNNER_PORT: String(runner),
+      BITBUCKET_PORT: String(bitbucket),
+      DATA_DIR: dataDir,
+      SKIP_WEB_BUILD: '1',
+      LOG_LEVEL: 'info',
+      ...(proxy ? { RUNNER_BFF_URL: `http://localhost:${proxy.port}` } : {}),
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -54,7 +71,10 @@ export async function startTestStack(): Promise<TestStack> {
     child.once('exit', (code) => reject(new Error(`stack exited (${code}):\n${output}`)));
   });
   return {
-    dashboard: `http://localhost:${bff}`,
+    dashboard: `http://localhost:${proxy?.port ?? bff}`,
+    bffDirect: `http://localhost:${bff}`,
+    ports: { bff, runner, bitbucket },
+    proxy,
     runner: `http://localhost:${runner}`,
     bitbucket: `http://localhost:${bitbucket}`,
     dataDir,
@@ -65,6 +85,7 @@ export async function startTestStack(): Promise<TestStack> {
         child.kill('SIGTERM');
         await exited;
       }
+      await proxy?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
