@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // time: several start the whole stack and some measure responsiveness under load.
 export default defineConfig({
   test: {
-    include: ['security/**/*.test.ts'],
+    include: ['security/**/*.test.ts', 'apps/*/test/**/*.security.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

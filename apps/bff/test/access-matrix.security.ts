@@ -5,8 +5,10 @@ import { TestApiClient, signedIn } from './api-client.ts';
 import { connectFakeRunner } from './fake-runner.ts';
 import { createRunnerKeyPair } from '@runner-console/envelope';
 import { createOtherOrgAdmin } from './other-org.ts';
+import { check } from '../../../security/support/record-security-row.ts';
 
 /**
+ * Part of `npm run test:security` (item 4; the file name keeps it out of the unit run).
  * Every endpoint of the route table × {anonymous, member, admin of another org, admin}. The table is
  * walked, so a route added without a sample here fails this suite instead of going unchecked.
  */
@@ -74,7 +76,7 @@ describe('access control matrix', () => {
 
   for (const caller of ['anonymous', 'member', 'otherOrgAdmin', 'admin'] as Caller[]) {
     for (const [name, route] of entries) {
-      it(`${caller} → ${route.method.toUpperCase()} ${route.path}`, async () => {
+      it(`${caller} → ${route.method.toUpperCase()} ${route.path}`, () => check('access', `${caller} ${name}`, async () => {
         const body = route.request ? sampleBodies[name] : undefined;
         const res = await clients[caller].request(route.method.toUpperCase(), pathFor(name, route, caller), body);
         expect(res.status).toBeLessThan(500);
@@ -90,7 +92,7 @@ describe('access control matrix', () => {
           expect([401, 403]).not.toContain(res.status);
         }
         expect(res.text).not.toMatch(/at .+\.ts:\d+|SQLITE|stack/);
-      });
+      }));
     }
   }
 });
