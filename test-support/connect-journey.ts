@@ -51,9 +51,14 @@ export function startUrl(stack: TestStack, browser: TestBrowser, runnerId: strin
  * Go from Connect to Bitbucket's redirect back to the runner, signing in to the emulator and
  * deciding on the consent page. Returns the callback URL without visiting it.
  */
-export async function authorizeAtBitbucket(stack: TestStack, browser: TestBrowser, runnerId: string, opts: { user?: string; decision?: 'grant' | 'cancel' } = {}) {
-  const atCallback = (url: string) => url.startsWith(`${stack.runner}/oauth/callback`);
-  let step = await browser.follow(startUrl(stack, browser, runnerId), atCallback);
+export async function authorizeAtBitbucket(stack: TestStack, browser: TestBrowser, runnerId: string, opts: { user?: string; decision?: 'grant' | 'cancel'; runnerUrl?: string } = {}) {
+  return continueToCallback(stack, browser, startUrl(stack, browser, runnerId), opts);
+}
+
+/** From any URL of the flow (the BFF start, the runner start, Bitbucket's authorize), on to the callback. */
+export async function continueToCallback(stack: TestStack, browser: TestBrowser, from: string, opts: { user?: string; decision?: 'grant' | 'cancel'; runnerUrl?: string } = {}) {
+  const atCallback = (url: string) => url.startsWith(`${opts.runnerUrl ?? stack.runner}/oauth/callback`);
+  let step = await browser.follow(from, atCallback);
   for (let i = 0; i < 4 && !step.stoppedAt; i++) {
     const page = step.page!;
     if (page.text.includes('name="username"')) {
