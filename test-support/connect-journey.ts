@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
-import { TestBrowser, formBody, formField, type TestStack } from './test-stack.ts';
+import { TestBrowser, formBody, formField, type TestStack as FullTestStack } from './test-stack.ts';
+
+/** What these helpers need of a running stack (a start.mjs stack or a service stack). */
+type TestStack = Pick<FullTestStack, 'dashboard' | 'runner' | 'bitbucket' | 'dataDir'>;
 
 export const requiredPermissions = ['account', 'repository', 'repository:write', 'pullrequest', 'issue'];
 
@@ -10,11 +13,11 @@ export async function signedInBrowser(stack: TestStack, email: string, password:
   return browser;
 }
 
-export async function createConsumer(stack: TestStack, permissions = requiredPermissions) {
+export async function createConsumer(stack: TestStack, permissions = requiredPermissions, callbackUrl = `${stack.runner}/oauth/callback`) {
   const res = await fetch(`${stack.bitbucket}/_emulator/consumers`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ workspace: 'acme', name: `Runner Console ${Math.random()}`, callbackUrl: `${stack.runner}/oauth/callback`, permissions, private: false }),
+    body: JSON.stringify({ workspace: 'acme', name: `Runner Console ${Math.random()}`, callbackUrl, permissions, private: false }),
   });
   expect(res.ok).toBe(true);
   return (await res.json()) as { key: string; secret: string };

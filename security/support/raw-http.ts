@@ -19,9 +19,12 @@ export function rawRequest(
   timeoutMs = 30_000,
 ): Promise<RawResponse> {
   const url = new URL(base);
+  // Always framed by Content-Length: Node's client sends a DELETE body unframed otherwise, and the
+  // server reads it as the next request.
+  const headers = { ...req.headers, ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}) };
   return new Promise((resolve) => {
     const r = http.request(
-      { host: url.hostname, port: url.port, method: req.method, path: req.path, headers: req.headers, agent, timeout: timeoutMs },
+      { host: url.hostname, port: url.port, method: req.method, path: req.path, headers, agent, timeout: timeoutMs },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

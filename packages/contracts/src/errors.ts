@@ -16,6 +16,7 @@ export const ApiErrorCode = z.enum([
   'provider_error',
   'scm_not_connected',
   'provider_unreachable',
+  'storage_full',
   'internal',
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;

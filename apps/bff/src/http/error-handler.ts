@@ -18,6 +18,10 @@ function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   const status = (err as { status?: number; type?: string })?.status;
   const type = (err as { type?: string })?.type;
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE') {
+    return new HttpError(507, 'storage_full', 'Runner Console could not save this because its disk is full. Nothing was changed. Free up disk space on the server, then try again.');
+  }
   if (type === 'entity.too.large' || status === 413) {
     return new HttpError(413, 'payload_too_large', 'The request body is larger than 100 KB. Send a smaller body.');
   }
