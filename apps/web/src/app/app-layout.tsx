@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate, useNavigationType } fr
 import { Button } from '../components/ui/button.tsx';
 import { useToast } from '../components/ui/toast.tsx';
 import { useSignOut } from '../features/auth/api/use-sign-out.ts';
+import { useEnvironmentLiveUpdates } from '../features/environments/api/use-environment-live-updates.ts';
 import { useSessionUser } from '../features/auth/use-session-user.ts';
 import { useRunnerLiveUpdates } from '../features/runners/api/use-runner-live-updates.ts';
 import { useSessionCheckOnEventLoss } from './use-session-check-on-event-loss.ts';
@@ -17,6 +18,7 @@ export function AppLayout() {
   const toast = useToast();
 
   useRunnerLiveUpdates();
+  useEnvironmentLiveUpdates();
   useSessionCheckOnEventLoss();
   useFocusMainOnNavigation(mainRef);
 
@@ -66,7 +68,19 @@ export function AppLayout() {
       </header>
       <div className="app-body">
         <nav className="side-nav" aria-label="Main">
-          {/* Later: "New environment" above Settings, "Git authentications" for the user. */}
+          <ul aria-label="Environments">
+            <li>
+              <NavLink to="/environments/new" className="side-nav__link">
+                New environment
+              </NavLink>
+            </li>
+            <li>
+              {/* `end`: the New environment page is not also "Environments". */}
+              <NavLink to="/environments" end className="side-nav__link">
+                Environments
+              </NavLink>
+            </li>
+          </ul>
           <p className="side-nav__group" id="side-nav-settings">
             Settings
           </p>
@@ -74,6 +88,11 @@ export function AppLayout() {
             <li>
               <NavLink to="/settings/runners" className="side-nav__link">
                 Runners
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/settings/git-authentications" className="side-nav__link">
+                Git authentications
               </NavLink>
             </li>
           </ul>

@@ -1,0 +1,244 @@
+import type { CheckAuthenticationResponse } from '@runner-console/contracts';
+import { getScmProvider } from '@runner-console/scm-providers';
+import { useQuery } from '@tanstack/react-query';
+import { useId } from 'react';
+import { Button } from '../../../components/ui/button.tsx';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { isApiRequestError } from '../../../lib/api-client.ts';
+import { hostAuthenticationQueries } from '../../../lib/host-authentication-query.ts';
+import { originOfUrl } from '../accept-connect-message.ts';
+import { useConnect } from '../use-connect.ts';
+import type { ConnectState } from '../use-connect.ts';
+import { useReturnedConnectFlow } from '../use-returned-connect-flow.ts';
+import '../../../styles/connect.css';
+
+export interface HostAuthorizationProps {
+  runnerId: string;
+  runnerName: string;
+  /** The runner's public URL: its origin is the only one whose messages are trusted. */
+  runnerPublicUrl: string | null;
+  host: string;
+  /** Where the same-tab path comes back to (a dashboard path that restores the form). */
+  returnTo: string;
+}
+
+/**
+ * Whether the user is connected to `host` on the runner, and Connect when not: the "Authorize
+ * Bitbucket" panel, the popup, and the confirmation.
+ */
+export function HostAuthorization(props: HostAuthorizationProps) {
+  const { runnerId, host } = props;
+  const check = useQuery(hostAuthenticationQueries.check(runnerId, host));
+  const connect = useConnect({
+    runnerId,
+    host,
+    runnerOrigin: originOfUrl(props.runnerPublicUrl),
+    authorizeUrl: check.data?.authorizeUrl ?? null,
+    returnTo: props.returnTo,
+  });
+  const returned = useReturnedConnectFlow();
+
+  // The outcome to show: this page's own attempt, else the one the same-tab path came back from.
+  let outcome: ConnectState = connect.state;
+  if (outcome.status === 'idle' && returned.data) {
+    const flow = returned.data;
+    if (flow.status === 'connected') {
+      outcome = { status: 'connected', message: flow.message ?? 'Bitbucket is now connected.' };
+    } else if (flow.status === 'failed') {
+      outcome = { status: 'failed', message: flow.message ?? 'Connect did not finish. Click Connect again.' };
+    }
+  }
+
+  return (
+    <div className="host-authorization">
+      {check.isPending ? <LoadingStatus>{`Checking your ${providerName(host)} connection…`}</LoadingStatus> : null}
+      {check.isError && !check.data ? (
+        <ErrorPanel
+          title={
+            isApiRequestError(check.error) && check.error.code === 'runner_offline'
+              ? `${props.runnerName} is offline`
+              : `Your ${providerName(host)} connection could not be checked`
+          }
+          message={check.error.message}
+          onRetry={() => void check.refetch()}
+          retrying={check.isFetching}
+        />
+      ) : null}
+      {check.data ? (
+        <AuthenticationState
+          result={check.data}
+          runnerName={props.runnerName}
+          outcome={outcome}
+          onConnect={connect.connect}
+          onContinueInThisTab={connect.continueInThisTab}
+        />
+      ) : null}
+      <ConnectOutcomeStatus outcome={outcome} />
+    </div>
+  );
+}
+
+function AuthenticationState({
+  result,
+  runnerName,
+  outcome,
+  onConnect,
+  onContinueInThisTab,
+}: {
+  result: CheckAuthenticationResponse;
+  runnerName: string;
+  outcome: ConnectState;
+  onConnect: () => void;
+  onContinueInThisTab: () => void;
+}) {
+  const name = result.scmName ?? providerName(result.host);
+  if (!result.integrationAvailable) {
+    return (
+      <div className="callout callout--warning">
+        <p className="callout__title">
+          This runner has no {name} integration yet.{' '}
+          {result.adminContacts.length > 0 ? (
+            <>
+              Ask an admin of your organization:{' '}
+              {result.adminContacts.map((email, index) => (
+                <span key={email}>
+                  {index > 0 ? ', ' : null}
+                  <a href={`mailto:${email}`}>{email}</a>
+                </span>
+              ))}
+            </>
+          ) : (
+            'Ask an admin of your organization to add one.'
+          )}
+        </p>
+        <p>An admin adds it in Settings › Runners › {runnerName} › Configure repository access.</p>
+      </div>
+    );
+  }
+  if (result.authenticated) {
+    return (
+      <p className="connect-connected">
+        <span className="connect-connected__mark" aria-hidden="true" />
+        Connected to {name} as {result.accountName ?? 'your account'}
+      </p>
+    );
+  }
+  return (
+    <AuthorizePanel
+      result={result}
+      name={name}
+      runnerName={runnerName}
+      outcome={outcome}
+      onConnect={onConnect}
+      onContinueInThisTab={onContinueInThisTab}
+    />
+  );
+}
+
+function AuthorizePanel({
+  result,
+  name,
+  runnerName,
+  outcome,
+  onConnect,
+  onContinueInThisTab,
+}: {
+  result: CheckAuthenticationResponse;
+  name: string;
+  runnerName: string;
+  outcome: ConnectState;
+  onConnect: () => void;
+  onContinueInThisTab: () => void;
+}) {
+  const headingId = useId();
+  const scopeReasons = scopeReasonsOf(result.scmId);
+  const again = Boolean(result.reauthorizeReason) || outcome.status === 'failed';
+  return (
+    <section className="authorize-panel" aria-labelledby={headingId}>
+      <h2 id={headingId} className="authorize-panel__title">
+        Authorize {name}
+      </h2>
+      {result.reauthorizeReason ? (
+        <div className="callout callout--warning">
+          <p className="callout__title">Your {name} connection needs to be made again.</p>
+          <p>{result.reauthorizeReason}</p>
+        </div>
+      ) : null}
+      <p>
+        {runnerName} works with {name} as you: it reads the repository, its branches and pull
+        requests, and clones and pushes with your account. Your token stays on the runner; it
+        never reaches Runner Console.
+      </p>
+      <div>
+        <p className="authorize-panel__scopes-title" id={`${headingId}-scopes`}>
+          Access requested on {name}
+        </p>
+        <ul className="scope-list" aria-labelledby={`${headingId}-scopes`}>
+          {result.requiredScopes.map((scope) => (
+            <li key={scope}>
+              <code>{scope}</code>
+              {scopeReasons.get(scope) ? (
+                <span className="muted"> — {scopeReasons.get(scope)}</span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {outcome.status === 'blocked' ? (
+        <div className="form-alert" role="alert">
+          <p className="callout__title">Your browser blocked the popup.</p>
+          <p>
+            Allow popups for this site and click {again ? 'Connect again' : 'Connect'}, or continue in
+            this tab: you come back to this page afterwards.
+          </p>
+          <div className="authorize-panel__actions">
+            <Button variant="secondary" onClick={onContinueInThisTab}>
+              Continue in this tab
+            </Button>
+          </div>
+        </div>
+      ) : null}
+      <div className="authorize-panel__actions">
+        <Button variant="primary" onClick={onConnect} pending={outcome.status === 'waiting'}>
+          {again ? 'Connect again' : 'Connect'}
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+/** Progress and confirmation are announced politely; a failure interrupts. */
+function ConnectOutcomeStatus({ outcome }: { outcome: ConnectState }) {
+  return (
+    <>
+      <div className="connect-outcome" role="status">
+        {outcome.status === 'waiting' ? (
+          <p className="connect-outcome__waiting">
+            <span className="spinner" aria-hidden="true" />
+            Waiting for Bitbucket… Approve access in the window that opened.
+          </p>
+        ) : null}
+        {outcome.status === 'connected' ? (
+          <p className="connect-outcome__success">{outcome.message}</p>
+        ) : null}
+      </div>
+      {outcome.status === 'failed' ? (
+        <div className="form-alert" role="alert">
+          <p>{outcome.message}</p>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function providerName(host: string): string {
+  return host === getScmProvider('bitbucket').defaultHost ? getScmProvider('bitbucket').name : host;
+}
+
+function scopeReasonsOf(scmId: string | null): Map<string, string> {
+  if (scmId !== 'bitbucket') return new Map();
+  return new Map(
+    (getScmProvider('bitbucket').oauth?.requiredScopes ?? []).map((s) => [s.scope, s.reason]),
+  );
+}

@@ -1,0 +1,25 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { EnvironmentChangedEvent } from '@runner-console/contracts';
+import { useEffect } from 'react';
+import { serverEvents } from '../../../lib/server-events.ts';
+import { upsertEnvironment } from './environment-cache.ts';
+import { environmentQueries } from './environment-queries.ts';
+
+/** Keeps cached environments current from `environment.changed` events. Mount once, while signed in. */
+export function useEnvironmentLiveUpdates() {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const unsubscribe = serverEvents.subscribe('environment.changed', (data) => {
+      const event = EnvironmentChangedEvent.safeParse(data);
+      if (event.success) upsertEnvironment(queryClient, event.data.environment);
+    });
+    // Phases that changed while the connection was down never arrive as events.
+    const offReconnect = serverEvents.onReconnect(() => {
+      void queryClient.invalidateQueries({ queryKey: environmentQueries.all() });
+    });
+    return () => {
+      unsubscribe();
+      offReconnect();
+    };
+  }, [queryClient]);
+}

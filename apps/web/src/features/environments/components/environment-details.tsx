@@ -1,0 +1,67 @@
+import type { Environment } from '@runner-console/contracts';
+import { RelativeTime } from '../../../components/ui/relative-time.tsx';
+import { formatAuthor, formatRef } from '../environment-labels.ts';
+
+export function EnvironmentDetails({ environment }: { environment: Environment }) {
+  const { context } = environment;
+  return (
+    <dl className="details">
+      {context ? (
+        <>
+          <div className="details__row">
+            <dt>Repository</dt>
+            <dd>
+              {context.owner}/{context.repo}
+              <span className="cell-secondary">{context.host}</span>
+            </dd>
+          </div>
+          <div className="details__row">
+            <dt>{context.refType === 'commit' ? 'Commit' : 'Branch'}</dt>
+            <dd>
+              <code>{formatRef(context)}</code>
+            </dd>
+          </div>
+          {context.pullRequest ? (
+            <div className="details__row">
+              <dt>Pull request</dt>
+              <dd>
+                #{context.pullRequest.id} {context.pullRequest.title}
+                <span className="cell-secondary">
+                  {context.pullRequest.sourceBranch} → {context.pullRequest.targetBranch}
+                </span>
+              </dd>
+            </div>
+          ) : null}
+          {context.refType === 'branch' && context.commit ? (
+            <div className="details__row">
+              <dt>Commit</dt>
+              <dd>
+                <code title={context.commit}>{context.commit.slice(0, 12)}</code>
+              </dd>
+            </div>
+          ) : null}
+          <div className="details__row">
+            <dt>Git author</dt>
+            <dd>{formatAuthor(context.author)}</dd>
+          </div>
+        </>
+      ) : null}
+      <div className="details__row">
+        <dt>Runner</dt>
+        <dd>{environment.runnerName}</dd>
+      </div>
+      <div className="details__row">
+        <dt>Context URL</dt>
+        <dd>
+          <code className="break">{environment.contextUrl}</code>
+        </dd>
+      </div>
+      <div className="details__row">
+        <dt>Created</dt>
+        <dd>
+          <RelativeTime iso={environment.createdAt} />
+        </dd>
+      </div>
+    </dl>
+  );
+}

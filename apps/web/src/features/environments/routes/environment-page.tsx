@@ -1,0 +1,75 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
+import { environmentQueries } from '../api/environment-queries.ts';
+import { EnvironmentDetails } from '../components/environment-details.tsx';
+import { EnvironmentPhaseBadge } from '../components/environment-phase-badge.tsx';
+import '../../../styles/connect.css';
+
+/** One environment, its phase live from server events. */
+export function EnvironmentPage() {
+  const { environmentId = '' } = useParams();
+  const query = useQuery(environmentQueries.detail(environmentId));
+  const environment = query.data;
+  const title = environment?.context
+    ? `${environment.context.owner}/${environment.context.repo}`
+    : 'Environment';
+  useDocumentTitle(environment ? title : 'Environment');
+
+  return (
+    <div className="page">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <ol>
+          <li>
+            <Link to="/environments">Environments</Link>
+          </li>
+          <li aria-current="page">{environment ? title : 'Environment'}</li>
+        </ol>
+      </nav>
+      {query.isPending ? <LoadingStatus>Loading the environment…</LoadingStatus> : null}
+      {query.isError && !environment ? (
+        <ErrorPanel
+          title="The environment could not be loaded"
+          message={query.error.message}
+          onRetry={() => void query.refetch()}
+          retrying={query.isFetching}
+        />
+      ) : null}
+      {environment ? (
+        <>
+          <header className="page-header">
+            <div>
+              <p className="page-header__eyebrow">Environment</p>
+              <h1>{title}</h1>
+            </div>
+          </header>
+          {/* Announced as it changes: Cloning… then Ready. */}
+          <p className="environment-phase" role="status">
+            <span>Phase:</span>
+            <EnvironmentPhaseBadge phase={environment.phase} />
+          </p>
+          {environment.phase === 'failed' ? (
+            <div className="form-alert" role="alert">
+              <p>{environment.message ?? 'The runner could not prepare this environment.'}</p>
+              <p>
+                <Link
+                  to={`/environments/new?${new URLSearchParams({
+                    contextUrl: environment.contextUrl,
+                    runnerId: environment.runnerId,
+                  }).toString()}`}
+                >
+                  Try again with the same URL
+                </Link>
+              </p>
+            </div>
+          ) : null}
+          <section className="panel" aria-label="Details">
+            <EnvironmentDetails environment={environment} />
+          </section>
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+import type { GitAuthentication } from '@runner-console/contracts';
+import { useState } from 'react';
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogTrigger,
+} from '../../../components/ui/alert-dialog.tsx';
+import { Button } from '../../../components/ui/button.tsx';
+import { useToast } from '../../../components/ui/toast.tsx';
+import { useDisconnectGitAuthentication } from '../api/use-disconnect-git-authentication.ts';
+import { providerNameOfHost } from '../git-authentication-labels.ts';
+
+/** Disconnect one connection, after a confirmation that says what it does and does not do. */
+export function DisconnectButton({
+  authentication,
+  appAuthorizationsUrl,
+}: {
+  authentication: GitAuthentication;
+  appAuthorizationsUrl: string;
+}) {
+  const [open, setOpen] = useState(false);
+  const disconnect = useDisconnectGitAuthentication();
+  const toast = useToast();
+  const provider = providerNameOfHost(authentication.host);
+  const what = `${provider} (${authentication.accountName}) on ${authentication.runnerName}`;
+
+  function confirm() {
+    disconnect.mutate(authentication, {
+      onSuccess: () => {
+        setOpen(false);
+        toast({ title: `${provider} disconnected`, description: `${what} was removed.`, tone: 'success' });
+      },
+    });
+  }
+
+  return (
+    <AlertDialog
+      open={open}
+      onOpenChange={(next) => {
+        if (disconnect.isPending) return;
+        setOpen(next);
+        if (!next) disconnect.reset();
+      }}
+    >
+      <AlertDialogTrigger asChild>
+        <Button variant="secondary">
+          Disconnect<span className="visually-hidden"> {what}</span>
+        </Button>
+      </AlertDialogTrigger>
+      <AlertDialogContent
+        title={`Disconnect ${provider}?`}
+        busy={disconnect.isPending}
+        description={
+          <>
+            <p>
+              {provider} has no endpoint to revoke access, so Runner Console deletes the token from
+              the runner. To remove the app&apos;s access on {provider} too, open{' '}
+              <a href={appAuthorizationsUrl} target="_blank" rel="noreferrer noopener">
+                {provider}&apos;s app authorizations page
+              </a>
+              .
+            </p>
+            <p>
+              {authentication.runnerName} can no longer use {authentication.accountName}&apos;s
+              account until you connect again.
+            </p>
+          </>
+        }
+      >
+        {disconnect.error ? (
+          <p className="form-alert" role="alert">
+            {disconnect.error.message}
+          </p>
+        ) : null}
+        <div className="dialog__actions">
+          <AlertDialogCancel asChild>
+            <Button variant="secondary">Cancel</Button>
+          </AlertDialogCancel>
+          <Button variant="danger" onClick={confirm} pending={disconnect.isPending}>
+            Disconnect
+          </Button>
+        </div>
+      </AlertDialogContent>
+    </AlertDialog>
+  );
+}

@@ -1,0 +1,94 @@
+import type { GitAuthentication } from '@runner-console/contracts';
+import { RelativeTime } from '../../../components/ui/relative-time.tsx';
+import { StatusBadge } from '../../../components/ui/status-badge.tsx';
+import { formatDateTime } from '../../../lib/format-time.ts';
+import { useNow } from '../../../lib/use-now.ts';
+import { formatExpiry, providerNameOfHost } from '../git-authentication-labels.ts';
+import { DisconnectButton } from './disconnect-dialog.tsx';
+
+export function GitAuthenticationsTable({
+  authentications,
+  appAuthorizationsUrl,
+}: {
+  authentications: GitAuthentication[];
+  appAuthorizationsUrl: string;
+}) {
+  const now = useNow();
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="visually-hidden">Your Git authentications</caption>
+        <thead>
+          <tr>
+            <th scope="col">Host</th>
+            <th scope="col">Account</th>
+            <th scope="col">Scopes</th>
+            <th scope="col">Access token expires</th>
+            <th scope="col">Runner</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {authentications.map((authentication) => (
+            <tr key={`${authentication.runnerId}/${authentication.id}`}>
+              <th scope="row" className="table__name">
+                {providerNameOfHost(authentication.host)}
+                <span className="cell-secondary">{authentication.host}</span>
+              </th>
+              <td>
+                {authentication.accountName}
+                {authentication.accountUsername ? (
+                  <span className="cell-secondary">@{authentication.accountUsername}</span>
+                ) : null}
+                {authentication.email ? (
+                  <span className="cell-secondary">{authentication.email}</span>
+                ) : null}
+              </td>
+              <td>
+                <span className="scopes">
+                  {authentication.scopes.map((scope) => (
+                    <code key={scope}>{scope}</code>
+                  ))}
+                </span>
+              </td>
+              <td>
+                {authentication.expiresAt ? (
+                  <time dateTime={authentication.expiresAt} title={formatDateTime(authentication.expiresAt)}>
+                    {formatExpiry(authentication.expiresAt, now)}
+                  </time>
+                ) : (
+                  formatExpiry(null, now)
+                )}
+                <span className="cell-secondary">
+                  Connected <RelativeTime iso={authentication.connectedAt} />
+                </span>
+              </td>
+              <td>{authentication.runnerName}</td>
+              <td>
+                {authentication.needsReauthorization ? (
+                  <>
+                    <StatusBadge tone="warning">Needs re-authorization</StatusBadge>
+                    {authentication.reauthorizeReason ? (
+                      <span className="cell-secondary">{authentication.reauthorizeReason}</span>
+                    ) : null}
+                  </>
+                ) : (
+                  <StatusBadge tone="success">Connected</StatusBadge>
+                )}
+              </td>
+              <td>
+                <DisconnectButton
+                  authentication={authentication}
+                  appAuthorizationsUrl={appAuthorizationsUrl}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { EmptyState } from '../../../components/ui/empty-state.tsx';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
+import { gitAuthenticationQueries } from '../api/git-authentication-queries.ts';
+import { GitAuthenticationsTable } from '../components/git-authentications-table.tsx';
+import '../../../styles/connect.css';
+
+/** Settings › Git authentications: the signed-in user's own connections, on every runner. */
+export function GitAuthenticationsPage() {
+  useDocumentTitle('Git authentications');
+  const query = useQuery(gitAuthenticationQueries.list());
+  const data = query.data;
+  const isEmpty = data?.authentications.length === 0;
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <p className="page-header__eyebrow">Settings</p>
+          <h1>Git authentications</h1>
+          <p className="page-header__lead">
+            Your connections to source control. Each one lives on a runner, which keeps the token;
+            it never reaches Runner Console.
+          </p>
+        </div>
+      </header>
+
+      {query.isPending ? <LoadingStatus>Loading your connections…</LoadingStatus> : null}
+      {query.isError && !data ? (
+        <ErrorPanel
+          title="Your connections could not be loaded"
+          message={query.error.message}
+          onRetry={() => void query.refetch()}
+          retrying={query.isFetching}
+        />
+      ) : null}
+
+      {data && data.unreachableRunners.length > 0 ? (
+        <div className="callout callout--warning" role="note">
+          <p className="callout__title">Some runners could not be asked</p>
+          <p>
+            {data.unreachableRunners.map((r) => r.name).join(', ')}{' '}
+            {data.unreachableRunners.length === 1 ? 'is' : 'are'} offline, so connections made on{' '}
+            {data.unreachableRunners.length === 1 ? 'it' : 'them'} are not listed. They appear
+            again when the runner is back.
+          </p>
+        </div>
+      ) : null}
+
+      {isEmpty ? (
+        <EmptyState
+          title="No connections yet"
+          action={<Link to="/environments/new">Create an environment</Link>}
+        >
+          <p>You connect your Bitbucket account the first time you create an environment.</p>
+        </EmptyState>
+      ) : null}
+
+      {data && !isEmpty ? (
+        <GitAuthenticationsTable
+          authentications={data.authentications}
+          appAuthorizationsUrl={data.appAuthorizationsUrl}
+        />
+      ) : null}
+    </div>
+  );
+}

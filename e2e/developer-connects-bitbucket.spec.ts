@@ -1,0 +1,254 @@
+import AxeBuilder from '@axe-core/playwright';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { configureBitbucketOnLocalRunner, csrfTokenOf } from './configure-bitbucket.ts';
+import { dataDir, signIn, urls } from './fixtures.ts';
+
+const PR_URL = 'https://bitbucket.org/acme/widgets/pull-requests/1';
+const CONNECTED_AS_ALICE = 'Bitbucket is now connected as Alice';
+
+/** As dev, on New environment with the pull request URL typed: Connect is offered. */
+async function openNewEnvironmentAsDev(page: Page) {
+  await signIn(page, 'dev');
+  await page.getByRole('link', { name: 'New environment' }).click();
+  await expect(page.getByRole('heading', { name: 'New environment' })).toBeVisible();
+  await expect(page.getByLabel('Runner')).toHaveValue(/.+/);
+  await expect(page.getByLabel('Runner').locator('option:checked')).toHaveText('Local runner');
+  await page.getByLabel('Context URL').fill(PR_URL);
+  await expect(page.getByText('Pull request #1 in acme/widgets')).toBeVisible();
+  const panel = page.getByRole('region', { name: 'Authorize Bitbucket' });
+  await expect(panel).toBeVisible();
+  await expect(panel.getByText('repository:write')).toBeVisible();
+  return panel;
+}
+
+/** Bitbucket's sign-in, then its consent page (skipped when the user already granted this consumer). */
+async function signInAtBitbucket(target: Page, username: 'alice' | 'bob') {
+  await target.getByLabel('Username').fill(username);
+  await target.getByLabel('Password').fill(username);
+  await target.getByRole('button', { name: 'Log in' }).click();
+}
+
+async function grantIfAsked(target: Page, isPopup: boolean) {
+  const grant = target.getByRole('button', { name: 'Grant access' });
+  if (isPopup) {
+    const closed = target.waitForEvent('close').then(() => 'closed' as const);
+    const asked = grant.waitFor().then(() => 'asked' as const);
+    const first = await Promise.race([closed, asked]).catch(() => 'closed' as const);
+    closed.catch(() => {});
+    asked.catch(() => {});
+    if (first === 'asked') await grant.click();
+  } else if (await grant.isVisible({ timeout: 5_000 }).catch(() => false)) {
+    await grant.click();
+  }
+}
+
+/**
+ * Connect through the popup as alice, and see the confirmation on the page at once. The emulator
+ * remembers its sign-in for the browser context, so a second Connect goes straight to consent.
+ */
+async function connectAsAlice(page: Page, { signedInAtBitbucket = false } = {}) {
+  const popupPromise = page.waitForEvent('popup');
+  await page.getByRole('button', { name: /^Connect( again)?$/ }).click();
+  const popup = await popupPromise;
+  await expect(page.getByRole('status').filter({ hasText: 'Waiting for Bitbucket' })).toBeVisible();
+  if (!signedInAtBitbucket) await signInAtBitbucket(popup, 'alice');
+  await grantIfAsked(popup, true);
+  await expect(page.getByRole('status').filter({ hasText: CONNECTED_AS_ALICE })).toBeVisible();
+  await expect(page.getByText('Connected to Bitbucket as Alice')).toBeVisible();
+  return popup;
+}
+
+/** Create the environment from the form and wait until the runner says it is ready. */
+async function createEnvironmentAndWaitReady(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Create environment' }).click();
+  await expect(page).toHaveURL(/\/environments\/[^/]+$/, { timeout: 30_000 });
+  await expect(page.getByText('Ready', { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('feature/login', { exact: true })).toBeVisible();
+  const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+  return id;
+}
+
+async function expectNoAxeViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/** Cleanup: dev's connections are deleted from the runner (the API the Disconnect button uses). */
+async function disconnectAll(page: Page) {
+  const list = await page.request.get('/api/git-authentications');
+  if (!list.ok()) return;
+  const { authentications } = (await list.json()) as { authentications: { id: string; runnerId: string }[] };
+  const csrf = await csrfTokenOf({ kind: 'browser', browser: page.context() });
+  for (const a of authentications) {
+    await page.request.delete(`/api/git-authentications/${a.runnerId}/${a.id}`, { headers: { 'x-csrf-token': csrf } });
+  }
+}
+
+test.describe('A developer connects Bitbucket and creates an environment', () => {
+  // Each journey goes through two sites, a clone and accessibility scans.
+  test.describe.configure({ timeout: 120_000 });
+  test.afterEach(async ({ page }) => {
+    await disconnectAll(page);
+  });
+
+  test('connect in the popup, see the confirmation at once, and get the pull request cloned', async ({ page }) => {
+    await configureBitbucketOnLocalRunner();
+    const panel = await openNewEnvironmentAsDev(page);
+    await expect(panel.getByRole('button', { name: 'Connect', exact: true })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Create environment' })).toBeDisabled();
+    await expectNoAxeViolations(page);
+
+    const popupPromise = page.waitForEvent('popup');
+    await panel.getByRole('button', { name: 'Connect', exact: true }).click();
+    const popup = await popupPromise;
+
+    // A message from any window but the popup, from any origin but the runner's, is ignored.
+    await page.evaluate(() => {
+      window.postMessage(
+        {
+          type: 'runner-console:connect-result',
+          flowId: 'x',
+          status: 'connected',
+          failureCode: null,
+          message: 'Bitbucket is now connected as Mallory.',
+          accountName: 'Mallory',
+        },
+        '*',
+      );
+    });
+    await expect(page.getByRole('status').filter({ hasText: 'Waiting for Bitbucket' })).toBeVisible();
+
+    await signInAtBitbucket(popup, 'alice');
+    await grantIfAsked(popup, true);
+    await expect(page.getByRole('status').filter({ hasText: CONNECTED_AS_ALICE })).toBeVisible();
+    await expect(page.getByText('Connected to Bitbucket as Alice')).toBeVisible();
+    await expect(page.getByText('Mallory')).toHaveCount(0);
+    await expect.poll(() => popup.isClosed()).toBe(true);
+
+    const id = await createEnvironmentAndWaitReady(page);
+    await expect(page.getByText('Alice <alice@acme.test>')).toBeVisible();
+    await expect(page.getByText('Local runner')).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    // The clone on the runner's disk has the pull request's source branch checked out.
+    const workspace = path.resolve(dataDir, 'runner', 'workspaces', id);
+    const branch = execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: workspace, encoding: 'utf8' }).trim();
+    expect(branch).toBe('feature/login');
+
+    // And the list shows it, live.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Environments', exact: true }).click();
+    const row = page.getByRole('row', { name: /acme\/widgets/ }).first();
+    await expect(row).toContainText('feature/login');
+    await expect(row).toContainText('Ready');
+    await expectNoAxeViolations(page);
+    await expect(page.getByText('Mallory')).toHaveCount(0);
+  });
+
+  test('cancelling at Bitbucket says so and offers Connect again', async ({ page }) => {
+    await configureBitbucketOnLocalRunner();
+    const panel = await openNewEnvironmentAsDev(page);
+    const popupPromise = page.waitForEvent('popup');
+    await panel.getByRole('button', { name: 'Connect', exact: true }).click();
+    const popup = await popupPromise;
+    await signInAtBitbucket(popup, 'bob');
+    await popup.getByRole('button', { name: 'Cancel' }).click();
+
+    await expect(page.getByRole('alert').filter({ hasText: 'You cancelled access on Bitbucket' })).toBeVisible();
+    await expect(panel.getByRole('button', { name: 'Connect again' })).toBeVisible();
+    await expect(page.getByText(CONNECTED_AS_ALICE)).toHaveCount(0);
+  });
+
+  test('a blocked popup offers the same tab, which comes back to the filled-in form', async ({ page }) => {
+    await page.addInitScript(() => {
+      window.open = () => null;
+    });
+    await configureBitbucketOnLocalRunner();
+    const panel = await openNewEnvironmentAsDev(page);
+    await panel.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Your browser blocked the popup.' })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Continue in this tab' }).click();
+    await signInAtBitbucket(page, 'alice');
+    await grantIfAsked(page, false);
+
+    await expect(page.getByRole('heading', { name: 'New environment' })).toBeVisible();
+    await expect(page.getByLabel('Context URL')).toHaveValue(PR_URL);
+    await expect(page.getByRole('status').filter({ hasText: CONNECTED_AS_ALICE })).toBeVisible();
+    await expect(page.getByText('Connected to Bitbucket as Alice')).toBeVisible();
+    await expect(page).not.toHaveURL(/connectFlow=/);
+    await expect(page.getByRole('button', { name: 'Create environment' })).toBeEnabled();
+  });
+
+  test('an expired access token is refreshed on use', async ({ page }) => {
+    await configureBitbucketOnLocalRunner();
+    await openNewEnvironmentAsDev(page);
+    await connectAsAlice(page);
+
+    const stats = async () =>
+      ((await (await page.request.get(`${urls.bitbucket}/_emulator/stats`)).json()) as { tokenCalls: { refresh_token: number } })
+        .tokenCalls.refresh_token;
+    const refreshesBefore = await stats();
+    // Bitbucket access tokens live 2 hours: three hours later this one has expired.
+    await page.request.post(`${urls.bitbucket}/_emulator/clock`, { data: { offsetSeconds: 10_800 } });
+    try {
+      await createEnvironmentAndWaitReady(page);
+      expect(await stats()).toBeGreaterThan(refreshesBefore);
+    } finally {
+      await page.request.post(`${urls.bitbucket}/_emulator/clock`, { data: { offsetSeconds: 0 } });
+    }
+  });
+
+  test('a revoked grant asks to connect again, with the reason', async ({ page }) => {
+    await configureBitbucketOnLocalRunner();
+    await openNewEnvironmentAsDev(page);
+    await connectAsAlice(page);
+
+    const revoked = await page.request.post(`${urls.bitbucket}/_emulator/grants/revoke`, { data: { username: 'alice' } });
+    expect(revoked.ok()).toBe(true);
+    await page.getByRole('button', { name: 'Create environment' }).click();
+
+    const panel = page.getByRole('region', { name: 'Authorize Bitbucket' });
+    await expect(panel.getByRole('button', { name: 'Connect again' })).toBeVisible();
+    await expect(panel.getByText(/no longer accepts this connection/)).toBeVisible();
+    // What was typed is still there, and the field says what happened.
+    await expect(page.getByLabel('Context URL')).toHaveValue(PR_URL);
+    await expect(page).toHaveURL(/\/environments\/new/);
+
+    // Connecting again makes it work.
+    await connectAsAlice(page, { signedInAtBitbucket: true });
+    await createEnvironmentAndWaitReady(page);
+  });
+
+  test('Git authentications lists the connection, and Disconnect removes it', async ({ page }) => {
+    await configureBitbucketOnLocalRunner();
+    await openNewEnvironmentAsDev(page);
+    await connectAsAlice(page);
+
+    await page.getByRole('link', { name: 'Git authentications' }).click();
+    await expect(page.getByRole('heading', { name: 'Git authentications' })).toBeVisible();
+    const row = page.getByRole('row', { name: /Bitbucket/ });
+    await expect(row).toContainText('Alice');
+    await expect(row).toContainText('Local runner');
+    await expect(row).toContainText('repository:write');
+    await expectNoAxeViolations(page);
+
+    await row.getByRole('button', { name: 'Disconnect Bitbucket (Alice) on Local runner' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Disconnect Bitbucket?' });
+    await expect(dialog).toContainText('Bitbucket has no endpoint to revoke access');
+    await expect(dialog.getByRole('link', { name: "Bitbucket's app authorizations page" })).toHaveAttribute(
+      'href',
+      /app-authorizations/,
+    );
+    await expectNoAxeViolations(page);
+    await dialog.getByRole('button', { name: 'Disconnect' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByText('No connections yet')).toBeVisible();
+
+    // New environment asks to connect again.
+    await page.getByRole('link', { name: 'New environment' }).click();
+    await page.getByLabel('Context URL').fill(PR_URL);
+    await expect(page.getByRole('region', { name: 'Authorize Bitbucket' })).toBeVisible();
+  });
+});
