@@ -111,7 +111,8 @@ function seedRows(users: UserStore, repositories: RepositoryStore): void {
   });
 }
 
-function newUser(username: string, displayName: string, createdOn: string) {
+/** A user as Bitbucket shows one: braced uuid, Atlassian account id, e-mail at acme.test. */
+export function newUser(username: string, displayName: string, createdOn: string) {
   const uuid = randomUUID();
   return {
     username,

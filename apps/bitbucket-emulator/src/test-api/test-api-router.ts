@@ -7,6 +7,7 @@ import {
   createConsumer,
 } from '../oauth/create-consumer.ts';
 import { FAULT_ENDPOINTS } from './fault-injector.ts';
+import { newUser } from '../store/seed.ts';
 
 const clockSchema = z.object({
   offsetSeconds: z
@@ -32,6 +33,14 @@ const revokeSchema = z
 
 const consumerRequestSchema = consumerInputSchema.extend({ workspace: z.string().min(1) });
 
+const userSchema = z
+  .object({
+    username: z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/),
+    displayName: z.string().min(1).max(100).optional(),
+    password: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
 /**
  * The emulator's own test API under `/_emulator/*`: never part of Bitbucket's paths. Bound to
  * loopback by default; it has no authentication, like any test double.
@@ -42,6 +51,16 @@ export function createTestApiRouter(context: EmulatorContext): Router {
 
   router.get('/_emulator/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  // A Bitbucket account, as signing up on bitbucket.org would make one (for load tests with many users).
+  router.post('/_emulator/users', (req, res) => {
+    const parsed = userSchema.safeParse(req.body);
+    if (!parsed.success) return sendValidationError(res, parsed.error);
+    const { username, displayName, password } = parsed.data;
+    if (context.users.findByUsername(username)) return sendError(res, 409, 'conflict', `User "${username}" already exists.`);
+    const user = context.users.create({ ...newUser(username, displayName ?? username, new Date().toISOString()), password: password ?? username });
+    res.status(201).json({ username: user.username, displayName: user.displayName, uuid: user.uuid });
   });
 
   // Does what Workspace settings › OAuth consumers › Add consumer does, as the workspace owner.
