@@ -30,10 +30,11 @@ import {
 // Reproduce a run with FUZZ_SEED=<seed printed below>; scale with FUZZ_RUNS_PER_ROUTE.
 
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const runsPerRoute = Number(process.env.FUZZ_RUNS_PER_ROUTE ?? 400);
+const runsPerRoute = Number(process.env.FUZZ_RUNS_PER_ROUTE ?? 420);
 const contextUrlRuns = Number(process.env.FUZZ_CONTEXT_URL_RUNS ?? 1_000);
 const concurrency = 8;
 const batchSize = 400;
+const maxPathLength = 8_000;
 const leakPattern = /at .+\.ts:\d+|SQLITE|sqlite/;
 
 type RouteName = keyof typeof apiRoutes;
@@ -60,13 +61,17 @@ function schemaKeys(schema: z.ZodType | undefined): string[] {
   return shape ? Object.keys(shape) : [];
 }
 
-/** What the BFF's parseBody sees for this request: JSON bodies parsed, anything else `{}`; undefined when body-parser refuses it. */
+/**
+ * What the BFF's parseBody sees for this request, modelled on body-parser's JSON parser (strict, BOM
+ * stripped): JSON bodies parsed; no body or a non-JSON type `{}`; `refusedByParser` when it answers 400.
+ */
 function effectiveBody(contentType: string | undefined, text: string | undefined): { refusedByParser: boolean; value?: unknown } {
-  if (!contentType?.startsWith('application/json') || text === undefined || text.trim() === '') return { refusedByParser: false, value: {} };
-  const first = text.trimStart()[0];
+  if (!contentType?.startsWith('application/json') || !text) return { refusedByParser: false, value: {} };
+  const json = text.replace(/^\ufeff/, '');
+  const first = /^[ \t\n\r]*(.)/s.exec(json)?.[1];
   if (first !== '{' && first !== '[') return { refusedByParser: true };
   try {
-    return { refusedByParser: false, value: JSON.parse(text) };
+    return { refusedByParser: false, value: JSON.parse(json) };
   } catch {
     return { refusedByParser: true };
   }
@@ -104,6 +109,20 @@ function bodyArbitrary(keys: readonly string[], template: Record<string, unknown
       pollutionPayloadArbitrary(),
     )
     .map(([body, path, key, payload]) => JSON.stringify(injectKey(body, path, key, payload)));
+  // Objects whose toString/valueOf are data, not functions: String(x) and template literals throw on them.
+  const methodShadow = fc
+    .tuple(
+      fc.constantFrom(...(keys.length ? keys : ['x'])),
+      fc.constantFrom('toString', 'valueOf', 'toJSON', 'constructor'),
+      fc.oneof(anyValue, fc.constant({})),
+      fc.boolean(),
+    )
+    .map(([key, method, value, inArray]) => {
+      const shadow = {};
+      defineOwn(shadow, method, value);
+      if (method === 'toString') defineOwn(shadow, 'valueOf', value);
+      return JSON.stringify({ ...template, [key]: inArray ? [shadow] : shadow });
+    });
   const huge = fc
     .tuple(fc.constantFrom(...(keys.length ? keys : ['x']), 'extra'), hugeString(50_000, 200_000))
     .map(([key, s]) => JSON.stringify({ ...template, [key]: s }));
@@ -111,6 +130,7 @@ function bodyArbitrary(keys: readonly string[], template: Record<string, unknown
     { arbitrary: anyValue.map((v) => JSON.stringify(v)), weight: 5 },
     { arbitrary: broken, weight: 5 },
     { arbitrary: polluted, weight: 3 },
+    { arbitrary: methodShadow, weight: 1 },
     { arbitrary: huge, weight: 1 },
     { arbitrary: deepJsonArbitrary(), weight: 1 },
     { arbitrary: malformedJsonArbitrary(), weight: 1 },
@@ -167,7 +187,27 @@ describe('bad input (property-based)', () => {
   let baseline: BffStateSnapshot;
   const acceptedEnvironmentIds = new Set<string>();
   let tried = 0;
-  let failures: { req: string; problems: string[]; status: number; answer: string }[] = [];
+  let sent = 0;
+  let runnerTokensBaseline = '';
+  type Failure = { req: string; problems: string[]; status: number; answer: string };
+  let failures: Failure[] = [];
+  let lost = 0;
+
+  /** Each test asserts the failures noted since the previous one, grouped by problem with examples. */
+  function expectAllHeld() {
+    const mine = failures;
+    failures = [];
+    lost += mine.length;
+    const byProblem = new Map<string, Failure[]>();
+    for (const f of mine) {
+      const k = f.problems.join('; ').replace(/: \d+ rows.*/, '');
+      byProblem.set(k, [...(byProblem.get(k) ?? []), f]);
+    }
+    const summary = [...byProblem]
+      .map(([k, list]) => `${list.length}× ${k}\n${list.slice(0, 3).map((f) => `    e.g. ${f.req}\n    → ${f.status} ${f.answer}`).join('\n')}`)
+      .join('\n');
+    expect(mine.length, `property failures (FUZZ_SEED=${seed}):\n${summary}`).toBe(0);
+  }
 
   function note(req: FuzzRequest, res: RawResponse, problems: string[]) {
     tried++;
@@ -177,9 +217,15 @@ describe('bad input (property-based)', () => {
   }
 
   async function send(req: FuzzRequest): Promise<RawResponse> {
+    sent++;
     const headers: Record<string, string> = { ...(req.caller === 'admin' ? adminHeaders : anonymousHeaders) };
     if (req.contentType) headers['content-type'] = req.contentType;
     return rawRequest(stack.bffDirect, { method: req.method, path: req.path, headers, body: req.body });
+  }
+
+  async function runnerTokens(): Promise<string> {
+    const res = await admin.api(stack.dashboard, 'GET', '/api/git-authentications');
+    return JSON.stringify((res.body?.authentications ?? []).map((a: { id: string; accountName: string; scopes: string[] }) => [a.id, a.accountName, a.scopes]));
   }
 
   /** Batch-level properties: the BFF answers its health check, and refused requests changed nothing. */
@@ -190,6 +236,12 @@ describe('bad input (property-based)', () => {
     tried++;
     const now = snapshotBffState(stack.dataDir, { ignoreEnvironmentIds: acceptedEnvironmentIds });
     const diffs = diffBffState(baseline, now);
+    // The runner's side: the admin's Bitbucket tokens (only the runner holds them).
+    const tokens = await runnerTokens();
+    if (tokens !== runnerTokensBaseline) {
+      diffs.push(`runner tokens: ${tokens}`);
+      runnerTokensBaseline = tokens;
+    }
     if (diffs.length) {
       failures.push({ req: `state after ${label}`, problems: diffs, status: 0, answer: '' });
       baseline = now; // report each change once
@@ -231,9 +283,16 @@ describe('bad input (property-based)', () => {
     // Sign-out is fuzzed without a session (it would otherwise end the admin's), still past the CSRF check.
     anonymousHeaders = { cookie: `rc_csrf=${csrf}`, 'x-csrf-token': csrf };
     baseline = snapshotBffState(stack.dataDir);
+    runnerTokensBaseline = await runnerTokens();
+    expect(JSON.parse(runnerTokensBaseline)).toHaveLength(1);
   });
 
   afterAll(async () => {
+    lost += failures.length;
+    if (tried) {
+      recordSecurityRow('input', { tried, held: tried - lost, lost }, `${sent} generated requests, seed ${seed}`);
+      console.log(`bad-input: ${sent} generated requests, ${tried} checks, ${lost} lost (FUZZ_SEED=${seed})`);
+    }
     await stack?.stop();
   });
 
@@ -290,7 +349,8 @@ describe('bad input (property-based)', () => {
         requests.push({
           route: name,
           method: route.method.toUpperCase(),
-          path: fillPath(route.path, s.params) + s.query,
+          // Node answers 431 (no JSON, before Express) when the request head passes 16 KB: stay under it.
+          path: (fillPath(route.path, s.params) + s.query).slice(0, maxPathLength),
           contentType: s.contentType,
           body: s.body,
           caller: name === 'signOut' ? 'anonymous' : 'admin',
@@ -304,6 +364,7 @@ describe('bad input (property-based)', () => {
     await sendBatches('route fuzz', requests);
     console.log(`bad-input: ${requests.length} route requests (${skippedValid} generated bodies were valid by contract and left out) in ${Date.now() - started} ms`);
     expect(requests.length).toBeGreaterThan(Object.keys(apiRoutes).length * runsPerRoute * 0.8);
+    expectAllHeld();
   });
 
   it('context URLs for POST /api/environments: refused or created, never a 5xx, nothing left behind when refused', async () => {
@@ -326,6 +387,7 @@ describe('bad input (property-based)', () => {
       }
     });
     console.log(`bad-input: ${requests.length} context URLs (${created} resolved and created an environment) in ${Date.now() - started} ms`);
+    expectAllHeld();
   });
 
   it('Object.prototype of the BFF is not polluted', async () => {
@@ -368,23 +430,25 @@ describe('bad input (property-based)', () => {
       note(req, res, problems);
     }
     await checkBatch('pollution probes');
+    expectAllHeld();
   });
 
-  it('holds every property (recorded in SECURITY.md)', async () => {
+  it('a request head over 16 KB is refused by Node (431) and the BFF stays up', async () => {
+    // Node's HTTP parser answers this before Express, so it is the one 4xx without the JSON error shape.
+    for (const path of [`/api/runners/${'a'.repeat(20_000)}`, `/api/runners?q=${'y'.repeat(20_000)}`]) {
+      const res = await rawRequest(stack.bffDirect, { method: 'GET', path, headers: adminHeaders });
+      tried++;
+      if (res.status !== 431 && res.status !== 414) failures.push({ req: `GET ${path.slice(0, 40)}… (20 KB)`, problems: [`status ${res.status}, expected 431`], status: res.status, answer: res.text.slice(0, 200) });
+    }
+    await checkBatch('oversized request heads');
+    expectAllHeld();
+  });
+
+  it('the admin stays signed in and at least 10,000 generated requests were sent', async () => {
     const me = await admin.api(stack.dashboard, 'GET', '/api/auth/session');
     tried++;
     if (me.body?.user?.email !== 'admin@acme.test') failures.push({ req: 'admin session after the run', problems: ['the admin was signed out'], status: me.status, answer: '' });
-    recordSecurityRow('input', { tried, held: tried - failures.length, lost: failures.length }, `seed ${seed}; ${failures.length} failures`);
-    console.log(`bad-input: ${tried} checks, ${failures.length} failures (seed ${seed})`);
-    const byProblem = new Map<string, typeof failures>();
-    for (const f of failures) {
-      const k = f.problems.join('; ').replace(/\d+ rows.*/, '');
-      byProblem.set(k, [...(byProblem.get(k) ?? []), f]);
-    }
-    const summary = [...byProblem]
-      .map(([k, list]) => `${list.length}× ${k}\n${list.slice(0, 3).map((f) => `    e.g. ${f.req}\n    → ${f.status} ${f.answer}`).join('\n')}`)
-      .join('\n');
-    expect(failures.length, `property failures:\n${summary}`).toBe(0);
-    failures = [];
+    expectAllHeld();
+    expect(sent, 'at least 10,000 generated requests').toBeGreaterThanOrEqual(10_000);
   });
 });

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestBrowser, type TestStack } from '../test-support/test-stack.ts';
+import { authorizeAtBitbucket, configureBitbucket, signedInBrowser } from '../test-support/connect-journey.ts';
+import { check, recordSecurityRow } from './support/record-security-row.ts';
+
+/**
+ * Item 8: 200 concurrent Connect flows for 200 distinct users, each with their own Bitbucket account,
+ * through the real runner. Every user must end with their own token and account (no mix-ups), and the
+ * BFF and runner must stay responsive (health p99 under 100 ms) while it runs.
+ */
+const users = 200;
+let stack: TestStack;
+let runnerId: string;
+const browsers: TestBrowser[] = [];
+
+async function inBatches<T>(count: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await fn(i);
+      }
+    }),
+  );
+  return results;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+/** Poll a health URL until stopped, recording each round trip. */
+function pollHealth(url: string) {
+  const samples: number[] = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const started = performance.now();
+      const res = await fetch(url).catch(() => undefined);
+      samples.push(res?.ok ? performance.now() - started : Number.POSITIVE_INFINITY);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    samples,
+    async stop() {
+      running = false;
+      await done;
+    },
+  };
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const admin = await signedInBrowser(stack, 'admin@acme.test', 'admin');
+  ({ runnerId } = await configureBitbucket(stack, admin));
+
+  // 200 dashboard members (same password hash as dev@acme.test: "dev") and 200 Bitbucket accounts.
+  const db = new SQLite(path.join(stack.dataDir, 'bff', 'runner-console.sqlite'));
+  const dev = db.prepare("SELECT org_id, password_hash FROM users WHERE email = 'dev@acme.test'").get() as { org_id: string; password_hash: string };
+  const insert = db.prepare("INSERT INTO users (id, org_id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, 'member', ?, ?)");
+  db.transaction(() => {
+    for (let i = 0; i < users; i++) insert.run(randomUUID(), dev.org_id, `load-${i}@acme.test`, `Load ${i}`, dev.password_hash, new Date().toISOString());
+  })();
+  db.close();
+  await inBatches(users, 16, async (i) => {
+    const res = await fetch(`${stack.bitbucket}/_emulator/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: `load-user-${i}`, displayName: `Load User ${i}` }),
+    });
+    expect(res.status).toBe(201);
+  });
+  browsers.push(...(await inBatches(users, 8, (i) => signedInBrowser(stack, `load-${i}@acme.test`, 'dev'))));
+}, 300_000);
+afterAll(async () => stack?.stop());
+
+describe('load', () => {
+  it(`${users} concurrent Connect flows: every user gets their own account, and health stays fast`, async () => {
+    const bffHealth = pollHealth(`${stack.dashboard}/healthz`);
+    const runnerHealth = pollHealth(`${stack.runner}/healthz`);
+    const started = performance.now();
+    const failures: string[] = [];
+    const outcomes = await Promise.all(
+      browsers.map(async (browser, i) => {
+        try {
+          const callback = await authorizeAtBitbucket(stack, browser, runnerId, { user: `load-user-${i}` });
+          const page = await browser.fetch(callback);
+          const ok = page.text.includes(`connected as Load User ${i}.`);
+          if (!ok) failures.push(`${i}: ${page.status} ${/role="alert">([^<]*)/.exec(page.text)?.[1] ?? page.text.slice(0, 200)}`);
+          return ok;
+        } catch (err) {
+          failures.push(`${i}: ${(err as Error).message.slice(0, 200)}`);
+          return false;
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await bffHealth.stop();
+    await runnerHealth.stop();
+
+    // Each user sees exactly one connection, to their own Bitbucket account.
+    const own = await inBatches(users, 16, async (i) => {
+      const list = (await browsers[i]!.api(stack.dashboard, 'GET', '/api/git-authentications')).body.authentications;
+      return list.length === 1 && list[0].accountName === `Load User ${i}` && list[0].accountUsername === `load-user-${i}`;
+    });
+    const held = outcomes.filter((ok, i) => ok && own[i]).length;
+    if (failures.length) console.log(`load failures (${failures.length}):\n${failures.slice(0, 10).join('\n')}`);
+    recordSecurityRow('load', { tried: users, held, lost: users - held }, `${users} flows in ${seconds.toFixed(1)} s`);
+    expect(held).toBe(users);
+
+    const bffP99 = percentile(bffHealth.samples, 99);
+    const runnerP99 = percentile(runnerHealth.samples, 99);
+    console.log(`load: ${users} flows in ${seconds.toFixed(1)} s; health p99 BFF ${bffP99.toFixed(1)} ms (${bffHealth.samples.length} samples), runner ${runnerP99.toFixed(1)} ms (${runnerHealth.samples.length} samples)`);
+    await check('load', 'BFF health p99 < 100 ms', () => expect(bffP99).toBeLessThan(100));
+    await check('load', 'runner health p99 < 100 ms', () => expect(runnerP99).toBeLessThan(100));
+  }, 300_000);
+});
