@@ -113,7 +113,7 @@ function bodyArbitrary(keys: readonly string[], template: Record<string, unknown
   const methodShadow = fc
     .tuple(
       fc.constantFrom(...(keys.length ? keys : ['x'])),
-      fc.constantFrom('toString', 'valueOf', 'toJSON', 'constructor'),
+      fc.constantFrom('toString', 'toString', 'valueOf', 'toJSON', 'constructor'),
       fc.oneof(anyValue, fc.constant({})),
       fc.boolean(),
     )
@@ -130,7 +130,7 @@ function bodyArbitrary(keys: readonly string[], template: Record<string, unknown
     { arbitrary: anyValue.map((v) => JSON.stringify(v)), weight: 5 },
     { arbitrary: broken, weight: 5 },
     { arbitrary: polluted, weight: 3 },
-    { arbitrary: methodShadow, weight: 1 },
+    { arbitrary: methodShadow, weight: 2 },
     { arbitrary: huge, weight: 1 },
     { arbitrary: deepJsonArbitrary(), weight: 1 },
     { arbitrary: malformedJsonArbitrary(), weight: 1 },
@@ -189,7 +189,7 @@ describe('bad input (property-based)', () => {
   let tried = 0;
   let sent = 0;
   let runnerTokensBaseline = '';
-  type Failure = { req: string; problems: string[]; status: number; answer: string };
+  type Failure = { route?: string; req: string; problems: string[]; status: number; answer: string };
   let failures: Failure[] = [];
   let lost = 0;
 
@@ -200,7 +200,7 @@ describe('bad input (property-based)', () => {
     lost += mine.length;
     const byProblem = new Map<string, Failure[]>();
     for (const f of mine) {
-      const k = f.problems.join('; ').replace(/: \d+ rows.*/, '');
+      const k = `${f.route ? `${f.route}: ` : ''}${f.problems.join('; ').replace(/: \d+ rows.*/, '')}`;
       byProblem.set(k, [...(byProblem.get(k) ?? []), f]);
     }
     const summary = [...byProblem]
@@ -212,7 +212,7 @@ describe('bad input (property-based)', () => {
   function note(req: FuzzRequest, res: RawResponse, problems: string[]) {
     tried++;
     if (problems.length) {
-      failures.push({ req: `${req.method} ${req.path.slice(0, 160)} ${req.contentType ?? '-'} ${(req.body ?? '').slice(0, 160)}`, problems, status: res.status, answer: res.text.slice(0, 200) });
+      failures.push({ route: req.route, req: `${req.method} ${req.path.slice(0, 160)} ${req.contentType ?? '-'} ${(req.body ?? '').slice(0, 160)}`, problems, status: res.status, answer: res.text.slice(0, 200) });
     }
   }
 

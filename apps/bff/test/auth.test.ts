@@ -40,6 +40,20 @@ describe('sign-in', () => {
     expect(res.text).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('answers an e-mail that is not a string with 400, before and after the rate limiter', async () => {
+    const client = new TestApiClient(t.url);
+    const res = await client.request('POST', '/api/auth/sign-in', { email: { toString: {}, valueOf: {} }, password: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.email).toBeTruthy();
+  });
+
+  it('answers a body that is not JSON with 415', async () => {
+    const client = new TestApiClient(t.url);
+    const res = await client.request('POST', '/api/auth/sign-in', 'email=a@b.c&password=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+    expect(res.body.error.message).toMatch(/JSON/);
+  });
+
   it('answers broken JSON with 400', async () => {
     const client = new TestApiClient(t.url);
     const res = await client.request('POST', '/api/auth/sign-in', '{"email":');

@@ -165,6 +165,9 @@ describe('SCM integrations', () => {
     expect(renamed.body.clientId).toBe('consumer-key-2');
     const after = await t.db.selectFrom('scm_integrations').select('secret_envelope').where('id', '=', created.body.id).executeTakeFirstOrThrow();
     expect(after.secret_envelope).toBe(before.secret_envelope);
+    const unchanged = await admin.request('PATCH', `/api/runners/${runnerId}/integrations/${created.body.id}`, {});
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.body.updatedAt).toBe(renamed.body.updatedAt);
     const off = await admin.request('PATCH', `/api/runners/${runnerId}/integrations/${created.body.id}`, { oauthEnabled: false });
     expect(off.body.oauthEnabled).toBe(false);
     expect(calls.filter((c) => c.method === 'deleteTokensForIntegration').length).toBeGreaterThanOrEqual(1);

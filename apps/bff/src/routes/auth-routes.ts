@@ -17,7 +17,11 @@ export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { email?: unknown })?.email ?? '').toLowerCase().slice(0, 254)}`,
+    keyGenerator: (req) => {
+      // Runs before the body is validated: anything but a string counts as no e-mail.
+      const email = (req.body as { email?: unknown } | undefined)?.email;
+      return `${ipKeyGenerator(req.ip ?? '')}|${typeof email === 'string' ? email.toLowerCase().slice(0, 254) : ''}`;
+    },
     handler: (_req, _res, next) =>
       next(new HttpError(429, 'rate_limited', 'Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin to reset your password.')),
   });

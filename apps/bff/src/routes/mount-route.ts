@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { ApiRoute, SessionUser } from '@runner-console/contracts';
 import { parseBody } from '../http/parse-body.ts';
+import { HttpError } from '../http/http-error.ts';
 import { findRequestUser, requireAdmin, requireUser } from '../http/request-context.ts';
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -27,6 +28,9 @@ export function mountRoute<R extends ApiRoute>(
   router[route.method](route.path, async (req: Request, res: Response) => {
     const user =
       route.access === 'admin' ? requireAdmin(req) : route.access === 'member' ? requireUser(req) : findRequestUser(req);
+    if (route.request && !req.is('application/json')) {
+      throw new HttpError(415, 'validation_failed', 'Send the body as JSON, with Content-Type: application/json.');
+    }
     const body = route.request ? parseBody(route.request, req.body) : undefined;
     const result = await handler({
       req,

@@ -251,6 +251,8 @@ export function createScmIntegrationService(deps: {
       if (oauthEnabled !== (row.oauth_enabled === 1)) changes.push(oauthEnabled ? 'oauth_enabled' : 'oauth_disabled');
       if (clientId !== row.client_id) changes.push('client_id_changed');
       if (secret) changes.push('secret_replaced');
+      // Nothing changed: leave the row, its "last changed by" and the audit log as they are.
+      if (!changes.length) return toScmIntegration(row, runner, true);
       const updated = await store.update(row.id, {
         oauth_enabled: oauthEnabled ? 1 : 0,
         client_id: clientId,

@@ -12,10 +12,23 @@ import { connectResultScript, connectResultStyles, renderConnectResultPage } fro
 export function createPublicApp(deps: { flows?: ConnectFlows; publicUrl: () => string; log: Logger }): Express {
   const app = express();
   app.disable('x-powered-by');
+  // HTTPS-only headers only when the runner is really served over https: over plain http (local
+  // development) upgrade-insecure-requests would send the callback page's script to https.
+  const secure = deps.publicUrl().startsWith('https://');
   app.use(
     helmet({
       crossOriginOpenerPolicy: { policy: 'unsafe-none' },
-      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] } },
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: secure ? [] : null,
+        },
+      },
+      strictTransportSecurity: secure ? { maxAge: 31536000, includeSubDomains: true } : false,
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
