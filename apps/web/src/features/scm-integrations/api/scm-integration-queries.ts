@@ -1,0 +1,37 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { ScmIntegration } from '@runner-console/contracts';
+import { apiClient } from '../../../lib/api-client.ts';
+import { mergeFetchedIntegrations } from './integration-freshness.ts';
+
+export const scmIntegrationQueries = {
+  /** Prefix of every query about one runner's integrations, for invalidating them together. */
+  forRunner: (runnerId: string) => ['scm-integrations', runnerId] as const,
+  list: (runnerId: string) =>
+    queryOptions({
+      queryKey: [...scmIntegrationQueries.forRunner(runnerId), 'list'] as const,
+      queryFn: async ({ client, queryKey, signal }) => {
+        const { integrations } = await apiClient.call('listScmIntegrations', {
+          params: { runnerId },
+          signal,
+        });
+        // An event that arrived while this request was under way may be newer than its answer.
+        const cached = client.getQueryData<{ integrations: ScmIntegration[] }>(queryKey);
+        return { integrations: mergeFetchedIntegrations(cached?.integrations, integrations) };
+      },
+    }),
+  /** Providers, callback URL and the runner's current public key (admins only). */
+  configurationSchema: (runnerId: string) =>
+    queryOptions({
+      queryKey: [...scmIntegrationQueries.forRunner(runnerId), 'configuration-schema'] as const,
+      queryFn: ({ signal }) =>
+        apiClient.call('getRunnerConfigurationSchema', { params: { runnerId }, signal }),
+      // The key and the online state change under us: read them fresh whenever the modal opens.
+      staleTime: 0,
+    }),
+  auditLog: (runnerId: string) =>
+    queryOptions({
+      queryKey: [...scmIntegrationQueries.forRunner(runnerId), 'audit-log'] as const,
+      queryFn: ({ signal }) =>
+        apiClient.call('getRunnerAuditLog', { params: { runnerId }, signal }),
+    }),
+};

@@ -1,0 +1,69 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type {
+  CreateScmIntegrationRequest,
+  UpdateScmIntegrationRequest,
+} from '@runner-console/contracts';
+import { apiClient } from '../../../lib/api-client.ts';
+import { findIntegration, removeIntegration, upsertIntegration } from './scm-integration-cache.ts';
+import { scmIntegrationQueries } from './scm-integration-queries.ts';
+
+// The bodies below carry the sealed secret only (oauthClientSecretEnvelope): the plaintext never
+// reaches a mutation, so it is not kept in the mutation cache either.
+
+export function useCreateScmIntegration(runnerId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateScmIntegrationRequest) =>
+      apiClient.call('createScmIntegration', { params: { runnerId }, body }),
+    onSuccess: (integration) => {
+      upsertIntegration(queryClient, integration);
+      void queryClient.invalidateQueries({
+        queryKey: scmIntegrationQueries.auditLog(runnerId).queryKey,
+      });
+    },
+  });
+}
+
+export function useUpdateScmIntegration(runnerId: string, integrationId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateScmIntegrationRequest) =>
+      apiClient.call('updateScmIntegration', { params: { runnerId, integrationId }, body }),
+    onSuccess: (integration) => {
+      upsertIntegration(queryClient, integration);
+      void queryClient.invalidateQueries({
+        queryKey: scmIntegrationQueries.auditLog(runnerId).queryKey,
+      });
+    },
+  });
+}
+
+export function useDeleteScmIntegration(runnerId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (integrationId: string) =>
+      apiClient.call('deleteScmIntegration', { params: { runnerId, integrationId } }),
+    onSuccess: (_nothing, integrationId) => {
+      removeIntegration(queryClient, runnerId, integrationId);
+      void queryClient.invalidateQueries({
+        queryKey: scmIntegrationQueries.auditLog(runnerId).queryKey,
+      });
+    },
+  });
+}
+
+export const validateMutationKey = (runnerId: string, integrationId: string) =>
+  ['scm-integrations', runnerId, 'validate', integrationId] as const;
+
+export function useValidateScmIntegration(runnerId: string, integrationId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationKey: validateMutationKey(runnerId, integrationId),
+    mutationFn: () =>
+      apiClient.call('validateScmIntegration', { params: { runnerId, integrationId } }),
+    onSuccess: ({ validation }) => {
+      const row = findIntegration(queryClient, runnerId, integrationId);
+      if (row) upsertIntegration(queryClient, { ...row, validation });
+    },
+  });
+}

@@ -1,0 +1,66 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Button } from '../../../components/ui/button.tsx';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { RelativeTime } from '../../../components/ui/relative-time.tsx';
+import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
+import { describeAuditEntry } from '../integration-labels.ts';
+
+const FIRST_ENTRIES = 10;
+
+/** Who changed what on this runner and when, newest first. Secrets are never in it. */
+export function AuditLog({ runnerId, headingId }: { runnerId: string; headingId: string }) {
+  const log = useQuery(scmIntegrationQueries.auditLog(runnerId));
+  const [showAll, setShowAll] = useState(false);
+
+  if (log.isError) {
+    return (
+      <ErrorPanel
+        title="The audit log could not be loaded"
+        message={log.error.message}
+        onRetry={() => void log.refetch()}
+        retrying={log.isFetching}
+      />
+    );
+  }
+  if (!log.data) return <LoadingStatus>Loading the audit log…</LoadingStatus>;
+
+  const entries = log.data.entries;
+  if (entries.length === 0) return <p className="muted">No changes recorded yet.</p>;
+  const shown = showAll ? entries : entries.slice(0, FIRST_ENTRIES);
+
+  return (
+    <>
+      <div className="table-wrap">
+        <table className="table audit-log" aria-labelledby={headingId}>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">What</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((entry) => (
+              <tr key={entry.id}>
+                <td>
+                  <RelativeTime iso={entry.at} />
+                </td>
+                <td>{entry.actor ?? <span className="muted">Runner Console</span>}</td>
+                <td className="audit-log__what">{describeAuditEntry(entry)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {entries.length > FIRST_ENTRIES ? (
+        <p className="audit-log__more">
+          <Button variant="ghost" onClick={() => setShowAll((current) => !current)}>
+            {showAll ? 'Show the latest only' : `Show all ${entries.length} entries`}
+          </Button>
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,413 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useQueryClient } from '@tanstack/react-query';
+import { ScmIntegrationForm } from '@runner-console/contracts';
+import type {
+  Runner,
+  RunnerConfigurationSchema,
+  ScmIntegration,
+  ScmProviderId,
+  UpdateScmIntegrationRequest,
+} from '@runner-console/contracts';
+import { useEffect, useRef, useState } from 'react';
+import { Controller, useForm } from 'react-hook-form';
+import { z } from 'zod';
+import { Button } from '../../../components/ui/button.tsx';
+import { CopyField } from '../../../components/ui/copy-field.tsx';
+import { DialogClose } from '../../../components/ui/dialog.tsx';
+import { PasswordField } from '../../../components/ui/password-field.tsx';
+import { Switch } from '../../../components/ui/switch.tsx';
+import { TextField } from '../../../components/ui/text-field.tsx';
+import { useToast } from '../../../components/ui/toast.tsx';
+import { isApiRequestError } from '../../../lib/api-client.ts';
+import { SealClientSecretError, sealClientSecret } from '../../../lib/seal-client-secret.ts';
+import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
+import {
+  useCreateScmIntegration,
+  useUpdateScmIntegration,
+} from '../api/use-scm-integration-mutations.ts';
+import { OAuthConsumerHelp } from './oauth-consumer-help.tsx';
+import { ProviderPicker } from './provider-picker.tsx';
+import { SelfHostedCheck } from './self-hosted-check.tsx';
+
+type RunnerPublicKey = NonNullable<RunnerConfigurationSchema['publicKey']>;
+type ProviderSettings = RunnerConfigurationSchema['providers'][number];
+
+const TOKENS_DELETED_WARNING =
+  'Every developer who connected through this OAuth app must connect again. Their tokens are deleted from the runner.';
+
+/**
+ * The contract's ScmIntegrationForm, adapted to the modal: Client ID and Secret matter only with
+ * OAuth on, and when editing an empty secret means "unchanged".
+ */
+function integrationFormSchema(secretRequired: boolean) {
+  const { clientId, clientSecret } = ScmIntegrationForm.shape;
+  return z
+    .object({
+      provider: ScmIntegrationForm.shape.provider,
+      host: z.string(),
+      oauthEnabled: z.boolean(),
+      clientId: z.string(),
+      clientSecret: z.string(),
+    })
+    .superRefine((values, ctx) => {
+      if (!values.oauthEnabled) return;
+      const id = clientId.safeParse(values.clientId);
+      if (!id.success) {
+        ctx.addIssue({ code: 'custom', path: ['clientId'], message: firstMessage(id.error) });
+      }
+      if (values.clientSecret === '' && !secretRequired) return;
+      const secret = clientSecret.safeParse(values.clientSecret);
+      if (!secret.success) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clientSecret'],
+          message: firstMessage(secret.error),
+        });
+      }
+    });
+}
+
+function firstMessage(error: z.ZodError): string {
+  return error.issues[0]?.message ?? 'Check this field.';
+}
+
+type FormValues = z.infer<ReturnType<typeof integrationFormSchema>>;
+const FIELD_NAMES = ['provider', 'host', 'oauthEnabled', 'clientId', 'clientSecret'] as const;
+
+function defaultProvider(schema: RunnerConfigurationSchema): ScmProviderId {
+  const supported = schema.providers.filter((provider) => provider.supported);
+  return (
+    (supported.find((provider) => provider.id === 'bitbucket') ?? supported[0])?.id ?? 'bitbucket'
+  );
+}
+
+export function IntegrationForm({
+  runner,
+  schema,
+  publicKey,
+  integration,
+  onPendingChange,
+  onDone,
+}: {
+  runner: Runner;
+  schema: RunnerConfigurationSchema;
+  publicKey: RunnerPublicKey;
+  /** Present when editing. */
+  integration?: ScmIntegration | undefined;
+  onPendingChange: (pending: boolean) => void;
+  onDone: () => void;
+}) {
+  const isEdit = integration !== undefined;
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const create = useCreateScmIntegration(runner.id);
+  const update = useUpdateScmIntegration(runner.id, integration?.id ?? '');
+  const [sealing, setSealing] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const secretRequired = !isEdit || !integration.hasClientSecret || integration.secretNeedsReentry;
+  const initialProvider = integration?.provider ?? defaultProvider(schema);
+  const form = useForm({
+    resolver: zodResolver(integrationFormSchema(secretRequired)),
+    mode: 'onTouched',
+    defaultValues: {
+      provider: initialProvider,
+      host:
+        integration?.host ??
+        schema.providers.find((provider) => provider.id === initialProvider)?.defaultHost ??
+        '',
+      // A new integration only makes sense with OAuth, so the switch starts on.
+      oauthEnabled: integration?.oauthEnabled ?? true,
+      clientId: integration?.clientId ?? '',
+      clientSecret: '',
+    },
+  });
+  const { errors } = form.formState;
+
+  const providerId = form.watch('provider');
+  const oauthEnabled = form.watch('oauthEnabled');
+  const clientId = form.watch('clientId');
+  const provider: ProviderSettings | undefined = schema.providers.find(
+    (candidate) => candidate.id === providerId,
+  );
+
+  // The dialog focused what it had when it opened (maybe a loading message): start on the form.
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    const element = formRef.current;
+    if (!element || element.contains(document.activeElement)) return;
+    const first = isEdit
+      ? (element.querySelector<HTMLElement>('input[name="clientId"]') ??
+        element.querySelector<HTMLElement>('button[role="switch"]'))
+      : element.querySelector<HTMLElement>('input[type="radio"]:checked');
+    first?.focus();
+    // isEdit never changes for a mounted form: this runs once, later focus is the person's.
+  }, [isEdit]);
+
+  const saving = create.isPending || update.isPending;
+  const busy = sealing || saving;
+  useEffect(() => onPendingChange(busy), [busy, onPendingChange]);
+
+  const turningOff = isEdit && integration.oauthEnabled && !oauthEnabled;
+  const clientIdChanged =
+    isEdit &&
+    oauthEnabled &&
+    Boolean(integration.clientId) &&
+    clientId.trim() !== integration.clientId;
+
+  function showServerError(error: Error) {
+    if (!isApiRequestError(error)) {
+      setFormError(error.message);
+      return;
+    }
+    if (error.code === 'runner_no_key') {
+      // Read the key state again: the dialog then explains how to start the runner.
+      void queryClient.invalidateQueries({
+        queryKey: scmIntegrationQueries.configurationSchema(runner.id).queryKey,
+      });
+    }
+    let focused = false;
+    for (const name of FIELD_NAMES) {
+      const message = error.fields[name];
+      if (!message) continue;
+      form.setError(name, { message }, { shouldFocus: !focused });
+      focused = true;
+    }
+    if (!focused) setFormError(error.message);
+  }
+
+  const onSubmit = form.handleSubmit(async (values: FormValues) => {
+    if (busy || !provider) return;
+    setFormError(null);
+    const host = values.host;
+    const newClientId = values.clientId.trim();
+
+    let envelope: string | undefined;
+    if (values.oauthEnabled && values.clientSecret !== '') {
+      setSealing(true);
+      try {
+        // The only use of the plaintext: it is encrypted here and never sent.
+        envelope = await sealClientSecret({
+          secret: values.clientSecret,
+          publicKey,
+          runnerId: runner.id,
+          host,
+        });
+      } catch (error) {
+        const message =
+          error instanceof SealClientSecretError
+            ? error.message
+            : 'The secret could not be encrypted in this browser. Reload the page and try again.';
+        form.setError('clientSecret', { message }, { shouldFocus: true });
+        return;
+      } finally {
+        setSealing(false);
+      }
+    }
+
+    const finish = (message: string) => {
+      form.resetField('clientSecret');
+      toast({ title: message, tone: 'success' });
+      onDone();
+    };
+
+    if (!isEdit) {
+      create.mutate(
+        {
+          provider: values.provider,
+          host,
+          oauthEnabled: true,
+          clientId: newClientId,
+          oauthClientSecretEnvelope: envelope,
+        },
+        {
+          onSuccess: () => finish(`${provider.name} added to ${runner.name}. Validating…`),
+          onError: showServerError,
+        },
+      );
+      return;
+    }
+
+    const body: UpdateScmIntegrationRequest = {};
+    if (values.oauthEnabled !== integration.oauthEnabled) body.oauthEnabled = values.oauthEnabled;
+    if (values.oauthEnabled && newClientId !== (integration.clientId ?? '')) {
+      body.clientId = newClientId;
+    }
+    if (envelope) body.oauthClientSecretEnvelope = envelope;
+    if (Object.keys(body).length === 0) {
+      onDone();
+      return;
+    }
+    update.mutate(body, {
+      onSuccess: (saved) =>
+        finish(
+          saved.oauthEnabled
+            ? `${provider.name} integration updated. Validating…`
+            : `OAuth for ${provider.name} is off. Developers' tokens were deleted from the runner.`,
+        ),
+      onError: showServerError,
+    });
+  });
+
+  const submitDisabled = !isEdit && !oauthEnabled;
+
+  return (
+    <div className="integration-dialog">
+      <form
+        ref={formRef}
+        className="form integration-dialog__form"
+        noValidate
+        onSubmit={(event) => void onSubmit(event)}
+      >
+        {!schema.runnerOnline ? (
+          <div className="callout callout--warning" role="note">
+            <p className="callout__title">{runner.name} is offline.</p>
+            <p>
+              You can save: the secret is encrypted to its registered key. Validation waits until
+              the runner is back.
+            </p>
+          </div>
+        ) : null}
+
+        {isEdit ? null : (
+          <ProviderPicker
+            providers={schema.providers}
+            error={errors.provider?.message}
+            {...form.register('provider')}
+          />
+        )}
+
+        {provider?.supported ? (
+          <>
+            <div className="field-group">
+              <TextField
+                label="Host"
+                readOnly
+                spellCheck={false}
+                hint={
+                  provider.hostEditable
+                    ? undefined
+                    : `${provider.name} Cloud. Only ${provider.defaultHost} is supported.`
+                }
+                error={errors.host?.message}
+                {...form.register('host')}
+              />
+              {isEdit ? null : <SelfHostedCheck providerId={provider.id} />}
+            </div>
+
+            <Controller
+              control={form.control}
+              name="oauthEnabled"
+              render={({ field }) => (
+                <Switch
+                  label="Enable OAuth"
+                  checked={field.value}
+                  onCheckedChange={field.onChange}
+                  onBlur={field.onBlur}
+                  ref={field.ref}
+                  description={
+                    errors.oauthEnabled?.message ??
+                    `Developers connect their own ${provider.name} accounts to this runner through an OAuth app.`
+                  }
+                />
+              )}
+            />
+
+            {!oauthEnabled && !turningOff ? (
+              <div className="callout callout--warning">
+                <p>
+                  Developers cannot connect to {provider.name} without OAuth until personal access
+                  tokens are supported for {provider.name}.
+                </p>
+              </div>
+            ) : null}
+            {turningOff ? (
+              <div className="callout callout--warning">
+                <p className="callout__title">Turning off OAuth disconnects everyone.</p>
+                <p>{TOKENS_DELETED_WARNING}</p>
+              </div>
+            ) : null}
+
+            {oauthEnabled ? (
+              <>
+                {provider.callbackUrl ? (
+                  <CopyField label="Callback URL" value={provider.callbackUrl} />
+                ) : (
+                  <div className="callout callout--warning">
+                    <p>
+                      The runner has not reported its public URL yet, so its Callback URL is
+                      unknown. Start the runner, then open this dialog again.
+                    </p>
+                  </div>
+                )}
+                <TextField
+                  label="Client ID"
+                  autoComplete="off"
+                  spellCheck={false}
+                  autoCapitalize="off"
+                  className="field--mono"
+                  hint={
+                    <>
+                      {provider.name} calls this <em>{provider.clientIdLabel ?? 'Key'}</em>.
+                    </>
+                  }
+                  error={errors.clientId?.message}
+                  {...form.register('clientId')}
+                />
+                {clientIdChanged ? (
+                  <div className="callout callout--warning">
+                    <p>A new Client ID means a new OAuth app. {TOKENS_DELETED_WARNING}</p>
+                  </div>
+                ) : null}
+                <PasswordField
+                  label="Client Secret"
+                  showLabel="Show secret"
+                  hideLabel="Hide secret"
+                  placeholder={
+                    secretRequired ? undefined : 'unchanged — enter a new secret to replace it'
+                  }
+                  hint={
+                    <>
+                      {provider.name} calls this <em>{provider.clientSecretLabel ?? 'Secret'}</em>.{' '}
+                      {isEdit && integration.secretNeedsReentry
+                        ? "The runner's key changed since it was saved: enter it again."
+                        : secretRequired
+                          ? 'It is encrypted in this browser; only the runner can read it.'
+                          : 'Leave it empty to keep the current secret unchanged; enter a new secret to replace it.'}
+                    </>
+                  }
+                  error={errors.clientSecret?.message}
+                  {...form.register('clientSecret')}
+                />
+              </>
+            ) : null}
+          </>
+        ) : null}
+
+        {formError ? (
+          <div className="form-alert" role="alert">
+            {formError}
+          </div>
+        ) : null}
+
+        <div className="dialog__actions">
+          <p className="integration-dialog__progress" role="status">
+            {sealing ? 'Encrypting the secret…' : saving ? 'Saving…' : ''}
+          </p>
+          <DialogClose asChild>
+            <Button disabled={busy}>Cancel</Button>
+          </DialogClose>
+          <Button
+            type="submit"
+            variant={turningOff ? 'danger' : 'primary'}
+            pending={busy}
+            disabled={submitDisabled}
+          >
+            {turningOff ? 'Turn off OAuth and save' : 'Save'}
+          </Button>
+        </div>
+      </form>
+      {provider?.supported ? <OAuthConsumerHelp provider={provider} /> : null}
+    </div>
+  );
+}

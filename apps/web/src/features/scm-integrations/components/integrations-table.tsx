@@ -1,0 +1,126 @@
+import { useIsMutating } from '@tanstack/react-query';
+import type { Runner, ScmIntegration } from '@runner-console/contracts';
+import { getScmProvider } from '@runner-console/scm-providers';
+import { RelativeTime } from '../../../components/ui/relative-time.tsx';
+import { StatusBadge } from '../../../components/ui/status-badge.tsx';
+import { validateMutationKey } from '../api/use-scm-integration-mutations.ts';
+import { describeValidation } from '../integration-labels.ts';
+import { IntegrationActions } from './integration-actions.tsx';
+import { ProviderIcon } from './provider-icon.tsx';
+
+export function IntegrationsTable({
+  runner,
+  integrations,
+  canManage,
+  onDelete,
+}: {
+  runner: Runner;
+  integrations: readonly ScmIntegration[];
+  canManage: boolean;
+  onDelete: (integration: ScmIntegration, trigger: HTMLElement) => void;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="table integrations-table">
+        <caption className="visually-hidden">Repository access of {runner.name}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Provider and host</th>
+            <th scope="col">OAuth</th>
+            {canManage ? <th scope="col">Client ID</th> : null}
+            <th scope="col">Last changed</th>
+            <th scope="col">Status</th>
+            {canManage ? (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {integrations.map((integration) => (
+            <IntegrationRow
+              key={integration.id}
+              runner={runner}
+              integration={integration}
+              canManage={canManage}
+              onDelete={onDelete}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function IntegrationRow({
+  runner,
+  integration,
+  canManage,
+  onDelete,
+}: {
+  runner: Runner;
+  integration: ScmIntegration;
+  canManage: boolean;
+  onDelete: (integration: ScmIntegration, trigger: HTMLElement) => void;
+}) {
+  const provider = getScmProvider(integration.provider);
+  const validating =
+    useIsMutating({ mutationKey: validateMutationKey(runner.id, integration.id) }) > 0;
+  const status = validating
+    ? ({ label: 'Validating…', tone: 'info' } as const)
+    : describeValidation(integration, provider.name);
+  // Say why, with the next step, unless the label says it all.
+  const showMessage =
+    !validating &&
+    integration.validation.message &&
+    !['valid', 'pending', 'not_validated'].includes(integration.validation.status);
+
+  return (
+    <tr>
+      <th scope="row" className="table__name">
+        <span className="integration-provider">
+          <ProviderIcon providerId={integration.provider} />
+          <span className="integration-provider__text">
+            {provider.name}
+            <code className="integration-provider__host">{integration.host}</code>
+          </span>
+        </span>
+      </th>
+      <td>{integration.oauthEnabled ? 'On' : 'Off'}</td>
+      {canManage ? (
+        <td>
+          {integration.clientId ? (
+            <code className="integration-client-id" title={integration.clientId}>
+              {integration.clientId}
+            </code>
+          ) : (
+            <span className="muted">Not set</span>
+          )}
+        </td>
+      ) : null}
+      <td>
+        <span className="integration-changed">
+          <span>
+            {integration.updatedBy ? `by ${integration.updatedBy}` : 'by an unknown user'}
+            <span className="visually-hidden">,</span>
+          </span>
+          <span className="integration-changed__when">
+            <RelativeTime iso={integration.updatedAt} />
+          </span>
+        </span>
+      </td>
+      <td className="integration-status">
+        <StatusBadge tone={status.tone}>{status.label}</StatusBadge>
+        {showMessage ? (
+          <span className="integration-status__message">{integration.validation.message}</span>
+        ) : null}
+      </td>
+      {canManage ? (
+        <td className="integration-actions-cell">
+          <IntegrationActions runner={runner} integration={integration} onDelete={onDelete} />
+        </td>
+      ) : null}
+    </tr>
+  );
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { describeAuditEntry, describeValidation } from './integration-labels.ts';
+
+describe('describeAuditEntry', () => {
+  const target = 'Bitbucket (bitbucket.org)';
+
+  it('reads each action as a sentence', () => {
+    expect(describeAuditEntry({ action: 'integration.created', target, details: {} })).toBe(
+      'added Bitbucket (bitbucket.org)',
+    );
+    expect(describeAuditEntry({ action: 'integration.deleted', target, details: {} })).toBe(
+      'deleted Bitbucket (bitbucket.org)',
+    );
+    expect(
+      describeAuditEntry({
+        action: 'integration.updated',
+        target,
+        details: { changes: ['oauth_disabled', 'secret_replaced'], clientId: 'abc' },
+      }),
+    ).toBe('changed Bitbucket (bitbucket.org): turned OAuth off, replaced the secret');
+    expect(describeAuditEntry({ action: 'runner.created', target: 'Build', details: {} })).toBe(
+      'set up the runner Build',
+    );
+  });
+
+  it('never prints details it does not know', () => {
+    const text = describeAuditEntry({
+      action: 'integration.created',
+      target,
+      details: { secret: 'set', somethingElse: 'hidden' },
+    });
+    expect(text).not.toContain('hidden');
+  });
+});
+
+describe('describeValidation', () => {
+  const validation = (status: 'valid' | 'invalid_credentials' | 'provider_unreachable') => ({
+    validation: { status, message: null, checkedAt: null },
+    secretNeedsReentry: false,
+  });
+
+  it('names the outcome an admin acts on', () => {
+    expect(describeValidation(validation('valid'), 'Bitbucket').label).toBe('Valid');
+    expect(describeValidation(validation('invalid_credentials'), 'Bitbucket').label).toBe(
+      'Wrong key or secret',
+    );
+    expect(describeValidation(validation('provider_unreachable'), 'Bitbucket').label).toBe(
+      'Bitbucket unreachable',
+    );
+  });
+
+  it('asks for the secret again after the runner key changed', () => {
+    expect(
+      describeValidation({ ...validation('valid'), secretNeedsReentry: true }, 'Bitbucket').label,
+    ).toBe('Re-enter the secret');
+  });
+});

@@ -1,0 +1,65 @@
+import type { AuditEntry, ScmIntegration } from '@runner-console/contracts';
+import type { StatusTone } from '../../components/ui/status-badge.tsx';
+
+/** What the row's status says, in words an admin acts on. */
+export function describeValidation(
+  integration: Pick<ScmIntegration, 'validation' | 'secretNeedsReentry'>,
+  providerName: string,
+): { label: string; tone: StatusTone } {
+  // A rotated runner key makes the stored secret unreadable, whatever the last check said.
+  if (integration.secretNeedsReentry) return { label: 'Re-enter the secret', tone: 'danger' };
+  switch (integration.validation.status) {
+    case 'valid':
+      return { label: 'Valid', tone: 'success' };
+    case 'invalid_credentials':
+      return { label: 'Wrong key or secret', tone: 'danger' };
+    case 'runner_offline':
+      return { label: 'Runner offline', tone: 'warning' };
+    case 'provider_unreachable':
+      return { label: `${providerName} unreachable`, tone: 'warning' };
+    case 'pending':
+      return { label: 'Validating…', tone: 'info' };
+    case 'needs_new_secret':
+      return { label: 'Re-enter the secret', tone: 'danger' };
+    case 'oauth_disabled':
+      return { label: 'OAuth off', tone: 'neutral' };
+    case 'not_validated':
+      return { label: 'Not validated', tone: 'neutral' };
+  }
+}
+
+const CHANGE_LABELS: Record<string, string> = {
+  oauth_enabled: 'turned OAuth on',
+  oauth_disabled: 'turned OAuth off',
+  client_id_changed: 'changed the Client ID',
+  secret_replaced: 'replaced the secret',
+};
+
+/**
+ * One audit entry as a sentence without its actor: "added Bitbucket (bitbucket.org)",
+ * "changed Bitbucket (bitbucket.org): turned OAuth off, replaced the secret". Only known facts
+ * are read from `details`; secrets are never in it, and nothing else from it is shown raw.
+ */
+export function describeAuditEntry(
+  entry: Pick<AuditEntry, 'action' | 'target' | 'details'>,
+): string {
+  switch (entry.action) {
+    case 'integration.created':
+      return `added ${entry.target}`;
+    case 'integration.deleted':
+      return `deleted ${entry.target}`;
+    case 'integration.updated': {
+      const changes = Array.isArray(entry.details.changes) ? entry.details.changes : [];
+      const words = changes
+        .filter((change): change is string => typeof change === 'string')
+        .map((change) => CHANGE_LABELS[change] ?? change.replaceAll('_', ' '));
+      return words.length
+        ? `changed ${entry.target}: ${words.join(', ')}`
+        : `saved ${entry.target} without changes`;
+    }
+    case 'runner.created':
+      return `set up the runner ${entry.target}`;
+    default:
+      return `${entry.action.replaceAll(/[._]/g, ' ')}: ${entry.target}`;
+  }
+}

@@ -1,0 +1,491 @@
+import AxeBuilder from '@axe-core/playwright';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test, type Locator, type Page, type Request } from '@playwright/test';
+import { dataDir, signIn, urls } from './fixtures.ts';
+
+// The journey of issue 4: an org admin gives Local runner access to Bitbucket through the
+// "Add a new provider" modal, against the Bitbucket emulator, and the client secret never
+// leaves the browser except encrypted to the runner.
+
+const BITBUCKET = 'Bitbucket (bitbucket.org)';
+const SCOPES = ['account', 'repository', 'repository:write', 'pullrequest', 'issue'];
+
+type Consumer = { key: string; secret: string };
+
+/** Workspace settings › OAuth consumers › Add consumer, through the emulator's test API. */
+async function createConsumer(callbackUrl: string): Promise<Consumer> {
+  const response = await fetch(`${urls.bitbucket}/_emulator/consumers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      workspace: 'acme',
+      name: `Runner Console e2e ${Date.now()}`,
+      callbackUrl,
+      permissions: SCOPES,
+      private: false,
+    }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as Consumer;
+}
+
+/** Headers for a write through the BFF's API with the signed-in browser's cookies. */
+async function csrfHeaders(page: Page): Promise<Record<string, string>> {
+  const cookies = await page.context().cookies();
+  const csrf = cookies.find(
+    (cookie) => cookie.name === 'rc_csrf' || cookie.name === '__Host-rc_csrf',
+  );
+  expect(csrf, 'the CSRF cookie is set once signed in').toBeDefined();
+  return { 'x-csrf-token': decodeURIComponent(csrf!.value) };
+}
+
+async function localRunnerId(page: Page): Promise<string> {
+  const response = await page.request.get('/api/runners');
+  expect(response.ok()).toBe(true);
+  const { runners } = (await response.json()) as { runners: { id: string; name: string }[] };
+  const runner = runners.find((candidate) => candidate.name === 'Local runner');
+  expect(runner, 'the seeded Local runner exists').toBeDefined();
+  return runner!.id;
+}
+
+/** Each test starts from a runner without integrations, whatever ran before it. */
+async function removeIntegrations(page: Page, runnerId: string): Promise<void> {
+  const response = await page.request.get(`/api/runners/${runnerId}/integrations`);
+  const { integrations } = (await response.json()) as { integrations: { id: string }[] };
+  const headers = await csrfHeaders(page);
+  for (const { id } of integrations) {
+    const deleted = await page.request.delete(`/api/runners/${runnerId}/integrations/${id}`, {
+      headers,
+    });
+    expect(deleted.status()).toBe(204);
+  }
+}
+
+/** Sets up Bitbucket the way an API client would (plaintext secret, sealed by the BFF). */
+async function addBitbucketThroughApi(page: Page, runnerId: string): Promise<Consumer> {
+  const schema = await page.request.get(`/api/runners/${runnerId}/configuration-schema`);
+  const { providers } = (await schema.json()) as {
+    providers: { id: string; callbackUrl: string | null }[];
+  };
+  const callbackUrl = providers.find((provider) => provider.id === 'bitbucket')!.callbackUrl!;
+  const consumer = await createConsumer(callbackUrl);
+  const created = await page.request.post(`/api/runners/${runnerId}/integrations`, {
+    headers: await csrfHeaders(page),
+    data: {
+      provider: 'bitbucket',
+      host: 'bitbucket.org',
+      oauthEnabled: true,
+      clientId: consumer.key,
+      oauthPlaintextClientSecret: consumer.secret,
+    },
+  });
+  expect(created.status()).toBe(201);
+  return consumer;
+}
+
+async function openLocalRunner(page: Page): Promise<void> {
+  await page.goto('/settings/runners');
+  await page.getByRole('link', { name: 'Local runner' }).click();
+  await expect(page.getByRole('heading', { name: 'Local runner', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Configure repository access' })).toBeVisible();
+}
+
+async function expectNoAccessibilityViolations(page: Page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(
+    violations.map(
+      (violation) =>
+        `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    ),
+  ).toEqual([]);
+}
+
+/** The Bitbucket row of the runner's integrations table (not of the audit log). */
+function bitbucketRow(page: Page): Locator {
+  return page
+    .getByRole('table', { name: 'Repository access of Local runner' })
+    .getByRole('row', { name: /Bitbucket/ });
+}
+
+/** Every file below `dir`, recursively. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? listFiles(full) : Promise.resolve(entry.isFile() ? [full] : []);
+    }),
+  );
+  return nested.flat();
+}
+
+/** What the browser sent: URL, headers and body of every request. */
+function describeRequest(request: Request): string {
+  return [
+    request.method(),
+    request.url(),
+    JSON.stringify(request.headers()),
+    request.postData() ?? '',
+  ].join('\n');
+}
+
+test.describe('Configure repository access › Add a new provider', () => {
+  test('an admin adds Bitbucket, validates it, and a wrong secret shows as such; the secret is only ever sent encrypted', async ({
+    page,
+  }) => {
+    const sent: Request[] = [];
+    page.on('request', (request) => sent.push(request));
+
+    await signIn(page, 'admin');
+    const runnerId = await localRunnerId(page);
+    await removeIntegrations(page, runnerId);
+
+    await openLocalRunner(page);
+    await expect(page.getByText('No repository access configured yet.')).toBeVisible();
+    await expectNoAccessibilityViolations(page);
+
+    const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+    let consumer: Consumer;
+    await test.step('fill the modal by following what it says', async () => {
+      await page.getByRole('button', { name: 'Add a new provider' }).click();
+      await expect(dialog).toBeVisible();
+      await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
+      for (const unavailable of ['GitHub', 'GitLab', 'Azure DevOps']) {
+        await expect(dialog.getByRole('radio', { name: new RegExp(unavailable) })).toBeDisabled();
+      }
+      await expect(dialog.getByText('Not available yet')).toHaveCount(3);
+      await expect(dialog.getByRole('textbox', { name: 'Host' })).toHaveValue('bitbucket.org');
+      await expect(dialog.getByRole('switch', { name: 'Enable OAuth' })).toBeChecked();
+      const help = dialog.getByRole('complementary', { name: 'Step-by-step help' });
+      for (const scope of SCOPES)
+        await expect(help.getByText(scope, { exact: true })).toBeVisible();
+      await expect(help.getByRole('link', { name: /documentation/ })).toHaveAttribute(
+        'target',
+        '_blank',
+      );
+      await expectNoAccessibilityViolations(page);
+
+      const callbackUrl = await dialog.getByRole('textbox', { name: 'Callback URL' }).inputValue();
+      expect(callbackUrl).toBe(`${urls.runner}/oauth/callback`);
+      consumer = await createConsumer(callbackUrl);
+
+      await dialog.getByLabel('Client ID').fill(consumer.key);
+      await dialog.getByLabel('Client Secret').fill(consumer.secret);
+      await expect(dialog.getByLabel('Client Secret')).toHaveAttribute('type', 'password');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+    });
+
+    await test.step('the row appears and validates by itself', async () => {
+      await expect(dialog).toBeHidden();
+      await expect(
+        page.getByText('Bitbucket added to Local runner. Validating…', { exact: true }),
+      ).toBeVisible();
+      const row = bitbucketRow(page);
+      await expect(row).toContainText(consumer.key);
+      await expect(row).toContainText('admin@acme.test');
+      await expect(row.getByText('Valid', { exact: true })).toBeVisible({ timeout: 20_000 });
+    });
+
+    await test.step('Validate proves it again', async () => {
+      await page.getByRole('button', { name: `Validate ${BITBUCKET}` }).click();
+      await expect(bitbucketRow(page).getByText('Valid', { exact: true })).toBeVisible({
+        timeout: 20_000,
+      });
+    });
+
+    const wrongSecret = `wrong-secret-${Date.now()}`;
+    await test.step('a wrong secret shows as "Wrong key or secret"', async () => {
+      await page.getByRole('button', { name: `Edit ${BITBUCKET}` }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit Bitbucket integration' });
+      await expect(edit).toBeVisible();
+      await expect(edit.getByLabel('Client ID')).toHaveValue(consumer.key);
+      const secret = edit.getByLabel('Client Secret');
+      await expect(secret).toHaveValue('');
+      await expect(secret).toHaveAttribute('placeholder', /unchanged/);
+      await secret.fill(wrongSecret);
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await expect(edit).toBeHidden();
+      await expect(
+        bitbucketRow(page).getByText('Wrong key or secret', { exact: true }),
+      ).toBeVisible({
+        timeout: 20_000,
+      });
+    });
+
+    await test.step('the audit log says who changed what, without secrets', async () => {
+      const log = page.getByRole('table', { name: 'Audit log' });
+      await expect(log).toContainText(`added ${BITBUCKET}`);
+      await expect(log).toContainText(`changed ${BITBUCKET}: replaced the secret`);
+      await expect(log).not.toContainText(consumer.secret);
+    });
+
+    await test.step('the plaintext secret was in no request the browser sent', async () => {
+      const writes = sent.filter(
+        (request) =>
+          /\/integrations(\/|$)/.test(new URL(request.url()).pathname) &&
+          request.method() !== 'GET',
+      );
+      const create = writes.find(
+        (request) => request.method() === 'POST' && request.url().endsWith('/integrations'),
+      );
+      expect(create, 'the browser sent the create request').toBeDefined();
+      const body = JSON.parse(create!.postData() ?? '{}') as Record<string, unknown>;
+      expect(Object.keys(body).sort()).toEqual([
+        'clientId',
+        'host',
+        'oauthClientSecretEnvelope',
+        'oauthEnabled',
+        'provider',
+      ]);
+      expect(String(body.oauthClientSecretEnvelope).split('.')).toHaveLength(5); // a compact JWE
+      expect(writes.some((request) => request.method() === 'PATCH')).toBe(true);
+
+      expect(sent.length).toBeGreaterThan(5);
+      for (const request of sent) {
+        const text = describeRequest(request);
+        expect(text, request.url()).not.toContain(consumer.secret);
+        expect(text, request.url()).not.toContain(wrongSecret);
+      }
+    });
+
+    await test.step('nor in any file of the BFF data folder or line of its log', async () => {
+      const files = await listFiles(path.resolve(dataDir, 'bff'));
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        const content = await readFile(file, 'latin1');
+        expect(content.includes(consumer.secret), file).toBe(false);
+        expect(content.includes(wrongSecret), file).toBe(false);
+      }
+      const log = await readFile(path.resolve(dataDir, 'logs', 'bff.log'), 'latin1');
+      for (const line of log.split('\n')) {
+        expect(line.includes(consumer.secret)).toBe(false);
+        expect(line.includes(wrongSecret)).toBe(false);
+      }
+    });
+  });
+
+  test('the whole modal works with the keyboard alone', async ({ page }) => {
+    await signIn(page, 'admin');
+    const runnerId = await localRunnerId(page);
+    await removeIntegrations(page, runnerId);
+    await openLocalRunner(page);
+
+    const addButton = page.getByRole('button', { name: 'Add a new provider' });
+    const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+
+    await test.step('Enter opens, Escape closes and focus goes back to the button', async () => {
+      await addButton.focus();
+      await page.keyboard.press('Enter');
+      await expect(dialog).toBeVisible();
+      await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeFocused();
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+      await expect(addButton).toBeFocused();
+    });
+
+    await addButton.focus();
+    await page.keyboard.press('Enter');
+    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeFocused();
+
+    await test.step('Tab reaches every control in order; a Data Center URL gets a clear answer', async () => {
+      await page.keyboard.press('Tab');
+      await expect(dialog.getByRole('textbox', { name: 'Host' })).toBeFocused();
+      await page.keyboard.press('Tab');
+      const dataCenter = dialog.getByText('Using Bitbucket Data Center?');
+      await expect(dataCenter).toBeFocused();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      await expect(dialog.getByLabel('Your Bitbucket URL')).toBeFocused();
+      await page.keyboard.type('https://bitbucket.example.com/projects/ACME');
+      await expect(
+        dialog.getByText('Self-hosted Bitbucket (Data Center) is not supported yet'),
+      ).toBeVisible();
+      await page.keyboard.press('Tab');
+      await expect(dialog.getByRole('switch', { name: 'Enable OAuth' })).toBeFocused();
+
+      // Off, the modal says why Save is disabled; on again, the form comes back.
+      await page.keyboard.press('Space');
+      await expect(
+        dialog.getByText(
+          'Developers cannot connect to Bitbucket without OAuth until personal access tokens are supported for Bitbucket.',
+        ),
+      ).toBeVisible();
+      await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled();
+      await page.keyboard.press('Space');
+      await expect(dialog.getByRole('switch', { name: 'Enable OAuth' })).toBeChecked();
+
+      await page.keyboard.press('Tab');
+      await expect(dialog.getByRole('textbox', { name: 'Callback URL' })).toBeFocused();
+      await page.keyboard.press('Tab');
+      await expect(dialog.getByRole('button', { name: /^Copy/ })).toBeFocused();
+      await page.keyboard.press('Tab');
+      await expect(dialog.getByLabel('Client ID')).toBeFocused();
+    });
+
+    await test.step('submitting empty shows the field errors', async () => {
+      await page.keyboard.press('Enter');
+      await expect(dialog.getByText('Enter the Client ID (Bitbucket calls it Key).')).toBeVisible();
+      await expect(
+        dialog.getByText('Enter the Client Secret (Bitbucket calls it Secret).'),
+      ).toBeVisible();
+      await expect(dialog.getByLabel('Client ID')).toBeFocused();
+    });
+
+    const callbackUrl = await dialog.getByRole('textbox', { name: 'Callback URL' }).inputValue();
+    const consumer = await createConsumer(callbackUrl);
+
+    await test.step('type the key and secret, show and hide it, submit with Enter', async () => {
+      await page.keyboard.type(consumer.key);
+      await page.keyboard.press('Tab');
+      const secret = dialog.getByLabel('Client Secret');
+      await expect(secret).toBeFocused();
+      await page.keyboard.type(consumer.secret);
+      await page.keyboard.press('Tab');
+      await expect(dialog.getByRole('button', { name: 'Show secret' })).toBeFocused();
+      await page.keyboard.press('Enter');
+      await expect(secret).toHaveAttribute('type', 'text');
+      await expect(dialog.getByRole('button', { name: 'Hide secret' })).toBeFocused();
+      await page.keyboard.press('Space');
+      await expect(secret).toHaveAttribute('type', 'password');
+      await page.keyboard.press('Shift+Tab');
+      await expect(secret).toBeFocused();
+      await page.keyboard.press('Enter');
+      await expect(dialog).toBeHidden();
+      await expect(addButton).toBeFocused();
+      await expect(bitbucketRow(page).getByText('Valid', { exact: true })).toBeVisible({
+        timeout: 20_000,
+      });
+    });
+  });
+
+  test('the runner page and the open modal have no accessibility violations with an integration listed', async ({
+    page,
+  }) => {
+    await signIn(page, 'admin');
+    const runnerId = await localRunnerId(page);
+    await removeIntegrations(page, runnerId);
+    await addBitbucketThroughApi(page, runnerId);
+    await openLocalRunner(page);
+    await expect(bitbucketRow(page).getByText('Valid', { exact: true })).toBeVisible({
+      timeout: 20_000,
+    });
+    await expect(page.getByRole('table', { name: 'Audit log' })).toContainText(
+      `added ${BITBUCKET}`,
+    );
+    await expectNoAccessibilityViolations(page);
+
+    await page.getByRole('button', { name: `Edit ${BITBUCKET}` }).click();
+    await expect(page.getByRole('dialog', { name: 'Edit Bitbucket integration' })).toBeVisible();
+    await expectNoAccessibilityViolations(page);
+  });
+
+  test('a second Bitbucket on the same runner is refused with a message naming the first', async ({
+    page,
+  }) => {
+    await signIn(page, 'admin');
+    const runnerId = await localRunnerId(page);
+    await removeIntegrations(page, runnerId);
+    await addBitbucketThroughApi(page, runnerId);
+    await openLocalRunner(page);
+
+    await page.getByRole('button', { name: 'Add a new provider' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+    await dialog.getByLabel('Client ID').fill('another-key');
+    await dialog.getByLabel('Client Secret').fill('another-secret');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(
+      dialog.getByText(
+        /already has a Bitbucket integration for bitbucket\.org, last changed by admin@acme\.test/,
+      ),
+    ).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(bitbucketRow(page)).toHaveCount(1);
+  });
+
+  test('turning OAuth off warns first; Delete asks for confirmation and removes the row', async ({
+    page,
+  }) => {
+    await signIn(page, 'admin');
+    const runnerId = await localRunnerId(page);
+    await removeIntegrations(page, runnerId);
+    await addBitbucketThroughApi(page, runnerId);
+    await openLocalRunner(page);
+
+    await page.getByRole('button', { name: `Edit ${BITBUCKET}` }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Bitbucket integration' });
+    await edit.getByRole('switch', { name: 'Enable OAuth' }).click();
+    await expect(
+      edit.getByText(
+        'Every developer who connected through this OAuth app must connect again. Their tokens are deleted from the runner.',
+      ),
+    ).toBeVisible();
+    await edit.getByRole('button', { name: 'Turn off OAuth and save' }).click();
+    await expect(edit).toBeHidden();
+    const row = bitbucketRow(page);
+    await expect(row.getByRole('cell', { name: 'Off', exact: true })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Audit log' })).toContainText(
+      `changed ${BITBUCKET}: turned OAuth off`,
+    );
+
+    await page.getByRole('button', { name: `Delete ${BITBUCKET}` }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete Bitbucket integration?' });
+    await expect(confirm).toContainText('Their tokens are deleted from the runner.');
+    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await expect(confirm).toBeHidden();
+    await expect(page.getByText('No repository access configured yet.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Add a new provider' })).toBeFocused();
+    await expect(page.getByRole('table', { name: 'Audit log' })).toContainText(
+      `deleted ${BITBUCKET}`,
+    );
+  });
+
+  test('a runner that has not registered its key yet says so instead of showing the form', async ({
+    page,
+  }) => {
+    await signIn(page, 'admin');
+    const created = await page.request.post('/api/runners', {
+      headers: await csrfHeaders(page),
+      data: { name: `Not started yet ${Date.now()}` },
+    });
+    expect(created.status()).toBe(201);
+    const { runner } = (await created.json()) as { runner: { id: string; name: string } };
+
+    await page.goto(`/settings/runners/${runner.id}`);
+    await expect(page.getByRole('heading', { name: runner.name, level: 1 })).toBeVisible();
+    await page.getByRole('button', { name: 'Add a new provider' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+    await expect(
+      dialog.getByText('This runner has not registered its key yet, so it cannot receive secrets.'),
+    ).toBeVisible();
+    await expect(dialog.getByRole('link', { name: 'Settings › Runners' })).toBeVisible();
+    await expect(dialog.getByLabel('Client Secret')).toHaveCount(0);
+    await expectNoAccessibilityViolations(page);
+    await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('button', { name: 'Add a new provider' })).toBeFocused();
+  });
+
+  test('a member sees the list without client IDs and without admin actions', async ({ page }) => {
+    await signIn(page, 'admin');
+    const runnerId = await localRunnerId(page);
+    await removeIntegrations(page, runnerId);
+    const consumer = await addBitbucketThroughApi(page, runnerId);
+    await page.context().clearCookies();
+
+    await signIn(page, 'dev');
+    await openLocalRunner(page);
+    const row = bitbucketRow(page);
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('bitbucket.org');
+    await expect(page.getByRole('columnheader', { name: 'Client ID' })).toHaveCount(0);
+    await expect(page.getByText(consumer.key)).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Add a new provider' })).toHaveCount(0);
+    for (const action of ['Validate', 'Edit', 'Delete']) {
+      await expect(page.getByRole('button', { name: `${action} ${BITBUCKET}` })).toHaveCount(0);
+    }
+    await expect(page.getByRole('heading', { name: 'Audit log' })).toHaveCount(0);
+  });
+});
