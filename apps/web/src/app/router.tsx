@@ -25,6 +25,7 @@ function RunnerRoute() {
   const user = useSessionUser();
   return (
     <RunnerPage
+      canManage={user?.role === 'admin'}
       repositoryAccess={(runner) => (
         <RepositoryAccess runner={runner} canManage={user?.role === 'admin'} />
       )}

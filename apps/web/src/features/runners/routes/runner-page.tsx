@@ -12,6 +12,7 @@ import { runnerQueries } from '../api/runner-queries.ts';
 import { RunnerDetails } from '../components/runner-details.tsx';
 import { RunnerPhaseBadge } from '../components/runner-phase-badge.tsx';
 import { TestConnection } from '../components/test-connection.tsx';
+import { RotateKey } from '../components/rotate-key.tsx';
 
 const RUNNERS_PATH = '/settings/runners';
 
@@ -21,8 +22,10 @@ const RUNNERS_PATH = '/settings/runners';
  */
 export function RunnerPage({
   repositoryAccess,
+  canManage = false,
 }: {
   repositoryAccess?: (runner: Runner) => ReactNode;
+  canManage?: boolean;
 }) {
   const { runnerId = '' } = useParams();
   const queryClient = useQueryClient();
@@ -32,7 +35,10 @@ export function RunnerPage({
   });
   useDocumentTitle(runner.data ? runner.data.name : 'Runner');
 
-  if (runner.data) return <RunnerView runner={runner.data} repositoryAccess={repositoryAccess} />;
+  if (runner.data)
+    return (
+      <RunnerView runner={runner.data} repositoryAccess={repositoryAccess} canManage={canManage} />
+    );
 
   if (runner.isError) {
     if (isApiRequestError(runner.error) && runner.error.status === 404) {
@@ -86,9 +92,11 @@ function Breadcrumb({ current }: { current?: string }) {
 function RunnerView({
   runner,
   repositoryAccess,
+  canManage,
 }: {
   runner: Runner;
   repositoryAccess?: ((runner: Runner) => ReactNode) | undefined;
+  canManage: boolean;
 }) {
   const detailsId = useId();
   const connectionId = useId();
@@ -107,6 +115,12 @@ function RunnerView({
       <section className="panel" aria-labelledby={detailsId}>
         <h2 id={detailsId}>Details</h2>
         <RunnerDetails runner={runner} />
+        {canManage && runner.publicKey ? (
+          <RotateKey
+            runnerId={runner.id}
+            online={runner.phase === 'active' || runner.phase === 'degraded'}
+          />
+        ) : null}
       </section>
 
       <section className="panel" aria-labelledby={connectionId}>
