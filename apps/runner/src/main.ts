@@ -53,6 +53,7 @@ async function main() {
       ping: async () => ({ version: runnerVersion }),
       rotateKey: async () => {
         const next = await keyring.rotate();
+        registry.forgetOpenedSecrets();
         log.info({ kid: next.kid }, 'rotated the runner key; secrets sealed to earlier keys still open until re-entered');
         return { publicKey: next.publicJwk };
       },

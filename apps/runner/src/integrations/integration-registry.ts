@@ -19,6 +19,9 @@ export class IntegrationError extends Error {
 export function createIntegrationRegistry(keyring: RunnerKeyring) {
   let runnerId: string | undefined;
   let integrations = new Map<string, RunnerIntegrationConfig>();
+  // Opened secrets, keyed by everything the binding check depends on (host and envelope; the runner
+  // id and keys are this runner's own), so a busy runner does not repeat the ECDH for every flow.
+  const opened = new Map<string, Promise<string>>();
 
   return {
     setRunnerId(id: string) {
@@ -29,6 +32,12 @@ export function createIntegrationRegistry(keyring: RunnerKeyring) {
     },
     replace(list: RunnerIntegrationConfig[]) {
       integrations = new Map(list.map((i) => [i.id, i]));
+      const live = new Set(list.map((i) => `${i.host}|${i.clientSecretEnvelope}`));
+      for (const key of opened.keys()) if (!live.has(key)) opened.delete(key);
+    },
+    /** After a key rotation, or anything else that changes what may be opened. */
+    forgetOpenedSecrets() {
+      opened.clear();
     },
     list(): RunnerIntegrationConfig[] {
       return [...integrations.values()];
@@ -40,6 +49,15 @@ export function createIntegrationRegistry(keyring: RunnerKeyring) {
       return [...integrations.values()].find((i) => i.host === host);
     },
     async openSecret(integration: RunnerIntegrationConfig): Promise<string> {
+      const key = `${integration.host}|${integration.clientSecretEnvelope}`;
+      const cached = opened.get(key);
+      if (cached) return cached;
+      const opening = this.openSecretUncached(integration);
+      opened.set(key, opening);
+      opening.catch(() => opened.delete(key));
+      return opening;
+    },
+    async openSecretUncached(integration: RunnerIntegrationConfig): Promise<string> {
       if (!runnerId) throw new IntegrationError('not_registered', 'The runner is not registered with the BFF yet.');
       if (!integration.clientSecretEnvelope) throw new IntegrationError('no_secret', 'This integration has no client secret. An admin must enter it.');
       try {
