@@ -33,6 +33,8 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // Libraries change less often than our code: separate chunks stay cached across releases.
+        // The other libraries stay with the pages that use them (no catch-all vendor chunk), so a
+        // page does not download the modal's form and sealing libraries before it needs them.
         codeSplitting: {
           groups: [
             {
@@ -40,7 +42,6 @@ export default defineConfig({
               test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/,
             },
             { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
-            { name: 'vendor', test: /node_modules[\\/]/ },
           ],
         },
       },

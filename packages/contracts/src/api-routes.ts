@@ -11,6 +11,7 @@ import {
 } from './scm-integrations.ts';
 import { CheckAuthenticationRequest, CheckAuthenticationResponse, ConnectFlow, GitAuthenticationList } from './connect.ts';
 import { CreateEnvironmentRequest, Environment, EnvironmentList } from './environments.ts';
+import { PageQuery } from './pagination.ts';
 import { CreateRunnerRequest, CreateRunnerResponse, PingRunnerResponse, Runner, RunnerList } from './runners.ts';
 
 /** Who may call a route. `public` needs no session; `member` any signed-in user; `admin` an org admin. */
@@ -23,6 +24,8 @@ export interface ApiRoute {
   access: Access;
   summary: string;
   request?: z.ZodType;
+  /** The query string's schema (list endpoints: PageQuery). */
+  query?: z.ZodType;
   response?: z.ZodType;
   /** Success has no body (204). */
   noContent?: boolean;
@@ -40,24 +43,24 @@ export const apiRoutes = {
   getSession: { method: 'get', path: '/api/auth/session', access: 'public', summary: 'Who is signed in', response: SessionResponse },
   signIn: { method: 'post', path: '/api/auth/sign-in', access: 'public', summary: 'Sign in with e-mail and password', request: SignInRequest, response: SessionResponse },
   signOut: { method: 'post', path: '/api/auth/sign-out', access: 'public', summary: 'Sign out', noContent: true },
-  listRunners: { method: 'get', path: '/api/runners', access: 'member', summary: "The org's runners", response: RunnerList },
+  listRunners: { method: 'get', path: '/api/runners', access: 'member', summary: "The org's runners, a page at a time (query: limit, cursor)", query: PageQuery, response: RunnerList },
   createRunner: { method: 'post', path: '/api/runners', access: 'admin', summary: 'Set up a new runner; returns its one-time token', created: true, request: CreateRunnerRequest, response: CreateRunnerResponse },
   getRunner: { method: 'get', path: '/api/runners/:runnerId', access: 'member', summary: 'One runner', response: Runner },
   rotateRunnerKey: { method: 'post', path: '/api/runners/:runnerId/rotate-key', access: 'admin', summary: "The runner makes a new key pair; secrets sealed to the old key keep working until re-entered", response: Runner },
   pingRunner: { method: 'post', path: '/api/runners/:runnerId/ping', access: 'member', summary: 'Round trip to the runner over its link', response: PingRunnerResponse },
   getRunnerConfigurationSchema: { method: 'get', path: '/api/runners/:runnerId/configuration-schema', access: 'admin', summary: "Per provider: host, callback URL, scopes and docs; and the runner's current public key", response: RunnerConfigurationSchema },
-  listScmIntegrations: { method: 'get', path: '/api/runners/:runnerId/integrations', access: 'member', summary: "The runner's SCM integrations (client IDs for admins only)", response: ScmIntegrationList },
+  listScmIntegrations: { method: 'get', path: '/api/runners/:runnerId/integrations', access: 'member', summary: "The runner's SCM integrations (client IDs for admins only), a page at a time (query: limit, cursor)", query: PageQuery, response: ScmIntegrationList },
   createScmIntegration: { method: 'post', path: '/api/runners/:runnerId/integrations', access: 'admin', summary: 'Add a provider; the client secret arrives sealed to the runner (or plaintext from API clients, sealed on arrival)', created: true, request: CreateScmIntegrationRequest, response: ScmIntegration },
   updateScmIntegration: { method: 'patch', path: '/api/runners/:runnerId/integrations/:integrationId', access: 'admin', summary: 'Change OAuth, client ID or secret; an absent secret stays unchanged', request: UpdateScmIntegrationRequest, response: ScmIntegration },
   deleteScmIntegration: { method: 'delete', path: '/api/runners/:runnerId/integrations/:integrationId', access: 'admin', summary: "Remove an integration and the runner's tokens made through it", noContent: true },
   validateScmIntegration: { method: 'post', path: '/api/runners/:runnerId/integrations/:integrationId/validate', access: 'admin', summary: 'The runner opens the secret and proves key and secret against the provider', response: ValidateScmIntegrationResponse },
-  getRunnerAuditLog: { method: 'get', path: '/api/runners/:runnerId/audit-log', access: 'admin', summary: 'Who changed what on this runner, newest first (never secrets)', response: AuditLog },
+  getRunnerAuditLog: { method: 'get', path: '/api/runners/:runnerId/audit-log', access: 'admin', summary: 'Who changed what on this runner, newest first (never secrets), a page at a time (query: limit, cursor)', query: PageQuery, response: AuditLog },
   checkAuthentication: { method: 'post', path: '/api/runners/:runnerId/check-authentication', access: 'member', summary: 'Is the caller connected to this host on this runner? (CheckAuthenticationForHost)', request: CheckAuthenticationRequest, response: CheckAuthenticationResponse },
   startConnect: { method: 'get', path: '/api/connect/start', access: 'member', summary: 'Create a single-use, 10-minute Connect flow and redirect the browser to the runner (query: runnerId, host, csrf, mode, returnTo)', redirect: true },
   getConnectFlow: { method: 'get', path: '/api/connect/flows/:flowId', access: 'member', summary: "A Connect flow's outcome (the caller's own flows only)", response: ConnectFlow },
   listGitAuthentications: { method: 'get', path: '/api/git-authentications', access: 'member', summary: "The caller's provider connections on the org's runners", response: GitAuthenticationList },
   deleteGitAuthentication: { method: 'delete', path: '/api/git-authentications/:runnerId/:tokenId', access: 'member', summary: 'Disconnect: the runner deletes the token', noContent: true },
-  listEnvironments: { method: 'get', path: '/api/environments', access: 'member', summary: "The caller's environments", response: EnvironmentList },
+  listEnvironments: { method: 'get', path: '/api/environments', access: 'member', summary: "The caller's environments, newest first, a page at a time (query: limit, cursor)", query: PageQuery, response: EnvironmentList },
   createEnvironment: { method: 'post', path: '/api/environments', access: 'member', summary: 'Resolve a context URL through the runner with the caller’s token, then clone', created: true, request: CreateEnvironmentRequest, response: Environment },
   getEnvironment: { method: 'get', path: '/api/environments/:environmentId', access: 'member', summary: 'One of the caller’s environments', response: Environment },
 } satisfies Record<string, ApiRoute>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NextCursor } from './pagination.ts';
 
 export const EnvironmentPhase = z.enum(['creating', 'cloning', 'ready', 'failed']);
 
@@ -31,7 +32,7 @@ export const Environment = z.object({
 });
 export type Environment = z.infer<typeof Environment>;
 
-export const EnvironmentList = z.object({ environments: z.array(Environment) });
+export const EnvironmentList = z.object({ environments: z.array(Environment), nextCursor: NextCursor });
 
 export const CreateEnvironmentRequest = z
   .object({

@@ -1,4 +1,5 @@
 export * from './errors.ts';
+export * from './pagination.ts';
 export * from './auth.ts';
 export * from './runners.ts';
 export * from './runner-link.ts';

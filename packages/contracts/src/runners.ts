@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NextCursor } from './pagination.ts';
 
 export const RunnerPhase = z.enum(['created', 'active', 'inactive', 'degraded']);
 export type RunnerPhase = z.infer<typeof RunnerPhase>;
@@ -30,7 +31,7 @@ export const Runner = z.object({
 });
 export type Runner = z.infer<typeof Runner>;
 
-export const RunnerList = z.object({ runners: z.array(Runner) });
+export const RunnerList = z.object({ runners: z.array(Runner), nextCursor: NextCursor });
 export type RunnerList = z.infer<typeof RunnerList>;
 
 export const RunnerName = z

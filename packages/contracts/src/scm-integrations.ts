@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NextCursor } from './pagination.ts';
 
 export const ScmProviderId = z.enum(['github', 'gitlab', 'bitbucket', 'azure-devops']);
 export type ScmProviderId = z.infer<typeof ScmProviderId>;
@@ -72,7 +73,7 @@ export const ScmIntegration = z.object({
 });
 export type ScmIntegration = z.infer<typeof ScmIntegration>;
 
-export const ScmIntegrationList = z.object({ integrations: z.array(ScmIntegration) });
+export const ScmIntegrationList = z.object({ integrations: z.array(ScmIntegration), nextCursor: NextCursor });
 
 const Host = z
   .string()
@@ -155,7 +156,7 @@ export const AuditEntry = z.object({
   target: z.string(),
   details: z.record(z.string(), z.unknown()),
 });
-export const AuditLog = z.object({ entries: z.array(AuditEntry) });
+export const AuditLog = z.object({ entries: z.array(AuditEntry), nextCursor: NextCursor });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const IntegrationChangedEvent = z.object({

@@ -5,7 +5,7 @@ import { mountRoute } from './mount-route.ts';
 
 export function createEnvironmentRoutes(environments: EnvironmentService): Router {
   const router = Router();
-  mountRoute(router, apiRoutes.listEnvironments, async ({ user }) => ({ environments: await environments.list(user) }));
+  mountRoute(router, apiRoutes.listEnvironments, ({ user, query }) => environments.list(user, query));
   mountRoute(router, apiRoutes.createEnvironment, ({ user, body }) => environments.create(user, body));
   mountRoute(router, apiRoutes.getEnvironment, ({ user, params }) => environments.get(user, params.environmentId ?? ''));
   return router;

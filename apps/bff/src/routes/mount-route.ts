@@ -13,6 +13,8 @@ export interface RouteContext<R extends ApiRoute> {
   res: Response;
   user: UserFor<R>;
   body: Infer<R['request']>;
+  /** The parsed query string, for routes whose contract has a `query` schema. */
+  query: Infer<R['query']>;
   params: Record<string, string>;
 }
 
@@ -32,11 +34,13 @@ export function mountRoute<R extends ApiRoute>(
       throw new HttpError(415, 'validation_failed', 'Send the body as JSON, with Content-Type: application/json.');
     }
     const body = route.request ? parseBody(route.request, req.body) : undefined;
+    const query = route.query ? parseBody(route.query, req.query) : undefined;
     const result = await handler({
       req,
       res,
       user: user as UserFor<R>,
       body: body as Infer<R['request']>,
+      query: query as Infer<R['query']>,
       params: req.params as Record<string, string>,
     });
     if (res.headersSent) return;

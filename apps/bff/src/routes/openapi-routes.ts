@@ -10,7 +10,11 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
   const errorSchema = z.toJSONSchema(ApiError, { io: 'output' });
   for (const [name, route] of Object.entries(apiRoutes) as [string, ApiRoute][]) {
     const oaPath = route.path.replace(/:(\w+)/g, '{$1}');
-    const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params: unknown[] = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    if (route.query) {
+      const query = z.toJSONSchema(route.query, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+      for (const [name, schema] of Object.entries(query.properties ?? {})) params.push({ name, in: 'query', required: false, schema });
+    }
     const responses: Record<string, unknown> = route.noContent
       ? { '204': { description: 'Done' } }
       : route.redirect

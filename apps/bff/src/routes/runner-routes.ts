@@ -6,7 +6,7 @@ import { mountRoute } from './mount-route.ts';
 
 export function createRunnerRoutes(runners: RunnerService, integrations: ScmIntegrationService): Router {
   const router = Router();
-  mountRoute(router, apiRoutes.listRunners, async ({ user }) => ({ runners: await runners.list(user) }));
+  mountRoute(router, apiRoutes.listRunners, ({ user, query }) => runners.list(user, query));
   mountRoute(router, apiRoutes.createRunner, async ({ user, body }) => runners.create(user, body.name));
   mountRoute(router, apiRoutes.getRunner, async ({ user, params }) => runners.get(user, params.runnerId ?? ''));
   mountRoute(router, apiRoutes.rotateRunnerKey, async ({ user, params }) =>

@@ -6,13 +6,13 @@ import { mountRoute } from './mount-route.ts';
 export function createScmIntegrationRoutes(service: ScmIntegrationService): Router {
   const router = Router();
   mountRoute(router, apiRoutes.getRunnerConfigurationSchema, ({ user, params }) => service.configurationSchema(user, params.runnerId ?? ''));
-  mountRoute(router, apiRoutes.listScmIntegrations, async ({ user, params }) => ({ integrations: await service.list(user, params.runnerId ?? '') }));
+  mountRoute(router, apiRoutes.listScmIntegrations, ({ user, params, query }) => service.list(user, params.runnerId ?? '', query));
   mountRoute(router, apiRoutes.createScmIntegration, ({ user, params, body }) => service.create(user, params.runnerId ?? '', body));
   mountRoute(router, apiRoutes.updateScmIntegration, ({ user, params, body }) =>
     service.update(user, params.runnerId ?? '', params.integrationId ?? '', body),
   );
   mountRoute(router, apiRoutes.deleteScmIntegration, ({ user, params }) => service.remove(user, params.runnerId ?? '', params.integrationId ?? ''));
   mountRoute(router, apiRoutes.validateScmIntegration, ({ user, params }) => service.validate(user, params.runnerId ?? '', params.integrationId ?? ''));
-  mountRoute(router, apiRoutes.getRunnerAuditLog, async ({ user, params }) => ({ entries: await service.auditLog(user, params.runnerId ?? '') }));
+  mountRoute(router, apiRoutes.getRunnerAuditLog, ({ user, params, query }) => service.auditLog(user, params.runnerId ?? '', query));
   return router;
 }

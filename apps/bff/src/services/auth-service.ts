@@ -7,8 +7,23 @@ import { createSecretToken, hashSecretToken } from './secret-tokens.ts';
 
 export const sessionIdleMs = 12 * 60 * 60 * 1000;
 export const sessionMaxMs = 7 * 24 * 60 * 60 * 1000;
+/**
+ * A resolved session is reused for this long without asking the database again: the two lookups per
+ * request were most of an API call's cost. Sign-out here drops it at once; a session ended some other
+ * way (another BFF process, a deleted user) stops working within this time.
+ */
+export const sessionCacheMs = 2_000;
+const sessionCacheMax = 10_000;
+
+interface CachedSession {
+  user: SessionUser;
+  lastUsedAt: number;
+  expiresAt: number;
+  cachedAt: number;
+}
 
 export function createAuthService(db: Db) {
+  const cache = new Map<string, CachedSession>();
   async function signIn(email: string, password: string): Promise<{ sessionToken: string; user: SessionUser }> {
     const row = await db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
     const ok = await verifyPassword(password, row?.password_hash ?? (await decoyPasswordHash));
@@ -46,22 +61,38 @@ export function createAuthService(db: Db) {
   /** The user behind a session cookie, or undefined when it is unknown, idle too long or expired. */
   async function resolveSession(sessionToken: string): Promise<SessionUser | undefined> {
     const idHash = hashSecretToken(sessionToken);
+    const now = Date.now();
+    const cached = cache.get(idHash);
+    // A cached session due for its once-a-minute touch goes back to the database.
+    if (cached && now - cached.cachedAt < sessionCacheMs && now - cached.lastUsedAt <= 60_000 && now <= cached.expiresAt) return cached.user;
+    cache.delete(idHash);
+    const resolved = await resolveSessionFromDb(idHash, now);
+    if (!resolved) return undefined;
+    if (cache.size >= sessionCacheMax) cache.clear();
+    cache.set(idHash, { ...resolved, cachedAt: now });
+    return resolved.user;
+  }
+
+  async function resolveSessionFromDb(idHash: string, now: number): Promise<Omit<CachedSession, 'cachedAt'> | undefined> {
     const session = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
     if (!session) return undefined;
-    const now = Date.now();
-    const idle = now - Date.parse(session.last_used_at) > sessionIdleMs;
-    if (idle || now > Date.parse(session.expires_at)) {
+    let lastUsedAt = Date.parse(session.last_used_at);
+    const expiresAt = Date.parse(session.expires_at);
+    if (now - lastUsedAt > sessionIdleMs || now > expiresAt) {
       await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
       return undefined;
     }
     // Touch at most once a minute: the sliding idle window does not need a write per request.
-    if (now - Date.parse(session.last_used_at) > 60_000) {
+    if (now - lastUsedAt > 60_000) {
       await db.updateTable('sessions').set({ last_used_at: new Date(now).toISOString() }).where('id_hash', '=', idHash).execute();
+      lastUsedAt = now;
     }
-    return findSessionUser(session.user_id);
+    const user = await findSessionUser(session.user_id);
+    return user ? { user, lastUsedAt, expiresAt } : undefined;
   }
 
   async function signOut(sessionToken: string): Promise<void> {
+    cache.delete(hashSecretToken(sessionToken));
     await db.deleteFrom('sessions').where('id_hash', '=', hashSecretToken(sessionToken)).execute();
   }
 

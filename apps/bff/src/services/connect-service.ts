@@ -201,7 +201,14 @@ export function createConnectService(deps: {
     },
 
     async listGitAuthentications(user: SessionUser) {
-      const rows = await db.selectFrom('runners').selectAll().where('org_id', '=', user.orgId).orderBy('name').execute();
+      // A runner that never connected holds no tokens: it is not asked, nor listed as unreachable.
+      const rows = await db
+        .selectFrom('runners')
+        .select(['id', 'name'])
+        .where('org_id', '=', user.orgId)
+        .where('last_seen_at', 'is not', null)
+        .orderBy('name')
+        .execute();
       const authentications = [];
       const unreachableRunners = [];
       for (const runner of rows) {

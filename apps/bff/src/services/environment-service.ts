@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EnvironmentUpdateParams, ParsedContext, type Environment, type SessionUser } from '@runner-console/contracts';
+import { EnvironmentUpdateParams, ParsedContext, type Environment, type PageQuery, type SessionUser } from '@runner-console/contracts';
 import { hostOfContextUrl } from '@runner-console/scm-providers';
 import type { Db } from '../store/database.ts';
 import type { EnvironmentsTable, RunnersTable } from '../store/schema.ts';
@@ -10,6 +10,7 @@ import { LinkRequestError } from '../runner-link/runner-connection.ts';
 import { HttpError, notFound } from '../http/http-error.ts';
 import type { RunnerService } from './runner-service.ts';
 import { mapLinkError, runnerOffline } from './runner-service.ts';
+import { decodeCursor, pageOf } from './page-cursor.ts';
 
 /** Codes the runner uses when it cannot resolve a context URL, and what the API says for them. */
 const contextErrors: Record<string, { status: number; code: 'not_found' | 'validation_failed' | 'scm_not_connected' | 'provider_error' | 'provider_unreachable' }> = {
@@ -29,10 +30,14 @@ export function createEnvironmentService(deps: { db: Db; runners: RunnerService;
 
   async function toEnvironment(row: EnvironmentsTable): Promise<Environment> {
     const runner = await db.selectFrom('runners').select('name').where('id', '=', row.runner_id).executeTakeFirst();
+    return withRunnerName(row, runner?.name);
+  }
+
+  function withRunnerName(row: EnvironmentsTable, runnerName: string | null | undefined): Environment {
     return {
       id: row.id,
       runnerId: row.runner_id,
-      runnerName: runner?.name ?? 'deleted runner',
+      runnerName: runnerName ?? 'deleted runner',
       contextUrl: row.context_url,
       phase: row.phase,
       message: row.message,
@@ -49,9 +54,24 @@ export function createEnvironmentService(deps: { db: Db; runners: RunnerService;
   }
 
   return {
-    async list(user: SessionUser): Promise<Environment[]> {
-      const rows = await db.selectFrom('environments').selectAll().where('user_id', '=', user.id).orderBy('created_at', 'desc').limit(100).execute();
-      return Promise.all(rows.map(toEnvironment));
+    /** Newest first, in (created_at, id) descending order; the runner's name comes with the row. */
+    async list(user: SessionUser, page: PageQuery = { limit: 50 }): Promise<{ environments: Environment[]; nextCursor: string | null }> {
+      const after = decodeCursor(page.cursor, ['string', 'string'] as const);
+      let query = db
+        .selectFrom('environments')
+        .leftJoin('runners', 'runners.id', 'environments.runner_id')
+        .selectAll('environments')
+        .select('runners.name as runner_name')
+        .where('environments.user_id', '=', user.id);
+      if (after) {
+        const [createdAt, id] = after;
+        query = query.where((eb) =>
+          eb.or([eb('environments.created_at', '<', createdAt), eb.and([eb('environments.created_at', '=', createdAt), eb('environments.id', '<', id)])]),
+        );
+      }
+      const rows = await query.orderBy('environments.created_at', 'desc').orderBy('environments.id', 'desc').limit(page.limit + 1).execute();
+      const { items, nextCursor } = pageOf(rows, page.limit, (r) => [r.created_at, r.id]);
+      return { environments: items.map(({ runner_name, ...row }) => withRunnerName(row, runner_name)), nextCursor };
     },
 
     async get(user: SessionUser, id: string): Promise<Environment> {

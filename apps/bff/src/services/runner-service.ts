@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateRunnerResponse, PingRunnerResponse, Runner, SessionUser } from '@runner-console/contracts';
+import type { CreateRunnerResponse, PageQuery, PingRunnerResponse, Runner, SessionUser } from '@runner-console/contracts';
 import { PingResult, RotateKeyResult } from '@runner-console/contracts';
 import { calculateJwkThumbprint } from 'jose';
 import type { RunnersStore } from '../store/runners-store.ts';
@@ -10,6 +10,7 @@ import type { RunnerLinkServer } from '../runner-link/link-server.ts';
 import { LinkRequestError } from '../runner-link/runner-connection.ts';
 import { HttpError, notFound } from '../http/http-error.ts';
 import { createSecretToken, hashSecretToken } from './secret-tokens.ts';
+import { decodeCursor, pageOf } from './page-cursor.ts';
 
 export interface StartCommandContext {
   bffUrl: string;
@@ -35,8 +36,11 @@ export function createRunnerService(deps: {
   return {
     requireRunner,
 
-    async list(user: SessionUser): Promise<Runner[]> {
-      return (await store.listByOrg(user.orgId)).map(toRunner);
+    async list(user: SessionUser, page: PageQuery = { limit: 50 }): Promise<{ runners: Runner[]; nextCursor: string | null }> {
+      const after = decodeCursor(page.cursor, ['string', 'string'] as const);
+      const rows = await store.listPageByOrg(user.orgId, page.limit, after);
+      const { items, nextCursor } = pageOf(rows, page.limit, (r) => [r.created_at, r.name]);
+      return { runners: items.map(toRunner), nextCursor };
     },
 
     async get(user: SessionUser, runnerId: string): Promise<Runner> {

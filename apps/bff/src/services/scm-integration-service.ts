@@ -3,6 +3,7 @@ import {
   ValidateIntegrationResult,
   type CreateScmIntegrationRequest,
   type IntegrationValidation,
+  type PageQuery,
   type RunnerConfigurationSchema,
   type RunnerPublicJwk,
   type ScmIntegration,
@@ -22,11 +23,16 @@ import { LinkRequestError } from '../runner-link/runner-connection.ts';
 import { HttpError, notFound } from '../http/http-error.ts';
 import type { RunnerService } from './runner-service.ts';
 import type { RunnerConfigPush } from './runner-config-push.ts';
+import { decodeCursor, pageOf } from './page-cursor.ts';
 
 export const oauthCallbackPath = '/oauth/callback';
 
-export function toScmIntegration(row: ScmIntegrationsTable, runner: RunnersTable, forAdmin: boolean): ScmIntegration {
-  const currentKid = runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk).kid : null;
+export function currentKidOf(runner: RunnersTable): string | null {
+  return runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk).kid : null;
+}
+
+/** `currentKid` may be passed in when mapping many rows of one runner, to read its key once. */
+export function toScmIntegration(row: ScmIntegrationsTable, runner: RunnersTable, forAdmin: boolean, currentKid = currentKidOf(runner)): ScmIntegration {
   return {
     id: row.id,
     runnerId: row.runner_id,
@@ -177,10 +183,13 @@ export function createScmIntegrationService(deps: {
       };
     },
 
-    async list(user: SessionUser, runnerId: string): Promise<ScmIntegration[]> {
+    async list(user: SessionUser, runnerId: string, page: PageQuery = { limit: 50 }): Promise<{ integrations: ScmIntegration[]; nextCursor: string | null }> {
+      const after = decodeCursor(page.cursor, ['string', 'string'] as const);
       const runner = await runners.requireRunner(user, runnerId);
-      const rows = await store.listByRunner(user.orgId, runner.id);
-      return rows.map((r) => toScmIntegration(r, runner, user.role === 'admin'));
+      const rows = await store.listPageByRunner(user.orgId, runner.id, page.limit, after);
+      const { items, nextCursor } = pageOf(rows, page.limit, (r) => [r.created_at, r.id]);
+      const kid = currentKidOf(runner);
+      return { integrations: items.map((r) => toScmIntegration(r, runner, user.role === 'admin', kid)), nextCursor };
     },
 
     async create(user: SessionUser, runnerId: string, body: CreateScmIntegrationRequest): Promise<ScmIntegration> {
@@ -315,10 +324,13 @@ export function createScmIntegrationService(deps: {
       }
     },
 
-    async auditLog(user: SessionUser, runnerId: string) {
+    async auditLog(user: SessionUser, runnerId: string, page: PageQuery = { limit: 50 }) {
+      const after = decodeCursor(page.cursor, ['number'] as const);
       const runner = await runners.requireRunner(user, runnerId);
-      const rows = await audit.listForRunner(user.orgId, runner.id);
-      return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor_email, action: r.action, target: r.target, details: JSON.parse(r.details) as Record<string, unknown> }));
+      const rows = await audit.listForRunner(user.orgId, runner.id, page.limit + 1, after?.[0]);
+      const { items, nextCursor } = pageOf(rows, page.limit, (r) => [r.seq]);
+      const entries = items.map((r) => ({ id: r.id, at: r.at, actor: r.actor_email, action: r.action, target: r.target, details: JSON.parse(r.details) as Record<string, unknown> }));
+      return { entries, nextCursor };
     },
   };
 }

@@ -29,15 +29,11 @@ export function createAuditStore(db: Db) {
         })
         .execute();
     },
-    async listForRunner(orgId: string, runnerId: string, limit = 100) {
-      return db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .where('runner_id', '=', runnerId)
-        .orderBy('seq', 'desc')
-        .limit(limit)
-        .execute();
+    /** Newest first; `beforeSeq` continues after the last row of the previous page. */
+    async listForRunner(orgId: string, runnerId: string, limit = 100, beforeSeq?: number) {
+      let query = db.selectFrom('audit_log').selectAll().where('org_id', '=', orgId).where('runner_id', '=', runnerId);
+      if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
+      return query.orderBy('seq', 'desc').limit(limit).execute();
     },
   };
 }

@@ -22,6 +22,15 @@ export function createRunnersStore(db: Db) {
     async listByOrg(orgId: string): Promise<RunnersTable[]> {
       return db.selectFrom('runners').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('name').execute();
     },
+    /** One page in (created_at, name) order, limit + 1 rows; names are unique in an org. */
+    async listPageByOrg(orgId: string, limit: number, after?: readonly [createdAt: string, name: string]): Promise<RunnersTable[]> {
+      let query = db.selectFrom('runners').selectAll().where('org_id', '=', orgId);
+      if (after) {
+        const [createdAt, name] = after;
+        query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('name', '>', name)])]));
+      }
+      return query.orderBy('created_at').orderBy('name').limit(limit + 1).execute();
+    },
     async findInOrg(orgId: string, runnerId: string): Promise<RunnersTable | undefined> {
       return db.selectFrom('runners').selectAll().where('org_id', '=', orgId).where('id', '=', runnerId).executeTakeFirst();
     },

@@ -13,6 +13,15 @@ export function createScmIntegrationsStore(db: Db) {
         .orderBy('created_at')
         .execute();
     },
+    /** One page in (created_at, id) order, limit + 1 rows. */
+    async listPageByRunner(orgId: string, runnerId: string, limit: number, after?: readonly [createdAt: string, id: string]): Promise<ScmIntegrationsTable[]> {
+      let query = db.selectFrom('scm_integrations').selectAll().where('org_id', '=', orgId).where('runner_id', '=', runnerId);
+      if (after) {
+        const [createdAt, id] = after;
+        query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]));
+      }
+      return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+    },
     async listForRunnerConfig(runnerId: string): Promise<ScmIntegrationsTable[]> {
       return db.selectFrom('scm_integrations').selectAll().where('runner_id', '=', runnerId).execute();
     },

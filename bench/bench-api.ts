@@ -1,0 +1,51 @@
+import { TestBrowser } from '../test-support/test-stack.ts';
+import type { BenchStack } from './stack.ts';
+
+export const accounts = {
+  admin: { email: 'admin@acme.test', password: 'admin' },
+  dev: { email: 'dev@acme.test', password: 'dev' },
+};
+
+/** An API client with a cookie session (the same cookies and CSRF header the SPA sends). */
+export async function signedInClient(stack: BenchStack, who: keyof typeof accounts): Promise<TestBrowser> {
+  const client = new TestBrowser();
+  const res = await client.api(stack.dashboard, 'POST', '/api/auth/sign-in', accounts[who]);
+  if (res.status !== 200) throw new Error(`sign-in as ${who} answered ${res.status}`);
+  return client;
+}
+
+export async function expectOk<T = unknown>(client: TestBrowser, stack: BenchStack, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await client.api(stack.dashboard, method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+  return res.body as T;
+}
+
+export async function localRunnerId(stack: BenchStack, admin: TestBrowser): Promise<string> {
+  const { runners } = await expectOk<{ runners: { id: string; name: string }[] }>(admin, stack, 'GET', '/api/runners');
+  const runner = runners.find((r) => r.name === 'Local runner');
+  if (!runner) throw new Error('no Local runner');
+  return runner.id;
+}
+
+/** A Bitbucket OAuth consumer in the emulator whose callback is the runner's. */
+export async function createConsumer(stack: BenchStack): Promise<{ key: string; secret: string }> {
+  const res = await fetch(`${stack.bitbucket}/_emulator/consumers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      workspace: 'acme',
+      name: `Runner Console bench ${Date.now()}`,
+      callbackUrl: `${stack.runner}/oauth/callback`,
+      permissions: ['account', 'repository', 'repository:write', 'pullrequest', 'issue'],
+      private: false,
+    }),
+  });
+  if (!res.ok) throw new Error(`creating a consumer answered ${res.status}`);
+  return (await res.json()) as { key: string; secret: string };
+}
+
+/** The session and CSRF cookies of a signed-in client, as request headers (for autocannon and Lighthouse). */
+export function sessionHeaders(client: TestBrowser, stack: BenchStack): { cookie: string; csrf: string } {
+  const jar = client.cookiesOf(stack.dashboard);
+  return { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), csrf: jar.get('rc_csrf') ?? '' };
+}

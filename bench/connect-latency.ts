@@ -1,0 +1,145 @@
+import type { Browser, BrowserContext, Page, Request } from '@playwright/test';
+import type { BenchStack } from './stack.ts';
+import { ms, percentile, ratio, type BenchRow } from './stats.ts';
+
+const PR_URL = 'https://bitbucket.org/acme/widgets/pull-requests/1';
+const CONNECTED_TEXT = 'now connected';
+
+declare global {
+  interface Window {
+    __benchConnectedAt?: number;
+  }
+}
+
+type Path = 'postMessage' | 'server-event';
+
+/**
+ * Connect in headless Chromium as dev with alice, who has already granted the consumer, so the
+ * emulator redirects to the callback at once. The figure runs from the browser sending the callback
+ * request to the runner (Playwright's request timing: wall-clock start) to the moment a
+ * MutationObserver in the dashboard sees "now connected" in the DOM (Date.now() in the page). Both
+ * are the same machine clock. The server-event path cuts `window.opener` in the popup.
+ */
+export async function benchConnectLatency(stack: BenchStack, browser: Browser, runnerId: string, flows: number): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  let baseline = Number.NaN;
+  for (const path of ['postMessage', 'server-event'] as const) {
+    const { samples, baselineSamples } = await runPath(stack, browser, runnerId, path, flows);
+    if (path === 'postMessage') baseline = percentile(baselineSamples, 95);
+    const p95 = percentile(samples, 95);
+    rows.push({
+      benchmark: `1${path === 'postMessage' ? 'a' : 'b'}. Connect confirmation, ${path === 'postMessage' ? 'postMessage path' : 'server-event path (opener cut)'}, p95 (n=${samples.length}; p50 ${ms(percentile(samples, 50))})`,
+      figure: ms(p95),
+      baseline: `${ms(baseline)} (page fetch + DOM update, p95)`,
+      ratio: ratio(p95, baseline),
+      budget: 'p95 < 300 ms',
+      pass: samples.length >= flows && p95 < 300,
+    });
+  }
+  return rows;
+}
+
+async function runPath(stack: BenchStack, browser: Browser, runnerId: string, path: Path, flows: number) {
+  const context = await browser.newContext({ baseURL: stack.dashboard });
+  context.setDefaultTimeout(20_000);
+  if (path === 'server-event') {
+    // Cut the opener as soon as the popup is on the runner's origin: the result page cannot post back.
+    await context.addInitScript(`if (location.origin === ${JSON.stringify(stack.runner)} && window.opener) window.opener = null;`);
+  }
+  const page = await context.newPage();
+  await signIn(page, 'dev@acme.test', 'dev');
+  let callback: Request | undefined;
+  let callbackSeenAt = 0;
+  context.on('request', (req) => {
+    if (req.url().startsWith(`${stack.runner}/oauth/callback`)) {
+      callback = req;
+      callbackSeenAt = Date.now();
+    }
+  });
+
+  const samples: number[] = [];
+  const baselineSamples: number[] = [];
+  // Flow 0 signs in at the emulator (once per browser context) and grants the consumer if asked: not measured.
+  for (let i = 0; i <= flows; i++) {
+    await page.goto(`/environments/new?contextUrl=${encodeURIComponent(PR_URL)}&runnerId=${encodeURIComponent(runnerId)}`);
+    const connect = page.getByRole('button', { name: /^Connect( again)?$/ });
+    await connect.waitFor({ timeout: 15_000 });
+    await page.evaluate((text) => {
+      window.__benchConnectedAt = 0;
+      new MutationObserver((_m, observer) => {
+        if (document.body.textContent?.includes(text)) {
+          window.__benchConnectedAt = Date.now();
+          observer.disconnect();
+        }
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    }, CONNECTED_TEXT);
+    callback = undefined;
+    const popupPromise = page.waitForEvent('popup');
+    await connect.click();
+    const popup = await popupPromise;
+    if (i === 0) await signInAndGrant(popup);
+    await page.waitForFunction(() => (window.__benchConnectedAt ?? 0) > 0, null, { timeout: 20_000, polling: 50 });
+    const shownAt = await page.evaluate(() => window.__benchConnectedAt!);
+    if (!callback) throw new Error('the callback request was not seen');
+    const timing = (callback as Request).timing();
+    const sentAt = timing.startTime > 0 ? timing.startTime : callbackSeenAt;
+    if (i > 0) samples.push(shownAt - sentAt);
+    if (!popup.isClosed()) await popup.close().catch(() => undefined);
+    await disconnectAll(page, context);
+    if (path === 'postMessage' && i > 0) baselineSamples.push(await fetchAndRender(page));
+  }
+  await context.close();
+  return { samples, baselineSamples };
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 15_000 });
+}
+
+async function signInAndGrant(popup: Page) {
+  const username = popup.getByLabel('Username');
+  const first = await Promise.race([
+    username.waitFor({ timeout: 15_000 }).then(() => 'signin' as const),
+    popup.waitForEvent('close', { timeout: 15_000 }).then(() => 'closed' as const),
+  ]).catch(() => 'closed' as const);
+  if (first !== 'signin') return;
+  await username.fill('alice');
+  await popup.getByLabel('Password').fill('alice');
+  await popup.getByRole('button', { name: 'Log in' }).click();
+  const grant = popup.getByRole('button', { name: 'Grant access' });
+  const next = await Promise.race([
+    grant.waitFor({ timeout: 15_000 }).then(() => 'asked' as const),
+    popup.waitForEvent('close', { timeout: 15_000 }).then(() => 'closed' as const),
+  ]).catch(() => 'closed' as const);
+  if (next === 'asked') await grant.click();
+}
+
+/** Disconnect (the API the Disconnect button uses), so the next flow shows Connect again. */
+async function disconnectAll(page: Page, context: BrowserContext) {
+  const csrf = (await context.cookies()).find((c) => c.name === 'rc_csrf')?.value ?? '';
+  const list = await page.request.get('/api/git-authentications');
+  const { authentications } = (await list.json()) as { authentications: { id: string; runnerId: string }[] };
+  for (const a of authentications) {
+    const res = await page.request.delete(`/api/git-authentications/${a.runnerId}/${a.id}`, { headers: { 'x-csrf-token': csrf } });
+    if (!res.ok()) throw new Error(`disconnect answered ${res.status()}`);
+  }
+}
+
+/** Baseline: the same page fetches from the BFF and puts a line of text in the DOM. */
+async function fetchAndRender(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const t0 = Date.now();
+    const res = await fetch('/healthz', { cache: 'no-store' });
+    await res.json();
+    const p = document.createElement('p');
+    p.textContent = 'ok';
+    document.body.append(p);
+    const t1 = Date.now();
+    p.remove();
+    return t1 - t0;
+  });
+}

@@ -1,0 +1,126 @@
+// `npm run bench` (after scripts/bench.mjs has built the dashboard): start the stack, run every
+// benchmark, print one table and write it to bench/results.md. Exits 1 when a row misses its budget.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+import { localRunnerId, signedInClient } from './bench-api.ts';
+import { benchConnectLatency } from './connect-latency.ts';
+import { benchLighthouse, benchModal, benchPageWeight } from './page-weight.ts';
+import { benchPrecompiledMemory } from './precompiled-memory.ts';
+import { benchSaveToUsable } from './save-to-usable.ts';
+import { benchScale } from './scale.ts';
+import { memoryOf, repoRoot, startBenchStack } from './stack.ts';
+import { failedRow, type BenchRow } from './stats.ts';
+import { benchThroughput, memoryRows, type LoadMemory } from './throughput.ts';
+
+const chromePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromeFlags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const flows = Number(process.env.BENCH_FLOWS ?? 30);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+const rows: BenchRow[] = [];
+const startedAt = Date.now();
+const loadAtStart = os.loadavg();
+
+function log(message: string) {
+  process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
+}
+
+// BENCH_ONLY=1,5 runs only those steps (for working on one benchmark); the default runs all.
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+
+async function step<T>(name: string, budget: string, run: () => Promise<T>): Promise<T | undefined> {
+  if (only && !only.includes(name.split('.')[0]!) && !name.startsWith('2.') && !name.startsWith('3.')) return undefined;
+  log(`${name}…`);
+  try {
+    return await run();
+  } catch (err) {
+    log(`${name} failed: ${(err as Error).stack ?? String(err)}`);
+    rows.push(failedRow(name, budget, err));
+    return undefined;
+  }
+}
+
+const stack = await startBenchStack();
+let browser: Browser | undefined;
+try {
+  log(`stack up: dashboard ${stack.dashboard}, runner ${stack.runner}, emulator ${stack.bitbucket}`);
+  // Idle: a few seconds after start, before any load.
+  await new Promise((r) => setTimeout(r, 5_000));
+  const idle: LoadMemory = { bff: memoryOf(stack.pids.bff), runner: memoryOf(stack.pids.runner) };
+
+  const admin = await signedInClient(stack, 'admin');
+  const dev = await signedInClient(stack, 'dev');
+  const runnerId = await localRunnerId(stack, admin);
+
+  const saved = await step('2. Save to usable', 'p95 < 200 ms', () => benchSaveToUsable(stack, admin, runnerId, 30));
+  if (saved) rows.push(...saved.rows);
+
+  browser = await chromium.launch({ executablePath: chromePath, args: chromeFlags });
+  const connectRows = await step('1. Connect confirmation latency', 'p95 < 300 ms', () => benchConnectLatency(stack, browser!, runnerId, flows));
+  if (connectRows) rows.push(...connectRows);
+
+  const pages = [
+    { name: 'Runner page', path: `/settings/runners/${runnerId}` },
+    { name: 'New environment page', path: '/environments/new' },
+  ];
+  const weight = await step('5. Page weight', '≤ 150 KB JS', () => benchPageWeight(stack, browser!, pages));
+  if (weight) {
+    rows.push(...weight.rows);
+    const lh = await step('5. Lighthouse', '≥ 95', () => benchLighthouse(stack, chromePath, chromeFlags, weight.cookie, pages));
+    if (lh) rows.push(...lh);
+  }
+  const modal = await step('5. Modal interactive', '< 100 ms', () => benchModal(stack, browser!, pages[0]!.path, 15));
+  if (modal) rows.push(...modal);
+  await browser.close();
+  browser = undefined;
+
+  const load = await step('3. API throughput', '≥ 50% / 25% of baseline', () => benchThroughput(stack, admin, runnerId, seconds));
+  if (load) rows.push(...load.rows);
+  rows.push(...memoryRows(idle, load?.memory ?? { bff: memoryOf(stack.pids.bff), runner: memoryOf(stack.pids.runner) }));
+
+  const bench50RunnerId = load ? await findRunner(admin, 'Bench runner with 50 integrations 00000') : undefined;
+  if (bench50RunnerId) {
+    const scale = await step('4. Scale', 'p95 < 20 ms, ≤ 2×', () => benchScale(stack, admin, dev, { localRunnerId: runnerId, bench50RunnerId }));
+    if (scale) rows.push(...scale);
+  } else {
+    rows.push(failedRow('4. Scale', 'p95 < 20 ms, ≤ 2×', new Error('needs the runner seeded by the throughput step')));
+  }
+} finally {
+  await browser?.close().catch(() => undefined);
+  await stack.stop();
+}
+
+const precompiled = await step('6. Memory, precompiled JS', '(comparison)', () => benchPrecompiledMemory());
+if (precompiled) rows.push(...precompiled);
+
+async function findRunner(client: Awaited<ReturnType<typeof signedInClient>>, name: string): Promise<string | undefined> {
+  for (let cursor: string | null = null, page = 0; page < 100; page++) {
+    const q: string = cursor ? `?limit=200&cursor=${encodeURIComponent(cursor)}` : '?limit=200';
+    const res = await client.api(stack.dashboard, 'GET', `/api/runners${q}`);
+    const found = (res.body.runners as { id: string; name: string }[]).find((r) => r.name === name);
+    if (found) return found.id;
+    cursor = (res.body.nextCursor as string | null | undefined) ?? null;
+    if (!cursor) return undefined;
+  }
+  return undefined;
+}
+
+const failed = rows.filter((r) => r.pass === false);
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+const table = [
+  '| benchmark | figure | baseline (same run) | ratio | budget | result |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${cell(r.benchmark)}${r.note ? ` — ${cell(r.note)}` : ''} | ${cell(r.figure)} | ${cell(r.baseline)} | ${r.ratio} | ${cell(r.budget)} | ${r.pass === null ? 'info' : r.pass ? 'pass' : '**FAIL**'} |`),
+].join('\n');
+const loadAtEnd = os.loadavg();
+const header = [
+  `Run ${new Date(startedAt).toISOString()} · ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}) · Node ${process.version} · ${os.platform()} ${os.release()}`,
+  `Load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}, at end ${loadAtEnd.map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min) · took ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
+  `${rows.length - failed.length} of ${rows.length} rows within budget or informational; ${failed.length} over budget.`,
+].join('  \n');
+const doc = `# Benchmark results\n\nWritten by \`npm run bench\` (see bench/README.md for what each row measures).\n\n${header}\n\n${table}\n`;
+fs.writeFileSync(path.join(repoRoot, 'bench', 'results.md'), doc);
+process.stdout.write(`\n${header}\n\n${table}\n\nWritten to bench/results.md\n`);
+process.exit(failed.length ? 1 : 0);

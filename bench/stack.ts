@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BenchStack {
+  dashboard: string;
+  runner: string;
+  bitbucket: string;
+  ports: { bff: number; runner: number; bitbucket: number };
+  dataDir: string;
+  /** pids of the BFF and runner processes (children of the start script). */
+  pids: { bff: number; runner: number };
+  stop(): Promise<void>;
+}
+
+/** The stack exactly as `npm start` starts it (scripts/start.mjs), on free loopback ports with a temporary data folder. */
+export async function startBenchStack(): Promise<BenchStack> {
+  const ports = { bff: await freePort(), runner: await freePort(), bitbucket: await freePort() };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
+  const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: String(ports.bff),
+      RUNNER_PORT: String(ports.runner),
+      BITBUCKET_PORT: String(ports.bitbucket),
+      DATA_DIR: dataDir,
+      // The bench builds the dashboard itself, once, before it starts the stack.
+      SKIP_WEB_BUILD: '1',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the stack did not start:\n${output}`)), 90_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('Press Ctrl-C to stop.')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the stack exited (${code}):\n${output}`)));
+  });
+  const pids = { bff: childPidRunning(child.pid!, 'apps/bff/src/server.ts'), runner: childPidRunning(child.pid!, 'apps/runner/src/main.ts') };
+  return {
+    dashboard: `http://localhost:${ports.bff}`,
+    runner: `http://localhost:${ports.runner}`,
+    bitbucket: `http://localhost:${ports.bitbucket}`,
+    ports,
+    dataDir,
+    pids,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The child of `parentPid` whose command line names `entry`. */
+function childPidRunning(parentPid: number, entry: string): number {
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== parentPid) continue;
+      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(entry)) return Number(name);
+    } catch {
+      /* the process went away */
+    }
+  }
+  throw new Error(`no child process running ${entry}`);
+}
+
+/** VmRSS (now) and VmHWM (peak since start) of a process, in bytes. */
+export function memoryOf(pid: number): { rss: number; peak: number } {
+  let status = '';
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    /* the process is gone: NaN figures, and the rows fail */
+  }
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: field('VmRSS'), peak: field('VmHWM') };
+}
