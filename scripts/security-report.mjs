@@ -35,7 +35,12 @@ const body = items.map(([key, label]) => {
   return `| ${label} | ${s.tried} | ${s.held} | ${s.lost} |`;
 });
 const table = `${header}\n${body.join('\n')}`;
-const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, Node ${process.version}.`;
+const healthFile = path.join(root, '.data', 'security', 'load-health.json');
+const health = fs.existsSync(healthFile) ? JSON.parse(fs.readFileSync(healthFile, 'utf8')) : undefined;
+const healthLine = health
+  ? `\n\nDuring row 8, health p99 was ${health.bffP99.toFixed(0)} ms for the BFF and ${health.runnerP99.toFixed(0)} ms for the runner (budget ${health.budgetMs} ms, reported but not yet enforced; see below).`
+  : '';
+const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, Node ${process.version}.${healthLine}`;
 console.log(`\nSecurity and reliability suite\n\n${table}\n\n${stamp}\n`);
 
 const securityMd = path.join(root, 'SECURITY.md');

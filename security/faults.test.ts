@@ -149,7 +149,12 @@ describe('durability', () => {
     await Promise.all(workers);
     await stack.start('bff');
     const after = await signedInBrowser(stack, 'admin@acme.test', 'admin');
-    const names = new Set((await after.api(stack.dashboard, 'GET', '/api/runners')).body.runners.map((r: { name: string }) => r.name));
+    const names = new Set<string>();
+    for (let cursor: string | null = null, page = 0; page === 0 || cursor; page++) {
+      const res: { body: { runners: { name: string }[]; nextCursor?: string | null } } = await after.api(stack.dashboard, 'GET', `/api/runners?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      for (const r of res.body.runners) names.add(r.name);
+      cursor = res.body.nextCursor ?? null;
+    }
     const lost = acknowledged.filter((n) => !names.has(n));
     recordSecurityRow('faults', { tried: acknowledged.length, held: acknowledged.length - lost.length, lost: lost.length }, `kill -9 during ${attempts} saves`);
     expect(lost).toEqual([]);
