@@ -125,14 +125,22 @@ describe('load', () => {
     const failures: string[] = [];
     let inFlight = 0;
     let peakInFlight = 0;
+    let flowsStarted = 0;
+    let releaseAll = () => {};
+    const allStarted = new Promise<void>((resolve) => (releaseAll = resolve));
     const outcomes = await Promise.all(
       browsers.map(async (browser, i) => {
         // People do not click Connect in the same millisecond: starts spread over two seconds, and
         // since each flow takes longer than that, all 200 are in flight together.
         await new Promise((r) => setTimeout(r, (i * 2000) / users));
         peakInFlight = Math.max(peakInFlight, ++inFlight);
+        if (++flowsStarted === users) releaseAll();
         try {
           const callback = await authorizeAtBitbucket(stack, browser, runnerId, { user: `load-user-${i}` });
+          // Every flow stays open at Bitbucket's consent until all 200 have started, as people reading
+          // the consent page would: then all are in flight at once, and return spread out again.
+          await allStarted;
+          await new Promise((r) => setTimeout(r, (i * 2000) / users));
           const page = await browser.fetch(callback);
           const ok = page.text.includes(`connected as Load User ${i}.`);
           if (!ok) failures.push(`${i}: ${page.status} ${/role="alert">([^<]*)/.exec(page.text)?.[1] ?? page.text.slice(0, 200)}`);
