@@ -7,7 +7,6 @@ import { chromium, type Browser } from '@playwright/test';
 import { localRunnerId, signedInClient } from './bench-api.ts';
 import { benchConnectLatency } from './connect-latency.ts';
 import { benchLighthouse, benchModal, benchPageWeight } from './page-weight.ts';
-import { benchPrecompiledMemory } from './precompiled-memory.ts';
 import { benchSaveToUsable } from './save-to-usable.ts';
 import { benchScale } from './scale.ts';
 import { memoryOf, repoRoot, startBenchStack } from './stack.ts';
@@ -92,8 +91,6 @@ try {
   await stack.stop();
 }
 
-const precompiled = await step('6. Memory, precompiled JS', '(comparison)', () => benchPrecompiledMemory());
-if (precompiled) rows.push(...precompiled);
 
 async function findRunner(client: Awaited<ReturnType<typeof signedInClient>>, name: string): Promise<string | undefined> {
   for (let cursor: string | null = null, page = 0; page < 100; page++) {

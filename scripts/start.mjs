@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServicesIfStale, newestMtime, serviceCommand, services } from './build-services.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
@@ -44,16 +45,6 @@ function shortPath(p) {
   return rel && !rel.startsWith('..') ? rel : p;
 }
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 function buildDashboardIfStale() {
   const index = path.join(root, 'apps/web/dist/index.html');
   const sources = Math.max(newestMtime(path.join(root, 'apps/web')), newestMtime(path.join(root, 'packages')));
@@ -69,9 +60,12 @@ function buildDashboardIfStale() {
 const children = [];
 let stopping = false;
 
-function start(name, entry, childEnv) {
+// `npm start` runs each service's esbuild bundle with plain node (scripts/build-services.mjs);
+// `npm run dev` runs the TypeScript sources through tsx, so an edit needs only a restart.
+function start(name, childEnv) {
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const args = dev ? ['--import', 'tsx', services[name].entry] : serviceCommand(name);
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...env, ...childEnv },
     stdio: ['ignore', log, 'pipe'],
@@ -129,14 +123,20 @@ process.on('SIGTERM', () => stopAll(0));
 
 // SKIP_WEB_BUILD=1 is for API-only test stacks that never open the dashboard.
 if (!dev && env.SKIP_WEB_BUILD !== '1') buildDashboardIfStale();
+if (!dev) {
+  await buildServicesIfStale().catch((err) => {
+    console.error(`Building the services failed: ${err.message}`);
+    process.exit(1);
+  });
+}
 
 const shared = { DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
 const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bitbucket };
 
-start('bitbucket-emulator', 'apps/bitbucket-emulator/src/server.ts', { ...shared, BITBUCKET_PORT: String(ports.bitbucket) });
-start('bff', 'apps/bff/src/server.ts', { ...shared, PORT: String(ports.bff), LOCAL_RUNNER_TOKEN: localRunnerToken, ...bitbucketEnv });
+start('bitbucket-emulator', { ...shared, BITBUCKET_PORT: String(ports.bitbucket) });
+start('bff', { ...shared, PORT: String(ports.bff), LOCAL_RUNNER_TOKEN: localRunnerToken, ...bitbucketEnv });
 await Promise.all([waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`), waitFor('bff', `${urls.bff}/healthz`)]);
-start('runner', 'apps/runner/src/main.ts', {
+start('runner', {
   ...shared,
   RUNNER_TOKEN: localRunnerToken,
   // Tests may put a recording proxy between the runner and the BFF.

@@ -72,13 +72,13 @@ describe('Bitbucket faults (the emulator’s knobs)', () => {
 
   it('unreachable: Connect and validation say Bitbucket cannot be reached, then work again', () =>
     check('faults', 'bitbucket unreachable', async () => {
-      await stack.kill('emulator');
+      await stack.kill('bitbucket-emulator');
       try {
         const failed = await validate();
         expect(failed.status).toBe('provider_unreachable');
         expect(failed.message).toMatch(/could not be reached/);
       } finally {
-        await stack.start('emulator');
+        await stack.start('bitbucket-emulator');
       }
       expect((await validate()).status).toBe('valid');
     }));

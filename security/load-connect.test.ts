@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { services } from '../scripts/build-services.mjs';
 import { startTestStack, type TestBrowser, type TestStack } from '../test-support/test-stack.ts';
 import { authorizeAtBitbucket, configureBitbucket, signedInBrowser } from '../test-support/connect-journey.ts';
 import { check, recordSecurityRow, securityResultsFile } from './support/record-security-row.ts';
@@ -84,7 +85,7 @@ function lowerPriorityOfStandIns(bitbucketPort: number) {
     try {
       const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
       const environ = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
-      if (cmdline.includes('bitbucket-emulator/src/server.ts') && environ.includes(`BITBUCKET_PORT=${bitbucketPort}\0`)) os.setPriority(Number(pid), 10);
+      if (cmdline.includes(services['bitbucket-emulator'].bundle) && environ.includes(`BITBUCKET_PORT=${bitbucketPort}\0`)) os.setPriority(Number(pid), 10);
     } catch {
       /* gone, or not ours */
     }

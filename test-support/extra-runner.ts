@@ -1,11 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildServicesIfStale, repoRoot, serviceCommand } from '../scripts/build-services.mjs';
 import type { TestBrowser, TestStack } from './test-stack.ts';
 import { freePort } from './free-port.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
 
 /**
  * A second runner, set up through the API like an admin would, started as its own process (the way
@@ -17,8 +14,9 @@ export async function startExtraRunner(stack: TestStack, admin: TestBrowser, opt
   const id: string = created.body.runner.id;
   const port = await freePort();
   let token: string = created.body.runnerToken;
+  await buildServicesIfStale(['runner']);
   const spawnRunner = () =>
-    spawn(process.execPath, ['--import', 'tsx', 'apps/runner/src/main.ts'], {
+    spawn(process.execPath, serviceCommand('runner'), {
       cwd: repoRoot,
       env: {
         ...process.env,

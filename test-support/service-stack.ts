@@ -3,11 +3,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildServicesIfStale, repoRoot, serviceCommand } from '../scripts/build-services.mjs';
 import { freePort } from './free-port.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
 
 async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -22,7 +19,7 @@ async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-type ServiceName = 'emulator' | 'bff' | 'runner';
+type ServiceName = 'bitbucket-emulator' | 'bff' | 'runner';
 
 /**
  * The same three services `npm start` runs, with the same settings, but each its own process that a
@@ -34,15 +31,14 @@ export async function startServiceStack(opts: { bffDataDir?: string } = {}) {
   const token = `rct_${randomBytes(32).toString('base64url')}`;
   const urls = { dashboard: `http://localhost:${ports.bff}`, runner: `http://localhost:${ports.runner}`, bitbucket: `http://localhost:${ports.bitbucket}` };
   const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bitbucket };
-  const specs: Record<ServiceName, { entry: string; env: Record<string, string>; health: string }> = {
-    emulator: { entry: 'apps/bitbucket-emulator/src/server.ts', env: { DATA_DIR: dataDir, BITBUCKET_PORT: String(ports.bitbucket) }, health: `${urls.bitbucket}/_emulator/health` },
+  const specs: Record<ServiceName, { env: Record<string, string>; health: string }> = {
+    'bitbucket-emulator': { env: { DATA_DIR: dataDir, BITBUCKET_PORT: String(ports.bitbucket) }, health: `${urls.bitbucket}/_emulator/health` },
     bff: {
       // The BFF's data may live elsewhere (a small tmpfs, to simulate a full disk): DATA_DIR/bff is its folder.
-      entry: 'apps/bff/src/server.ts',
       env: { DATA_DIR: opts.bffDataDir ?? dataDir, PORT: String(ports.bff), LOCAL_RUNNER_TOKEN: token, ...bitbucketEnv },
       health: `${urls.dashboard}/healthz`,
     },
-    runner: { entry: 'apps/runner/src/main.ts', env: { DATA_DIR: dataDir, RUNNER_TOKEN: token, BFF_URL: urls.dashboard, RUNNER_PORT: String(ports.runner), ...bitbucketEnv }, health: `${urls.runner}/healthz` },
+    runner: { env: { DATA_DIR: dataDir, RUNNER_TOKEN: token, BFF_URL: urls.dashboard, RUNNER_PORT: String(ports.runner), ...bitbucketEnv }, health: `${urls.runner}/healthz` },
   };
   const running = new Map<ServiceName, ChildProcess>();
   fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
@@ -50,7 +46,7 @@ export async function startServiceStack(opts: { bffDataDir?: string } = {}) {
   async function start(name: ServiceName) {
     const spec = specs[name];
     const log = fs.openSync(path.join(dataDir, 'logs', `${name}.log`), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'info', ...spec.env }, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, serviceCommand(name), { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'info', ...spec.env }, stdio: ['ignore', log, log] });
     running.set(name, child);
     await waitForHealth(spec.health);
   }
@@ -65,7 +61,8 @@ export async function startServiceStack(opts: { bffDataDir?: string } = {}) {
     });
   }
 
-  await start('emulator');
+  await buildServicesIfStale();
+  await start('bitbucket-emulator');
   await start('bff');
   await start('runner');
 
