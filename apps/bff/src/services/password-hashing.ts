@@ -1,26 +1,42 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-// scrypt from Node's crypto (no native dependency); parameters per OWASP's password storage cheat sheet.
-const params: ScryptOptions = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+// scrypt from Node's crypto (no native dependency). Parameters: one of the equivalent settings in
+// OWASP's password storage cheat sheet (N=2^14, r=8, p=5). It costs as much CPU as the N=2^17, p=1
+// row but needs 16 MiB per hash instead of 128 MiB, so a burst of sign-ins cannot balloon the BFF's
+// memory. Each hash records its parameters, so hashes made with earlier settings still verify.
+const current = { N: 2 ** 14, r: 8, p: 5 };
 const keyLength = 32;
+const MAX_MEM = 64 * 1024 * 1024;
 
-function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
+function scryptAsync(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+  const options: ScryptOptions = { ...params, maxmem: MAX_MEM };
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, keyLength, params, (err, key) => (err ? reject(err) : resolve(key))),
+    scrypt(password.normalize('NFKC'), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key))),
   );
 }
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt);
-  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+  const key = await scryptAsync(password, salt, current);
+  return `scrypt$${current.N}$${current.r}$${current.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+/** Parameters a stored hash names, within sane bounds (a power of two N up to 2^17, r ≤ 16, p ≤ 16). */
+function storedParams(n: string | undefined, r: string | undefined, p: string | undefined) {
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  const ok =
+    Number.isInteger(params.N) && params.N >= 2 ** 10 && params.N <= 2 ** 17 && (params.N & (params.N - 1)) === 0 &&
+    Number.isInteger(params.r) && params.r >= 1 && params.r <= 16 &&
+    Number.isInteger(params.p) && params.p >= 1 && params.p <= 16;
+  return ok ? params : undefined;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, , , , saltB64, keyB64] = stored.split('$');
-  if (scheme !== 'scrypt' || !saltB64 || !keyB64) return false;
+  const [scheme, n, r, p, saltB64, keyB64] = stored.split('$');
+  const params = storedParams(n, r, p);
+  if (scheme !== 'scrypt' || !params || !saltB64 || !keyB64) return false;
   const expected = Buffer.from(keyB64, 'base64url');
-  const actual = await scryptAsync(password, Buffer.from(saltB64, 'base64url'));
+  const actual = await scryptAsync(password, Buffer.from(saltB64, 'base64url'), params);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
