@@ -2,12 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot, services } from '../scripts/build-services.mjs';
 import { freePort } from '../test-support/free-port.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-export { freePort };
+export { freePort, repoRoot };
 
 export interface BenchStack {
   dashboard: string;
@@ -52,7 +50,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`the stack exited (${code}):\n${output}`)));
   });
-  const pids = { bff: childPidRunning(child.pid!, 'apps/bff/src/server.ts'), runner: childPidRunning(child.pid!, 'apps/runner/src/main.ts') };
+  const pids = { bff: childPidRunning(child.pid!, services.bff.bundle), runner: childPidRunning(child.pid!, services.runner.bundle) };
   return {
     dashboard: `http://localhost:${ports.bff}`,
     runner: `http://localhost:${ports.runner}`,

@@ -73,6 +73,10 @@ describe('SCM integrations', () => {
     expect(JSON.stringify(res.body)).not.toContain(envelope);
     const configure = calls.findLast((c) => c.method === 'configure');
     expect(configure?.params.integrations[0].clientSecretEnvelope).toBe(envelope);
+    // The list reads a flag, not the envelope: it says a secret is set and never carries it.
+    const list = await admin.request('GET', `/api/runners/${runnerId}/integrations`);
+    expect(list.body.integrations).toMatchObject([{ id: res.body.id, hasClientSecret: true, secretNeedsReentry: false }]);
+    expect(list.text).not.toContain(envelope);
     runner.close();
   });
 

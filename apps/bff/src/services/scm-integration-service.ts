@@ -16,7 +16,7 @@ import { classifyProviderHost, getScmProvider, scmProviders } from '@runner-cons
 import type { Logger } from '../logger.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import type { AuditStore } from '../store/audit-store.ts';
-import type { ScmIntegrationsStore } from '../store/scm-integrations-store.ts';
+import type { ScmIntegrationListRow, ScmIntegrationsStore } from '../store/scm-integrations-store.ts';
 import type { ScmIntegrationsTable, RunnersTable } from '../store/schema.ts';
 import type { RunnerLinkServer } from '../runner-link/link-server.ts';
 import { LinkRequestError } from '../runner-link/runner-connection.ts';
@@ -32,7 +32,7 @@ export function currentKidOf(runner: RunnersTable): string | null {
 }
 
 /** `currentKid` may be passed in when mapping many rows of one runner, to read its key once. */
-export function toScmIntegration(row: ScmIntegrationsTable, runner: RunnersTable, forAdmin: boolean, currentKid = currentKidOf(runner)): ScmIntegration {
+export function toScmIntegration(row: ScmIntegrationsTable | ScmIntegrationListRow, runner: RunnersTable, forAdmin: boolean, currentKid = currentKidOf(runner)): ScmIntegration {
   return {
     id: row.id,
     runnerId: row.runner_id,
@@ -40,7 +40,7 @@ export function toScmIntegration(row: ScmIntegrationsTable, runner: RunnersTable
     host: row.host,
     oauthEnabled: row.oauth_enabled === 1,
     ...(forAdmin ? { clientId: row.client_id, secretKeyId: row.secret_kid } : {}),
-    hasClientSecret: row.secret_envelope !== null,
+    hasClientSecret: 'has_client_secret' in row ? row.has_client_secret === 1 : row.secret_envelope !== null,
     secretNeedsReentry: row.secret_kid !== null && currentKid !== null && row.secret_kid !== currentKid,
     validation: {
       status: row.validation_status as IntegrationValidation['status'],
