@@ -52,10 +52,11 @@ export function createConnectService(deps: {
 }) {
   const { db, runners, hub } = deps;
 
+  /** Whether the runner has an OAuth integration for the host (the id only: never the sealed secret). */
   async function oauthIntegrationFor(runnerId: string, host: string) {
     return db
       .selectFrom('scm_integrations')
-      .selectAll()
+      .select('id')
       .where('runner_id', '=', runnerId)
       .where('host', '=', host)
       .where('oauth_enabled', '=', 1)

@@ -7,6 +7,7 @@ import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-scm-integrations.ts';
 import * as m0003 from './migrations/0003-connect-and-environments.ts';
 import * as m0004 from './migrations/0004-list-pagination.ts';
+import * as m0005 from './migrations/0005-org-admins-index.ts';
 
 /**
  * The data layer's one entry point. Everything above it talks to kysely's typed builder, so a
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0002-scm-integrations': m0002,
   '0003-connect-and-environments': m0003,
   '0004-list-pagination': m0004,
+  '0005-org-admins-index': m0005,
 };
 
 export async function openDatabase(file: string): Promise<Db> {
