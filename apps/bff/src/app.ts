@@ -74,6 +74,9 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
 
   const app = express();
   app.disable('x-powered-by');
+  // API answers are Cache-Control: no-store, so an ETag (a SHA-1 of every body) is never used; the
+  // dashboard's files are served by express.static, which sets its own.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(
     helmet({

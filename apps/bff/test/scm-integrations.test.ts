@@ -95,6 +95,24 @@ describe('SCM integrations', () => {
     runner.close();
   });
 
+  it('the list shows every create, edit, validation and delete at once (its read cache never serves a stale page)', async () => {
+    const { runnerId, runner } = await newRunner('invalid_credentials');
+    const list = async () => (await admin.request('GET', `/api/runners/${runnerId}/integrations`)).body.integrations;
+    expect(await list()).toEqual([]);
+    const created = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'first-secret' });
+    expect((await list()).map((i: any) => i.id)).toEqual([created.body.id]);
+    await admin.request('PATCH', `/api/runners/${runnerId}/integrations/${created.body.id}`, { clientId: 'consumer-key-9' });
+    expect((await list())[0].clientId).toBe('consumer-key-9');
+    const validated = await admin.request('POST', `/api/runners/${runnerId}/integrations/${created.body.id}/validate`);
+    expect(validated.status).toBe(200);
+    expect((await list())[0].validation.status).toBe('invalid_credentials');
+    // Members see the same rows without the admin-only fields, from their own cache entry.
+    expect((await dev.request('GET', `/api/runners/${runnerId}/integrations`)).body.integrations[0]).not.toHaveProperty('clientId');
+    await admin.request('DELETE', `/api/runners/${runnerId}/integrations/${created.body.id}`);
+    expect(await list()).toEqual([]);
+    runner.close();
+  });
+
   it('refuses a ciphertext sealed for another runner or host', async () => {
     const a = await newRunner();
     const b = await newRunner();

@@ -23,7 +23,7 @@ export function decodeCursor<K extends readonly ('string' | 'number')[]>(cursor:
 }
 
 /** Rows were fetched with limit + 1: the extra row only says there is a next page. */
-export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => readonly (string | number)[]): { items: T[]; nextCursor: string | null } {
+export function pageOf<T>(rows: readonly T[], limit: number, keyOf: (row: T) => readonly (string | number)[]): { items: readonly T[]; nextCursor: string | null } {
   if (rows.length <= limit) return { items: rows, nextCursor: null };
   const items = rows.slice(0, limit);
   return { items, nextCursor: encodeCursor(keyOf(items[items.length - 1]!)) };

@@ -23,7 +23,23 @@ const listColumns = [
   'updated_by',
 ] as const satisfies readonly Exclude<keyof ScmIntegrationsTable, 'secret_envelope'>[];
 
+/** How many list pages the read cache keeps before it starts over. */
+const PAGE_CACHE_MAX = 2_000;
+
 export function createScmIntegrationsStore(db: Db) {
+  // A read cache for list pages, the one read an admin's dashboard repeats (every runner page load
+  // and every refetch). The BFF is the only writer of its database and every write to
+  // scm_integrations goes through insert/update/remove below, so a generation counter bumped on each
+  // write invalidates it exactly. A read captures the generation before it queries, so a write that
+  // lands while it runs makes its result stale rather than the cache wrong. Rows are frozen: callers
+  // map them, never change them. Deleting a runner cascades to its rows; its pages can no longer be
+  // asked for (the runner lookup before the list 404s) and age out with the rest.
+  let generation = 0;
+  const pageCache = new Map<string, { generation: number; rows: readonly ScmIntegrationListRow[] }>();
+  const written = () => {
+    generation++;
+  };
+
   return {
     async listByRunner(orgId: string, runnerId: string): Promise<ScmIntegrationsTable[]> {
       return db
@@ -35,7 +51,11 @@ export function createScmIntegrationsStore(db: Db) {
         .execute();
     },
     /** One page in (created_at, id) order, limit + 1 rows. */
-    async listPageByRunner(orgId: string, runnerId: string, limit: number, after?: readonly [createdAt: string, id: string]): Promise<ScmIntegrationListRow[]> {
+    async listPageByRunner(orgId: string, runnerId: string, limit: number, after?: readonly [createdAt: string, id: string]): Promise<readonly ScmIntegrationListRow[]> {
+      const key = JSON.stringify([orgId, runnerId, limit, after ?? null]);
+      const cached = pageCache.get(key);
+      if (cached?.generation === generation) return cached.rows;
+      const readAt = generation;
       let query = db
         .selectFrom('scm_integrations')
         .select(listColumns)
@@ -46,7 +66,10 @@ export function createScmIntegrationsStore(db: Db) {
         const [createdAt, id] = after;
         query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]));
       }
-      return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+      const rows = (await query.orderBy('created_at').orderBy('id').limit(limit + 1).execute()).map((row) => Object.freeze(row));
+      if (pageCache.size >= PAGE_CACHE_MAX) pageCache.clear();
+      pageCache.set(key, { generation: readAt, rows });
+      return rows;
     },
     async listForRunnerConfig(runnerId: string): Promise<ScmIntegrationsTable[]> {
       return db.selectFrom('scm_integrations').selectAll().where('runner_id', '=', runnerId).execute();
@@ -64,14 +87,26 @@ export function createScmIntegrationsStore(db: Db) {
       return db.selectFrom('scm_integrations').selectAll().where('runner_id', '=', runnerId).where('host', '=', host).executeTakeFirst();
     },
     async insert(row: ScmIntegrationsTable): Promise<void> {
-      await db.insertInto('scm_integrations').values(row).execute();
+      try {
+        await db.insertInto('scm_integrations').values(row).execute();
+      } finally {
+        written();
+      }
     },
     async update(id: string, patch: Updateable<ScmIntegrationsTable>): Promise<ScmIntegrationsTable | undefined> {
-      await db.updateTable('scm_integrations').set(patch).where('id', '=', id).execute();
+      try {
+        await db.updateTable('scm_integrations').set(patch).where('id', '=', id).execute();
+      } finally {
+        written();
+      }
       return db.selectFrom('scm_integrations').selectAll().where('id', '=', id).executeTakeFirst();
     },
     async remove(id: string): Promise<void> {
-      await db.deleteFrom('scm_integrations').where('id', '=', id).execute();
+      try {
+        await db.deleteFrom('scm_integrations').where('id', '=', id).execute();
+      } finally {
+        written();
+      }
     },
   };
 }
