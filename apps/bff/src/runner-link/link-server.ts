@@ -63,7 +63,7 @@ export function createRunnerLinkServer(opts: {
           refuseUpgrade(socket, 401, 'unauthenticated', 'The runner token was not accepted. Create a new runner in Settings › Runners and use its token.');
           return;
         }
-        wss.handleUpgrade(req, socket, head, (ws) => acceptRunner(runner, ws));
+        wss.handleUpgrade(req, socket, head, (ws) => acceptRunner(runner, ws, socket));
       })
       .catch((err) => {
         log.error({ err }, 'runner link upgrade failed');
@@ -71,7 +71,7 @@ export function createRunnerLinkServer(opts: {
       });
   }
 
-  function acceptRunner(runner: RunnersTable, ws: WebSocket) {
+  function acceptRunner(runner: RunnersTable, ws: WebSocket, tcp: Duplex) {
     let conn: RunnerConnection | undefined;
     const helloTimer = setTimeout(() => ws.close(4001, 'hello expected'), helloTimeoutMs);
 
@@ -98,7 +98,7 @@ export function createRunnerLinkServer(opts: {
         const current = await store.findById(runner.id);
         if (!current) throw new LinkRequestError('not_found', 'This runner was deleted.');
         return opts.onRunnerRequest(current, method, params);
-      });
+      }, tcp);
       connections.set(runner.id, conn);
       if (previous) previous.close(4000, 'replaced by a newer connection');
       const row = await store.recordHello(runner.id, hello, new Date().toISOString());

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { LinkMessage, type LinkErrorBody, type LinkRequest } from '@runner-console/contracts';
 import type { Logger } from '../logger.ts';
@@ -22,6 +23,7 @@ export class RunnerConnection {
   lastHeartbeatAt = Date.now();
   sweepsSincePublish = 0;
   private pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private corked = false;
 
   constructor(
     readonly runnerId: string,
@@ -29,6 +31,8 @@ export class RunnerConnection {
     private readonly socket: WebSocket,
     private readonly log: Logger,
     private readonly onRequest: IncomingRequestHandler,
+    /** The TCP socket under the WebSocket, to coalesce the frames of one event-loop turn. */
+    private readonly tcp?: Duplex,
   ) {}
 
   request<T = unknown>(method: string, params: unknown, timeoutMs = 10_000): Promise<T> {
@@ -39,12 +43,30 @@ export class RunnerConnection {
         reject(new LinkRequestError('runner_timeout', 'The runner did not answer in time.'));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      this.send({ type: 'request', id, method, params });
+      this.sendRequest({ type: 'request', id, method, params });
     });
   }
 
   send(message: unknown): void {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /**
+   * Under load many API calls ask the runner something in the same event-loop turn. Corking the TCP
+   * socket until the turn ends sends all their frames in one write (one syscall) instead of one
+   * each; a request waits at most until the turn ends. (The runner corks its answers the same way.)
+   */
+  private sendRequest(message: LinkRequest): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.tcp && !this.corked) {
+      this.corked = true;
+      this.tcp.cork();
+      setImmediate(() => {
+        this.corked = false;
+        this.tcp?.uncork();
+      });
+    }
+    this.socket.send(JSON.stringify(message));
   }
 
   handleMessage(raw: string): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { LinkMessage, LinkWelcome, type LinkHello, type LinkRequest } from '@runner-console/contracts';
 import type { Logger } from '../logger.ts';
@@ -37,11 +38,34 @@ export function createBffLink(opts: {
   let welcomed = false;
   const pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
+  // Answers given in one event-loop turn leave in one TCP write: the socket under the WebSocket is
+  // corked until the turn ends (the BFF corks its requests the same way). Under load the runner
+  // answers many requests per turn, and a write per frame was most of the link's cost. The runner's
+  // own requests (a Connect result) go out at once: the dashboard is waiting for them.
+  let tcp: Socket | undefined;
+  let corked = false;
+  function sendAnswer(ws: WebSocket, text: string) {
+    if (tcp && !corked) {
+      corked = true;
+      const corkedSocket = tcp;
+      corkedSocket.cork();
+      setImmediate(() => {
+        corked = false;
+        corkedSocket.uncork();
+      });
+    }
+    ws.send(text);
+  }
+
   function connect() {
     if (stopped) return;
     const ws = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${opts.token}` }, handshakeTimeout: 5_000 });
     socket = ws;
     welcomed = false;
+    tcp = undefined;
+    ws.once('upgrade', (res) => {
+      tcp = res.socket;
+    });
     ws.on('open', () => ws.send(JSON.stringify(opts.hello())));
     ws.on('message', (data) => onMessage(ws, data.toString()));
     ws.on('unexpected-response', (_req, res) => {
@@ -112,7 +136,7 @@ export function createBffLink(opts: {
       if (!known) log.error({ err, method: req.method }, 'link request failed');
       reply = { type: 'response', id: req.id, ok: false, error: { code, message: message.slice(0, 2000) } };
     }
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    if (ws.readyState === ws.OPEN) sendAnswer(ws, JSON.stringify(reply));
   }
 
   function send(message: unknown) {
