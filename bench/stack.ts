@@ -36,6 +36,16 @@ export async function startBenchStack(): Promise<BenchStack> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A stack that fails to come up is stopped, so a failed bench leaves no services running.
+  try {
+    return await waitUntilUp(child, ports, dataDir);
+  } catch (err) {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    throw err;
+  }
+}
+
+async function waitUntilUp(child: ChildProcess, ports: BenchStack['ports'], dataDir: string): Promise<BenchStack> {
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the stack did not start:\n${output}`)), 90_000);
