@@ -1,6 +1,6 @@
-import * as RadixToast from '@radix-ui/react-toast';
 import { createContext, useCallback, useContext, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
+import { loadOnDemand } from '../../lib/load-on-demand.ts';
 
 export type ToastTone = 'info' | 'success' | 'error';
 
@@ -10,7 +10,7 @@ export interface ToastInput {
   tone?: ToastTone;
 }
 
-interface ToastItem extends ToastInput {
+export interface ToastItem extends ToastInput {
   id: number;
 }
 
@@ -18,14 +18,27 @@ type ShowToast = (toast: ToastInput) => void;
 
 const ToastContext = createContext<ShowToast | null>(null);
 
-/** Holds the toasts and the Radix viewport (an F8-reachable region labelled "Notifications"). */
+// Radix Toast is loaded with the first toast rather than with every page: a toast follows an action
+// and its request, so no page needs that code to show itself.
+const toastRegion = loadOnDemand(() => import('./toast-region.tsx'));
+
+/**
+ * Holds the toasts, and from the first toast on the region that shows them (an F8-reachable region
+ * labelled "Notifications"). Toasts wait in the list until its code is there; if it could not be
+ * fetched, the next toast tries again.
+ */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<ToastItem[]>([]);
+  const [, setRegionLoaded] = useState(false);
   const nextId = useRef(1);
 
   const show = useCallback<ShowToast>((toast) => {
     const id = nextId.current++;
     setToasts((current) => [...current, { ...toast, id }]);
+    toastRegion.load().then(
+      () => setRegionLoaded(true),
+      () => undefined,
+    );
   }, []);
 
   const remove = useCallback((id: number) => {
@@ -34,31 +47,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
   return (
     <ToastContext.Provider value={show}>
-      <RadixToast.Provider swipeDirection="right" duration={6000}>
-        {children}
-        {toasts.map((toast) => (
-          <RadixToast.Root
-            key={toast.id}
-            className={`toast toast--${toast.tone ?? 'info'}`}
-            // Errors interrupt (assertive); confirmations wait their turn (polite).
-            type={toast.tone === 'error' ? 'foreground' : 'background'}
-            onOpenChange={(open) => {
-              if (!open) remove(toast.id);
-            }}
-          >
-            <RadixToast.Title className="toast__title">{toast.title}</RadixToast.Title>
-            {toast.description ? (
-              <RadixToast.Description className="toast__description">
-                {toast.description}
-              </RadixToast.Description>
-            ) : null}
-            <RadixToast.Close className="toast__close" aria-label="Dismiss">
-              <span aria-hidden="true">×</span>
-            </RadixToast.Close>
-          </RadixToast.Root>
-        ))}
-        <RadixToast.Viewport className="toast-viewport" label="Notifications ({hotkey})" />
-      </RadixToast.Provider>
+      {children}
+      {toastRegion.current ? (
+        <toastRegion.current.ToastRegion toasts={toasts} onRemove={remove} />
+      ) : null}
     </ToastContext.Provider>
   );
 }
