@@ -1,23 +1,9 @@
-import * as RadixAlertDialog from '@radix-ui/react-alert-dialog';
+import { useEffect } from 'react';
 import type { ReactNode } from 'react';
-import { Button } from './button.tsx';
+import { loadOnDemand, useOnDemandModule } from '../../lib/load-on-demand.ts';
+import { useToast } from './toast.tsx';
 
-/**
- * A Radix AlertDialog that asks before something that cannot be undone. Focus starts on Cancel;
- * Escape cancels. The confirm button stays in the dialog while the work runs (it does not close
- * by itself), so a failure can be shown here and retried.
- */
-export function ConfirmDialog({
-  open,
-  onOpenChange,
-  title,
-  children,
-  confirmLabel,
-  onConfirm,
-  pending = false,
-  error,
-  onCloseAutoFocus,
-}: {
+export interface ConfirmDialogProps {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   title: string;
@@ -29,36 +15,36 @@ export function ConfirmDialog({
   error?: string | null | undefined;
   /** Where focus goes on close; by default back to the trigger, when there is one. */
   onCloseAutoFocus?: (event: Event) => void;
-}) {
-  return (
-    <RadixAlertDialog.Root
-      open={open}
-      onOpenChange={(next) => {
-        if (!pending) onOpenChange(next);
-      }}
-    >
-      <RadixAlertDialog.Portal>
-        <RadixAlertDialog.Overlay className="dialog-overlay" />
-        <RadixAlertDialog.Content className="dialog" onCloseAutoFocus={onCloseAutoFocus}>
-          <RadixAlertDialog.Title className="dialog__title">{title}</RadixAlertDialog.Title>
-          <RadixAlertDialog.Description asChild>
-            <div className="dialog__description">{children}</div>
-          </RadixAlertDialog.Description>
-          {error ? (
-            <div className="form-alert" role="alert">
-              {error}
-            </div>
-          ) : null}
-          <div className="dialog__actions">
-            <RadixAlertDialog.Cancel asChild>
-              <Button disabled={pending}>Cancel</Button>
-            </RadixAlertDialog.Cancel>
-            <Button variant="danger" pending={pending} onClick={onConfirm}>
-              {confirmLabel}
-            </Button>
-          </div>
-        </RadixAlertDialog.Content>
-      </RadixAlertDialog.Portal>
-    </RadixAlertDialog.Root>
-  );
+}
+
+// Radix AlertDialog (and the Dialog code under it) is a chunk of its own: a page that only might
+// ask for confirmation does not load it up front.
+const radixConfirmDialog = loadOnDemand(() => import('./radix-confirm-dialog.tsx'));
+
+/**
+ * Fetches the dialog's code ahead of opening it. For the button that opens it: call it on pointer
+ * enter and on focus, so that the click does not wait.
+ */
+export const preloadConfirmDialog = radixConfirmDialog.preload;
+
+/**
+ * Asks before something that cannot be undone (see RadixConfirmDialog). It opens as soon as its
+ * code is there; if that cannot be fetched, a toast says so and it stays closed.
+ */
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  const { onOpenChange } = props;
+  const dialog = useOnDemandModule(radixConfirmDialog, props.open);
+  const toast = useToast();
+  const failed = dialog.status === 'failed';
+  useEffect(() => {
+    if (!failed) return;
+    toast({
+      title: 'The dialog could not be opened',
+      description: 'Check your connection and try again.',
+      tone: 'error',
+    });
+    onOpenChange(false);
+  }, [failed, toast, onOpenChange]);
+
+  return dialog.status === 'ready' ? <dialog.module.RadixConfirmDialog {...props} /> : null;
 }

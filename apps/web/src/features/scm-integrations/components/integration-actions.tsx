@@ -1,5 +1,6 @@
 import type { Runner, ScmIntegration } from '@runner-console/contracts';
 import { Button } from '../../../components/ui/button.tsx';
+import { preloadConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { useValidateScmIntegration } from '../api/use-scm-integration-mutations.ts';
 import { EditIntegrationDialog } from './integration-dialog.tsx';
@@ -37,7 +38,12 @@ export function IntegrationActions({
         Validate<span className="visually-hidden"> {name}</span>
       </Button>
       <EditIntegrationDialog runner={runner} integration={integration} />
-      <Button variant="danger" onClick={(event) => onDelete(integration, event.currentTarget)}>
+      <Button
+        variant="danger"
+        onClick={(event) => onDelete(integration, event.currentTarget)}
+        onPointerEnter={preloadConfirmDialog}
+        onFocus={preloadConfirmDialog}
+      >
         Delete<span className="visually-hidden"> {name}</span>
       </Button>
     </div>
