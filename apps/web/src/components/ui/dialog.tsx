@@ -13,6 +13,8 @@ export function DialogContent({
   dismissible = true,
   closeOnOutsideClick = true,
   size = 'default',
+  id,
+  onCloseAutoFocus,
 }: {
   /** The dialog's accessible name. */
   title: string;
@@ -25,6 +27,10 @@ export function DialogContent({
   closeOnOutsideClick?: boolean;
   /** 'wide' for a form with help beside it. */
   size?: 'default' | 'wide';
+  /** For a trigger outside <Dialog> that names this dialog in aria-controls. */
+  id?: string;
+  /** Where focus goes on close; by default back to the DialogTrigger, when there is one. */
+  onCloseAutoFocus?: (event: Event) => void;
 }) {
   return (
     <RadixDialog.Portal>
@@ -32,6 +38,8 @@ export function DialogContent({
       <RadixDialog.Content
         className={size === 'wide' ? 'dialog dialog--wide' : 'dialog'}
         {...(description ? {} : { 'aria-describedby': undefined })}
+        {...(id ? { id } : {})}
+        onCloseAutoFocus={onCloseAutoFocus}
         onEscapeKeyDown={(event) => {
           if (!dismissible) event.preventDefault();
         }}

@@ -1,22 +1,22 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Runner, ScmIntegration } from '@runner-console/contracts';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { ReactNode, Ref } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
+import type { ButtonVariant } from '../../../components/ui/button.tsx';
+import { useToast } from '../../../components/ui/toast.tsx';
 import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogTrigger,
-} from '../../../components/ui/dialog.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
-import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
-import { IntegrationForm } from './integration-form.tsx';
+  loadOnDemand,
+  useOnDemandModule,
+  usePreloadWhenIdle,
+} from '../../../lib/load-on-demand.ts';
 import { integrationName } from './provider-icon.tsx';
-import { RunnerStartHint } from './runner-start-hint.tsx';
 
 export const ADD_PROVIDER_TITLE = 'Add a new provider';
+
+// The modal (Radix Dialog, react-hook-form, the form and its help) is a chunk of its own, so the
+// runner page renders without it. It is fetched once the page is idle (and at the latest when the
+// pointer or the focus reaches a button that opens it), so that a click does not wait for it.
+const integrationDialog = loadOnDemand(() => import('./integration-dialog-content.tsx'));
 
 /** "Add a new provider": the button and the modal it opens; focus returns to the button on close. */
 export function AddProviderDialog({
@@ -26,24 +26,16 @@ export function AddProviderDialog({
   runner: Runner;
   triggerRef?: Ref<HTMLButtonElement>;
 }) {
-  const [open, setOpen] = useState(false);
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
-        <Button variant="primary" ref={triggerRef}>
-          {ADD_PROVIDER_TITLE}
-        </Button>
-      </DialogTrigger>
-      {/* Mounted only while open: closing forgets the form, and the plaintext secret with it. */}
-      {open ? (
-        <IntegrationDialogContent
-          runner={runner}
-          title={ADD_PROVIDER_TITLE}
-          description="Give this runner access to your repositories through an OAuth app, so developers can connect their accounts."
-          onDone={() => setOpen(false)}
-        />
-      ) : null}
-    </Dialog>
+    <IntegrationDialogTrigger
+      runner={runner}
+      variant="primary"
+      triggerRef={triggerRef}
+      title={ADD_PROVIDER_TITLE}
+      description="Give this runner access to your repositories through an OAuth app, so developers can connect their accounts."
+    >
+      {ADD_PROVIDER_TITLE}
+    </IntegrationDialogTrigger>
   );
 }
 
@@ -55,117 +47,108 @@ export function EditIntegrationDialog({
   runner: Runner;
   integration: ScmIntegration;
 }) {
-  const [open, setOpen] = useState(false);
   const name = integrationName(integration);
   const providerName = name.slice(0, name.indexOf(' ('));
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
-        <Button>
-          Edit<span className="visually-hidden"> {name}</span>
-        </Button>
-      </DialogTrigger>
-      {open ? (
-        <IntegrationDialogContent
-          runner={runner}
-          integration={integration}
-          title={`Edit ${providerName} integration`}
-          description={`Change the OAuth app this runner uses for ${name}.`}
-          onDone={() => setOpen(false)}
-        />
-      ) : null}
-    </Dialog>
+    <IntegrationDialogTrigger
+      runner={runner}
+      integration={integration}
+      title={`Edit ${providerName} integration`}
+      description={`Change the OAuth app this runner uses for ${name}.`}
+    >
+      Edit<span className="visually-hidden"> {name}</span>
+    </IntegrationDialogTrigger>
   );
 }
 
-function IntegrationDialogContent({
+/**
+ * The button, with what Radix's DialogTrigger would give it (aria-haspopup, aria-expanded,
+ * aria-controls, data-state), and the modal once its code is there. A click before that shows the
+ * button as busy until it arrives; if it cannot be fetched, a toast says so.
+ */
+function IntegrationDialogTrigger({
   runner,
   integration,
   title,
   description,
-  onDone,
+  variant,
+  triggerRef,
+  children,
 }: {
   runner: Runner;
   integration?: ScmIntegration;
   title: string;
   description: string;
-  onDone: () => void;
+  variant?: ButtonVariant;
+  triggerRef?: Ref<HTMLButtonElement> | undefined;
+  children: ReactNode;
 }) {
-  const queryClient = useQueryClient();
-  const schema = useQuery(scmIntegrationQueries.configurationSchema(runner.id));
-  const [pending, setPending] = useState(false);
-
-  // The runner registered a new key while the dialog was open: seal to that one, not the old.
-  const liveKid = runner.publicKey?.kid ?? null;
-  const schemaKid = schema.data?.publicKey?.kid ?? null;
-  useEffect(() => {
-    if (schema.data && liveKid !== schemaKid) {
-      void queryClient.invalidateQueries({
-        queryKey: scmIntegrationQueries.configurationSchema(runner.id).queryKey,
-      });
-    }
-  }, [liveKid, schemaKid, schema.data, queryClient, runner.id]);
-
-  let body: ReactNode;
-  if (schema.data) {
-    body = schema.data.publicKey ? (
-      <IntegrationForm
-        runner={runner}
-        schema={schema.data}
-        publicKey={schema.data.publicKey}
-        integration={integration}
-        onPendingChange={setPending}
-        onDone={onDone}
-      />
-    ) : (
-      <RunnerKeyMissing runner={runner} />
-    );
-  } else if (schema.isError) {
-    body = (
-      <ErrorPanel
-        title="The provider settings could not be loaded"
-        message={schema.error.message}
-        onRetry={() => void schema.refetch()}
-        retrying={schema.isFetching}
-      />
-    );
-  } else {
-    body = <LoadingStatus>Loading the provider settings…</LoadingStatus>;
-  }
-
-  return (
-    <DialogContent
-      title={title}
-      description={description}
-      size="wide"
-      dismissible={!pending}
-      // A stray click outside would throw away what was typed, secret included.
-      closeOnOutsideClick={false}
-    >
-      {body}
-    </DialogContent>
+  const [open, setOpen] = useState(false);
+  const [wanted, setWanted] = useState(false);
+  const dialog = useOnDemandModule(integrationDialog, wanted);
+  const contentId = useId();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const setButtonRef = useCallback(
+    (button: HTMLButtonElement | null) => {
+      buttonRef.current = button;
+      if (typeof triggerRef === 'function') triggerRef(button);
+      else if (triggerRef) triggerRef.current = button;
+    },
+    [triggerRef],
   );
-}
+  const toast = useToast();
+  usePreloadWhenIdle(integrationDialog);
 
-/** Instead of the form: a runner without a registered key cannot receive a secret at all. */
-function RunnerKeyMissing({ runner }: { runner: Runner }) {
+  const ready = dialog.status === 'ready';
+  const failed = dialog.status === 'failed';
+  // Open once the code is there: at once when it was preloaded.
+  useEffect(() => {
+    if (wanted && ready) {
+      setWanted(false);
+      setOpen(true);
+    }
+  }, [wanted, ready]);
+  useEffect(() => {
+    if (!failed) return;
+    setWanted(false);
+    toast({
+      title: 'The dialog could not be opened',
+      description: 'Check your connection and try again.',
+      tone: 'error',
+    });
+  }, [failed, toast]);
+
   return (
-    <div className="form">
-      <div className="callout callout--warning">
-        <p className="callout__title">
-          This runner has not registered its key yet, so it cannot receive secrets.
-        </p>
-        <p>
-          A runner creates its key pair when it first starts and registers the public key with
-          Runner Console. Secrets are encrypted to that key.
-        </p>
-        <RunnerStartHint runner={runner} />
-      </div>
-      <div className="dialog__actions">
-        <DialogClose asChild>
-          <Button variant="primary">Close</Button>
-        </DialogClose>
-      </div>
-    </div>
+    <>
+      <Button
+        ref={setButtonRef}
+        variant={variant}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        aria-controls={open ? contentId : undefined}
+        data-state={open ? 'open' : 'closed'}
+        pending={wanted}
+        onPointerEnter={integrationDialog.preload}
+        onFocus={integrationDialog.preload}
+        onClick={() => {
+          if (integrationDialog.current) setOpen(true);
+          else setWanted(true);
+        }}
+      >
+        {children}
+      </Button>
+      {ready ? (
+        <dialog.module.IntegrationDialog
+          runner={runner}
+          integration={integration}
+          title={title}
+          description={description}
+          open={open}
+          onOpenChange={setOpen}
+          contentId={contentId}
+          triggerRef={buttonRef}
+        />
+      ) : null}
+    </>
   );
 }

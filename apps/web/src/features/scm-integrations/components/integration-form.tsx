@@ -19,7 +19,7 @@ import { Switch } from '../../../components/ui/switch.tsx';
 import { TextField } from '../../../components/ui/text-field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { isApiRequestError } from '../../../lib/api-client.ts';
-import { SealClientSecretError, sealClientSecret } from '../../../lib/seal-client-secret.ts';
+import { loadOnDemand } from '../../../lib/load-on-demand.ts';
 import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
 import {
   useCreateScmIntegration,
@@ -28,6 +28,9 @@ import {
 import { OAuthConsumerHelp } from './oauth-consumer-help.tsx';
 import { ProviderPicker } from './provider-picker.tsx';
 import { SelfHostedCheck } from './self-hosted-check.tsx';
+
+// The sealing code (jose) is needed only on Save: it is fetched while the form is open.
+const sealingCode = loadOnDemand(() => import('../../../lib/seal-client-secret.ts'));
 
 type RunnerPublicKey = NonNullable<RunnerConfigurationSchema['publicKey']>;
 type ProviderSettings = RunnerConfigurationSchema['providers'][number];
@@ -144,6 +147,8 @@ export function IntegrationForm({
     // isEdit never changes for a mounted form: this runs once, later focus is the person's.
   }, [isEdit]);
 
+  useEffect(() => sealingCode.preload(), []);
+
   const saving = create.isPending || update.isPending;
   const busy = sealing || saving;
   useEffect(() => onPendingChange(busy), [busy, onPendingChange]);
@@ -185,9 +190,11 @@ export function IntegrationForm({
     let envelope: string | undefined;
     if (values.oauthEnabled && values.clientSecret !== '') {
       setSealing(true);
+      let sealer: Awaited<ReturnType<typeof sealingCode.load>> | undefined;
       try {
+        sealer = await sealingCode.load();
         // The only use of the plaintext: it is encrypted here and never sent.
-        envelope = await sealClientSecret({
+        envelope = await sealer.sealClientSecret({
           secret: values.clientSecret,
           publicKey,
           runnerId: runner.id,
@@ -195,7 +202,7 @@ export function IntegrationForm({
         });
       } catch (error) {
         const message =
-          error instanceof SealClientSecretError
+          sealer && error instanceof sealer.SealClientSecretError
             ? error.message
             : 'The secret could not be encrypted in this browser. Reload the page and try again.';
         form.setError('clientSecret', { message }, { shouldFocus: true });

@@ -1,0 +1,131 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Runner, ScmIntegration } from '@runner-console/contracts';
+import { useEffect, useState } from 'react';
+import type { ReactNode, RefObject } from 'react';
+import { Button } from '../../../components/ui/button.tsx';
+import { Dialog, DialogClose, DialogContent } from '../../../components/ui/dialog.tsx';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
+import { IntegrationForm } from './integration-form.tsx';
+import { RunnerStartHint } from './runner-start-hint.tsx';
+
+export interface IntegrationDialogProps {
+  runner: Runner;
+  /** Present when editing. */
+  integration?: ScmIntegration | undefined;
+  title: string;
+  description: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  /** The id the trigger names in aria-controls. */
+  contentId: string;
+  /** The button that opened the dialog: focus goes back to it on close. */
+  triggerRef: RefObject<HTMLButtonElement | null>;
+}
+
+/**
+ * The Add / Edit modal itself (Radix Dialog and the form), loaded on demand by the buttons in
+ * integration-dialog.tsx.
+ */
+export function IntegrationDialog({ open, onOpenChange, ...content }: IntegrationDialogProps) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      {/* Mounted only while open: closing forgets the form, and the plaintext secret with it. */}
+      {open ? <IntegrationDialogContent {...content} onDone={() => onOpenChange(false)} /> : null}
+    </Dialog>
+  );
+}
+
+function IntegrationDialogContent({
+  runner,
+  integration,
+  title,
+  description,
+  contentId,
+  triggerRef,
+  onDone,
+}: Omit<IntegrationDialogProps, 'open' | 'onOpenChange'> & { onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const schema = useQuery(scmIntegrationQueries.configurationSchema(runner.id));
+  const [pending, setPending] = useState(false);
+
+  // The runner registered a new key while the dialog was open: seal to that one, not the old.
+  const liveKid = runner.publicKey?.kid ?? null;
+  const schemaKid = schema.data?.publicKey?.kid ?? null;
+  useEffect(() => {
+    if (schema.data && liveKid !== schemaKid) {
+      void queryClient.invalidateQueries({
+        queryKey: scmIntegrationQueries.configurationSchema(runner.id).queryKey,
+      });
+    }
+  }, [liveKid, schemaKid, schema.data, queryClient, runner.id]);
+
+  let body: ReactNode;
+  if (schema.data) {
+    body = schema.data.publicKey ? (
+      <IntegrationForm
+        runner={runner}
+        schema={schema.data}
+        publicKey={schema.data.publicKey}
+        integration={integration}
+        onPendingChange={setPending}
+        onDone={onDone}
+      />
+    ) : (
+      <RunnerKeyMissing runner={runner} />
+    );
+  } else if (schema.isError) {
+    body = (
+      <ErrorPanel
+        title="The provider settings could not be loaded"
+        message={schema.error.message}
+        onRetry={() => void schema.refetch()}
+        retrying={schema.isFetching}
+      />
+    );
+  } else {
+    body = <LoadingStatus>Loading the provider settings…</LoadingStatus>;
+  }
+
+  return (
+    <DialogContent
+      title={title}
+      description={description}
+      size="wide"
+      dismissible={!pending}
+      // A stray click outside would throw away what was typed, secret included.
+      closeOnOutsideClick={false}
+      id={contentId}
+      onCloseAutoFocus={(event) => {
+        event.preventDefault();
+        triggerRef.current?.focus();
+      }}
+    >
+      {body}
+    </DialogContent>
+  );
+}
+
+/** Instead of the form: a runner without a registered key cannot receive a secret at all. */
+function RunnerKeyMissing({ runner }: { runner: Runner }) {
+  return (
+    <div className="form">
+      <div className="callout callout--warning">
+        <p className="callout__title">
+          This runner has not registered its key yet, so it cannot receive secrets.
+        </p>
+        <p>
+          A runner creates its key pair when it first starts and registers the public key with
+          Runner Console. Secrets are encrypted to that key.
+        </p>
+        <RunnerStartHint runner={runner} />
+      </div>
+      <div className="dialog__actions">
+        <DialogClose asChild>
+          <Button variant="primary">Close</Button>
+        </DialogClose>
+      </div>
+    </div>
+  );
+}
