@@ -1,8 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { urls } from './fixtures.ts';
 
-/** The Bitbucket emulator's origin; the stack's Playwright config sets BITBUCKET_URL. */
-const BITBUCKET_URL = process.env.BITBUCKET_URL ?? 'http://localhost:18082';
+/** The Bitbucket emulator's origin: the test stack's, whichever ports this run picked. */
+const BITBUCKET_URL = urls.bitbucket;
 
 async function expectNoAccessibilityViolations(page: Page): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).analyze();
