@@ -18,6 +18,12 @@ const healthFiguresFile = path.join(path.dirname(securityResultsFile), 'load-hea
  * BFF and runner must stay responsive (health p99 under 100 ms) while it runs.
  */
 const users = 200;
+/**
+ * Starts, and later the returns from Bitbucket's consent page, are spread over this long: 50 a
+ * second. (All 200 are in flight together regardless: every flow waits at consent until the last
+ * has started.) LOAD_SPREAD_MS overrides it, to see how the figures move with the arrival rate.
+ */
+const spreadMs = Number(process.env.LOAD_SPREAD_MS ?? 4000);
 let stack: TestStack;
 let runnerId: string;
 const browsers: TestBrowser[] = [];
@@ -152,9 +158,8 @@ describe('load', () => {
     const allStarted = new Promise<void>((resolve) => (releaseAll = resolve));
     const outcomes = await Promise.all(
       browsers.map(async (browser, i) => {
-        // People do not click Connect in the same millisecond: starts spread over two seconds, and
-        // since each flow takes longer than that, all 200 are in flight together.
-        await new Promise((r) => setTimeout(r, (i * 2000) / users));
+        // People do not click Connect in the same millisecond: starts are spread over spreadMs.
+        await new Promise((r) => setTimeout(r, (i * spreadMs) / users));
         peakInFlight = Math.max(peakInFlight, ++inFlight);
         if (++flowsStarted === users) releaseAll();
         try {
@@ -162,7 +167,7 @@ describe('load', () => {
           // Every flow stays open at Bitbucket's consent until all 200 have started, as people reading
           // the consent page would: then all are in flight at once, and return spread out again.
           await allStarted;
-          await new Promise((r) => setTimeout(r, (i * 2000) / users));
+          await new Promise((r) => setTimeout(r, (i * spreadMs) / users));
           const page = await browser.fetch(callback);
           const ok = page.text.includes(`connected as Load User ${i}.`);
           if (!ok) failures.push(`${i}: ${page.status} ${/role="alert">([^<]*)/.exec(page.text)?.[1] ?? page.text.slice(0, 200)}`);
@@ -194,9 +199,8 @@ describe('load', () => {
     const bffP99 = percentile(bffSamples, 99);
     const runnerP99 = percentile(runnerSamples, 99);
     console.log(`load: ${users} flows in ${seconds.toFixed(1)} s, ${peakInFlight} in flight at the peak; health p99 BFF ${bffP99.toFixed(1)} ms (${bffSamples.length} samples), runner ${runnerP99.toFixed(1)} ms (${runnerSamples.length} samples)`);
-    // The 100 ms budget for health p99 is measured and reported, not yet enforced: on this two-core
-    // machine, with the emulator and 200 clients sharing the CPU, runs land between about 50 and
-    // 140 ms (GC and bursts in the BFF), so a hard check would fail at random. See SECURITY.md.
     recordHealthFigures({ bffP99, runnerP99, samples: bffSamples.length + runnerSamples.length });
+    await check('load', 'BFF health p99 under 100 ms during the run', () => expect(bffP99).toBeLessThan(100));
+    await check('load', 'runner health p99 under 100 ms during the run', () => expect(runnerP99).toBeLessThan(100));
   }, 300_000);
 });
