@@ -239,6 +239,9 @@ describe('SCM integrations', () => {
     const sealedOld = await sealClientSecret({ secret: 'before-rotation', publicJwk, runnerId, host: 'bitbucket.org' });
     const created = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthClientSecretEnvelope: sealedOld });
     expect(created.body.secretNeedsReentry).toBe(false);
+    // Read the list first, so the answer after the rotation cannot be an earlier page kept in memory.
+    const before = await admin.request('GET', `/api/runners/${runnerId}/integrations`);
+    expect(before.body.integrations[0]).toMatchObject({ secretNeedsReentry: false });
     expect((await dev.request('POST', `/api/runners/${runnerId}/rotate-key`)).status).toBe(403);
     const rotated = await admin.request('POST', `/api/runners/${runnerId}/rotate-key`);
     expect(rotated.status).toBe(200);

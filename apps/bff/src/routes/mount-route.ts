@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ApiRoute, SessionUser } from '@runner-console/contracts';
 import { parseBody } from '../http/parse-body.ts';
 import { HttpError } from '../http/http-error.ts';
+import { JsonText } from '../http/json-text.ts';
 import { findRequestUser, requireAdmin, requireUser } from '../http/request-context.ts';
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -25,7 +26,7 @@ export interface RouteContext<R extends ApiRoute> {
 export function mountRoute<R extends ApiRoute>(
   router: Router,
   route: R,
-  handler: (ctx: RouteContext<R>) => Promise<Infer<R['response']> | void>,
+  handler: (ctx: RouteContext<R>) => Promise<Infer<R['response']> | JsonText<Infer<R['response']>> | void>,
 ): void {
   router[route.method](route.path, async (req: Request, res: Response) => {
     const user =
@@ -46,6 +47,7 @@ export function mountRoute<R extends ApiRoute>(
     if (res.headersSent) return;
     if (route.noContent) res.status(204).end();
     else if (route.redirect) throw new Error(`route ${route.path} must redirect`);
+    else if (result instanceof JsonText) res.status(route.created ? 201 : 200).type('application/json').send(result.text);
     else res.status(route.created ? 201 : 200).json(result);
   });
 }

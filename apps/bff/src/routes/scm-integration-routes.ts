@@ -6,7 +6,7 @@ import { mountRoute } from './mount-route.ts';
 export function createScmIntegrationRoutes(service: ScmIntegrationService): Router {
   const router = Router();
   mountRoute(router, apiRoutes.getRunnerConfigurationSchema, ({ user, params }) => service.configurationSchema(user, params.runnerId ?? ''));
-  mountRoute(router, apiRoutes.listScmIntegrations, ({ user, params, query }) => service.list(user, params.runnerId ?? '', query));
+  mountRoute(router, apiRoutes.listScmIntegrations, ({ user, params, query }) => service.listJson(user, params.runnerId ?? '', query));
   mountRoute(router, apiRoutes.createScmIntegration, ({ user, params, body }) => service.create(user, params.runnerId ?? '', body));
   mountRoute(router, apiRoutes.updateScmIntegration, ({ user, params, body }) =>
     service.update(user, params.runnerId ?? '', params.integrationId ?? '', body),

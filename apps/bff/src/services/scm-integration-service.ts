@@ -24,6 +24,9 @@ import { HttpError, notFound } from '../http/http-error.ts';
 import type { RunnerService } from './runner-service.ts';
 import type { RunnerConfigPush } from './runner-config-push.ts';
 import { decodeCursor, pageOf } from './page-cursor.ts';
+import { JsonText } from '../http/json-text.ts';
+
+type ScmIntegrationPage = { integrations: ScmIntegration[]; nextCursor: string | null };
 
 export const oauthCallbackPath = '/oauth/callback';
 
@@ -159,6 +162,23 @@ export function createScmIntegrationService(deps: {
     if (conn) await conn.request('deleteTokensForIntegration', { integrationId }, 5_000).catch(() => undefined);
   }
 
+
+  // Serialized list pages, keyed by the store's row array (see listJson).
+  const serializedPages = new WeakMap<readonly ScmIntegrationListRow[], Map<string, string>>();
+
+  async function loadPage(user: SessionUser, runnerId: string, page: PageQuery) {
+    const after = decodeCursor(page.cursor, ['string', 'string'] as const);
+    const runner = await runners.requireRunner(user, runnerId);
+    const rows = await store.listPageByRunner(user.orgId, runner.id, page.limit, after);
+    const forAdmin = user.role === 'admin';
+    const kid = currentKidOf(runner);
+    const build = (list: readonly ScmIntegrationListRow[]): ScmIntegrationPage => {
+      const { items, nextCursor } = pageOf(list, page.limit, (r) => [r.created_at, r.id]);
+      return { integrations: items.map((r) => toScmIntegration(r, runner, forAdmin, kid)), nextCursor };
+    };
+    return { rows, view: `${forAdmin ? 'admin' : 'member'}|${kid ?? ''}`, build };
+  }
+
   return {
     async configurationSchema(user: SessionUser, runnerId: string): Promise<RunnerConfigurationSchema> {
       const runner = await runners.requireRunner(user, runnerId);
@@ -183,13 +203,26 @@ export function createScmIntegrationService(deps: {
       };
     },
 
-    async list(user: SessionUser, runnerId: string, page: PageQuery = { limit: 50 }): Promise<{ integrations: ScmIntegration[]; nextCursor: string | null }> {
-      const after = decodeCursor(page.cursor, ['string', 'string'] as const);
-      const runner = await runners.requireRunner(user, runnerId);
-      const rows = await store.listPageByRunner(user.orgId, runner.id, page.limit, after);
-      const { items, nextCursor } = pageOf(rows, page.limit, (r) => [r.created_at, r.id]);
-      const kid = currentKidOf(runner);
-      return { integrations: items.map((r) => toScmIntegration(r, runner, user.role === 'admin', kid)), nextCursor };
+    async list(user: SessionUser, runnerId: string, page: PageQuery = { limit: 50 }): Promise<ScmIntegrationPage> {
+      const { rows, build } = await loadPage(user, runnerId, page);
+      return build(rows);
+    },
+
+    /**
+     * The same page as JSON text. The store hands back the same frozen rows until a write changes
+     * them, so the text is made once per page and view (admin or member, the runner's current key)
+     * and then sent as is: the dashboard repeats this read on every runner page load and refetch.
+     */
+    async listJson(user: SessionUser, runnerId: string, page: PageQuery = { limit: 50 }): Promise<JsonText<ScmIntegrationPage>> {
+      const { rows, view, build } = await loadPage(user, runnerId, page);
+      let views = serializedPages.get(rows);
+      if (!views) serializedPages.set(rows, (views = new Map()));
+      let text = views.get(view);
+      if (text === undefined) {
+        text = JsonText.of(build(rows)).text;
+        views.set(view, text);
+      }
+      return new JsonText(text);
     },
 
     async create(user: SessionUser, runnerId: string, body: CreateScmIntegrationRequest): Promise<ScmIntegration> {
