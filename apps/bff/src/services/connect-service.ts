@@ -43,6 +43,9 @@ function equalSecrets(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** How long an org's list of admins is reused by check-authentication. */
+export const adminContactsCacheMs = 5_000;
+
 export function createConnectService(deps: {
   db: Db;
   runners: RunnerService;
@@ -63,9 +66,17 @@ export function createConnectService(deps: {
       .executeTakeFirst();
   }
 
+  // Who to ask when a host has no integration: part of every check-authentication answer, which an
+  // environment page polls. Kept per org for a few seconds; a change of admins shows within that.
+  const adminContactsCache = new Map<string, { at: number; emails: string[] }>();
   async function adminContacts(orgId: string): Promise<string[]> {
+    const cached = adminContactsCache.get(orgId);
+    if (cached && Date.now() - cached.at < adminContactsCacheMs) return cached.emails;
     const rows = await db.selectFrom('users').select('email').where('org_id', '=', orgId).where('role', '=', 'admin').orderBy('email').execute();
-    return rows.map((r) => r.email);
+    const emails = rows.map((r) => r.email);
+    if (adminContactsCache.size >= 10_000) adminContactsCache.clear();
+    adminContactsCache.set(orgId, { at: Date.now(), emails });
+    return emails;
   }
 
   async function failFlow(row: OAuthFlowsTable, failureCode: string, message: string): Promise<OAuthFlowsTable> {
