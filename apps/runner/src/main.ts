@@ -75,7 +75,7 @@ async function main() {
         const { userId, host } = CheckAuthenticationParams.parse(params);
         const integration = registry.findByHost(host);
         if (!integration || !integration.oauthEnabled) return { integrationAvailable: false, authenticated: false, accountName: null, reauthorizeReason: null };
-        const token = tokenStore.find(userId, integration.id);
+        const token = tokenStore.findSummary(userId, integration.id);
         return {
           integrationAvailable: true,
           authenticated: Boolean(token && !token.needsReauthorization),
@@ -86,7 +86,7 @@ async function main() {
       listTokens: async (params) => {
         const { userId } = ListTokensParams.parse(params);
         return {
-          tokens: tokenStore.listByUser(userId).map((t) => ({
+          tokens: tokenStore.listSummariesByUser(userId).map((t) => ({
             id: t.id,
             host: t.host,
             integrationId: t.integrationId,

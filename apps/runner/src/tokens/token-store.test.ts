@@ -40,8 +40,21 @@ describe('token store', () => {
     const { store } = newStore();
     store.save(token('u1', 'first'));
     store.save(token('u1', 'second'));
-    expect(store.listByUser('u1')).toHaveLength(1);
+    expect(store.listSummariesByUser('u1')).toHaveLength(1);
     expect(store.find('u1', 'int-1')?.accessToken).toBe('second');
+  });
+
+  it('answers status questions without decrypting: summaries carry no token, even when the ciphertext is damaged', () => {
+    const { dir, store } = newStore();
+    store.save(token('u1', 'access-secret'));
+    const db = new SQLite(path.join(dir, 'tokens.sqlite'));
+    db.prepare("UPDATE tokens SET access_ct = 'not-a-ciphertext'").run();
+    db.close();
+    const summary = store.findSummary('u1', 'int-1');
+    expect(summary).toMatchObject({ userId: 'u1', integrationId: 'int-1', needsReauthorization: false });
+    expect(summary).not.toHaveProperty('accessToken');
+    expect(JSON.stringify(store.listSummariesByUser('u1'))).not.toContain('access-secret');
+    expect(() => store.find('u1', 'int-1')).toThrow();
   });
 
   it('refuses a ciphertext copied onto another user’s row', () => {

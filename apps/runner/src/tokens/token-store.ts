@@ -25,6 +25,9 @@ export interface StoredToken {
   updatedAt: string;
 }
 
+/** A token's record without the secrets: what status answers need. Nothing is decrypted for it. */
+export type TokenSummary = Omit<StoredToken, 'accessToken' | 'refreshToken'>;
+
 interface Row {
   id: string;
   user_id: string;
@@ -62,7 +65,7 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
 
   const aad = (userId: string, integrationId: string, kind: string) => `${userId}|${integrationId}|${kind}`;
 
-  function fromRow(r: Row): StoredToken {
+  function summaryOf(r: Row): TokenSummary {
     return {
       id: r.id,
       userId: r.user_id,
@@ -74,8 +77,6 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
       accountUuid: r.account_uuid,
       email: r.email,
       scopes: r.scopes ? r.scopes.split(' ') : [],
-      accessToken: cipher.decrypt(r.access_ct, aad(r.user_id, r.integration_id, 'access')),
-      refreshToken: r.refresh_ct ? cipher.decrypt(r.refresh_ct, aad(r.user_id, r.integration_id, 'refresh')) : null,
       expiresAt: r.expires_at,
       needsReauthorization: r.needs_reauth === 1,
       reauthorizeReason: r.reauth_reason,
@@ -83,6 +84,15 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
       updatedAt: r.updated_at,
     };
   }
+
+  function fromRow(r: Row): StoredToken {
+    return {
+      ...summaryOf(r),
+      accessToken: cipher.decrypt(r.access_ct, aad(r.user_id, r.integration_id, 'access')),
+      refreshToken: r.refresh_ct ? cipher.decrypt(r.refresh_ct, aad(r.user_id, r.integration_id, 'refresh')) : null,
+    };
+  }
+
 
   const stmts = {
     find: db.prepare<[string, string], Row>('SELECT * FROM tokens WHERE user_id = ? AND integration_id = ?'),
@@ -106,8 +116,16 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
       const row = stmts.find.get(userId, integrationId);
       return row ? fromRow(row) : undefined;
     },
-    listByUser(userId: string): StoredToken[] {
-      return stmts.listByUser.all(userId).map(fromRow);
+    /**
+     * The record without decrypting its tokens, for status answers (check-authentication, the Git
+     * authentications list): plaintext tokens exist in memory only where one is used.
+     */
+    findSummary(userId: string, integrationId: string): TokenSummary | undefined {
+      const row = stmts.find.get(userId, integrationId);
+      return row ? summaryOf(row) : undefined;
+    },
+    listSummariesByUser(userId: string): TokenSummary[] {
+      return stmts.listByUser.all(userId).map(summaryOf);
     },
     save(t: Omit<StoredToken, 'id' | 'connectedAt' | 'updatedAt' | 'needsReauthorization' | 'reauthorizeReason'>): StoredToken {
       const now = new Date().toISOString();
