@@ -43,6 +43,8 @@ export function isApiRequestError(error: unknown): error is ApiRequestError {
 export interface CallOptions<N extends ApiRouteName> {
   /** Values for the route's `:name` path segments. */
   params?: Record<string, string>;
+  /** The query string, e.g. a list's `limit` and `cursor`. */
+  query?: Record<string, string | undefined>;
   body?: ApiRequestBody<N>;
   signal?: AbortSignal;
 }
@@ -78,6 +80,12 @@ export function buildPath(template: string, params: Record<string, string> = {})
     if (value === undefined) throw new Error(`Missing path parameter "${name}" for ${template}`);
     return encodeURIComponent(value);
   });
+}
+
+/** The path with the defined values of `query` as its query string. */
+export function withQuery(path: string, query: Record<string, string | undefined> = {}): string {
+  const defined = Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return defined.length ? `${path}?${new URLSearchParams(defined)}` : path;
 }
 
 // Used only when an error response has no body in the contract's shape (a proxy in between, a crash).
@@ -213,7 +221,7 @@ export function createApiClient(deps: ApiClientDeps) {
     options: CallOptions<N> = {},
   ): Promise<ApiResponse<N>> {
     const route: ApiRoute = apiRoutes[name];
-    const url = buildPath(route.path, options.params);
+    const url = withQuery(buildPath(route.path, options.params), options.query);
     for (let attempt = 1; ; attempt++) {
       const response = await send(route, url, options.body, options.signal);
       if (response.ok) return (await parseSuccess(route, response)) as ApiResponse<N>;

@@ -1,4 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
+import { allPages, PAGE_LIMIT } from '../../../lib/all-pages.ts';
 import { apiClient } from '../../../lib/api-client.ts';
 
 export const environmentQueries = {
@@ -7,7 +8,11 @@ export const environmentQueries = {
   list: () =>
     queryOptions({
       queryKey: [...environmentQueries.all(), 'list'] as const,
-      queryFn: ({ signal }) => apiClient.call('listEnvironments', { signal }),
+      // Every page: the list is the user's own environments, and live updates patch this one list.
+      queryFn: ({ signal }) =>
+        allPages('environments', (cursor) =>
+          apiClient.call('listEnvironments', { query: { limit: String(PAGE_LIMIT), cursor }, signal }),
+        ),
     }),
   detail: (environmentId: string) =>
     queryOptions({

@@ -1,5 +1,6 @@
-import { queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { ScmIntegration } from '@runner-console/contracts';
+import { allPages, PAGE_LIMIT } from '../../../lib/all-pages.ts';
 import { apiClient } from '../../../lib/api-client.ts';
 import { mergeFetchedIntegrations } from './integration-freshness.ts';
 
@@ -10,10 +11,13 @@ export const scmIntegrationQueries = {
     queryOptions({
       queryKey: [...scmIntegrationQueries.forRunner(runnerId), 'list'] as const,
       queryFn: async ({ client, queryKey, signal }) => {
-        const { integrations } = await apiClient.call('listScmIntegrations', {
-          params: { runnerId },
-          signal,
-        });
+        const { integrations } = await allPages('integrations', (cursor) =>
+          apiClient.call('listScmIntegrations', {
+            params: { runnerId },
+            query: { limit: String(PAGE_LIMIT), cursor },
+            signal,
+          }),
+        );
         // An event that arrived while this request was under way may be newer than its answer.
         const cached = client.getQueryData<{ integrations: ScmIntegration[] }>(queryKey);
         return { integrations: mergeFetchedIntegrations(cached?.integrations, integrations) };
@@ -28,10 +32,17 @@ export const scmIntegrationQueries = {
       // The key and the online state change under us: read them fresh whenever the modal opens.
       staleTime: 0,
     }),
+  /** Newest first, a page (50) at a time: older pages load when asked for. */
   auditLog: (runnerId: string) =>
-    queryOptions({
+    infiniteQueryOptions({
       queryKey: [...scmIntegrationQueries.forRunner(runnerId), 'audit-log'] as const,
-      queryFn: ({ signal }) =>
-        apiClient.call('getRunnerAuditLog', { params: { runnerId }, signal }),
+      queryFn: ({ signal, pageParam }) =>
+        apiClient.call('getRunnerAuditLog', {
+          params: { runnerId },
+          query: { cursor: pageParam },
+          signal,
+        }),
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
     }),
 };
