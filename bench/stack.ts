@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot, services } from '../scripts/build-services.mjs';
 import { freePort } from '../test-support/free-port.ts';
+import { stopStartScript, waitForStackStart } from '../test-support/test-stack.ts';
 
 export { freePort, repoRoot };
 
@@ -46,20 +47,7 @@ export async function startBenchStack(): Promise<BenchStack> {
 }
 
 async function waitUntilUp(child: ChildProcess, ports: BenchStack['ports'], dataDir: string): Promise<BenchStack> {
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the stack did not start:\n${output}`)), 90_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('Press Ctrl-C to stop.')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the stack exited (${code}):\n${output}`)));
-  });
+  await waitForStackStart(child, 90_000);
   const pids = { bff: childPidRunning(child.pid!, services.bff.bundle), runner: childPidRunning(child.pid!, services.runner.bundle) };
   return {
     dashboard: `http://localhost:${ports.bff}`,
@@ -69,11 +57,7 @@ async function waitUntilUp(child: ChildProcess, ports: BenchStack['ports'], data
     dataDir,
     pids,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopStartScript(child);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

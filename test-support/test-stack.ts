@@ -2,12 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../scripts/build-services.mjs';
 import { startRecordingProxy } from './recording-proxy.ts';
 import { freePort } from './free-port.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
 
 export interface TestStack {
   /** Where tests reach the BFF (through the recording proxy when there is one). */
@@ -20,6 +17,32 @@ export interface TestStack {
   dataDir: string;
   process: ChildProcess;
   stop(): Promise<void>;
+}
+
+/** Resolves once scripts/start.mjs has printed its "running" block; rejects if it exits or times out. */
+export function waitForStackStart(child: ChildProcess, timeoutMs: number): Promise<void> {
+  let output = '';
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the stack did not start:\n${output}`)), timeoutMs);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('Press Ctrl-C to stop.')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the stack exited (${code}):\n${output}`)));
+  });
+}
+
+/** Stops the start script (it stops its services on SIGTERM) and waits until it has exited. */
+export async function stopStartScript(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 /**
@@ -46,20 +69,7 @@ export async function startTestStack(opts: { env?: Record<string, string>; recor
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stack did not start:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('Press Ctrl-C to stop.')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`stack exited (${code}):\n${output}`)));
-  });
+  await waitForStackStart(child, 60_000);
   return {
     dashboard: `http://localhost:${proxy?.port ?? bff}`,
     bffDirect: `http://localhost:${bff}`,
@@ -70,11 +80,7 @@ export async function startTestStack(opts: { env?: Record<string, string>; recor
     dataDir,
     process: child,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopStartScript(child);
       await proxy?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
