@@ -84,6 +84,14 @@ async function addBitbucketThroughApi(page: Page, runnerId: string): Promise<Con
   return consumer;
 }
 
+/** Signs in as the admin and leaves Local runner with exactly one Bitbucket integration (made through the API). */
+async function signInWithOneBitbucketOnLocalRunner(page: Page): Promise<Consumer> {
+  await signIn(page, 'admin');
+  const runnerId = await localRunnerId(page);
+  await removeIntegrations(page, runnerId);
+  return addBitbucketThroughApi(page, runnerId);
+}
+
 async function openLocalRunner(page: Page): Promise<void> {
   await page.goto('/settings/runners');
   await page.getByRole('link', { name: 'Local runner' }).click();
@@ -362,10 +370,7 @@ test.describe('Configure repository access › Add a new provider', () => {
   test('the runner page and the open modal have no accessibility violations with an integration listed', async ({
     page,
   }) => {
-    await signIn(page, 'admin');
-    const runnerId = await localRunnerId(page);
-    await removeIntegrations(page, runnerId);
-    await addBitbucketThroughApi(page, runnerId);
+    await signInWithOneBitbucketOnLocalRunner(page);
     await openLocalRunner(page);
     await expect(bitbucketRow(page).getByText('Valid', { exact: true })).toBeVisible({
       timeout: 20_000,
@@ -383,10 +388,7 @@ test.describe('Configure repository access › Add a new provider', () => {
   test('a second Bitbucket on the same runner is refused with a message naming the first', async ({
     page,
   }) => {
-    await signIn(page, 'admin');
-    const runnerId = await localRunnerId(page);
-    await removeIntegrations(page, runnerId);
-    await addBitbucketThroughApi(page, runnerId);
+    await signInWithOneBitbucketOnLocalRunner(page);
     await openLocalRunner(page);
 
     await page.getByRole('button', { name: 'Add a new provider' }).click();
@@ -407,10 +409,7 @@ test.describe('Configure repository access › Add a new provider', () => {
   test('turning OAuth off warns first; Delete asks for confirmation and removes the row', async ({
     page,
   }) => {
-    await signIn(page, 'admin');
-    const runnerId = await localRunnerId(page);
-    await removeIntegrations(page, runnerId);
-    await addBitbucketThroughApi(page, runnerId);
+    await signInWithOneBitbucketOnLocalRunner(page);
     await openLocalRunner(page);
 
     await page.getByRole('button', { name: `Edit ${BITBUCKET}` }).click();
@@ -469,10 +468,7 @@ test.describe('Configure repository access › Add a new provider', () => {
   });
 
   test('a member sees the list without client IDs and without admin actions', async ({ page }) => {
-    await signIn(page, 'admin');
-    const runnerId = await localRunnerId(page);
-    await removeIntegrations(page, runnerId);
-    const consumer = await addBitbucketThroughApi(page, runnerId);
+    const consumer = await signInWithOneBitbucketOnLocalRunner(page);
     await page.context().clearCookies();
 
     await signIn(page, 'dev');
