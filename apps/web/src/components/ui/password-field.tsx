@@ -1,6 +1,7 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { ComponentProps, ReactNode } from 'react';
 import { Button } from './button.tsx';
+import { FieldFrame } from './text-field.tsx';
 
 type PasswordFieldProps = Omit<ComponentProps<'input'>, 'type'> & {
   label: string;
@@ -25,44 +26,26 @@ export function PasswordField({
   hideLabel = 'Hide',
   ...inputProps
 }: PasswordFieldProps) {
-  const generatedId = useId();
-  const inputId = id ?? generatedId;
-  const hintId = `${inputId}-hint`;
-  const errorId = `${inputId}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ');
   const [visible, setVisible] = useState(false);
 
   return (
-    <div className={['field', className].filter(Boolean).join(' ')}>
-      <label className="field__label" htmlFor={inputId}>
-        {label}
-      </label>
-      {hint ? (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      <div className="password-field__row">
-        <input
-          autoComplete="off"
-          spellCheck={false}
-          autoCapitalize="off"
-          {...inputProps}
-          id={inputId}
-          type={visible ? 'text' : 'password'}
-          className="input input--mono"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy || undefined}
-        />
-        <Button aria-controls={inputId} onClick={() => setVisible((current) => !current)}>
-          {visible ? hideLabel : showLabel}
-        </Button>
-      </div>
-      {error ? (
-        <p className="field__error" id={errorId}>
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <FieldFrame label={label} hint={hint} error={error} id={id} className={className}>
+      {(control) => (
+        <div className="password-field__row">
+          <input
+            autoComplete="off"
+            spellCheck={false}
+            autoCapitalize="off"
+            {...inputProps}
+            {...control}
+            type={visible ? 'text' : 'password'}
+            className="input input--mono"
+          />
+          <Button aria-controls={control.id} onClick={() => setVisible((current) => !current)}>
+            {visible ? hideLabel : showLabel}
+          </Button>
+        </div>
+      )}
+    </FieldFrame>
   );
 }
