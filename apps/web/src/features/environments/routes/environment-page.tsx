@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { QueryState } from '../../../components/ui/query-state.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { environmentQueries } from '../api/environment-queries.ts';
 import { EnvironmentDetails } from '../components/environment-details.tsx';
@@ -28,15 +27,7 @@ export function EnvironmentPage() {
           <li aria-current="page">{environment ? title : 'Environment'}</li>
         </ol>
       </nav>
-      {query.isPending ? <LoadingStatus>Loading the environment…</LoadingStatus> : null}
-      {query.isError && !environment ? (
-        <ErrorPanel
-          title="The environment could not be loaded"
-          message={query.error.message}
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-        />
-      ) : null}
+      <QueryState query={query} loading="Loading the environment…" errorTitle="The environment could not be loaded" />
       {environment ? (
         <>
           <header className="page-header">

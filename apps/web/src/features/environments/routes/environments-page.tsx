@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { QueryState } from '../../../components/ui/query-state.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { environmentQueries } from '../api/environment-queries.ts';
 import { EnvironmentsTable } from '../components/environments-table.tsx';
@@ -30,15 +29,7 @@ export function EnvironmentsPage() {
         ) : null}
       </header>
 
-      {environments.isPending ? <LoadingStatus>Loading environments…</LoadingStatus> : null}
-      {environments.isError && !environments.data ? (
-        <ErrorPanel
-          title="Environments could not be loaded"
-          message={environments.error.message}
-          onRetry={() => void environments.refetch()}
-          retrying={environments.isFetching}
-        />
-      ) : null}
+      <QueryState query={environments} loading="Loading environments…" errorTitle="Environments could not be loaded" />
       {isEmpty ? (
         <EmptyState
           title="No environments yet"

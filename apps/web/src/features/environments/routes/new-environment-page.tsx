@@ -5,7 +5,7 @@ import type { ChangeEvent, FormEvent, ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Button } from '../../../components/ui/button.tsx';
 import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { QueryState } from '../../../components/ui/query-state.tsx';
 import { TextField } from '../../../components/ui/text-field.tsx';
 import { isApiRequestError } from '../../../lib/api-client.ts';
 import { hostAuthenticationQueries } from '../../../lib/host-authentication-query.ts';
@@ -164,15 +164,7 @@ export function NewEnvironmentPage({
           <label className="field__label" htmlFor={runnerSelectId}>
             Runner
           </label>
-          {runners.isPending ? <LoadingStatus>Loading runners…</LoadingStatus> : null}
-          {runners.isError && !runners.data ? (
-            <ErrorPanel
-              title="Runners could not be loaded"
-              message={runners.error.message}
-              onRetry={() => void runners.refetch()}
-              retrying={runners.isFetching}
-            />
-          ) : null}
+          <QueryState query={runners} loading="Loading runners…" errorTitle="Runners could not be loaded" />
           {runners.data ? (
             activeRunners.length > 0 ? (
               <select

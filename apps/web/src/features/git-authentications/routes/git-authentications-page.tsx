@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { QueryState } from '../../../components/ui/query-state.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { gitAuthenticationQueries } from '../api/git-authentication-queries.ts';
 import { GitAuthenticationsTable } from '../components/git-authentications-table.tsx';
@@ -28,15 +27,7 @@ export function GitAuthenticationsPage() {
         </div>
       </header>
 
-      {query.isPending ? <LoadingStatus>Loading your connections…</LoadingStatus> : null}
-      {query.isError && !data ? (
-        <ErrorPanel
-          title="Your connections could not be loaded"
-          message={query.error.message}
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-        />
-      ) : null}
+      <QueryState query={query} loading="Loading your connections…" errorTitle="Your connections could not be loaded" />
 
       {data && data.unreachableRunners.length > 0 ? (
         <div className="callout callout--warning" role="note">

@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { QueryState } from '../../../components/ui/query-state.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { runnerQueries } from '../api/runner-queries.ts';
 import { CreateRunnerButton, CreateRunnerDialog } from '../components/create-runner-dialog.tsx';
@@ -38,16 +37,7 @@ export function RunnersPage({
           <p className="note">Only organization admins can set up runners.</p>
         )}
 
-        {runners.isPending ? <LoadingStatus>Loading runners…</LoadingStatus> : null}
-
-        {runners.isError && !runners.data ? (
-          <ErrorPanel
-            title="Runners could not be loaded"
-            message={runners.error.message}
-            onRetry={() => void runners.refetch()}
-            retrying={runners.isFetching}
-          />
-        ) : null}
+        <QueryState query={runners} loading="Loading runners…" errorTitle="Runners could not be loaded" />
 
         {isEmpty ? (
           <EmptyState
