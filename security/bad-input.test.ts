@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes, type ApiRoute } from '@runner-console/contracts';
 import { startTestStack, type TestBrowser, type TestStack } from '../test-support/test-stack.ts';
@@ -56,7 +56,7 @@ const mutatingWithoutSchema: RouteName[] = ['rotateRunnerKey', 'deleteScmIntegra
 /** Routes whose accepted body would change state: generated bodies that the contract accepts are left out. */
 const mutatingWithSchema: RouteName[] = ['createRunner', 'createScmIntegration', 'updateScmIntegration', 'createEnvironment'];
 
-function schemaKeys(schema: z.ZodType | undefined): string[] {
+function schemaKeys(schema: z.ZodMiniType | undefined): string[] {
   const shape = (schema as unknown as { shape?: Record<string, unknown> } | undefined)?.shape;
   return shape ? Object.keys(shape) : [];
 }

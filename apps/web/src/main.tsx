@@ -1,11 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { z } from 'zod';
+import { config } from 'zod/mini';
 import { App } from './app/app.tsx';
 import './styles/app.css';
 
 // Zod's fast path compiles validators with `new Function`, which our CSP (no 'unsafe-eval') forbids.
-z.config({ jitless: true });
+// The contracts are zod/mini schemas without zod's English locale: every message a form shows is
+// written in the contract, and anything else reads "Invalid input".
+config({ jitless: true });
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element.');

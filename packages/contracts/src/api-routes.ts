@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { SessionResponse, SignInRequest } from './auth.ts';
 import {
   AuditLog,
@@ -23,10 +23,10 @@ export interface ApiRoute {
   path: string;
   access: Access;
   summary: string;
-  request?: z.ZodType;
+  request?: z.ZodMiniType;
   /** The query string's schema (list endpoints: PageQuery). */
-  query?: z.ZodType;
-  response?: z.ZodType;
+  query?: z.ZodMiniType;
+  response?: z.ZodMiniType;
   /** Success has no body (204). */
   noContent?: boolean;
   /** Success creates something (201). */

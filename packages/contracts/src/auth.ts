@@ -1,11 +1,18 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const Role = z.enum(['admin', 'member']);
 export type Role = z.infer<typeof Role>;
 
 export const SignInRequest = z.object({
-  email: z.email({ error: 'Enter an e-mail address, like you@company.com.' }).max(254),
-  password: z.string().min(1, { error: 'Enter your password.' }).max(256),
+  email: z
+    .email({ error: 'Enter an e-mail address, like you@company.com.' })
+    .check(z.maxLength(254, { error: 'That e-mail address is too long.' })),
+  password: z
+    .string()
+    .check(
+      z.minLength(1, { error: 'Enter your password.' }),
+      z.maxLength(256, { error: 'That password is too long.' }),
+    ),
 });
 export type SignInRequest = z.infer<typeof SignInRequest>;
 
@@ -20,5 +27,5 @@ export const SessionUser = z.object({
 export type SessionUser = z.infer<typeof SessionUser>;
 
 /** GET /api/auth/session: who is signed in (user null when nobody is). */
-export const SessionResponse = z.object({ user: SessionUser.nullable() });
+export const SessionResponse = z.object({ user: z.nullable(SessionUser) });
 export type SessionResponse = z.infer<typeof SessionResponse>;

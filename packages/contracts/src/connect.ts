@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Like the Gitpod API's CheckAuthenticationForHost: is this user connected to the host on this runner? */
 export const CheckAuthenticationRequest = z.object({
-  host: z.string().trim().min(1).max(253),
+  host: z.string().check(z.trim(), z.minLength(1), z.maxLength(253)),
 });
 
 export const CheckAuthenticationResponse = z.object({
@@ -11,14 +11,14 @@ export const CheckAuthenticationResponse = z.object({
   /** False when the runner has no integration with OAuth for this host: ask an admin. */
   integrationAvailable: z.boolean(),
   authenticated: z.boolean(),
-  scmId: z.string().nullable(),
-  scmName: z.string().nullable(),
-  accountName: z.string().nullable(),
+  scmId: z.nullable(z.string()),
+  scmName: z.nullable(z.string()),
+  accountName: z.nullable(z.string()),
   /** Set when a connection exists but must be made again (e.g. the grant was revoked). */
-  reauthorizeReason: z.string().nullable(),
+  reauthorizeReason: z.nullable(z.string()),
   requiredScopes: z.array(z.string()),
   /** Where Connect starts (the BFF's flow entry); add `csrf` and open it in a popup or this tab. */
-  authorizeUrl: z.string().nullable(),
+  authorizeUrl: z.nullable(z.string()),
   adminContacts: z.array(z.string()),
 });
 export type CheckAuthenticationResponse = z.infer<typeof CheckAuthenticationResponse>;
@@ -27,16 +27,19 @@ export const ConnectMode = z.enum(['popup', 'tab']);
 
 /** Query of GET /api/connect/start: creates the single-use flow and sends the browser to the runner. */
 export const StartConnectQuery = z.object({
-  runnerId: z.string().min(1).max(100),
-  host: z.string().min(1).max(253),
-  csrf: z.string().min(1).max(200),
-  mode: ConnectMode.default('popup'),
+  runnerId: z.string().check(z.minLength(1), z.maxLength(100)),
+  host: z.string().check(z.minLength(1), z.maxLength(253)),
+  csrf: z.string().check(z.minLength(1), z.maxLength(200)),
+  mode: z._default(ConnectMode, 'popup'),
   /** Same-tab mode comes back here (a path inside the dashboard). */
-  returnTo: z
-    .string()
-    .max(2000)
-    .regex(/^\/(?!\/)/, { error: 'returnTo must be a path inside the dashboard.' })
-    .optional(),
+  returnTo: z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(2000),
+        z.regex(/^\/(?!\/)/, { error: 'returnTo must be a path inside the dashboard.' }),
+      ),
+  ),
 });
 
 export const ConnectFlowStatus = z.enum(['started', 'redeemed', 'connected', 'failed']);
@@ -58,30 +61,36 @@ export const ConnectFlow = z.object({
   runnerId: z.string(),
   host: z.string(),
   status: ConnectFlowStatus,
-  failureCode: ConnectFailureCode.nullable(),
-  message: z.string().nullable(),
-  accountName: z.string().nullable(),
+  failureCode: z.nullable(ConnectFailureCode),
+  message: z.nullable(z.string()),
+  accountName: z.nullable(z.string()),
   expiresAt: z.string(),
 });
 export type ConnectFlow = z.infer<typeof ConnectFlow>;
 
 /** Server-sent to the user who started the flow, the moment the runner reports the result. */
-export const ConnectResultEvent = z.object({ type: z.literal('connect.result'), flow: ConnectFlow });
+export const ConnectResultEvent = z.object({
+  type: z.literal('connect.result'),
+  flow: ConnectFlow,
+});
 
 /** What the runner's callback page posts to its opener (exact target origin: the dashboard's). */
 export const ConnectResultMessage = z.object({
   type: z.literal('runner-console:connect-result'),
   flowId: z.string(),
   status: z.enum(['connected', 'failed']),
-  failureCode: ConnectFailureCode.nullable(),
+  failureCode: z.nullable(ConnectFailureCode),
   message: z.string(),
-  accountName: z.string().nullable(),
+  accountName: z.nullable(z.string()),
 });
 export type ConnectResultMessage = z.infer<typeof ConnectResultMessage>;
 
 // ---- runner link methods for Connect ----
 
-export const RedeemFlowParams = z.object({ flowId: z.string().max(100), redeemSecret: z.string().max(200) });
+export const RedeemFlowParams = z.object({
+  flowId: z.string().check(z.maxLength(100)),
+  redeemSecret: z.string().check(z.maxLength(200)),
+});
 export const RedeemFlowResult = z.object({
   flowId: z.string(),
   userId: z.string(),
@@ -94,19 +103,19 @@ export const RedeemFlowResult = z.object({
 export type RedeemFlowResult = z.infer<typeof RedeemFlowResult>;
 
 export const CompleteFlowParams = z.object({
-  flowId: z.string().max(100),
+  flowId: z.string().check(z.maxLength(100)),
   status: z.enum(['connected', 'failed']),
-  failureCode: ConnectFailureCode.nullable(),
-  message: z.string().max(2000),
-  accountName: z.string().max(200).nullable(),
+  failureCode: z.nullable(ConnectFailureCode),
+  message: z.string().check(z.maxLength(2000)),
+  accountName: z.nullable(z.string().check(z.maxLength(200))),
 });
 
 export const CheckAuthenticationParams = z.object({ userId: z.string(), host: z.string() });
 export const CheckAuthenticationResult = z.object({
   integrationAvailable: z.boolean(),
   authenticated: z.boolean(),
-  accountName: z.string().nullable(),
-  reauthorizeReason: z.string().nullable(),
+  accountName: z.nullable(z.string()),
+  reauthorizeReason: z.nullable(z.string()),
 });
 
 // ---- Git authentications (Settings › Git authentications) ----
@@ -119,12 +128,12 @@ export const GitAuthentication = z.object({
   host: z.string(),
   integrationId: z.string(),
   accountName: z.string(),
-  accountUsername: z.string().nullable(),
-  email: z.string().nullable(),
+  accountUsername: z.nullable(z.string()),
+  email: z.nullable(z.string()),
   scopes: z.array(z.string()),
-  expiresAt: z.string().nullable(),
+  expiresAt: z.nullable(z.string()),
   needsReauthorization: z.boolean(),
-  reauthorizeReason: z.string().nullable(),
+  reauthorizeReason: z.nullable(z.string()),
   connectedAt: z.string(),
 });
 export type GitAuthentication = z.infer<typeof GitAuthentication>;
@@ -137,6 +146,6 @@ export const GitAuthenticationList = z.object({
 });
 
 export const ListTokensParams = z.object({ userId: z.string() });
-export const RunnerTokenSummary = GitAuthentication.omit({ runnerId: true, runnerName: true });
+export const RunnerTokenSummary = z.omit(GitAuthentication, { runnerId: true, runnerName: true });
 export const ListTokensResult = z.object({ tokens: z.array(RunnerTokenSummary) });
 export const DeleteTokenParams = z.object({ userId: z.string(), tokenId: z.string() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { NextCursor } from './pagination.ts';
 
 export const EnvironmentPhase = z.enum(['creating', 'cloning', 'ready', 'failed']);
@@ -12,10 +12,15 @@ export const ParsedContext = z.object({
   ref: z.string(),
   refType: z.enum(['branch', 'commit']),
   commit: z.string(),
-  pullRequest: z
-    .object({ id: z.number(), title: z.string(), sourceBranch: z.string(), targetBranch: z.string() })
-    .nullable(),
-  author: z.object({ name: z.string(), email: z.string().nullable() }),
+  pullRequest: z.nullable(
+    z.object({
+      id: z.number(),
+      title: z.string(),
+      sourceBranch: z.string(),
+      targetBranch: z.string(),
+    }),
+  ),
+  author: z.object({ name: z.string(), email: z.nullable(z.string()) }),
 });
 export type ParsedContext = z.infer<typeof ParsedContext>;
 
@@ -25,30 +30,51 @@ export const Environment = z.object({
   runnerName: z.string(),
   contextUrl: z.string(),
   phase: EnvironmentPhase,
-  message: z.string().nullable(),
-  context: ParsedContext.nullable(),
+  message: z.nullable(z.string()),
+  context: z.nullable(ParsedContext),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type Environment = z.infer<typeof Environment>;
 
-export const EnvironmentList = z.object({ environments: z.array(Environment), nextCursor: NextCursor });
+export const EnvironmentList = z.object({
+  environments: z.array(Environment),
+  nextCursor: NextCursor,
+});
 
-export const CreateEnvironmentRequest = z
-  .object({
-    contextUrl: z.string().trim().min(1, { error: 'Paste a Bitbucket repository, branch, commit or pull request URL.' }).max(2000, { error: 'That URL is too long.' }),
-    runnerId: z.string().min(1, { error: 'Choose a runner.' }).max(100),
-  })
-  .strict();
+export const CreateEnvironmentRequest = z.strictObject({
+  contextUrl: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, {
+        error: 'Paste a Bitbucket repository, branch, commit or pull request URL.',
+      }),
+      z.maxLength(2000, { error: 'That URL is too long.' }),
+    ),
+  runnerId: z
+    .string()
+    .check(
+      z.minLength(1, { error: 'Choose a runner.' }),
+      z.maxLength(100, { error: 'That runner id is too long.' }),
+    ),
+});
 export type CreateEnvironmentRequest = z.infer<typeof CreateEnvironmentRequest>;
 
-export const EnvironmentChangedEvent = z.object({ type: z.literal('environment.changed'), environment: Environment });
+export const EnvironmentChangedEvent = z.object({
+  type: z.literal('environment.changed'),
+  environment: Environment,
+});
 
 // ---- runner link methods ----
 export const ParseContextParams = z.object({ userId: z.string(), contextUrl: z.string() });
-export const CreateWorkspaceParams = z.object({ environmentId: z.string(), userId: z.string(), context: ParsedContext });
+export const CreateWorkspaceParams = z.object({
+  environmentId: z.string(),
+  userId: z.string(),
+  context: ParsedContext,
+});
 export const EnvironmentUpdateParams = z.object({
   environmentId: z.string(),
   phase: EnvironmentPhase,
-  message: z.string().max(2000).nullable(),
+  message: z.nullable(z.string().check(z.maxLength(2000))),
 });

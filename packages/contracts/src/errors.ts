@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The one error shape every BFF response uses (CONVENTIONS.md › Errors). */
 export const ApiErrorCode = z.enum([
@@ -25,7 +25,7 @@ export const ApiError = z.object({
   error: z.object({
     code: ApiErrorCode,
     message: z.string(),
-    fields: z.record(z.string(), z.string()).optional(),
+    fields: z.optional(z.record(z.string(), z.string())),
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { RunnerPublicJwk } from './runners.ts';
 
 /**
@@ -8,9 +8,9 @@ import { RunnerPublicJwk } from './runners.ts';
  */
 export const LinkHello = z.object({
   type: z.literal('hello'),
-  version: z.string().max(40),
-  region: z.string().max(40).nullable(),
-  publicUrl: z.url().max(300),
+  version: z.string().check(z.maxLength(40)),
+  region: z.nullable(z.string().check(z.maxLength(40))),
+  publicUrl: z.url().check(z.maxLength(300)),
   publicKey: RunnerPublicJwk,
 });
 export type LinkHello = z.infer<typeof LinkHello>;
@@ -19,7 +19,7 @@ export const LinkWelcome = z.object({
   type: z.literal('welcome'),
   runnerId: z.string(),
   orgId: z.string(),
-  heartbeatIntervalMs: z.number().int().positive(),
+  heartbeatIntervalMs: z.int().check(z.positive()),
 });
 export type LinkWelcome = z.infer<typeof LinkWelcome>;
 
@@ -27,23 +27,42 @@ export const LinkHeartbeat = z.object({ type: z.literal('heartbeat') });
 
 export const LinkRequest = z.object({
   type: z.literal('request'),
-  id: z.string().max(64),
-  method: z.string().max(64),
+  id: z.string().check(z.maxLength(64)),
+  method: z.string().check(z.maxLength(64)),
   params: z.unknown(),
 });
 export type LinkRequest = z.infer<typeof LinkRequest>;
 
-export const LinkErrorBody = z.object({ code: z.string().max(64), message: z.string().max(2000) });
+export const LinkErrorBody = z.object({
+  code: z.string().check(z.maxLength(64)),
+  message: z.string().check(z.maxLength(2000)),
+});
 export type LinkErrorBody = z.infer<typeof LinkErrorBody>;
 
 export const LinkResponse = z.discriminatedUnion('ok', [
-  z.object({ type: z.literal('response'), id: z.string(), ok: z.literal(true), result: z.unknown() }),
-  z.object({ type: z.literal('response'), id: z.string(), ok: z.literal(false), error: LinkErrorBody }),
+  z.object({
+    type: z.literal('response'),
+    id: z.string(),
+    ok: z.literal(true),
+    result: z.unknown(),
+  }),
+  z.object({
+    type: z.literal('response'),
+    id: z.string(),
+    ok: z.literal(false),
+    error: LinkErrorBody,
+  }),
 ]);
 export type LinkResponse = z.infer<typeof LinkResponse>;
 
 /** Anything either side may send. */
-export const LinkMessage = z.union([LinkHello, LinkWelcome, LinkHeartbeat, LinkRequest, LinkResponse]);
+export const LinkMessage = z.union([
+  LinkHello,
+  LinkWelcome,
+  LinkHeartbeat,
+  LinkRequest,
+  LinkResponse,
+]);
 export type LinkMessage = z.infer<typeof LinkMessage>;
 
 export const PingResult = z.object({ version: z.string() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { NextCursor } from './pagination.ts';
 
 export const RunnerPhase = z.enum(['created', 'active', 'inactive', 'degraded']);
@@ -11,9 +11,9 @@ export type RunnerKind = z.infer<typeof RunnerKind>;
 export const RunnerPublicJwk = z.object({
   kty: z.enum(['EC', 'OKP']),
   crv: z.enum(['P-256', 'X25519']),
-  x: z.string().max(200),
-  y: z.string().max(200).optional(),
-  kid: z.string().min(10).max(100),
+  x: z.string().check(z.maxLength(200)),
+  y: z.optional(z.string().check(z.maxLength(200))),
+  kid: z.string().check(z.minLength(10), z.maxLength(100)),
 });
 export type RunnerPublicJwk = z.infer<typeof RunnerPublicJwk>;
 
@@ -22,11 +22,11 @@ export const Runner = z.object({
   name: z.string(),
   kind: RunnerKind,
   phase: RunnerPhase,
-  version: z.string().nullable(),
-  region: z.string().nullable(),
-  publicUrl: z.string().nullable(),
-  publicKey: RunnerPublicJwk.nullable(),
-  lastSeenAt: z.string().nullable(),
+  version: z.nullable(z.string()),
+  region: z.nullable(z.string()),
+  publicUrl: z.nullable(z.string()),
+  publicKey: z.nullable(RunnerPublicJwk),
+  lastSeenAt: z.nullable(z.string()),
   createdAt: z.string(),
 });
 export type Runner = z.infer<typeof Runner>;
@@ -36,9 +36,11 @@ export type RunnerList = z.infer<typeof RunnerList>;
 
 export const RunnerName = z
   .string()
-  .trim()
-  .min(1, { error: 'Give the runner a name.' })
-  .max(80, { error: 'Keep the name under 80 characters.' });
+  .check(
+    z.trim(),
+    z.minLength(1, { error: 'Give the runner a name.' }),
+    z.maxLength(80, { error: 'Keep the name under 80 characters.' }),
+  );
 
 export const CreateRunnerRequest = z.object({ name: RunnerName });
 export type CreateRunnerRequest = z.infer<typeof CreateRunnerRequest>;

@@ -1,9 +1,14 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { en } from 'zod/locales';
 import { HttpError } from './http-error.ts';
 
-/** Validate a body against its contract; field problems become `fields` of a 400. */
-export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const result = schema.safeParse(body ?? {});
+// The contracts are zod/mini schemas, which come without messages: the API answers in English
+// where a contract gives no message of its own (the SPA carries no locale; see apps/web main.tsx).
+z.config(en());
+
+/** Validate a body against its contract (a zod/mini schema); field problems become `fields` of a 400. */
+export function parseBody<T extends z.core.$ZodType>(schema: T, body: unknown): z.infer<T> {
+  const result = z.safeParse(schema, body ?? {});
   if (result.success) return result.data;
   const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {

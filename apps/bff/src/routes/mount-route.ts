@@ -6,7 +6,7 @@ import { HttpError } from '../http/http-error.ts';
 import { JsonText } from '../http/json-text.ts';
 import { findRequestUser, requireAdmin, requireUser } from '../http/request-context.ts';
 
-type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+type Infer<T> = T extends z.core.$ZodType ? z.infer<T> : undefined;
 type UserFor<R extends ApiRoute> = R['access'] extends 'public' ? SessionUser | undefined : SessionUser;
 
 export interface RouteContext<R extends ApiRoute> {

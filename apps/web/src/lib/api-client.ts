@@ -1,16 +1,16 @@
 import { ApiError, apiRoutes } from '@runner-console/contracts';
 import type { ApiErrorCode, ApiRoute, ApiRouteName } from '@runner-console/contracts';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 type RouteOf<N extends ApiRouteName> = (typeof apiRoutes)[N];
 
 /** What a route answers, as its contract's response schema parses it (undefined for 204 routes). */
 export type ApiResponse<N extends ApiRouteName> =
-  RouteOf<N> extends { response: infer S extends z.ZodType } ? z.output<S> : undefined;
+  RouteOf<N> extends { response: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
 
 /** What a route accepts as its JSON body, per its contract's request schema. */
 export type ApiRequestBody<N extends ApiRouteName> =
-  RouteOf<N> extends { request: infer S extends z.ZodType } ? z.input<S> : never;
+  RouteOf<N> extends { request: infer S extends z.ZodMiniType } ? z.input<S> : never;
 
 /** The BFF's codes plus two that only the browser can observe. */
 export type ApiRequestErrorCode = ApiErrorCode | 'network_error' | 'unexpected_response';

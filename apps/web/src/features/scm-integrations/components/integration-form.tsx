@@ -8,9 +8,9 @@ import type {
   ScmProviderId,
   UpdateScmIntegrationRequest,
 } from '@runner-console/contracts';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Button } from '../../../components/ui/button.tsx';
 import { CopyField } from '../../../components/ui/copy-field.tsx';
 import { DialogClose } from '../../../components/ui/dialog.tsx';
@@ -52,25 +52,27 @@ function integrationFormSchema(secretRequired: boolean) {
       clientId: z.string(),
       clientSecret: z.string(),
     })
-    .superRefine((values, ctx) => {
-      if (!values.oauthEnabled) return;
-      const id = clientId.safeParse(values.clientId);
-      if (!id.success) {
-        ctx.addIssue({ code: 'custom', path: ['clientId'], message: firstMessage(id.error) });
-      }
-      if (values.clientSecret === '' && !secretRequired) return;
-      const secret = clientSecret.safeParse(values.clientSecret);
-      if (!secret.success) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['clientSecret'],
-          message: firstMessage(secret.error),
-        });
-      }
-    });
+    .check(
+      z.superRefine((values, ctx) => {
+        if (!values.oauthEnabled) return;
+        const id = clientId.safeParse(values.clientId);
+        if (!id.success) {
+          ctx.addIssue({ code: 'custom', path: ['clientId'], message: firstMessage(id.error) });
+        }
+        if (values.clientSecret === '' && !secretRequired) return;
+        const secret = clientSecret.safeParse(values.clientSecret);
+        if (!secret.success) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clientSecret'],
+            message: firstMessage(secret.error),
+          });
+        }
+      }),
+    );
 }
 
-function firstMessage(error: z.ZodError): string {
+function firstMessage(error: z.core.$ZodError): string {
   return error.issues[0]?.message ?? 'Check this field.';
 }
 
@@ -110,8 +112,13 @@ export function IntegrationForm({
 
   const secretRequired = !isEdit || !integration.hasClientSecret || integration.secretNeedsReentry;
   const initialProvider = integration?.provider ?? defaultProvider(schema);
+  // Built once per form, not on every render: the dialog's first frame is on the modal's budget.
+  const resolver = useMemo(
+    () => zodResolver(integrationFormSchema(secretRequired)),
+    [secretRequired],
+  );
   const form = useForm({
-    resolver: zodResolver(integrationFormSchema(secretRequired)),
+    resolver,
     mode: 'onTouched',
     defaultValues: {
       provider: initialProvider,
