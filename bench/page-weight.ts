@@ -152,7 +152,7 @@ const modalProbeScript = `(() => {
   window.__benchModal = probe;
   document.addEventListener('click', (e) => { probe.clickAt = e.timeStamp; }, { capture: true, once: true });
   function ready() {
-    const dialog = document.querySelector('[role="dialog"]');
+    const dialog = document.querySelector('dialog[open], [role="dialog"]');
     const field = dialog && dialog.querySelector('input:not([type="hidden"]), select, textarea, button, [tabindex]:not([tabindex="-1"])');
     return !!field && field.getClientRects().length > 0;
   }

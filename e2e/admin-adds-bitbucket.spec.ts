@@ -273,6 +273,22 @@ test.describe('Configure repository access › Add a new provider', () => {
     });
   });
 
+  test('a click outside the modal does not close it, so nothing typed is lost', async ({ page }) => {
+    await signIn(page, 'admin');
+    const runnerId = await localRunnerId(page);
+    await removeIntegrations(page, runnerId);
+    await openLocalRunner(page);
+
+    await page.getByRole('button', { name: 'Add a new provider' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+    await dialog.getByLabel('Client ID').fill('typed-before-a-stray-click');
+    await page.mouse.click(5, 5);
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByLabel('Client ID')).toHaveValue('typed-before-a-stray-click');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toBeHidden();
+  });
+
   test('the whole modal works with the keyboard alone', async ({ page }) => {
     await signIn(page, 'admin');
     const runnerId = await localRunnerId(page);

@@ -1,19 +1,29 @@
-import * as RadixAlertDialog from '@radix-ui/react-alert-dialog';
-import type { ReactNode } from 'react';
+import { cloneElement } from 'react';
+import type { ButtonHTMLAttributes, ReactElement, ReactNode } from 'react';
+import { Dialog, DialogClose, DialogContent, DialogTrigger } from './dialog.tsx';
 
 /**
- * Radix AlertDialog, for confirming a destructive action: focus starts on Cancel, Escape cancels,
- * and a click outside does nothing.
+ * For confirming a destructive action: an alertdialog that starts on Cancel, cancels on Escape, and
+ * ignores a click outside (see dialog.tsx).
  */
-export const AlertDialog = RadixAlertDialog.Root;
-export const AlertDialogTrigger = RadixAlertDialog.Trigger;
-export const AlertDialogCancel = RadixAlertDialog.Cancel;
+export const AlertDialog = Dialog;
+export const AlertDialogTrigger = DialogTrigger;
+
+/** Its one child (a button) closes the dialog and has the focus when it opens. */
+export function AlertDialogCancel({
+  children,
+}: {
+  children: ReactElement<ButtonHTMLAttributes<HTMLButtonElement>>;
+}) {
+  return <DialogClose>{cloneElement(children, { 'data-autofocus': '' } as object)}</DialogClose>;
+}
 
 export function AlertDialogContent({
   title,
   description,
   children,
   busy = false,
+  returnFocus,
 }: {
   /** The dialog's accessible name. */
   title: string;
@@ -23,22 +33,20 @@ export function AlertDialogContent({
   children: ReactNode;
   /** True while the action runs: Escape does not close the dialog. */
   busy?: boolean;
+  /** Moves focus on close, instead of back to the trigger. */
+  returnFocus?: (() => void) | undefined;
 }) {
   return (
-    <RadixAlertDialog.Portal>
-      <RadixAlertDialog.Overlay className="dialog-overlay" />
-      <RadixAlertDialog.Content
-        className="dialog"
-        onEscapeKeyDown={(event) => {
-          if (busy) event.preventDefault();
-        }}
-      >
-        <RadixAlertDialog.Title className="dialog__title">{title}</RadixAlertDialog.Title>
-        <RadixAlertDialog.Description asChild>
-          <div className="dialog__description">{description}</div>
-        </RadixAlertDialog.Description>
-        <div className="dialog__body">{children}</div>
-      </RadixAlertDialog.Content>
-    </RadixAlertDialog.Portal>
+    <DialogContent
+      role="alertdialog"
+      title={title}
+      description={description}
+      dismissible={!busy}
+      closeOnOutsideClick={false}
+      closeButton={false}
+      returnFocus={returnFocus}
+    >
+      {children}
+    </DialogContent>
   );
 }

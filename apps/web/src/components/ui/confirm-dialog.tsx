@@ -1,7 +1,6 @@
-import { useEffect } from 'react';
 import type { ReactNode } from 'react';
-import { loadOnDemand, useOnDemandModule } from '../../lib/load-on-demand.ts';
-import { useToast } from './toast.tsx';
+import { AlertDialog, AlertDialogCancel, AlertDialogContent } from './alert-dialog.tsx';
+import { Button } from './button.tsx';
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -13,38 +12,53 @@ export interface ConfirmDialogProps {
   onConfirm: () => void;
   pending?: boolean;
   error?: string | null | undefined;
-  /** Where focus goes on close; by default back to the trigger, when there is one. */
-  onCloseAutoFocus?: (event: Event) => void;
+  /** Moves focus on close, instead of back to what had it when the dialog opened. */
+  returnFocus?: (() => void) | undefined;
 }
 
-// Radix AlertDialog (and the Dialog code under it) is a chunk of its own: a page that only might
-// ask for confirmation does not load it up front.
-const radixConfirmDialog = loadOnDemand(() => import('./radix-confirm-dialog.tsx'));
-
 /**
- * Fetches the dialog's code ahead of opening it. For the button that opens it: call it on pointer
- * enter and on focus, so that the click does not wait.
+ * Asks before something that cannot be undone. Focus starts on Cancel; Escape cancels. The confirm
+ * button stays in the dialog while the work runs (it does not close by itself), so a failure can be
+ * shown here and retried.
  */
-export const preloadConfirmDialog = radixConfirmDialog.preload;
-
-/**
- * Asks before something that cannot be undone (see RadixConfirmDialog). It opens as soon as its
- * code is there; if that cannot be fetched, a toast says so and it stays closed.
- */
-export function ConfirmDialog(props: ConfirmDialogProps) {
-  const { onOpenChange } = props;
-  const dialog = useOnDemandModule(radixConfirmDialog, props.open);
-  const toast = useToast();
-  const failed = dialog.status === 'failed';
-  useEffect(() => {
-    if (!failed) return;
-    toast({
-      title: 'The dialog could not be opened',
-      description: 'Check your connection and try again.',
-      tone: 'error',
-    });
-    onOpenChange(false);
-  }, [failed, toast, onOpenChange]);
-
-  return dialog.status === 'ready' ? <dialog.module.RadixConfirmDialog {...props} /> : null;
+export function ConfirmDialog({
+  open,
+  onOpenChange,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  pending = false,
+  error,
+  returnFocus,
+}: ConfirmDialogProps) {
+  return (
+    <AlertDialog
+      open={open}
+      onOpenChange={(next) => {
+        if (!pending) onOpenChange(next);
+      }}
+    >
+      <AlertDialogContent
+        title={title}
+        description={children}
+        busy={pending}
+        returnFocus={returnFocus}
+      >
+        {error ? (
+          <div className="form-alert" role="alert">
+            {error}
+          </div>
+        ) : null}
+        <div className="dialog__actions">
+          <AlertDialogCancel>
+            <Button disabled={pending}>Cancel</Button>
+          </AlertDialogCancel>
+          <Button variant="danger" pending={pending} onClick={onConfirm}>
+            {confirmLabel}
+          </Button>
+        </div>
+      </AlertDialogContent>
+    </AlertDialog>
+  );
 }

@@ -1,10 +1,82 @@
-import * as RadixDialog from '@radix-ui/react-dialog';
-import type { ReactNode } from 'react';
+import { cloneElement, createContext, useContext, useId, useLayoutEffect, useRef } from 'react';
+import type {
+  ButtonHTMLAttributes,
+  MouseEvent as ReactMouseEvent,
+  ReactElement,
+  ReactNode,
+} from 'react';
 
-/** Radix Dialog: focus is trapped inside and returns to the trigger on close. */
-export const Dialog = RadixDialog.Root;
-export const DialogTrigger = RadixDialog.Trigger;
-export const DialogClose = RadixDialog.Close;
+/*
+ * Dialogs on the platform's modal <dialog> (showModal), not on a library. The browser makes the rest
+ * of the page inert (out of reach of focus, pointer and assistive technology), draws the dialog in
+ * the top layer, moves focus into it and exposes it as a modal dialog. Radix Dialog recreates those
+ * in script (focus scope, aria-hidden siblings, scroll lock) for 11 KB gzip, which the runner page,
+ * whose provider modal is fetched ahead of the click, could not carry within its 150 KB budget.
+ *
+ * What the element leaves to us is here, and only this: React state stays the one truth about
+ * whether a dialog is open (Escape, a click outside and the close button ask its owner to close),
+ * focus goes back where it came from, and the page behind does not scroll (app.css).
+ */
+
+interface DialogContextValue {
+  open: boolean;
+  setOpen: (open: boolean) => void;
+  contentId: string;
+}
+
+const DialogContext = createContext<DialogContextValue | null>(null);
+
+function useDialog(): DialogContextValue {
+  const dialog = useContext(DialogContext);
+  if (!dialog)
+    throw new Error('DialogTrigger, DialogClose and DialogContent belong inside <Dialog>.');
+  return dialog;
+}
+
+/** Whether the dialog is open, owned by the caller. DialogContent shows only while it is. */
+export function Dialog({
+  open,
+  onOpenChange,
+  children,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  children: ReactNode;
+}) {
+  const contentId = useId();
+  return (
+    <DialogContext.Provider value={{ open, setOpen: onOpenChange, contentId }}>
+      {children}
+    </DialogContext.Provider>
+  );
+}
+
+type ButtonElement = ReactElement<ButtonHTMLAttributes<HTMLButtonElement>>;
+
+/** Makes its one child (a button) open the dialog, and say so to assistive technology. */
+export function DialogTrigger({ children }: { children: ButtonElement }) {
+  const { open, setOpen, contentId } = useDialog();
+  return cloneElement(children, {
+    'aria-haspopup': 'dialog',
+    'aria-expanded': open,
+    'aria-controls': open ? contentId : undefined,
+    onClick: (event: ReactMouseEvent<HTMLButtonElement>) => {
+      children.props.onClick?.(event);
+      if (!event.defaultPrevented) setOpen(true);
+    },
+  });
+}
+
+/** Makes its one child (a button) close the dialog. */
+export function DialogClose({ children }: { children: ButtonElement }) {
+  const { setOpen } = useDialog();
+  return cloneElement(children, {
+    onClick: (event: ReactMouseEvent<HTMLButtonElement>) => {
+      children.props.onClick?.(event);
+      if (!event.defaultPrevented) setOpen(false);
+    },
+  });
+}
 
 export function DialogContent({
   title,
@@ -12,9 +84,11 @@ export function DialogContent({
   children,
   dismissible = true,
   closeOnOutsideClick = true,
+  closeButton = true,
+  role = 'dialog',
   size = 'default',
   id,
-  onCloseAutoFocus,
+  returnFocus,
 }: {
   /** The dialog's accessible name. */
   title: string;
@@ -23,45 +97,110 @@ export function DialogContent({
   children: ReactNode;
   /** False while work is under way: Escape, the close button and clicks outside do nothing. */
   dismissible?: boolean;
-  /** False when closing by accident would lose something (a secret shown once). */
+  /** False when closing by accident would lose something (what was typed, a secret shown once). */
   closeOnOutsideClick?: boolean;
+  /** The × in the corner; alert dialogs have Cancel instead. */
+  closeButton?: boolean;
+  /** 'alertdialog' to confirm something that cannot be undone. */
+  role?: 'dialog' | 'alertdialog';
   /** 'wide' for a form with help beside it. */
   size?: 'default' | 'wide';
   /** For a trigger outside <Dialog> that names this dialog in aria-controls. */
   id?: string;
-  /** Where focus goes on close; by default back to the DialogTrigger, when there is one. */
-  onCloseAutoFocus?: (event: Event) => void;
+  /** Moves focus on close, instead of back to what had it when the dialog opened. */
+  returnFocus?: (() => void) | undefined;
 }) {
+  const { open, setOpen, contentId } = useDialog();
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const returnFocusRef = useRef(returnFocus);
+  const titleId = useId();
+  const descriptionId = useId();
+
+  useLayoutEffect(() => {
+    returnFocusRef.current = returnFocus;
+  }, [returnFocus]);
+
+  useLayoutEffect(() => {
+    const dialog = dialogRef.current;
+    if (!open || !dialog) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    dialog.showModal();
+    // showModal focuses the first focusable element; an alert dialog starts on Cancel instead.
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    return () => {
+      // Close first: while it is open, everything outside is inert and cannot take focus.
+      dialog.close();
+      if (returnFocusRef.current) returnFocusRef.current();
+      else if (opener?.isConnected) opener.focus();
+    };
+  }, [open]);
+
+  if (!open) return null;
+
+  const requestClose = () => {
+    if (dismissible) setOpen(false);
+  };
+
   return (
-    <RadixDialog.Portal>
-      <RadixDialog.Overlay className="dialog-overlay" />
-      <RadixDialog.Content
-        className={size === 'wide' ? 'dialog dialog--wide' : 'dialog'}
-        {...(description ? {} : { 'aria-describedby': undefined })}
-        {...(id ? { id } : {})}
-        onCloseAutoFocus={onCloseAutoFocus}
-        onEscapeKeyDown={(event) => {
-          if (!dismissible) event.preventDefault();
-        }}
-        onPointerDownOutside={(event) => {
-          if (!dismissible || !closeOnOutsideClick) event.preventDefault();
-        }}
-        onInteractOutside={(event) => {
-          if (!dismissible || !closeOnOutsideClick) event.preventDefault();
-        }}
-      >
-        <RadixDialog.Title className="dialog__title">{title}</RadixDialog.Title>
-        {description ? (
-          <RadixDialog.Description className="dialog__description">
-            {description}
-          </RadixDialog.Description>
-        ) : null}
-        <div className="dialog__body">{children}</div>
-        {/* Last in the DOM so that opening focuses the first field, not this button; CSS puts it top right. */}
-        <RadixDialog.Close className="dialog__close" aria-label="Close" disabled={!dismissible}>
+    <dialog
+      ref={dialogRef}
+      id={id ?? contentId}
+      className={size === 'wide' ? 'dialog dialog--wide' : 'dialog'}
+      role={role === 'alertdialog' ? 'alertdialog' : undefined}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
+      onKeyDown={(event) => {
+        // Handled here rather than left to the browser, which would close the element itself.
+        if (event.key !== 'Escape') return;
+        event.preventDefault();
+        requestClose();
+      }}
+      onCancel={(event) => {
+        // Other close requests (a device's back gesture): the same as Escape.
+        event.preventDefault();
+        requestClose();
+      }}
+      onClose={(event) => {
+        // The browser may close a dialog despite the above (repeated requests without a user
+        // gesture). Keep React's view true: close it there too, or open it again while it works.
+        const dialog = event.currentTarget;
+        if (!dialog.isConnected || dialog.open) return;
+        if (dismissible) setOpen(false);
+        else dialog.showModal();
+      }}
+      onClick={(event) => {
+        // A click on the backdrop arrives as a click on the <dialog> itself, outside its box.
+        if (event.target !== event.currentTarget || !closeOnOutsideClick) return;
+        const box = event.currentTarget.getBoundingClientRect();
+        const inside =
+          event.clientX >= box.left &&
+          event.clientX <= box.right &&
+          event.clientY >= box.top &&
+          event.clientY <= box.bottom;
+        if (!inside) requestClose();
+      }}
+    >
+      <h2 id={titleId} className="dialog__title">
+        {title}
+      </h2>
+      {description ? (
+        <div id={descriptionId} className="dialog__description">
+          {description}
+        </div>
+      ) : null}
+      <div className="dialog__body">{children}</div>
+      {/* Last in the DOM so that opening focuses the first field, not this button; CSS puts it top right. */}
+      {closeButton ? (
+        <button
+          type="button"
+          className="dialog__close"
+          aria-label="Close"
+          disabled={!dismissible}
+          onClick={requestClose}
+        >
           <span aria-hidden="true">×</span>
-        </RadixDialog.Close>
-      </RadixDialog.Content>
-    </RadixDialog.Portal>
+        </button>
+      ) : null}
+    </dialog>
   );
 }

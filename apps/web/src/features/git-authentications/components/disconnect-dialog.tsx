@@ -43,7 +43,7 @@ export function DisconnectButton({
         if (!next) disconnect.reset();
       }}
     >
-      <AlertDialogTrigger asChild>
+      <AlertDialogTrigger>
         <Button variant="secondary">
           Disconnect<span className="visually-hidden"> {what}</span>
         </Button>
@@ -74,7 +74,7 @@ export function DisconnectButton({
           </p>
         ) : null}
         <div className="dialog__actions">
-          <AlertDialogCancel asChild>
+          <AlertDialogCancel>
             <Button variant="secondary">Cancel</Button>
           </AlertDialogCancel>
           <Button variant="danger" onClick={confirm} pending={disconnect.isPending}>

@@ -35,7 +35,7 @@ export function CreateRunnerDialog({ children }: { children: ReactNode }) {
 
 export function CreateRunnerButton() {
   return (
-    <DialogTrigger asChild>
+    <DialogTrigger>
       <Button variant="primary">{TITLE}</Button>
     </DialogTrigger>
   );
@@ -104,7 +104,7 @@ function CreateRunnerForm({ createRunner }: { createRunner: ReturnType<typeof us
         </div>
       ) : null}
       <div className="dialog__actions">
-        <DialogClose asChild>
+        <DialogClose>
           <Button disabled={createRunner.isPending}>Cancel</Button>
         </DialogClose>
         <Button type="submit" variant="primary" pending={createRunner.isPending}>
@@ -140,7 +140,7 @@ function RunnerCreated({ result }: { result: CreateRunnerResponse }) {
         The runner appears as “Waiting for first connection” until it starts, then turns active.
       </p>
       <div className="dialog__actions">
-        <DialogClose asChild>
+        <DialogClose>
           <Button variant="primary">Done</Button>
         </DialogClose>
       </div>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
-import { ConfirmDialog, preloadConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { useRotateRunnerKey } from '../api/use-rotate-runner-key.ts';
 
 /** Admins: replace the runner's key pair, e.g. after a suspected leak of its data folder. */
@@ -9,12 +9,7 @@ export function RotateKey({ runnerId, online }: { runnerId: string; online: bool
   const rotate = useRotateRunnerKey(runnerId);
   return (
     <div className="rotate-key">
-      <Button
-        onClick={() => setOpen(true)}
-        onPointerEnter={preloadConfirmDialog}
-        onFocus={preloadConfirmDialog}
-        disabled={!online}
-      >
+      <Button onClick={() => setOpen(true)} disabled={!online}>
         Rotate key
       </Button>
       {!online ? <p className="muted">The runner must be active to make a new key.</p> : null}

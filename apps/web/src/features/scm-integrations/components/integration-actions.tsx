@@ -1,6 +1,5 @@
 import type { Runner, ScmIntegration } from '@runner-console/contracts';
 import { Button } from '../../../components/ui/button.tsx';
-import { preloadConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { useValidateScmIntegration } from '../api/use-scm-integration-mutations.ts';
 import { EditIntegrationDialog } from './integration-dialog.tsx';
@@ -41,8 +40,6 @@ export function IntegrationActions({
       <Button
         variant="danger"
         onClick={(event) => onDelete(integration, event.currentTarget)}
-        onPointerEnter={preloadConfirmDialog}
-        onFocus={preloadConfirmDialog}
       >
         Delete<span className="visually-hidden"> {name}</span>
       </Button>

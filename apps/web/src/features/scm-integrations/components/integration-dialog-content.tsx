@@ -25,7 +25,7 @@ export interface IntegrationDialogProps {
 }
 
 /**
- * The Add / Edit modal itself (Radix Dialog and the form), loaded on demand by the buttons in
+ * The Add / Edit modal itself (the dialog and the form), loaded on demand by the buttons in
  * integration-dialog.tsx.
  */
 export function IntegrationDialog({ open, onOpenChange, ...content }: IntegrationDialogProps) {
@@ -97,10 +97,7 @@ function IntegrationDialogContent({
       // A stray click outside would throw away what was typed, secret included.
       closeOnOutsideClick={false}
       id={contentId}
-      onCloseAutoFocus={(event) => {
-        event.preventDefault();
-        triggerRef.current?.focus();
-      }}
+      returnFocus={() => triggerRef.current?.focus()}
     >
       {body}
     </DialogContent>
@@ -122,7 +119,7 @@ function RunnerKeyMissing({ runner }: { runner: Runner }) {
         <RunnerStartHint runner={runner} />
       </div>
       <div className="dialog__actions">
-        <DialogClose asChild>
+        <DialogClose>
           <Button variant="primary">Close</Button>
         </DialogClose>
       </div>

@@ -13,7 +13,7 @@ import { integrationName } from './provider-icon.tsx';
 
 export const ADD_PROVIDER_TITLE = 'Add a new provider';
 
-// The modal (Radix Dialog, react-hook-form, the form and its help) is a chunk of its own, so the
+// The modal (react-hook-form, the form and its help) is a chunk of its own, so the
 // runner page renders without it. It is fetched once the page is idle (and at the latest when the
 // pointer or the focus reaches a button that opens it), so that a click does not wait for it.
 const integrationDialog = loadOnDemand(() => import('./integration-dialog-content.tsx'));
@@ -62,7 +62,7 @@ export function EditIntegrationDialog({
 }
 
 /**
- * The button, with what Radix's DialogTrigger would give it (aria-haspopup, aria-expanded,
+ * The button, with what DialogTrigger would give it (aria-haspopup, aria-expanded,
  * aria-controls, data-state), and the modal once its code is there. A click before that shows the
  * button as busy until it arrives; if it cannot be fetched, a toast says so.
  */

@@ -408,7 +408,7 @@ export function IntegrationForm({
           <p className="integration-dialog__progress" role="status">
             {sealing ? 'Encrypting the secret…' : saving ? 'Saving…' : ''}
           </p>
-          <DialogClose asChild>
+          <DialogClose>
             <Button disabled={busy}>Cancel</Button>
           </DialogClose>
           <Button

@@ -144,10 +144,7 @@ function DeleteIntegrationDialog({
           },
         })
       }
-      onCloseAutoFocus={(event) => {
-        event.preventDefault();
-        returnFocus();
-      }}
+      returnFocus={returnFocus}
     >
       <p>
         {runner.name} stops using {integrationName(integration)}. Every developer who connected
