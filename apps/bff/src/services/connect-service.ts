@@ -13,6 +13,7 @@ import { getScmProvider } from '@runner-console/scm-providers';
 import type { z } from 'zod';
 import type { StartConnectQuery } from '@runner-console/contracts';
 import type { Db } from '../store/database.ts';
+import type { ScmIntegrationsStore } from '../store/scm-integrations-store.ts';
 import type { OAuthFlowsTable, RunnersTable } from '../store/schema.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import type { RunnerLinkServer } from '../runner-link/link-server.ts';
@@ -49,22 +50,12 @@ export const adminContactsCacheMs = 5_000;
 export function createConnectService(deps: {
   db: Db;
   runners: RunnerService;
+  integrations: Pick<ScmIntegrationsStore, 'hasOAuthIntegration'>;
   hub: EventHub;
   link: () => RunnerLinkServer;
   publicUrl: string;
 }) {
   const { db, runners, hub } = deps;
-
-  /** Whether the runner has an OAuth integration for the host (the id only: never the sealed secret). */
-  async function oauthIntegrationFor(runnerId: string, host: string) {
-    return db
-      .selectFrom('scm_integrations')
-      .select('id')
-      .where('runner_id', '=', runnerId)
-      .where('host', '=', host)
-      .where('oauth_enabled', '=', 1)
-      .executeTakeFirst();
-  }
 
   // Who to ask when a host has no integration: part of every check-authentication answer, which an
   // environment page polls. Kept per org for a few seconds; a change of admins shows within that.
@@ -89,11 +80,11 @@ export function createConnectService(deps: {
 
   return {
     async checkAuthentication(user: SessionUser, runnerId: string, host: string): Promise<CheckAuthenticationResponse> {
-      const runner = await runners.requireRunner(user, runnerId);
+      await runners.requireRunnerInOrg(user, runnerId);
       const provider = getScmProvider('bitbucket');
       const base: CheckAuthenticationResponse = {
         host,
-        runnerId: runner.id,
+        runnerId,
         integrationAvailable: false,
         authenticated: false,
         scmId: host === provider.defaultHost ? provider.id : null,
@@ -104,8 +95,8 @@ export function createConnectService(deps: {
         authorizeUrl: null,
         adminContacts: await adminContacts(user.orgId),
       };
-      if (!(await oauthIntegrationFor(runner.id, host))) return base;
-      const conn = deps.link().connectionOf(runner.id);
+      if (!(await deps.integrations.hasOAuthIntegration(runnerId, host))) return base;
+      const conn = deps.link().connectionOf(runnerId);
       if (!conn) throw runnerOffline();
       let result;
       try {
@@ -113,7 +104,7 @@ export function createConnectService(deps: {
       } catch (err) {
         throw mapLinkError(err);
       }
-      const authorizeUrl = `${deps.publicUrl}/api/connect/start?${new URLSearchParams({ runnerId: runner.id, host })}`;
+      const authorizeUrl = `${deps.publicUrl}/api/connect/start?${new URLSearchParams({ runnerId, host })}`;
       return { ...base, ...result, authorizeUrl: result.integrationAvailable ? authorizeUrl : null };
     },
 
@@ -144,7 +135,7 @@ export function createConnectService(deps: {
         completed_at: null,
       };
       await db.insertInto('oauth_flows').values(row).execute();
-      if (!(await oauthIntegrationFor(runner.id, query.host))) {
+      if (!(await deps.integrations.hasOAuthIntegration(runner.id, query.host))) {
         return { flow: await failFlow(row, 'no_integration', `This runner has no ${query.host} integration. Ask an admin of your organization to add one.`), redirectTo: null };
       }
       if (!deps.link().isConnected(runner.id) || !runner.public_url) {

@@ -36,6 +36,11 @@ export function createRunnerService(deps: {
   return {
     requireRunner,
 
+    /** 404 unless the runner is in the user's org: for answers that need only its id. */
+    async requireRunnerInOrg(user: SessionUser, runnerId: string): Promise<void> {
+      if (!(await store.isInOrg(user.orgId, runnerId))) throw notFound('This runner');
+    },
+
     async list(user: SessionUser, page: PageQuery = { limit: 50 }): Promise<{ runners: Runner[]; nextCursor: string | null }> {
       const after = decodeCursor(page.cursor, ['string', 'string'] as const);
       const rows = await store.listPageByOrg(user.orgId, page.limit, after);

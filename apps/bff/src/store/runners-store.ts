@@ -17,7 +17,11 @@ export function toRunner(row: RunnersTable): Runner {
   };
 }
 
+/** How many runner → org answers isInOrg keeps before it starts over. */
+const RUNNER_ORGS_MAX = 10_000;
+
 export function createRunnersStore(db: Db) {
+  const runnerOrgs = new Map<string, string>();
   return {
     async listByOrg(orgId: string): Promise<RunnersTable[]> {
       return db.selectFrom('runners').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('name').execute();
@@ -30,6 +34,18 @@ export function createRunnersStore(db: Db) {
         query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('name', '>', name)])]));
       }
       return query.orderBy('created_at').orderBy('name').limit(limit + 1).execute();
+    },
+    /**
+     * Whether the runner belongs to the org, for answers that need nothing else of it. A runner
+     * never changes org and is never deleted, so a yes is remembered; a no is asked again.
+     */
+    async isInOrg(orgId: string, runnerId: string): Promise<boolean> {
+      if (runnerOrgs.get(runnerId) === orgId) return true;
+      const row = await db.selectFrom('runners').select('org_id').where('id', '=', runnerId).executeTakeFirst();
+      if (!row) return false;
+      if (runnerOrgs.size >= RUNNER_ORGS_MAX) runnerOrgs.clear();
+      runnerOrgs.set(runnerId, row.org_id);
+      return row.org_id === orgId;
     },
     async findInOrg(orgId: string, runnerId: string): Promise<RunnersTable | undefined> {
       return db.selectFrom('runners').selectAll().where('org_id', '=', orgId).where('id', '=', runnerId).executeTakeFirst();

@@ -36,6 +36,8 @@ export function createScmIntegrationsStore(db: Db) {
   // asked for (the runner lookup before the list 404s) and age out with the rest.
   let generation = 0;
   const pageCache = new Map<string, { generation: number; rows: readonly ScmIntegrationListRow[] }>();
+  // The same for "does this runner have OAuth for this host?", asked by every check-authentication.
+  const oauthCache = new Map<string, { generation: number; available: boolean }>();
   const written = () => {
     generation++;
   };
@@ -70,6 +72,23 @@ export function createScmIntegrationsStore(db: Db) {
       if (pageCache.size >= PAGE_CACHE_MAX) pageCache.clear();
       pageCache.set(key, { generation: readAt, rows });
       return rows;
+    },
+    /** Whether the runner has an integration with OAuth on for the host. */
+    async hasOAuthIntegration(runnerId: string, host: string): Promise<boolean> {
+      const key = `${runnerId}\n${host}`;
+      const cached = oauthCache.get(key);
+      if (cached?.generation === generation) return cached.available;
+      const readAt = generation;
+      const row = await db
+        .selectFrom('scm_integrations')
+        .select('id')
+        .where('runner_id', '=', runnerId)
+        .where('host', '=', host)
+        .where('oauth_enabled', '=', 1)
+        .executeTakeFirst();
+      if (oauthCache.size >= PAGE_CACHE_MAX) oauthCache.clear();
+      oauthCache.set(key, { generation: readAt, available: row !== undefined });
+      return row !== undefined;
     },
     async listForRunnerConfig(runnerId: string): Promise<ScmIntegrationsTable[]> {
       return db.selectFrom('scm_integrations').selectAll().where('runner_id', '=', runnerId).execute();
