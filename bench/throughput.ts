@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon, { type Result } from 'autocannon';
+import autocannon, { type Options, type Result } from 'autocannon';
 import type { TestBrowser } from '../test-support/test-stack.ts';
 import { expectOk, sessionHeaders } from './bench-api.ts';
 import { acmeOrgId, openBffDb, seedIntegrations, seedRunners } from './seed.ts';
@@ -10,6 +10,18 @@ import { freePort, memoryOf, repoRoot, type BenchStack } from './stack.ts';
 import { mb, ms, ratio, type BenchRow } from './stats.ts';
 
 const CONNECTIONS = 64;
+const WARMUP_SECONDS = 3;
+const ROUNDS = 3;
+
+/** The run with the median p99 (for an odd count, the middle one). */
+function medianRun(runs: Result[]): Result {
+  return [...runs].sort((a, b) => a.latency.p99 - b.latency.p99)[Math.floor(runs.length / 2)]!;
+}
+
+function spread(runs: Result[], value: (r: Result) => number, format: (n: number) => string): string {
+  const values = runs.map(value);
+  return `${format(Math.min(...values))}–${format(Math.max(...values))}`;
+}
 
 export interface LoadMemory {
   bff: { rss: number; peak: number };
@@ -17,9 +29,10 @@ export interface LoadMemory {
 }
 
 /**
- * autocannon, 64 connections for `seconds` each, against (a) a bare Express handler answering the
- * same JSON as (b), in its own process; (b) GET a runner's integrations (50 seeded); (c) POST
- * check-authentication, a round trip through the runner over its link.
+ * autocannon, 64 connections, against (a) a bare Express handler answering the same JSON as (b), in
+ * its own process; (b) GET a runner's integrations (50 seeded); (c) POST check-authentication, a
+ * round trip through the runner over its link. Each is warmed up for 3 s, then run for `seconds`
+ * three times, the three taking turns; each row is its median run.
  */
 export async function benchThroughput(stack: BenchStack, admin: TestBrowser, localRunnerId: string, seconds: number): Promise<{ rows: BenchRow[]; memory: LoadMemory }> {
   const db = openBffDb(stack);
@@ -44,26 +57,40 @@ export async function benchThroughput(stack: BenchStack, admin: TestBrowser, loc
   });
 
   try {
-    const baseline = await autocannon({ url: `http://127.0.0.1:${barePort}/payload`, connections: CONNECTIONS, duration: seconds });
-    const list = await autocannon({ url: `${stack.dashboard}${listPath}`, connections: CONNECTIONS, duration: seconds, headers: { cookie } });
-    const memAfterList = { bff: memoryOf(stack.pids.bff), runner: memoryOf(stack.pids.runner) };
-    const checkAuth = await autocannon({
-      url: `${stack.dashboard}/api/runners/${localRunnerId}/check-authentication`,
-      connections: CONNECTIONS,
-      duration: seconds,
-      method: 'POST',
-      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
-      body: JSON.stringify({ host: 'bitbucket.org' }),
-    });
+    const targets: Record<'bare' | 'list' | 'check', Options> = {
+      bare: { url: `http://127.0.0.1:${barePort}/payload` },
+      list: { url: `${stack.dashboard}${listPath}`, headers: { cookie } },
+      check: {
+        url: `${stack.dashboard}/api/runners/${localRunnerId}/check-authentication`,
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+        body: JSON.stringify({ host: 'bitbucket.org' }),
+      },
+    };
+    const runs: Record<keyof typeof targets, Result[]> = { bare: [], list: [], check: [] };
     const memory = { bff: memoryOf(stack.pids.bff), runner: memoryOf(stack.pids.runner) };
-    memory.bff.rss = Math.max(memory.bff.rss, memAfterList.bff.rss);
-    memory.runner.rss = Math.max(memory.runner.rss, memAfterList.runner.rss);
+    // Each target is warmed up (JIT, connection pools) before it is measured, and measured in
+    // ROUNDS rounds that take turns, so a burst of noise on this shared machine lands on one run of
+    // each rather than on one target. The rows report the median run.
+    for (const target of Object.values(targets)) await autocannon({ ...target, connections: CONNECTIONS, duration: WARMUP_SECONDS });
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const name of ['bare', 'list', 'check'] as const) {
+        runs[name].push(await autocannon({ ...targets[name], connections: CONNECTIONS, duration: seconds }));
+        if (name === 'bare') continue;
+        const now = { bff: memoryOf(stack.pids.bff), runner: memoryOf(stack.pids.runner) };
+        memory.bff = { rss: Math.max(memory.bff.rss, now.bff.rss), peak: now.bff.peak };
+        memory.runner = { rss: Math.max(memory.runner.rss, now.runner.rss), peak: now.runner.peak };
+      }
+    }
+    const baseline = medianRun(runs.bare);
+    const list = medianRun(runs.list);
+    const checkAuth = medianRun(runs.check);
 
     const base = baseline.requests.average;
-    const row = (name: string, r: Result, share: number): BenchRow => {
-      const failures = r.errors + r.timeouts + r.non2xx;
+    const row = (name: string, all: Result[], r: Result, share: number): BenchRow => {
+      const failures = all.reduce((sum, x) => sum + x.errors + x.timeouts + x.non2xx, 0);
       return {
-        benchmark: `${name} (${CONNECTIONS} conn, ${seconds} s; p99 ${ms(r.latency.p99)}${failures ? `; ${failures} failed` : ''})`,
+        benchmark: `${name} (${CONNECTIONS} conn, median of ${all.length} × ${seconds} s; p99 ${ms(r.latency.p99)}, runs ${spread(all, (x) => x.latency.p99, ms)}${failures ? `; ${failures} failed` : ''})`,
         figure: `${Math.round(r.requests.average)} req/s`,
         baseline: `${Math.round(base)} req/s (bare Express, same JSON)`,
         ratio: ratio(r.requests.average, base),
@@ -75,15 +102,15 @@ export async function benchThroughput(stack: BenchStack, admin: TestBrowser, loc
       memory,
       rows: [
         {
-          benchmark: `3a. Throughput baseline: bare Express handler (p99 ${ms(baseline.latency.p99)})`,
+          benchmark: `3a. Throughput baseline: bare Express handler (median of ${runs.bare.length}; p99 ${ms(baseline.latency.p99)}, runs ${spread(runs.bare, (x) => x.latency.p99, ms)})`,
           figure: `${Math.round(base)} req/s`,
           baseline: '–',
           ratio: '–',
           budget: '–',
           pass: null,
         },
-        row('3b. GET runner integrations, 50 seeded', list, 0.5),
-        row('3c. POST check-authentication (via the runner)', checkAuth, 0.25),
+        row('3b. GET runner integrations, 50 seeded', runs.list, list, 0.5),
+        row('3c. POST check-authentication (via the runner)', runs.check, checkAuth, 0.25),
       ],
     };
   } finally {
