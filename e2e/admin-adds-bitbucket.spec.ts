@@ -273,6 +273,33 @@ test.describe('Configure repository access › Add a new provider', () => {
     });
   });
 
+  test("the runner page, its modals and toasts run under the dashboard's CSP without a violation", async ({ page }) => {
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await signInWithOneBitbucketOnLocalRunner(page);
+    await openLocalRunner(page);
+
+    await page.getByRole('button', { name: `Edit ${BITBUCKET}` }).click();
+    const modal = page.getByRole('dialog', { name: 'Edit Bitbucket integration' });
+    await expect(modal.getByRole('switch', { name: 'Enable OAuth' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(modal).toBeHidden();
+
+    await page.getByRole('button', { name: 'Rotate key' }).click();
+    const confirm = page.getByRole('alertdialog', { name: /Rotate this runner/ });
+    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(confirm).toBeHidden();
+
+    // Deleting ends with a toast (Radix Toast, loaded with the first one).
+    await page.getByRole('button', { name: `Delete ${BITBUCKET}` }).click();
+    await page.getByRole('alertdialog', { name: 'Delete Bitbucket integration?' }).getByRole('button', { name: 'Delete' }).click();
+    await expect(page.getByText(`${BITBUCKET} deleted from Local runner.`)).toBeVisible();
+    expect(violations).toEqual([]);
+  });
+
   test('a click outside the modal does not close it, so nothing typed is lost', async ({ page }) => {
     await signIn(page, 'admin');
     const runnerId = await localRunnerId(page);

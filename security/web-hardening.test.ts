@@ -40,6 +40,12 @@ function expectStrictScriptPolicy(csp: Csp) {
   }
 }
 
+/** Styles only from files of the origin: injected CSS cannot restyle the page (e.g. to hide a warning). */
+function expectStrictStylePolicy(csp: Csp) {
+  const styles = csp.get('style-src') ?? csp.get('default-src') ?? [];
+  expect(styles).toEqual(["'self'"]);
+}
+
 /** Every <script> must be an external file or a non-executed JSON data block. */
 function inlineScripts(html: string): string[] {
   const offenders: string[] = [];
@@ -78,6 +84,7 @@ describe('web hardening (http stack)', () => {
         const res = await fetch(stack.bffDirect + p);
         const csp = parseCsp(res.headers.get('content-security-policy'));
         expectStrictScriptPolicy(csp);
+        expectStrictStylePolicy(csp);
         expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
         expect(csp.get('object-src')).toEqual(["'none'"]);
         expect(csp.get('base-uri')).toEqual(["'none'"]);
