@@ -61,6 +61,36 @@ describe('runners store: isInOrg', () => {
   });
 });
 
+describe('runners store: findInOrg', () => {
+  it('reads a runner once, and again after any write to it', async () => {
+    const counting = countingDb();
+    const store = createRunnersStore(counting.db);
+    expect((await store.findInOrg('org-a', 'runner-a'))?.phase).toBe('active');
+    counting.reset();
+    expect((await store.findInOrg('org-a', 'runner-a'))?.name).toBe('Runner A');
+    expect(await store.findInOrg('org-b', 'runner-a')).toBeUndefined();
+    expect(counting.queries()).toBe(0);
+
+    await store.setPhase('runner-a', 'degraded');
+    expect((await store.findInOrg('org-a', 'runner-a'))?.phase).toBe('degraded');
+    await store.touch('runner-a', '2026-11-27T12:00:00.000Z');
+    expect((await store.findInOrg('org-a', 'runner-a'))?.last_seen_at).toBe('2026-11-27T12:00:00.000Z');
+    await store.markAllDisconnected();
+    expect((await store.findInOrg('org-a', 'runner-a'))?.phase).toBe('inactive');
+    await store.setPhase('runner-a', 'active');
+    expect(await store.findInOrg('org-a', 'no-such-runner')).toBeUndefined();
+  });
+
+  it('does not keep a row read while a write to it was under way', async () => {
+    const store = createRunnersStore(db);
+    const read = store.findInOrg('org-a', 'runner-a');
+    const written = store.setPhase('runner-a', 'degraded');
+    await Promise.all([read, written]);
+    expect((await store.findInOrg('org-a', 'runner-a'))?.phase).toBe('degraded');
+    await store.setPhase('runner-a', 'active');
+  });
+});
+
 describe('scm integrations store: hasOAuthIntegration', () => {
   const row: ScmIntegrationsTable = {
     id: 'int-1', org_id: 'org-a', runner_id: 'runner-a', provider: 'bitbucket', host: 'bitbucket.org', oauth_enabled: 1,

@@ -17,11 +17,27 @@ export function toRunner(row: RunnersTable): Runner {
   };
 }
 
-/** How many runner → org answers isInOrg keeps before it starts over. */
+/** How many runner → org answers, and how many runner rows, the store keeps before it starts over. */
 const RUNNER_ORGS_MAX = 10_000;
+const ROWS_MAX = 10_000;
 
 export function createRunnersStore(db: Db) {
   const runnerOrgs = new Map<string, string>();
+  // findInOrg runs before nearly every runner-scoped API call. Its rows are kept until a write
+  // through this store changes them: each write below names its runner (or all of them, at start),
+  // and the BFF is the only writer of existing rows. A read counts writes before it queries and
+  // keeps its row only if none happened meanwhile. Rows are frozen: callers map them, never change them.
+  let writes = 0;
+  const rows = new Map<string, Readonly<RunnersTable>>();
+  async function write<T>(runnerId: string | null, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } finally {
+      writes++;
+      if (runnerId === null) rows.clear();
+      else rows.delete(runnerId);
+    }
+  }
   return {
     async listByOrg(orgId: string): Promise<RunnersTable[]> {
       return db.selectFrom('runners').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('name').execute();
@@ -48,7 +64,16 @@ export function createRunnersStore(db: Db) {
       return row.org_id === orgId;
     },
     async findInOrg(orgId: string, runnerId: string): Promise<RunnersTable | undefined> {
-      return db.selectFrom('runners').selectAll().where('org_id', '=', orgId).where('id', '=', runnerId).executeTakeFirst();
+      let row = rows.get(runnerId);
+      if (!row) {
+        const readAt = writes;
+        row = await db.selectFrom('runners').selectAll().where('id', '=', runnerId).executeTakeFirst();
+        if (row && writes === readAt) {
+          if (rows.size >= ROWS_MAX) rows.clear();
+          rows.set(runnerId, Object.freeze(row));
+        }
+      }
+      return row?.org_id === orgId ? row : undefined;
     },
     async findById(runnerId: string): Promise<RunnersTable | undefined> {
       return db.selectFrom('runners').selectAll().where('id', '=', runnerId).executeTakeFirst();
@@ -60,48 +85,52 @@ export function createRunnersStore(db: Db) {
       return db.selectFrom('runners').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
     },
     async insert(row: RunnersTable): Promise<void> {
-      await db.insertInto('runners').values(row).execute();
+      await write(row.id, () => db.insertInto('runners').values(row).execute());
     },
     async setPublicKey(runnerId: string, publicKey: RunnerPublicJwk): Promise<RunnersTable | undefined> {
-      await db.updateTable('runners').set({ public_key_jwk: JSON.stringify(publicKey) }).where('id', '=', runnerId).execute();
+      await write(runnerId, () => db.updateTable('runners').set({ public_key_jwk: JSON.stringify(publicKey) }).where('id', '=', runnerId).execute());
       return this.findById(runnerId);
     },
     async setTokenHash(runnerId: string, tokenHash: string): Promise<void> {
-      await db.updateTable('runners').set({ token_hash: tokenHash }).where('id', '=', runnerId).execute();
+      await write(runnerId, () => db.updateTable('runners').set({ token_hash: tokenHash }).where('id', '=', runnerId).execute());
     },
     async recordHello(
       runnerId: string,
       hello: { version: string; region: string | null; publicUrl: string; publicKey: RunnerPublicJwk },
       at: string,
     ): Promise<RunnersTable | undefined> {
-      await db
-        .updateTable('runners')
-        .set({
-          phase: 'active',
-          version: hello.version,
-          region: hello.region,
-          public_url: hello.publicUrl,
-          public_key_jwk: JSON.stringify(hello.publicKey),
-          last_seen_at: at,
-        })
-        .where('id', '=', runnerId)
-        .execute();
+      await write(runnerId, () =>
+        db
+          .updateTable('runners')
+          .set({
+            phase: 'active',
+            version: hello.version,
+            region: hello.region,
+            public_url: hello.publicUrl,
+            public_key_jwk: JSON.stringify(hello.publicKey),
+            last_seen_at: at,
+          })
+          .where('id', '=', runnerId)
+          .execute(),
+      );
       return this.findById(runnerId);
     },
     async setPhase(runnerId: string, phase: RunnerPhase, lastSeenAt?: string): Promise<RunnersTable | undefined> {
-      await db
-        .updateTable('runners')
-        .set(lastSeenAt ? { phase, last_seen_at: lastSeenAt } : { phase })
-        .where('id', '=', runnerId)
-        .execute();
+      await write(runnerId, () =>
+        db
+          .updateTable('runners')
+          .set(lastSeenAt ? { phase, last_seen_at: lastSeenAt } : { phase })
+          .where('id', '=', runnerId)
+          .execute(),
+      );
       return this.findById(runnerId);
     },
     async touch(runnerId: string, at: string): Promise<void> {
-      await db.updateTable('runners').set({ last_seen_at: at }).where('id', '=', runnerId).execute();
+      await write(runnerId, () => db.updateTable('runners').set({ last_seen_at: at }).where('id', '=', runnerId).execute());
     },
     /** At start nobody is connected yet: whatever was active is inactive until it reconnects. */
     async markAllDisconnected(): Promise<void> {
-      await db.updateTable('runners').set({ phase: 'inactive' }).where('phase', 'in', ['active', 'degraded']).execute();
+      await write(null, () => db.updateTable('runners').set({ phase: 'inactive' }).where('phase', 'in', ['active', 'degraded']).execute());
     },
   };
 }
