@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
+import compression from 'compression';
 import type { BffConfig } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Db } from './store/database.ts';
@@ -108,12 +109,14 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     res.json({ ok: true });
   });
 
+  // Body parsing, cookies, CSRF, the session and no-store are for API calls only: the dashboard's
+  // files need none of them, and no-store there would stop browsers caching them.
   const api = express.Router();
-  api.use(express.json({ limit: '100kb', strict: true }));
-  api.use(cookieParser());
-  api.use(createCsrfProtection(cookies, config.secureCookies, config.publicUrl));
-  api.use(createSessionMiddleware(auth, cookies));
-  api.use((_req, res, next) => {
+  api.use('/api', express.json({ limit: '100kb', strict: true }));
+  api.use('/api', cookieParser());
+  api.use('/api', createCsrfProtection(cookies, config.secureCookies, config.publicUrl));
+  api.use('/api', createSessionMiddleware(auth, cookies));
+  api.use('/api', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
@@ -145,6 +148,10 @@ function serveSpa(app: Express, webDist: string, log: Logger) {
   if (!fs.existsSync(indexFile)) {
     log.warn({ webDist }, 'the dashboard is not built; run `npm run build`');
   }
+  // The dashboard's files go out compressed (brotli or gzip, as the browser accepts): about a third
+  // of their size. API answers are not compressed: they are small, and the CPU is better spent
+  // answering them.
+  app.use(compression({ threshold: 1024 }));
   app.use('/assets', express.static(path.join(webDist, 'assets'), { immutable: true, maxAge: '1y', index: false }));
   app.use(express.static(webDist, { index: false }));
   app.get(/^(?!\/api\/).*/, (_req, res) => {
