@@ -14,9 +14,14 @@ export interface PageSpec {
   path: string;
 }
 
-/** Sum the gzip size of every JS and CSS file from dist/assets that loading the page requests. */
+/**
+ * Sum the gzip size of every JS and CSS file from dist/assets that loading the page requests, with
+ * the browser's cache off: the assets are cacheable for a year, and a first visit has none of them.
+ */
 async function assetWeight(context: BrowserContext, url: string) {
   const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   const bodies: Promise<{ url: string; gzip: number }>[] = [];
   page.on('response', (res) => {
     const u = new URL(res.url());
