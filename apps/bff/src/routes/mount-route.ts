@@ -47,7 +47,9 @@ export function mountRoute<R extends ApiRoute>(
     if (res.headersSent) return;
     if (route.noContent) res.status(204).end();
     else if (route.redirect) throw new Error(`route ${route.path} must redirect`);
-    else if (result instanceof JsonText) res.status(route.created ? 201 : 200).type('application/json').send(result.text);
+    else if (result instanceof JsonText) {
+      res.status(route.created ? 201 : 200).set('Content-Type', 'application/json; charset=utf-8').send(result.bytes);
+    }
     else res.status(route.created ? 201 : 200).json(result);
   });
 }

@@ -164,7 +164,7 @@ export function createScmIntegrationService(deps: {
 
 
   // Serialized list pages, keyed by the store's row array (see listJson).
-  const serializedPages = new WeakMap<readonly ScmIntegrationListRow[], Map<string, string>>();
+  const serializedPages = new WeakMap<readonly ScmIntegrationListRow[], Map<string, JsonText<ScmIntegrationPage>>>();
 
   async function loadPage(user: SessionUser, runnerId: string, page: PageQuery) {
     const after = decodeCursor(page.cursor, ['string', 'string'] as const);
@@ -209,20 +209,20 @@ export function createScmIntegrationService(deps: {
     },
 
     /**
-     * The same page as JSON text. The store hands back the same frozen rows until a write changes
-     * them, so the text is made once per page and view (admin or member, the runner's current key)
-     * and then sent as is: the dashboard repeats this read on every runner page load and refetch.
+     * The same page as JSON bytes. The store hands back the same frozen rows until a write changes
+     * them, so the bytes are made once per page and view (admin or member, the runner's current key)
+     * and then sent as they are: the dashboard repeats this read on every runner page load and refetch.
      */
     async listJson(user: SessionUser, runnerId: string, page: PageQuery = { limit: 50 }): Promise<JsonText<ScmIntegrationPage>> {
       const { rows, view, build } = await loadPage(user, runnerId, page);
       let views = serializedPages.get(rows);
       if (!views) serializedPages.set(rows, (views = new Map()));
-      let text = views.get(view);
-      if (text === undefined) {
-        text = JsonText.of(build(rows)).text;
-        views.set(view, text);
+      let json = views.get(view);
+      if (json === undefined) {
+        json = JsonText.of(build(rows));
+        views.set(view, json);
       }
-      return new JsonText(text);
+      return json;
     },
 
     async create(user: SessionUser, runnerId: string, body: CreateScmIntegrationRequest): Promise<ScmIntegration> {
