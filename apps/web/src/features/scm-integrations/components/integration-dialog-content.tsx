@@ -4,8 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ReactNode, RefObject } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { Dialog, DialogClose, DialogContent } from '../../../components/ui/dialog.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { QueryState } from '../../../components/ui/query-state.tsx';
 import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
 import { IntegrationForm } from './integration-form.tsx';
 import { RunnerStartHint } from './runner-start-hint.tsx';
@@ -75,17 +74,14 @@ function IntegrationDialogContent({
     ) : (
       <RunnerKeyMissing runner={runner} />
     );
-  } else if (schema.isError) {
+  } else {
     body = (
-      <ErrorPanel
-        title="The provider settings could not be loaded"
-        message={schema.error.message}
-        onRetry={() => void schema.refetch()}
-        retrying={schema.isFetching}
+      <QueryState
+        query={schema}
+        loading="Loading the provider settings…"
+        errorTitle="The provider settings could not be loaded"
       />
     );
-  } else {
-    body = <LoadingStatus>Loading the provider settings…</LoadingStatus>;
   }
 
   return (

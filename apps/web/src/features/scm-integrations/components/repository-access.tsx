@@ -4,8 +4,7 @@ import { getScmProvider } from '@runner-console/scm-providers';
 import { useEffect, useId, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
+import { QueryState } from '../../../components/ui/query-state.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
 import { useDeleteScmIntegration } from '../api/use-scm-integration-mutations.ts';
@@ -58,17 +57,14 @@ export function RepositoryAccess({ runner, canManage }: { runner: Runner; canMan
           onDelete={(integration, trigger) => setDeleting({ integration, trigger, open: true })}
         />
       );
-  } else if (list.isError) {
+  } else {
     content = (
-      <ErrorPanel
-        title="Repository access could not be loaded"
-        message={list.error.message}
-        onRetry={() => void list.refetch()}
-        retrying={list.isFetching}
+      <QueryState
+        query={list}
+        loading="Loading repository access…"
+        errorTitle="Repository access could not be loaded"
       />
     );
-  } else {
-    content = <LoadingStatus>Loading repository access…</LoadingStatus>;
   }
 
   return (
