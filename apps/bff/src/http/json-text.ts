@@ -7,7 +7,7 @@
 export class JsonText<T> {
   declare private readonly shape: T;
   readonly bytes: Buffer;
-  constructor(readonly text: string) {
+  constructor(text: string) {
     this.bytes = Buffer.from(text, 'utf8');
   }
 

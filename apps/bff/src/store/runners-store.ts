@@ -17,12 +17,10 @@ export function toRunner(row: RunnersTable): Runner {
   };
 }
 
-/** How many runner → org answers, and how many runner rows, the store keeps before it starts over. */
-const RUNNER_ORGS_MAX = 10_000;
+/** How many runner rows the store keeps before it starts over. */
 const ROWS_MAX = 10_000;
 
 export function createRunnersStore(db: Db) {
-  const runnerOrgs = new Map<string, string>();
   // findInOrg runs before nearly every runner-scoped API call. Its rows are kept until a write
   // through this store changes them: each write below names its runner (or all of them, at start),
   // and the BFF is the only writer of existing rows. A read counts writes before it queries and
@@ -51,17 +49,9 @@ export function createRunnersStore(db: Db) {
       }
       return query.orderBy('created_at').orderBy('name').limit(limit + 1).execute();
     },
-    /**
-     * Whether the runner belongs to the org, for answers that need nothing else of it. A runner
-     * never changes org and is never deleted, so a yes is remembered; a no is asked again.
-     */
+    /** Whether the runner belongs to the org, for answers that need nothing else of it (from findInOrg's rows). */
     async isInOrg(orgId: string, runnerId: string): Promise<boolean> {
-      if (runnerOrgs.get(runnerId) === orgId) return true;
-      const row = await db.selectFrom('runners').select('org_id').where('id', '=', runnerId).executeTakeFirst();
-      if (!row) return false;
-      if (runnerOrgs.size >= RUNNER_ORGS_MAX) runnerOrgs.clear();
-      runnerOrgs.set(runnerId, row.org_id);
-      return row.org_id === orgId;
+      return (await this.findInOrg(orgId, runnerId)) !== undefined;
     },
     async findInOrg(orgId: string, runnerId: string): Promise<RunnersTable | undefined> {
       let row = rows.get(runnerId);
