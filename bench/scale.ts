@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { createTokenCipher } from '../apps/runner/src/tokens/token-cipher.ts';
+import { openTokenJournal, type JournalRecord } from '../apps/runner/src/tokens/token-journal.ts';
 import type { TestBrowser } from '../test-support/test-stack.ts';
 import { acmeOrgId, openBffDb, seedAuditEntries, seedEnvironments, seedIntegrations, seedRunners, seedUsers } from './seed.ts';
 import type { BenchStack } from './stack.ts';
@@ -110,37 +110,41 @@ function describeBody(body: unknown): string {
  * Runner-side tokens, encrypted with the runner's own cipher (apps/runner/src/tokens/token-cipher.ts
  * and its key in the runner's data folder), so every row is valid and decrypts. They belong to
  * synthetic user ids on the Local runner's real integration (the runner drops tokens of integrations
- * it does not know), written straight into tokens.sqlite in one transaction.
+ * it does not know), appended to the runner's token journal in one write; the running runner picks
+ * the new lines up on its next read.
  */
 function seedTokens(stack: BenchStack, integration: { id: string; client_id: string }, count: number, offset: number) {
   const dataDir = path.join(stack.dataDir, 'runner');
   const cipher = createTokenCipher(dataDir);
-  const db = new SQLite(path.join(dataDir, 'tokens.sqlite'));
-  db.pragma('busy_timeout = 5000');
-  const insert = db.prepare(`INSERT INTO tokens (id, user_id, host, integration_id, client_id, account_name, account_username, account_uuid, email, scopes, access_ct, refresh_ct, expires_at, needs_reauth, reauth_reason, connected_at, updated_at)
-    VALUES (?, ?, 'bitbucket.org', ?, ?, ?, ?, ?, ?, 'account repository repository:write pullrequest issue', ?, ?, ?, 0, NULL, ?, ?)`);
+  const journal = openTokenJournal(path.join(dataDir, 'tokens.jsonl'));
   const aad = (userId: string, kind: string) => `${userId}|${integration.id}|${kind}`;
   const now = new Date().toISOString();
   const expires = new Date(Date.now() + 2 * 3600_000).toISOString();
-  db.transaction(() => {
-    for (let i = offset; i < offset + count; i++) {
-      const userId = `bench-user-${i}`;
-      insert.run(
-        randomUUID(),
-        userId,
-        integration.id,
-        integration.client_id,
-        `Bench ${i}`,
-        `bench${i}`,
-        `{${randomUUID()}}`,
-        `bench${i}@acme.test`,
-        cipher.encrypt(`bench-access-${i}`, aad(userId, 'access')),
-        cipher.encrypt(`bench-refresh-${i}`, aad(userId, 'refresh')),
-        expires,
-        now,
-        now,
-      );
-    }
-  })();
-  db.close();
+  const records: JournalRecord[] = [];
+  for (let i = offset; i < offset + count; i++) {
+    const userId = `bench-user-${i}`;
+    records.push({
+      put: {
+        id: randomUUID(),
+        user_id: userId,
+        host: 'bitbucket.org',
+        integration_id: integration.id,
+        client_id: integration.client_id,
+        account_name: `Bench ${i}`,
+        account_username: `bench${i}`,
+        account_uuid: `{${randomUUID()}}`,
+        email: `bench${i}@acme.test`,
+        scopes: 'account repository repository:write pullrequest issue',
+        access_ct: cipher.encrypt(`bench-access-${i}`, aad(userId, 'access')),
+        refresh_ct: cipher.encrypt(`bench-refresh-${i}`, aad(userId, 'refresh')),
+        expires_at: expires,
+        needs_reauth: 0,
+        reauth_reason: null,
+        connected_at: now,
+        updated_at: now,
+      },
+    });
+  }
+  journal.commit(records);
+  journal.close();
 }

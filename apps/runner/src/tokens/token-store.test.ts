@@ -2,9 +2,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import SQLite from 'better-sqlite3';
 import { createTokenCipher } from './token-cipher.ts';
 import { createTokenStore } from './token-store.ts';
+import type { TokenRow } from './token-journal.ts';
+
+/** Rewrites the journal's rows on disk, as someone with access to the data folder could. */
+function tamper(dir: string, change: (rows: TokenRow[]) => void) {
+  const file = path.join(dir, 'tokens.jsonl');
+  const rows = new Map<string, TokenRow>();
+  for (const line of fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+    const record = JSON.parse(line) as { put: TokenRow } | { del: string };
+    if ('put' in record) rows.set(record.put.id, record.put);
+    else rows.delete(record.del);
+  }
+  const list = [...rows.values()];
+  change(list);
+  fs.writeFileSync(file, list.map((put) => `${JSON.stringify({ put })}\n`).join(''));
+}
 
 function newStore() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-tokens-'));
@@ -45,11 +59,13 @@ describe('token store', () => {
   });
 
   it('answers status questions without decrypting: summaries carry no token, even when the ciphertext is damaged', () => {
-    const { dir, store } = newStore();
+    const opened = newStore();
+    const dir = opened.dir;
+    let store = opened.store;
     store.save(token('u1', 'access-secret'));
-    const db = new SQLite(path.join(dir, 'tokens.sqlite'));
-    db.prepare("UPDATE tokens SET access_ct = 'not-a-ciphertext'").run();
-    db.close();
+    store.close();
+    tamper(dir, (rows) => rows.forEach((r) => (r.access_ct = 'not-a-ciphertext')));
+    store = createTokenStore(dir, createTokenCipher(dir));
     const summary = store.findSummary('u1', 'int-1');
     expect(summary).toMatchObject({ userId: 'u1', integrationId: 'int-1', needsReauthorization: false });
     expect(summary).not.toHaveProperty('accessToken');
@@ -62,10 +78,10 @@ describe('token store', () => {
     store.save(token('alice', 'alice-token'));
     store.save(token('mallory', 'mallory-token'));
     store.close();
-    const db = new SQLite(path.join(dir, 'tokens.sqlite'));
-    const alice = db.prepare("SELECT access_ct FROM tokens WHERE user_id = 'alice'").get() as { access_ct: string };
-    db.prepare("UPDATE tokens SET access_ct = ? WHERE user_id = 'mallory'").run(alice.access_ct);
-    db.close();
+    tamper(dir, (rows) => {
+      const alice = rows.find((r) => r.user_id === 'alice')!;
+      rows.find((r) => r.user_id === 'mallory')!.access_ct = alice.access_ct;
+    });
     const reopened = createTokenStore(dir, createTokenCipher(dir));
     expect(() => reopened.find('mallory', 'int-1')).toThrow();
   });
@@ -83,5 +99,66 @@ describe('token store', () => {
     expect(store.find('u1', 'int-1')).toBeDefined();
     expect(store.find('u2', 'int-2')).toBeUndefined();
     expect(store.find('u3', 'int-3')).toBeUndefined();
+  });
+
+  it('keeps every acknowledged change across a restart, in a 0600 file', () => {
+    const { dir, store } = newStore();
+    const a = store.save(token('u1', 'a1'));
+    store.save({ ...token('u2', 'b1'), integrationId: 'int-2' });
+    store.updateAccess(a, { accessToken: 'a2', refreshToken: 'r2', expiresAt: null, scopes: ['account'] });
+    store.markNeedsReauthorization(store.find('u2', 'int-2')!, 'revoked');
+    store.save(token('u3', 'c1'));
+    expect(store.deleteForUser('u3', store.find('u3', 'int-1')!.id)).toBe(true);
+    store.close();
+    expect(fs.statSync(path.join(dir, 'tokens.jsonl')).mode & 0o777).toBe(0o600);
+    const reopened = createTokenStore(dir, createTokenCipher(dir));
+    expect(reopened.find('u1', 'int-1')).toMatchObject({ id: a.id, accessToken: 'a2', refreshToken: 'r2', scopes: ['account'] });
+    expect(reopened.findSummary('u2', 'int-2')).toMatchObject({ needsReauthorization: true, reauthorizeReason: 'revoked' });
+    expect(reopened.find('u3', 'int-1')).toBeUndefined();
+  });
+
+  it('drops a torn last line left by a crash mid-write, and keeps everything before it', () => {
+    const { dir, store } = newStore();
+    store.save(token('u1', 'kept'));
+    store.close();
+    fs.appendFileSync(path.join(dir, 'tokens.jsonl'), '{"put":{"id":"half');
+    const reopened = createTokenStore(dir, createTokenCipher(dir));
+    expect(reopened.find('u1', 'int-1')?.accessToken).toBe('kept');
+    reopened.save(token('u2', 'after'));
+    reopened.close();
+    const again = createTokenStore(dir, createTokenCipher(dir));
+    expect(again.find('u2', 'int-1')?.accessToken).toBe('after');
+  });
+
+  it('refuses to start on a journal damaged in the middle, saying what to do', () => {
+    const { dir, store } = newStore();
+    store.save(token('u1', 'x'));
+    store.close();
+    const file = path.join(dir, 'tokens.jsonl');
+    fs.writeFileSync(file, `garbage\n${fs.readFileSync(file, 'utf8')}`);
+    expect(() => createTokenStore(dir, createTokenCipher(dir))).toThrow(/damaged.*Restore it from a backup/);
+  });
+
+  it('compacts the journal when most of it is dead lines, losing nothing', () => {
+    const { dir, store } = newStore();
+    for (let i = 0; i < 1500; i++) store.save(token('u1', `access-${i}`));
+    store.save({ ...token('u2', 'other'), integrationId: 'int-2' });
+    const lines = fs.readFileSync(path.join(dir, 'tokens.jsonl'), 'utf8').split('\n').filter(Boolean);
+    expect(lines.length).toBeLessThan(1000);
+    store.close();
+    const reopened = createTokenStore(dir, createTokenCipher(dir));
+    expect(reopened.find('u1', 'int-1')?.accessToken).toBe('access-1499');
+    expect(reopened.find('u2', 'int-2')?.accessToken).toBe('other');
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('sees rows another process appended to the journal (a seeding script)', () => {
+    const { dir, store } = newStore();
+    store.save(token('u1', 'mine'));
+    const writer = createTokenStore(dir, createTokenCipher(dir));
+    writer.save(token('u2', 'theirs'));
+    writer.close();
+    expect(store.find('u2', 'int-1')?.accessToken).toBe('theirs');
+    expect(store.listSummariesByUser('u1')).toHaveLength(1);
   });
 });

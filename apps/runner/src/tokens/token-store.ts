@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import type { TokenCipher } from './token-cipher.ts';
+import { openTokenJournal, type TokenRow } from './token-journal.ts';
 
 /** What the runner keeps per user and integration (like the Gitpod API's HostAuthenticationToken). */
 export interface StoredToken {
@@ -28,40 +28,26 @@ export interface StoredToken {
 /** A token's record without the secrets: what status answers need. Nothing is decrypted for it. */
 export type TokenSummary = Omit<StoredToken, 'accessToken' | 'refreshToken'>;
 
-interface Row {
-  id: string;
-  user_id: string;
-  host: string;
-  integration_id: string;
-  client_id: string;
-  account_name: string;
-  account_username: string | null;
-  account_uuid: string | null;
-  email: string | null;
-  scopes: string;
-  access_ct: string;
-  refresh_ct: string | null;
-  expires_at: string | null;
-  needs_reauth: number;
-  reauth_reason: string | null;
-  connected_at: string;
-  updated_at: string;
-}
+type Row = TokenRow;
 
 export function createTokenStore(dataDir: string, cipher: TokenCipher) {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new SQLite(path.join(dataDir, 'tokens.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  // WAL with synchronous=NORMAL survives a process crash; a power cut may lose the last moments, which
-  // costs a user one Connect. FULL would fsync on every commit and stall the event loop under load.
-  db.pragma('synchronous = NORMAL');
-  db.exec(`CREATE TABLE IF NOT EXISTS tokens (
-    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, host TEXT NOT NULL, integration_id TEXT NOT NULL, client_id TEXT NOT NULL,
-    account_name TEXT NOT NULL, account_username TEXT, account_uuid TEXT, email TEXT, scopes TEXT NOT NULL,
-    access_ct TEXT NOT NULL, refresh_ct TEXT, expires_at TEXT, needs_reauth INTEGER NOT NULL DEFAULT 0, reauth_reason TEXT,
-    connected_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (user_id, integration_id))`);
-  db.exec('CREATE INDEX IF NOT EXISTS tokens_integration ON tokens (integration_id)');
+  // The former SQLite file (tokens.sqlite) is not read: it needed a native module, and a runner
+  // started from the single-file bundle has none. Users of a runner upgraded across that change
+  // connect once more.
+  const table = openTokenJournal(path.join(dataDir, 'tokens.jsonl'));
+  const rowFor = (userId: string, integrationId: string) => {
+    table.catchUp();
+    return table.findByKey(userId, integrationId);
+  };
+  const rowById = (id: string) => {
+    table.catchUp();
+    return table.rows.get(id);
+  };
+  const allRows = () => {
+    table.catchUp();
+    return [...table.rows.values()];
+  };
 
   const aad = (userId: string, integrationId: string, kind: string) => `${userId}|${integrationId}|${kind}`;
 
@@ -93,27 +79,9 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
     };
   }
 
-
-  const stmts = {
-    find: db.prepare<[string, string], Row>('SELECT * FROM tokens WHERE user_id = ? AND integration_id = ?'),
-    listByUser: db.prepare<[string], Row>('SELECT * FROM tokens WHERE user_id = ? ORDER BY connected_at'),
-    upsert: db.prepare(`INSERT INTO tokens (id, user_id, host, integration_id, client_id, account_name, account_username, account_uuid, email, scopes, access_ct, refresh_ct, expires_at, needs_reauth, reauth_reason, connected_at, updated_at)
-      VALUES (@id, @user_id, @host, @integration_id, @client_id, @account_name, @account_username, @account_uuid, @email, @scopes, @access_ct, @refresh_ct, @expires_at, 0, NULL, @connected_at, @updated_at)
-      ON CONFLICT (user_id, integration_id) DO UPDATE SET host = excluded.host, client_id = excluded.client_id, account_name = excluded.account_name,
-      account_username = excluded.account_username, account_uuid = excluded.account_uuid, email = excluded.email, scopes = excluded.scopes,
-      access_ct = excluded.access_ct, refresh_ct = excluded.refresh_ct, expires_at = excluded.expires_at, needs_reauth = 0, reauth_reason = NULL,
-      connected_at = excluded.connected_at, updated_at = excluded.updated_at`),
-    updateAccess: db.prepare('UPDATE tokens SET access_ct = ?, refresh_ct = ?, expires_at = ?, scopes = ?, updated_at = ? WHERE id = ?'),
-    markReauth: db.prepare('UPDATE tokens SET needs_reauth = 1, reauth_reason = ?, updated_at = ? WHERE id = ?'),
-    deleteOne: db.prepare('DELETE FROM tokens WHERE id = ? AND user_id = ?'),
-    deleteByIntegration: db.prepare('DELETE FROM tokens WHERE integration_id = ?'),
-    deleteOrphans: db.prepare('SELECT integration_id, client_id FROM tokens GROUP BY integration_id, client_id'),
-    deleteByIntegrationAndClient: db.prepare('DELETE FROM tokens WHERE integration_id = ? AND client_id = ?'),
-  };
-
   return {
     find(userId: string, integrationId: string): StoredToken | undefined {
-      const row = stmts.find.get(userId, integrationId);
+      const row = rowFor(userId, integrationId);
       return row ? fromRow(row) : undefined;
     },
     /**
@@ -121,67 +89,90 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
      * authentications list): plaintext tokens exist in memory only where one is used.
      */
     findSummary(userId: string, integrationId: string): TokenSummary | undefined {
-      const row = stmts.find.get(userId, integrationId);
+      const row = rowFor(userId, integrationId);
       return row ? summaryOf(row) : undefined;
     },
     listSummariesByUser(userId: string): TokenSummary[] {
-      return stmts.listByUser.all(userId).map(summaryOf);
+      table.catchUp();
+      return table
+        .listByUser(userId)
+        .sort((x, y) => (x.connected_at < y.connected_at ? -1 : x.connected_at > y.connected_at ? 1 : 0))
+        .map(summaryOf);
     },
     save(t: Omit<StoredToken, 'id' | 'connectedAt' | 'updatedAt' | 'needsReauthorization' | 'reauthorizeReason'>): StoredToken {
       const now = new Date().toISOString();
-      stmts.upsert.run({
-        id: randomUUID(),
-        user_id: t.userId,
-        host: t.host,
-        integration_id: t.integrationId,
-        client_id: t.clientId,
-        account_name: t.accountName,
-        account_username: t.accountUsername,
-        account_uuid: t.accountUuid,
-        email: t.email,
-        scopes: t.scopes.join(' '),
-        access_ct: cipher.encrypt(t.accessToken, aad(t.userId, t.integrationId, 'access')),
-        refresh_ct: t.refreshToken ? cipher.encrypt(t.refreshToken, aad(t.userId, t.integrationId, 'refresh')) : null,
-        expires_at: t.expiresAt,
-        connected_at: now,
-        updated_at: now,
-      });
+      // A reconnect replaces the user's token for that integration and keeps the record's id.
+      const existing = rowFor(t.userId, t.integrationId);
+      table.commit([
+        {
+          put: {
+            id: existing?.id ?? randomUUID(),
+            user_id: t.userId,
+            host: t.host,
+            integration_id: t.integrationId,
+            client_id: t.clientId,
+            account_name: t.accountName,
+            account_username: t.accountUsername,
+            account_uuid: t.accountUuid,
+            email: t.email,
+            scopes: t.scopes.join(' '),
+            access_ct: cipher.encrypt(t.accessToken, aad(t.userId, t.integrationId, 'access')),
+            refresh_ct: t.refreshToken ? cipher.encrypt(t.refreshToken, aad(t.userId, t.integrationId, 'refresh')) : null,
+            expires_at: t.expiresAt,
+            needs_reauth: 0,
+            reauth_reason: null,
+            connected_at: now,
+            updated_at: now,
+          },
+        },
+      ]);
       return this.find(t.userId, t.integrationId)!;
     },
     updateAccess(token: StoredToken, next: { accessToken: string; refreshToken: string | null; expiresAt: string | null; scopes: string[] }): StoredToken {
-      stmts.updateAccess.run(
-        cipher.encrypt(next.accessToken, aad(token.userId, token.integrationId, 'access')),
-        next.refreshToken ? cipher.encrypt(next.refreshToken, aad(token.userId, token.integrationId, 'refresh')) : null,
-        next.expiresAt,
-        next.scopes.join(' '),
-        new Date().toISOString(),
-        token.id,
-      );
+      const row = rowById(token.id);
+      if (row) {
+        table.commit([
+          {
+            put: {
+              ...row,
+              access_ct: cipher.encrypt(next.accessToken, aad(token.userId, token.integrationId, 'access')),
+              refresh_ct: next.refreshToken ? cipher.encrypt(next.refreshToken, aad(token.userId, token.integrationId, 'refresh')) : null,
+              expires_at: next.expiresAt,
+              scopes: next.scopes.join(' '),
+              updated_at: new Date().toISOString(),
+            },
+          },
+        ]);
+      }
       return this.find(token.userId, token.integrationId)!;
     },
     markNeedsReauthorization(token: StoredToken, reason: string): void {
-      stmts.markReauth.run(reason, new Date().toISOString(), token.id);
+      const row = rowById(token.id);
+      if (row) table.commit([{ put: { ...row, needs_reauth: 1, reauth_reason: reason, updated_at: new Date().toISOString() } }]);
     },
     deleteForUser(userId: string, tokenId: string): boolean {
-      return stmts.deleteOne.run(tokenId, userId).changes > 0;
+      const row = rowById(tokenId);
+      if (!row || row.user_id !== userId) return false;
+      table.commit([{ del: tokenId }]);
+      return true;
     },
     deleteByIntegration(integrationId: string): number {
-      return stmts.deleteByIntegration.run(integrationId).changes;
+      const doomed = allRows().filter((r) => r.integration_id === integrationId);
+      table.commit(doomed.map((r) => ({ del: r.id })));
+      return doomed.length;
     },
     /** Drop tokens whose integration is gone, has OAuth off, or now uses another OAuth client. */
     reconcile(live: { id: string; clientId: string | null; oauthEnabled: boolean }[]): number {
       const byId = new Map(live.map((i) => [i.id, i]));
-      let removed = 0;
-      for (const row of stmts.deleteOrphans.all() as { integration_id: string; client_id: string }[]) {
+      const doomed = allRows().filter((row) => {
         const current = byId.get(row.integration_id);
-        if (!current || !current.oauthEnabled || current.clientId !== row.client_id) {
-          removed += stmts.deleteByIntegrationAndClient.run(row.integration_id, row.client_id).changes;
-        }
-      }
-      return removed;
+        return !current || !current.oauthEnabled || current.clientId !== row.client_id;
+      });
+      table.commit(doomed.map((r) => ({ del: r.id })));
+      return doomed.length;
     },
     close() {
-      db.close();
+      table.close();
     },
   };
 }
