@@ -34,19 +34,38 @@ async function publicKeyOf(runnerId: string) {
   return (await admin.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/configuration-schema`)).body.publicKey;
 }
 
-async function tokenCalls(): Promise<number> {
+/**
+ * Token-endpoint calls that presented the real consumer secret: the only calls a refused envelope
+ * could cause, since every moved or tampered envelope here holds that secret (or nothing usable).
+ * Calls with another secret (r2's own integration validating in the background) do not count.
+ */
+async function realSecretUses(): Promise<number> {
   const stats = await emulator(stack, 'GET', '/_emulator/stats');
-  return Object.values(stats.tokenCalls as Record<string, number>).reduce((a, b) => a + b, 0);
+  return (stats.authenticatedTokenCalls as Record<string, number>)[consumer.key] ?? 0;
 }
 
-/** Validate and show the runner refused: not valid, and Bitbucket's token endpoint was never called. */
+/**
+ * Saving an integration starts a validation in the background (scm-integration-service.ts). Wait
+ * until it has finished, so its token-endpoint call cannot land inside an attack's count window.
+ */
+async function settled(runnerId: string, integrationId: string) {
+  for (let i = 0; i < 200; i++) {
+    const list = await admin.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/integrations`);
+    const row = list.body.integrations.find((x: { id: string }) => x.id === integrationId);
+    if (row && row.validation.status !== 'pending') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the background validation of ${integrationId} never finished`);
+}
+
+/** Validate and show the runner refused: not valid, and the secret never reached Bitbucket's token endpoint. */
 async function expectRunnerRefuses(runnerId: string, integrationId: string) {
-  const before = await tokenCalls();
+  const before = await realSecretUses();
   const res = await admin.api(stack.dashboard, 'POST', `/api/runners/${runnerId}/integrations/${integrationId}/validate`);
   expect(res.status).toBe(200);
   expect(['invalid_credentials', 'needs_new_secret']).toContain(res.body.validation.status);
   expect(res.body.validation.message).toMatch(/refused the client secret|no longer has|enter it again/);
-  expect(await tokenCalls()).toBe(before);
+  expect(await realSecretUses()).toBe(before);
 }
 
 beforeAll(async () => {
@@ -60,8 +79,13 @@ beforeAll(async () => {
   i1 = (await admin.api(stack.dashboard, 'POST', `/api/runners/${r1}/integrations`, { ...base, oauthClientSecretEnvelope: goodEnvelope })).body.id;
   const forR2 = await sealClientSecret({ secret: 'other', publicJwk: await publicKeyOf(r2.id), runnerId: r2.id, host: 'bitbucket.org' });
   i2 = (await admin.api(stack.dashboard, 'POST', `/api/runners/${r2.id}/integrations`, { ...base, oauthClientSecretEnvelope: forR2 })).body.id;
+  await settled(r1, i1);
+  await settled(r2.id, i2);
+  const usesBefore = await realSecretUses();
   const control = await admin.api(stack.dashboard, 'POST', `/api/runners/${r1}/integrations/${i1}/validate`);
   expect(control.body.validation.status).toBe('valid');
+  // The counter sees a genuine use of the secret, so a refused envelope that leaked would show.
+  expect(await realSecretUses()).toBe(usesBefore + 1);
 }, 120_000);
 afterAll(async () => {
   await r2?.stop();

@@ -181,16 +181,20 @@ describe('test API', () => {
         grant_type: 'refresh_token',
         refresh_token: 'unknown',
       });
+      await requestToken(emulator.baseUrl, { key: consumer.key, secret: 'not-the-secret' }, { grant_type: 'client_credentials' });
       await getUser();
       const stats = await (await fetch(`${emulator.baseUrl}/_emulator/stats`)).json();
       expect(stats).toMatchObject({
-        tokenCalls: { authorization_code: 0, refresh_token: 2, client_credentials: 1 },
-        tokenErrors: { invalid_grant: 1 },
+        tokenCalls: { authorization_code: 0, refresh_token: 2, client_credentials: 2 },
+        // The wrong-secret call is a token call, but not one that presented this consumer's secret.
+        authenticatedTokenCalls: { [consumer.key]: 3 },
+        tokenErrors: { invalid_grant: 1, invalid_client: 1 },
         apiCalls: 1,
       });
       await post('/_emulator/reset-stats', {});
       expect(await (await fetch(`${emulator.baseUrl}/_emulator/stats`)).json()).toMatchObject({
         tokenCalls: { authorization_code: 0, refresh_token: 0, client_credentials: 0 },
+        authenticatedTokenCalls: {},
         apiCalls: 0,
       });
     });

@@ -56,6 +56,7 @@ function handleTokenRequest(context: EmulatorContext, req: Request): TokenRespon
     throw new OAuthError('invalid_request', 'Missing grant_type parameter.');
   context.stats.countToken(grantType);
   const consumer = authenticateClient(context.consumers, readClientCredentials(req, form));
+  context.stats.countAuthenticatedToken(consumer.key);
   switch (grantType) {
     case 'authorization_code':
       return exchangeAuthorizationCode(context, consumer, form);

@@ -3,6 +3,12 @@ import type { GrantType } from '../store/oauth-store.ts';
 export interface CallStatsSnapshot {
   /** Token endpoint requests per grant type, whatever their outcome. */
   tokenCalls: Record<GrantType, number>;
+  /**
+   * Token endpoint requests that presented a consumer's correct secret, per consumer key. A test that
+   * must show a secret was never used counts here, so other clients' calls (a background validation
+   * with another secret) cannot blur the figure.
+   */
+  authenticatedTokenCalls: Record<string, number>;
   /** Token endpoint refusals per OAuth error code. */
   tokenErrors: Record<string, number>;
   authorizeCalls: number;
@@ -22,6 +28,10 @@ export class CallStats {
     ) {
       this.counters.tokenCalls[grantType] += 1;
     }
+  }
+
+  countAuthenticatedToken(consumerKey: string): void {
+    this.counters.authenticatedTokenCalls[consumerKey] = (this.counters.authenticatedTokenCalls[consumerKey] ?? 0) + 1;
   }
 
   countTokenError(code: string): void {
@@ -52,6 +62,7 @@ export class CallStats {
 function emptyCounters(): CallStatsSnapshot {
   return {
     tokenCalls: { authorization_code: 0, refresh_token: 0, client_credentials: 0 },
+    authenticatedTokenCalls: {},
     tokenErrors: {},
     authorizeCalls: 0,
     apiCalls: 0,
