@@ -1,9 +1,13 @@
 // Bundles the three Node services (emulator, BFF, runner) from TypeScript into plain ES modules with
 // esbuild, so `npm start` runs them with bare `node`: no TypeScript loader in the running process.
 // Under `node --import tsx` the BFF sat at 184 MB peak RSS at idle and showed GC pauses under load;
-// bundled it idles near 120 MB (bench row 6a). Workspace packages (@runner-console/*) are bundled in;
-// every other package stays an import resolved from node_modules at run time (native modules such as
-// better-sqlite3 must, and pino's worker files need their real paths).
+// bundled it idles near 120 MB (bench row 6a). For the BFF and the emulator, workspace packages
+// (@runner-console/*) are bundled in and every other package stays an import resolved from
+// node_modules at run time (native modules such as better-sqlite3 must).
+// The runner is different: it is installed on customers' machines as one file, so its bundle
+// (apps/runner/dist/runner.mjs) carries every dependency and runs with bare `node` ≥ 20 and no
+// node_modules. The BFF serves that same file at /downloads/runner.mjs, `npm start` runs it as the
+// Local runner, and apps/runner/Dockerfile copies it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +19,11 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const services = {
   'bitbucket-emulator': { entry: 'apps/bitbucket-emulator/src/server.ts', bundle: 'apps/bitbucket-emulator/dist/server.mjs' },
   bff: { entry: 'apps/bff/src/server.ts', bundle: 'apps/bff/dist/server.mjs' },
-  runner: { entry: 'apps/runner/src/main.ts', bundle: 'apps/runner/dist/main.mjs' },
+  runner: { entry: 'apps/runner/src/main.ts', bundle: 'apps/runner/dist/runner.mjs', selfContained: true },
 };
+
+/** The installable runner file: what /downloads/runner.mjs serves. */
+export const runnerBundle = path.join(repoRoot, services.runner.bundle);
 
 /** Newest modification time of any file under dir (node_modules and dist/ skipped). */
 export function newestMtime(dir) {
@@ -56,7 +63,7 @@ export async function buildServicesIfStale(names = Object.keys(services)) {
   const { build } = await import('esbuild');
   await Promise.all(
     stale.map(async (name) => {
-      const { entry, bundle } = services[name];
+      const { entry, bundle, selfContained } = services[name];
       const out = path.join(repoRoot, bundle);
       const result = await build({
         entryPoints: [path.join(repoRoot, entry)],
@@ -66,14 +73,21 @@ export async function buildServicesIfStale(names = Object.keys(services)) {
         platform: 'node',
         format: 'esm',
         target: 'node20',
-        sourcemap: 'linked',
-        plugins: [externalPackages],
+        // The runner file travels alone: its map stays beside the build, and the file names none.
+        sourcemap: selfContained ? 'external' : 'linked',
+        plugins: selfContained ? [] : [externalPackages],
+        // CommonJS dependencies (express, ws, pino) call require() for Node's built-ins, which an ES
+        // module does not have: give the bundle one.
+        banner: selfContained
+          ? { js: "#!/usr/bin/env node\nimport { createRequire as __runnerCreateRequire } from 'node:module';\nconst require = __runnerCreateRequire(import.meta.url);" }
+          : undefined,
+        legalComments: selfContained ? 'linked' : undefined,
         logLevel: 'error',
       });
       fs.mkdirSync(path.dirname(out), { recursive: true });
       for (const file of result.outputFiles) {
         const tmp = `${file.path}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, file.contents);
+        fs.writeFileSync(tmp, file.contents, { mode: selfContained && file.path.endsWith('.mjs') ? 0o755 : 0o644 });
         fs.renameSync(tmp, file.path);
       }
     }),

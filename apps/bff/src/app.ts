@@ -30,6 +30,7 @@ import { createConnectService } from './services/connect-service.ts';
 import { createEnvironmentService } from './services/environment-service.ts';
 import { createConnectRoutes } from './routes/connect-routes.ts';
 import { createEnvironmentRoutes } from './routes/environment-routes.ts';
+import { createRunnerDownloadRoutes } from './downloads/runner-download.ts';
 
 export interface BffApp {
   app: Express;
@@ -59,14 +60,18 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
       if (method === 'environmentUpdate') return environments.applyRunnerUpdate(runner, params);
       throw new LinkRequestError('unknown_method', `The BFF does not know the method "${method}".`);
     },
-    onConnected: (conn) => void configPush.push(conn.runnerId),
+    onConnected: (conn) => {
+      void configPush.push(conn.runnerId);
+      integrations.onRunnerConnected(conn.runnerId).catch((err: Error) => log.warn({ err: err.message }, 'recording callback URLs failed'));
+    },
   });
   const runners = createRunnerService({
     store: runnersStore,
     audit,
     hub,
     link: () => link,
-    startCommand: { bffUrl: config.publicUrl, dataDir: path.dirname(config.dataDir), extraEnv: extra.runnerEnv ?? {} },
+    startCommand: { bffUrl: config.publicUrl, extraEnv: extra.runnerEnv ?? {} },
+    integrations: integrationsStore,
   });
 
   const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl });
@@ -131,6 +136,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   app.use(api);
   app.use('/api', createErrorHandler(log));
 
+  app.use(createRunnerDownloadRoutes(config.runnerBundle, log));
   serveSpa(app, config.webDist, log);
   app.use(createErrorHandler(log));
 

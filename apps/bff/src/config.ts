@@ -11,6 +11,8 @@ const Env = z.object({
   PUBLIC_URL: z.url().optional(),
   DATA_DIR: z.string().default('.data'),
   WEB_DIST: z.string().default(path.resolve(here, '../../web/dist')),
+  /** The installable runner file served at /downloads/runner.mjs (built by scripts/build-services.mjs). */
+  RUNNER_BUNDLE: z.string().default(path.resolve(here, '../../runner/dist/runner.mjs')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Dev only: the token the local runner started by `npm start` uses; seeds "Local runner". */
   LOCAL_RUNNER_TOKEN: z.string().min(20).optional(),
@@ -28,6 +30,7 @@ export interface BffConfig {
   dataDir: string;
   dbFile: string;
   webDist: string;
+  runnerBundle: string;
   logLevel: string;
   localRunnerToken: string | undefined;
   heartbeatIntervalMs: number;
@@ -54,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     dataDir,
     dbFile: path.join(dataDir, 'runner-console.sqlite'),
     webDist: e.WEB_DIST,
+    runnerBundle: path.resolve(e.RUNNER_BUNDLE),
     logLevel: e.LOG_LEVEL,
     localRunnerToken: e.LOCAL_RUNNER_TOKEN,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,

@@ -95,7 +95,7 @@ describe('scm integrations store: hasOAuthIntegration', () => {
   const row: ScmIntegrationsTable = {
     id: 'int-1', org_id: 'org-a', runner_id: 'runner-a', provider: 'bitbucket', host: 'bitbucket.org', oauth_enabled: 1,
     client_id: 'key', secret_envelope: null, secret_kid: null, validation_status: 'not_validated', validation_message: null,
-    validated_at: null, created_at: now, updated_at: now, updated_by: null,
+    validated_at: null, callback_url: null, created_at: now, updated_at: now, updated_by: null,
   };
 
   it('follows every insert, update and removal, and reads the database once between writes', async () => {

@@ -1,11 +1,38 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
+/**
+ * Every setting is a flag and an environment variable (the flag wins). The runner README lists
+ * them; `node runner.mjs --help` prints them.
+ */
+export const settings = [
+  { flag: 'token', env: 'RUNNER_TOKEN', help: 'The runner token from Settings › Runners (required, or --token-file).' },
+  { flag: 'token-file', env: 'RUNNER_TOKEN_FILE', help: 'A file holding the runner token (keeps it out of `ps` and shell history).' },
+  { flag: 'bff-url', env: 'BFF_URL', help: 'Where Runner Console is (default http://localhost:8080).' },
+  { flag: 'public-url', env: 'RUNNER_PUBLIC_URL', help: "Where developers' browsers reach this runner (its OAuth callback lives here). Fixed at set-up." },
+  { flag: 'listen', env: 'RUNNER_LISTEN', help: 'Listen address, host:port (default 127.0.0.1 and the public URL’s port when it is local, else 8081).' },
+  { flag: 'host', env: 'RUNNER_HOST', help: 'Listen host only (default 127.0.0.1).' },
+  { flag: 'port', env: 'RUNNER_PORT', help: 'Listen port only (0 = any free port).' },
+  { flag: 'data-dir', env: 'RUNNER_DATA_DIR', help: 'The data folder: key pair, encrypted tokens, workspaces (default $DATA_DIR/runner, i.e. .data/runner).' },
+  { flag: 'region', env: 'RUNNER_REGION', help: 'A label shown in the dashboard.' },
+  { flag: 'bitbucket-url', env: 'BITBUCKET_URL', help: 'Bitbucket web and OAuth (default https://bitbucket.org).' },
+  { flag: 'bitbucket-api-url', env: 'BITBUCKET_API_URL', help: 'Bitbucket REST API (default https://api.bitbucket.org).' },
+  { flag: 'log-level', env: 'LOG_LEVEL', help: 'fatal, error, warn, info (default), debug, trace or silent.' },
+] as const;
+
 const Env = z.object({
-  RUNNER_TOKEN: z.string().min(20, { error: 'RUNNER_TOKEN is required: the one-time token from Settings › Runners › Set up a new runner.' }),
+  RUNNER_TOKEN: z
+    .string({ error: 'RUNNER_TOKEN is required: the one-time token from Settings › Runners › Set up a new runner (or --token / --token-file).' })
+    .min(20, { error: 'RUNNER_TOKEN is too short: paste the whole token from Settings › Runners.' }),
   BFF_URL: z.url().default('http://localhost:8080'),
-  RUNNER_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
-  RUNNER_HOST: z.string().default('127.0.0.1'),
+  RUNNER_LISTEN: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, { error: 'Use host:port, for example 0.0.0.0:8081.' })
+    .optional(),
+  RUNNER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  RUNNER_HOST: z.string().optional(),
   /** The URL browsers reach this runner at (its OAuth callback lives here). */
   RUNNER_PUBLIC_URL: z.url().optional(),
   DATA_DIR: z.string().default('.data'),
@@ -29,20 +56,67 @@ export interface RunnerConfig {
   logLevel: string;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
-  const parsed = Env.safeParse(env);
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function helpText(): string {
+  const lines = settings.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(18)} ${s.help}`);
+  return `Runner Console runner\n\nUsage: node runner.mjs [flags]\n\n  flag                 environment\n${lines.join('\n')}\n  --version            print the version\n  --help               print this\n`;
+}
+
+/** Flags from argv, as the environment variables they stand for. */
+export function readFlags(argv: string[]): { env: Record<string, string>; help: boolean; version: boolean } {
+  const options = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const }]));
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' }, version: { type: 'boolean' } }, allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nRun with --help for the list of settings.`);
+  }
+  const env: Record<string, string> = {};
+  for (const s of settings) {
+    const value = (parsed.values as Record<string, unknown>)[s.flag];
+    if (typeof value === 'string') env[s.env] = value;
+  }
+  return { env, help: parsed.values.help === true, version: parsed.values.version === true };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): RunnerConfig {
+  const merged: Record<string, string | undefined> = { ...env, ...readFlags(argv).env };
+  if (merged.RUNNER_TOKEN_FILE && !merged.RUNNER_TOKEN) {
+    try {
+      merged.RUNNER_TOKEN = fs.readFileSync(merged.RUNNER_TOKEN_FILE, 'utf8').trim();
+    } catch (err) {
+      throw new Error(`Invalid runner configuration:\n  RUNNER_TOKEN_FILE: cannot read ${merged.RUNNER_TOKEN_FILE} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+    }
+  }
+  const parsed = Env.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid runner configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const trim = (u: string) => u.replace(/\/$/, '');
+  const trim = (u: string) => u.replace(/\/+$/, '');
+  const publicUrl = e.RUNNER_PUBLIC_URL ? trim(e.RUNNER_PUBLIC_URL) : undefined;
+  // Listen address: RUNNER_LISTEN, else RUNNER_HOST/RUNNER_PORT, else the public URL's port when
+  // that URL is on this machine (so the public URL alone is enough for a local runner), else 8081.
+  let host = e.RUNNER_HOST ?? '127.0.0.1';
+  let port = e.RUNNER_PORT;
+  if (e.RUNNER_LISTEN) {
+    const at = e.RUNNER_LISTEN.lastIndexOf(':');
+    host = e.RUNNER_LISTEN.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+    port = Number(e.RUNNER_LISTEN.slice(at + 1));
+    if (port > 65535) throw new Error('Invalid runner configuration:\n  RUNNER_LISTEN: the port must be 0-65535.');
+  }
+  if (port === undefined && publicUrl) {
+    const url = new URL(publicUrl);
+    if (loopbackHosts.has(url.hostname)) port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  }
   return {
     token: e.RUNNER_TOKEN,
     bffUrl: trim(e.BFF_URL),
-    port: e.RUNNER_PORT,
-    host: e.RUNNER_HOST,
-    publicUrl: e.RUNNER_PUBLIC_URL ? trim(e.RUNNER_PUBLIC_URL) : undefined,
+    port: port ?? 8081,
+    host,
+    publicUrl,
     dataDir: path.resolve(e.RUNNER_DATA_DIR ?? path.join(e.DATA_DIR, 'runner')),
     region: e.RUNNER_REGION ?? null,
     bitbucketUrl: trim(e.BITBUCKET_URL),

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -10,7 +9,8 @@ import {
   ParseContextParams,
   ValidateIntegrationParams,
 } from '@runner-console/contracts';
-import { loadConfig } from './config.ts';
+import { EnvironmentUpdateParams, DeleteWorkspaceParams } from '@runner-console/contracts';
+import { helpText, loadConfig, readFlags } from './config.ts';
 import { createLogger } from './logger.ts';
 import { loadRunnerKeyring } from './keys/runner-keys.ts';
 import { createBffLink, LinkCallError } from './link/bff-link.ts';
@@ -24,9 +24,24 @@ import { createTokenStore } from './tokens/token-store.ts';
 import { createAccessTokenProvider } from './tokens/access-token-provider.ts';
 import { ContextError, createContextParser } from './context/parse-context.ts';
 import { cloneWorkspace } from './git/clone-workspace.ts';
+import { removeAllWorkspaces, removeWorkspace, workspaceDirOf } from './git/remove-workspace.ts';
+
+/** Exit status when the runner's token no longer works (sysexits EX_CONFIG): systemd's
+ * RestartPreventExitStatus=78 stops restarting a runner that cannot connect again. */
+const exitTokenRevoked = 78;
 
 async function main() {
-  const config = loadConfig();
+  const argv = process.argv.slice(2);
+  const flags = readFlags(argv);
+  if (flags.help) {
+    process.stdout.write(helpText());
+    return;
+  }
+  if (flags.version) {
+    process.stdout.write(`${runnerVersion}\n`);
+    return;
+  }
+  const config = loadConfig(process.env, argv);
   const log = createLogger(config.logLevel);
   const keyring = await loadRunnerKeyring(config.dataDir);
   const tokenStore = createTokenStore(config.dataDir, createTokenCipher(config.dataDir));
@@ -49,6 +64,10 @@ async function main() {
     log,
     hello: () => ({ type: 'hello', version: runnerVersion, region: config.region, publicUrl, publicKey: keyring.current.publicJwk }),
     onWelcome: (welcome) => registry.setRunnerId(welcome.runnerId),
+    onRevoked: (reason) => {
+      log.error(`Stopping: ${reason}. This runner cannot connect with its token again; set it up again from Settings › Runners if it is still needed.`);
+      void stop(exitTokenRevoked);
+    },
     handlers: {
       ping: async () => ({ version: runnerVersion }),
       rotateKey: async () => {
@@ -69,6 +88,21 @@ async function main() {
         const integration = registry.get(integrationId);
         if (!integration) throw new IntegrationError('not_found', 'This runner does not have that integration. Save it again.');
         return validateClientCredentials(config, registry, integration, callbackUrl);
+      },
+      countTokens: async () => ({ tokens: tokenStore.count() }),
+      // The runner was deleted in Runner Console: every developer's token and every workspace goes.
+      eraseAll: async () => {
+        const tokens = tokenStore.reconcile([]);
+        registry.replace([]);
+        const workspaces = await removeAllWorkspaces(config.dataDir);
+        log.warn({ tokens, workspaces }, 'this runner was deleted in Runner Console: erased its tokens and workspaces');
+        return { tokens, workspaces };
+      },
+      deleteWorkspace: async (params) => {
+        const { environmentId } = DeleteWorkspaceParams.parse(params);
+        const removed = await removeWorkspace(config.dataDir, environmentId);
+        log.info({ environmentId, removed }, 'workspace removed');
+        return { removed };
       },
       deleteTokensForIntegration: async (params) => ({ deleted: tokenStore.deleteByIntegration(ValidateIntegrationParams.parse(params).integrationId) }),
       checkAuthentication: async (params) => {
@@ -117,15 +151,16 @@ async function main() {
       },
       createWorkspace: async (params) => {
         const { environmentId, userId, context } = CreateWorkspaceParams.parse(params);
+        const workspaceDir = workspaceDirOf(config.dataDir, environmentId);
         // Answer at once; progress goes back to the BFF as environment updates.
         void (async () => {
           const report = (phase: 'cloning' | 'ready' | 'failed', message: string | null) =>
-            link.request('environmentUpdate', { environmentId, phase, message }).catch((err) => log.warn({ err: (err as Error).message }, 'environment update not delivered'));
+            link.request('environmentUpdate', EnvironmentUpdateParams.parse({ environmentId, phase, message, workspacePath: workspaceDir })).catch((err) => log.warn({ err: (err as Error).message }, 'environment update not delivered'));
+          await report('cloning', null);
           try {
             const integration = registry.findByHost(context.host);
             if (!integration) throw new Error('The integration for this host was removed.');
             const token = await accessTokens.getToken(userId, integration);
-            const workspaceDir = path.join(config.dataDir, 'workspaces', environmentId);
             await cloneWorkspace({ workspaceDir, cloneUrl: context.cloneUrl, context, accessToken: token.accessToken });
             log.info({ environmentId, ref: context.ref }, 'workspace ready');
             await report('ready', `Cloned ${context.owner}/${context.repo} at ${context.ref}.`);
@@ -145,17 +180,17 @@ async function main() {
   link.start();
 
   let stopping = false;
-  const stop = async () => {
+  async function stop(code = 0) {
     if (stopping) return;
     stopping = true;
     await link.stop();
     server.closeAllConnections();
     server.close();
     tokenStore.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+    process.exit(code);
+  }
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 main().catch((err: Error) => {

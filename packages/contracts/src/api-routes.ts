@@ -12,7 +12,18 @@ import {
 import { CheckAuthenticationRequest, CheckAuthenticationResponse, ConnectFlow, GitAuthenticationList } from './connect.ts';
 import { CreateEnvironmentRequest, Environment, EnvironmentList } from './environments.ts';
 import { PageQuery } from './pagination.ts';
-import { CreateRunnerRequest, CreateRunnerResponse, PingRunnerResponse, Runner, RunnerList } from './runners.ts';
+import {
+  CreateRunnerRequest,
+  CreateRunnerResponse,
+  DeleteRunnerResponse,
+  NewRunnerTokenResponse,
+  PingRunnerResponse,
+  Runner,
+  RunnerDeletionImpact,
+  RunnerList,
+  SuggestedPublicUrlResponse,
+  UpdateRunnerRequest,
+} from './runners.ts';
 
 /** Who may call a route. `public` needs no session; `member` any signed-in user; `admin` an org admin. */
 export type Access = 'public' | 'member' | 'admin';
@@ -45,7 +56,12 @@ export const apiRoutes = {
   signOut: { method: 'post', path: '/api/auth/sign-out', access: 'public', summary: 'Sign out', noContent: true },
   listRunners: { method: 'get', path: '/api/runners', access: 'member', summary: "The org's runners, a page at a time (query: limit, cursor)", query: PageQuery, response: RunnerList },
   createRunner: { method: 'post', path: '/api/runners', access: 'admin', summary: 'Set up a new runner; returns its one-time token', created: true, request: CreateRunnerRequest, response: CreateRunnerResponse },
+  suggestRunnerPublicUrl: { method: 'get', path: '/api/runners/suggested-public-url', access: 'admin', summary: "For a runner on the BFF's machine: http://localhost on a port free there now", response: SuggestedPublicUrlResponse },
   getRunner: { method: 'get', path: '/api/runners/:runnerId', access: 'member', summary: 'One runner', response: Runner },
+  updateRunner: { method: 'patch', path: '/api/runners/:runnerId', access: 'admin', summary: 'Rename a runner, or move its pinned public URL', request: UpdateRunnerRequest, response: Runner },
+  getRunnerDeletionImpact: { method: 'get', path: '/api/runners/:runnerId/deletion-impact', access: 'admin', summary: "What deleting the runner takes with it: integrations, environments, developers' tokens", response: RunnerDeletionImpact },
+  deleteRunner: { method: 'delete', path: '/api/runners/:runnerId', access: 'admin', summary: 'Delete a runner with its integrations, environments and Connect flows; a connected runner erases its tokens and workspaces', response: DeleteRunnerResponse },
+  newRunnerToken: { method: 'post', path: '/api/runners/:runnerId/token', access: 'admin', summary: 'A new runner token; the old one stops working at once and a connected runner is disconnected', response: NewRunnerTokenResponse },
   rotateRunnerKey: { method: 'post', path: '/api/runners/:runnerId/rotate-key', access: 'admin', summary: "The runner makes a new key pair; secrets sealed to the old key keep working until re-entered", response: Runner },
   pingRunner: { method: 'post', path: '/api/runners/:runnerId/ping', access: 'member', summary: 'Round trip to the runner over its link', response: PingRunnerResponse },
   getRunnerConfigurationSchema: { method: 'get', path: '/api/runners/:runnerId/configuration-schema', access: 'admin', summary: "Per provider: host, callback URL, scopes and docs; and the runner's current public key", response: RunnerConfigurationSchema },
@@ -63,6 +79,7 @@ export const apiRoutes = {
   listEnvironments: { method: 'get', path: '/api/environments', access: 'member', summary: "The caller's environments, newest first, a page at a time (query: limit, cursor)", query: PageQuery, response: EnvironmentList },
   createEnvironment: { method: 'post', path: '/api/environments', access: 'member', summary: 'Resolve a context URL through the runner with the caller’s token, then clone', created: true, request: CreateEnvironmentRequest, response: Environment },
   getEnvironment: { method: 'get', path: '/api/environments/:environmentId', access: 'member', summary: 'One of the caller’s environments', response: Environment },
+  deleteEnvironment: { method: 'delete', path: '/api/environments/:environmentId', access: 'member', summary: 'Delete one of the caller’s environments; the runner removes its workspace folder', noContent: true },
 } satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof apiRoutes;

@@ -20,6 +20,11 @@ export const CheckAuthenticationResponse = z.object({
   /** Where Connect starts (the BFF's flow entry); add `csrf` and open it in a popup or this tab. */
   authorizeUrl: z.nullable(z.string()),
   adminContacts: z.array(z.string()),
+  /**
+   * Set when Connect cannot work now although an integration exists (its callback URL changed):
+   * what to tell the developer. authorizeUrl is then null.
+   */
+  unavailableReason: z.optional(z.nullable(z.string())),
 });
 export type CheckAuthenticationResponse = z.infer<typeof CheckAuthenticationResponse>;
 
@@ -53,6 +58,7 @@ export const ConnectFailureCode = z.enum([
   'provider_error',
   'browser_mismatch',
   'no_integration',
+  'callback_url_changed',
 ]);
 export type ConnectFailureCode = z.infer<typeof ConnectFailureCode>;
 

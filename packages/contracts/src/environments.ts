@@ -32,6 +32,8 @@ export const Environment = z.object({
   phase: EnvironmentPhase,
   message: z.nullable(z.string()),
   context: z.nullable(ParsedContext),
+  /** The workspace folder on the runner's machine, once the runner has reported it. */
+  workspacePath: z.nullable(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -65,6 +67,10 @@ export const EnvironmentChangedEvent = z.object({
   type: z.literal('environment.changed'),
   environment: Environment,
 });
+export const EnvironmentDeletedEvent = z.object({
+  type: z.literal('environment.deleted'),
+  environmentId: z.string(),
+});
 
 // ---- runner link methods ----
 export const ParseContextParams = z.object({ userId: z.string(), contextUrl: z.string() });
@@ -77,4 +83,8 @@ export const EnvironmentUpdateParams = z.object({
   environmentId: z.string(),
   phase: EnvironmentPhase,
   message: z.nullable(z.string().check(z.maxLength(2000))),
+  workspacePath: z.optional(z.nullable(z.string().check(z.maxLength(4096)))),
 });
+/** Link method `deleteWorkspace`: the runner removes the environment's workspace folder. */
+export const DeleteWorkspaceParams = z.object({ environmentId: z.string() });
+export const DeleteWorkspaceResult = z.object({ removed: z.boolean() });

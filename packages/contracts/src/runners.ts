@@ -24,7 +24,13 @@ export const Runner = z.object({
   phase: RunnerPhase,
   version: z.nullable(z.string()),
   region: z.nullable(z.string()),
+  /** The URL the runner reported on its last connection. */
   publicUrl: z.nullable(z.string()),
+  /**
+   * The public URL fixed at set-up (or on the first connection when set-up named none). Integrations'
+   * OAuth callback URLs are registered against it; a runner reporting another URL breaks Connect.
+   */
+  pinnedPublicUrl: z.nullable(z.string()),
   publicKey: z.nullable(RunnerPublicJwk),
   lastSeenAt: z.nullable(z.string()),
   createdAt: z.string(),
@@ -42,7 +48,31 @@ export const RunnerName = z
     z.maxLength(80, { error: 'Keep the name under 80 characters.' }),
   );
 
-export const CreateRunnerRequest = z.object({ name: RunnerName });
+/** Where developers' browsers reach the runner: an http(s) origin with an optional path, no query. */
+export const RunnerPublicUrl = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, { error: 'Enter the URL where developers’ browsers reach the runner.' }),
+    z.maxLength(300, { error: 'Keep the URL under 300 characters.' }),
+    z.refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return (u.protocol === 'http:' || u.protocol === 'https:') && !u.search && !u.hash && !u.username && !u.password;
+        } catch {
+          return false;
+        }
+      },
+      { error: 'Enter an http:// or https:// URL without a query, such as https://runner.acme.internal.' },
+    ),
+  );
+
+export const CreateRunnerRequest = z.object({
+  name: RunnerName,
+  /** Optional for API clients: without it, the URL of the first connection is pinned. */
+  publicUrl: z.optional(RunnerPublicUrl),
+});
 export type CreateRunnerRequest = z.infer<typeof CreateRunnerRequest>;
 
 /** The runner token is shown once, here, and stored only as a hash. */
@@ -53,6 +83,45 @@ export const CreateRunnerResponse = z.object({
 });
 export type CreateRunnerResponse = z.infer<typeof CreateRunnerResponse>;
 
+/** Rename, or move the pinned public URL (integrations then show "Callback URL changed"). */
+export const UpdateRunnerRequest = z.strictObject({
+  name: z.optional(RunnerName),
+  publicUrl: z.optional(RunnerPublicUrl),
+});
+export type UpdateRunnerRequest = z.infer<typeof UpdateRunnerRequest>;
+
+/** A new runner token: the old one stops working at once. Shown once, with its start command. */
+export const NewRunnerTokenResponse = CreateRunnerResponse;
+export type NewRunnerTokenResponse = z.infer<typeof NewRunnerTokenResponse>;
+
+/** For a runner on the BFF's own machine: a URL on a port that is free there now. */
+export const SuggestedPublicUrlResponse = z.object({ publicUrl: z.string() });
+
+/** What deleting a runner takes with it, for the confirmation. */
+export const RunnerDeletionImpact = z.object({
+  integrations: z.array(z.object({ id: z.string(), provider: z.string(), host: z.string() })),
+  environments: z.number(),
+  /** Developers' provider tokens on the runner; null when the runner is offline and cannot say. */
+  developerTokens: z.nullable(z.number()),
+  runnerOnline: z.boolean(),
+});
+export type RunnerDeletionImpact = z.infer<typeof RunnerDeletionImpact>;
+
+export const DeleteRunnerResponse = z.object({
+  deletedIntegrations: z.number(),
+  deletedEnvironments: z.number(),
+  /** True when the runner was connected and erased its tokens and workspaces. */
+  runnerErased: z.boolean(),
+  erasedTokens: z.nullable(z.number()),
+  erasedWorkspaces: z.nullable(z.number()),
+});
+export type DeleteRunnerResponse = z.infer<typeof DeleteRunnerResponse>;
+
+/** Link method `eraseAll` (runner deleted): the runner deletes every token and workspace it holds. */
+export const EraseAllResult = z.object({ tokens: z.number(), workspaces: z.number() });
+/** Link method `countTokens`: how many developer tokens the runner holds. */
+export const CountTokensResult = z.object({ tokens: z.number() });
+
 export const PingRunnerResponse = z.object({
   ok: z.literal(true),
   roundTripMs: z.number(),
@@ -62,6 +131,7 @@ export type PingRunnerResponse = z.infer<typeof PingRunnerResponse>;
 
 /** Server-sent events on GET /api/events, one JSON body per event. */
 export const RunnerChangedEvent = z.object({ type: z.literal('runner.changed'), runner: Runner });
+export const RunnerDeletedEvent = z.object({ type: z.literal('runner.deleted'), runnerId: z.string() });
 
 /** Link method `rotateKey`: the runner's answer. */
 export const RotateKeyResult = z.object({ publicKey: RunnerPublicJwk });

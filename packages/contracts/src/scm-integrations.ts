@@ -53,6 +53,8 @@ export const ValidationStatus = z.enum([
   'provider_unreachable',
   'needs_new_secret',
   'oauth_disabled',
+  /** The runner now answers at another public URL than the OAuth consumer was set up with. */
+  'callback_url_changed',
 ]);
 export type ValidationStatus = z.infer<typeof ValidationStatus>;
 
@@ -77,6 +79,13 @@ export const ScmIntegration = z.object({
   /** True when the runner's key changed since the secret was sealed: an admin must enter it again. */
   secretNeedsReentry: z.boolean(),
   validation: IntegrationValidation,
+  /** The callback URL this integration's OAuth consumer was set up with (null for OAuth off). */
+  callbackUrl: z.nullable(z.string()),
+  /**
+   * Set when the runner now uses another callback URL: paste this one into the OAuth consumer, then
+   * confirm it (PATCH callbackUrl). Until then Validate and Connect fail with "Callback URL changed".
+   */
+  newCallbackUrl: z.nullable(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
   updatedBy: z.nullable(z.string()),
@@ -161,6 +170,11 @@ export const UpdateScmIntegrationRequest = z
     clientId: z.optional(ClientId),
     oauthClientSecretEnvelope: z.optional(Envelope),
     oauthPlaintextClientSecret: z.optional(PlaintextSecret),
+    /**
+     * "I pasted this callback URL into the OAuth consumer": must be the runner's current callback
+     * URL (newCallbackUrl); it becomes the integration's callback URL.
+     */
+    callbackUrl: z.optional(z.string().check(z.maxLength(400))),
   })
   .check(
     z.superRefine((v, ctx) => {

@@ -8,5 +8,6 @@ export function createEnvironmentRoutes(environments: EnvironmentService): Route
   mountRoute(router, apiRoutes.listEnvironments, ({ user, query }) => environments.list(user, query));
   mountRoute(router, apiRoutes.createEnvironment, ({ user, body }) => environments.create(user, body));
   mountRoute(router, apiRoutes.getEnvironment, ({ user, params }) => environments.get(user, params.environmentId ?? ''));
+  mountRoute(router, apiRoutes.deleteEnvironment, ({ user, params }) => environments.remove(user, params.environmentId ?? ''));
   return router;
 }

@@ -164,6 +164,16 @@ export function createRunnerLinkServer(opts: {
     isConnected(runnerId: string): boolean {
       return connections.has(runnerId);
     },
+    /** End a runner's connection with a reason it logs (its token was replaced, or it was deleted). */
+    disconnect(runnerId: string, code: number, reason: string): boolean {
+      const conn = connections.get(runnerId);
+      if (!conn) return false;
+      connections.delete(runnerId);
+      conn.close(code, reason);
+      conn.failPending();
+      store.setPhase(runnerId, 'inactive').then(publishRunner).catch(logFailure('marking a runner inactive failed'));
+      return true;
+    },
     async close() {
       closed = true;
       clearInterval(sweeper);

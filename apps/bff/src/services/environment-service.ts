@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EnvironmentUpdateParams, ParsedContext, type Environment, type PageQuery, type SessionUser } from '@runner-console/contracts';
+import { DeleteWorkspaceResult, EnvironmentUpdateParams, ParsedContext, type Environment, type PageQuery, type SessionUser } from '@runner-console/contracts';
 import { hostOfContextUrl } from '@runner-console/scm-providers';
 import type { Db } from '../store/database.ts';
 import type { EnvironmentsTable, RunnersTable } from '../store/schema.ts';
@@ -42,6 +42,7 @@ export function createEnvironmentService(deps: { db: Db; runners: RunnerService;
       phase: row.phase,
       message: row.message,
       context: row.context_json ? ParsedContext.parse(JSON.parse(row.context_json)) : null,
+      workspacePath: row.workspace_path,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -114,6 +115,7 @@ export function createEnvironmentService(deps: { db: Db; runners: RunnerService;
         phase: 'cloning',
         message: null,
         context_json: JSON.stringify(context),
+        workspace_path: null,
         created_at: now,
         updated_at: now,
       };
@@ -131,8 +133,30 @@ export function createEnvironmentService(deps: { db: Db; runners: RunnerService;
       const p = EnvironmentUpdateParams.parse(params);
       const row = await db.selectFrom('environments').select(['id', 'runner_id']).where('id', '=', p.environmentId).executeTakeFirst();
       if (!row || row.runner_id !== runner.id) throw new LinkRequestError('not_found', 'Unknown environment.');
-      await update(row.id, { phase: p.phase, message: p.message });
+      await update(row.id, { phase: p.phase, message: p.message, ...(p.workspacePath !== undefined ? { workspace_path: p.workspacePath } : {}) });
       return { ok: true };
+    },
+
+    /**
+     * Delete one of the user's environments: the runner removes its workspace folder first, so
+     * nothing is left on disk that the dashboard no longer shows. An offline runner cannot, so the
+     * environment stays until it is back.
+     */
+    async remove(user: SessionUser, id: string): Promise<void> {
+      const row = await db.selectFrom('environments').selectAll().where('id', '=', id).where('user_id', '=', user.id).executeTakeFirst();
+      if (!row) throw notFound('This environment');
+      const conn = deps.link().connectionOf(row.runner_id);
+      if (!conn) {
+        throw new HttpError(502, 'runner_offline', 'The runner is offline, so it cannot remove the workspace folder. Start the runner, then delete the environment again.');
+      }
+      try {
+        DeleteWorkspaceResult.parse(await conn.request('deleteWorkspace', { environmentId: row.id }, 30_000));
+      } catch (err) {
+        throw mapLinkError(err);
+      }
+      await db.deleteFrom('environments').where('id', '=', row.id).execute();
+      deps.log.info({ environmentId: row.id, runnerId: row.runner_id }, 'environment deleted');
+      hub.publish(row.org_id, { type: 'environment.deleted', environmentId: row.id }, row.user_id);
     },
   };
 }

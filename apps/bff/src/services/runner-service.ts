@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateRunnerResponse, PageQuery, PingRunnerResponse, Runner, SessionUser } from '@runner-console/contracts';
-import { PingResult, RotateKeyResult } from '@runner-console/contracts';
+import net from 'node:net';
+import type {
+  CreateRunnerRequest,
+  CreateRunnerResponse,
+  DeleteRunnerResponse,
+  PageQuery,
+  PingRunnerResponse,
+  Runner,
+  RunnerDeletionImpact,
+  SessionUser,
+  UpdateRunnerRequest,
+} from '@runner-console/contracts';
+import { CountTokensResult, EraseAllResult, PingResult, RotateKeyResult } from '@runner-console/contracts';
 import { calculateJwkThumbprint } from 'jose';
 import type { RunnersStore } from '../store/runners-store.ts';
+import type { RunnersTable } from '../store/schema.ts';
 import { toRunner } from '../store/runners-store.ts';
 import type { AuditStore } from '../store/audit-store.ts';
 import type { EventHub } from '../events/event-hub.ts';
@@ -14,8 +26,16 @@ import { decodeCursor, pageOf } from './page-cursor.ts';
 
 export interface StartCommandContext {
   bffUrl: string;
-  dataDir: string;
+  /** Settings every runner of this deployment needs (a test stack's emulator URLs). */
   extraEnv: Record<string, string>;
+}
+
+/** Close code and reason the runner link uses when a runner's token stops being valid. */
+export const linkCloseCodes = { runnerDeleted: 4003, tokenRevoked: 4004 } as const;
+
+/** Trailing slashes off, so "https://runner.acme.internal/" and ".../" pin the same URL. */
+function normalizePublicUrl(url: string): string {
+  return url.replace(/\/+$/, '');
 }
 
 export function createRunnerService(deps: {
@@ -24,8 +44,20 @@ export function createRunnerService(deps: {
   hub: EventHub;
   link: () => RunnerLinkServer;
   startCommand: StartCommandContext;
+  /** What deleting a runner takes with it besides its own row (integrations' read caches). */
+  integrations: { countByRunner(runnerId: string): Promise<number>; listSummaries(runnerId: string): Promise<{ id: string; provider: string; host: string }[]>; forgetRunner(): void };
 }) {
   const { store, audit, hub } = deps;
+
+  function requireSelfHosted(row: RunnersTable, what: string) {
+    if (row.kind === 'local') {
+      throw new HttpError(
+        409,
+        'conflict',
+        `The Local runner comes with \`npm start\`, which starts it with its own token and sets it up again on every start, so it cannot ${what}. Set up a new runner for a machine of your own.`,
+      );
+    }
+  }
 
   async function requireRunner(user: SessionUser, runnerId: string) {
     const row = await store.findInOrg(user.orgId, runnerId);
@@ -52,7 +84,121 @@ export function createRunnerService(deps: {
       return toRunner(await requireRunner(user, runnerId));
     },
 
-    async create(user: SessionUser, name: string): Promise<CreateRunnerResponse> {
+    findById: (runnerId: string) => store.findById(runnerId),
+
+    /**
+     * A URL for a runner on the BFF's own machine: localhost on a port the operating system says is
+     * free now, and that no runner has pinned.
+     */
+    async suggestPublicUrl(): Promise<{ publicUrl: string }> {
+      const taken = new Set((await store.pinnedPublicUrls()).map((u) => { try { return new URL(u).port; } catch { return ''; } }));
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const port = await freeLoopbackPort();
+        if (!taken.has(String(port))) return { publicUrl: `http://localhost:${port}` };
+      }
+      throw new HttpError(503, 'internal', 'No free port was found on this machine. Enter the public URL yourself.');
+    },
+
+    async update(user: SessionUser, runnerId: string, body: UpdateRunnerRequest): Promise<Runner> {
+      const row = await requireRunner(user, runnerId);
+      const patch: { name?: string; pinned_public_url?: string } = {};
+      if (body.name !== undefined && body.name !== row.name) {
+        const clash = await store.findByName(user.orgId, body.name);
+        if (clash && clash.id !== row.id) {
+          throw new HttpError(409, 'conflict', `A runner named "${body.name}" already exists. Choose another name.`, { name: `A runner named "${body.name}" already exists.` });
+        }
+        patch.name = body.name;
+      }
+      const publicUrl = body.publicUrl === undefined ? undefined : normalizePublicUrl(body.publicUrl);
+      if (publicUrl !== undefined && publicUrl !== row.pinned_public_url) patch.pinned_public_url = publicUrl;
+      if (!Object.keys(patch).length) return toRunner(row);
+      const updated = (await store.update(runnerId, patch))!;
+      if (patch.name !== undefined) {
+        await audit.record({ orgId: user.orgId, runnerId, actor: user, action: 'runner.renamed', target: patch.name, details: { from: row.name, to: patch.name } });
+      }
+      if (patch.pinned_public_url !== undefined) {
+        await audit.record({ orgId: user.orgId, runnerId, actor: user, action: 'runner.public_url_changed', target: updated.name, details: { from: row.pinned_public_url, to: patch.pinned_public_url } });
+      }
+      const runner = toRunner(updated);
+      hub.publish(user.orgId, { type: 'runner.changed', runner });
+      return runner;
+    },
+
+    /** A new token; the old one stops working at once, and a connected runner is told why and disconnected. */
+    async newToken(user: SessionUser, runnerId: string): Promise<CreateRunnerResponse> {
+      const row = await requireRunner(user, runnerId);
+      requireSelfHosted(row, 'get a new token');
+      const runnerToken = createSecretToken('rct');
+      await store.setTokenHash(runnerId, hashSecretToken(runnerToken));
+      const wasConnected = deps.link().disconnect(runnerId, linkCloseCodes.tokenRevoked, 'runner token revoked: a new token was made in Runner Console');
+      await audit.record({ orgId: user.orgId, runnerId, actor: user, action: 'runner.token_replaced', target: row.name, details: { disconnected: wasConnected } });
+      const updated = (await store.findById(runnerId))!;
+      const runner = toRunner(updated);
+      hub.publish(user.orgId, { type: 'runner.changed', runner });
+      return { runner, runnerToken, startCommand: buildStartCommand(deps.startCommand, updated, runnerToken) };
+    },
+
+    async deletionImpact(user: SessionUser, runnerId: string): Promise<RunnerDeletionImpact> {
+      const row = await requireRunner(user, runnerId);
+      const conn = deps.link().connectionOf(runnerId);
+      let developerTokens: number | null = null;
+      if (conn) {
+        try {
+          developerTokens = CountTokensResult.parse(await conn.request('countTokens', {}, 5_000)).tokens;
+        } catch {
+          developerTokens = null;
+        }
+      }
+      return {
+        integrations: await deps.integrations.listSummaries(row.id),
+        environments: await store.countEnvironments(row.id),
+        developerTokens,
+        runnerOnline: Boolean(conn),
+      };
+    },
+
+    /**
+     * Delete the runner and what goes with it. A connected runner first erases every developer token
+     * and workspace it holds, then is disconnected; an offline one cannot connect again (its token
+     * is gone with it), and its data folder stays until someone removes it.
+     */
+    async remove(user: SessionUser, runnerId: string): Promise<DeleteRunnerResponse> {
+      const row = await requireRunner(user, runnerId);
+      requireSelfHosted(row, 'be deleted');
+      const integrations = await deps.integrations.countByRunner(row.id);
+      const environments = await store.countEnvironments(row.id);
+      const conn = deps.link().connectionOf(runnerId);
+      let erased: { tokens: number; workspaces: number } | null = null;
+      if (conn) {
+        try {
+          erased = EraseAllResult.parse(await conn.request('eraseAll', {}, 30_000));
+        } catch {
+          erased = null;
+        }
+      }
+      await store.remove(row.id);
+      deps.integrations.forgetRunner();
+      deps.link().disconnect(runnerId, linkCloseCodes.runnerDeleted, 'runner deleted in Runner Console');
+      await audit.record({
+        orgId: user.orgId,
+        runnerId,
+        actor: user,
+        action: 'runner.deleted',
+        target: row.name,
+        details: { integrations, environments, erasedTokens: erased?.tokens ?? null, erasedWorkspaces: erased?.workspaces ?? null },
+      });
+      hub.publish(user.orgId, { type: 'runner.deleted', runnerId });
+      return {
+        deletedIntegrations: integrations,
+        deletedEnvironments: environments,
+        runnerErased: erased !== null,
+        erasedTokens: erased?.tokens ?? null,
+        erasedWorkspaces: erased?.workspaces ?? null,
+      };
+    },
+
+    async create(user: SessionUser, body: CreateRunnerRequest): Promise<CreateRunnerResponse> {
+      const { name } = body;
       if (await store.findByName(user.orgId, name)) {
         throw new HttpError(409, 'conflict', `A runner named "${name}" already exists. Choose another name.`, {
           name: `A runner named "${name}" already exists.`,
@@ -70,6 +216,7 @@ export function createRunnerService(deps: {
         version: null,
         region: null,
         public_url: null,
+        pinned_public_url: body.publicUrl ? normalizePublicUrl(body.publicUrl) : null,
         public_key_jwk: null,
         last_seen_at: null,
         created_at: new Date().toISOString(),
@@ -79,7 +226,7 @@ export function createRunnerService(deps: {
       await audit.record({ orgId: user.orgId, runnerId: id, actor: user, action: 'runner.created', target: name });
       const runner = toRunner(row);
       hub.publish(user.orgId, { type: 'runner.changed', runner });
-      return { runner, runnerToken, startCommand: buildStartCommand(deps.startCommand, id, runnerToken) };
+      return { runner, runnerToken, startCommand: buildStartCommand(deps.startCommand, row, runnerToken) };
     },
 
     /** Ask the runner for a new key pair and record its public half. Returns the updated runner. */
@@ -136,17 +283,43 @@ export function mapLinkError(err: unknown): HttpError {
   return new HttpError(502, 'runner_offline', 'The runner could not be reached. Try again.');
 }
 
-/** The exact command an admin runs, from the Runner Console folder, to start this runner. */
-function buildStartCommand(ctx: StartCommandContext, runnerId: string, token: string): string {
-  const env: Record<string, string> = {
-    RUNNER_TOKEN: token,
-    BFF_URL: ctx.bffUrl,
-    RUNNER_PORT: '0',
-    RUNNER_DATA_DIR: `${ctx.dataDir}/runners/${runnerId}`,
-    ...ctx.extraEnv,
-  };
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The exact command an admin runs on the runner's machine, in an empty folder: it downloads the
+ * runner file from the BFF, checks it against its published SHA-256, and starts it with plain node.
+ * The public URL is pinned, and for a URL on this machine the listen port too, so running the same
+ * command again brings the runner back at the same callback URL. Data stays in ./runner-data.
+ */
+export function buildStartCommand(ctx: StartCommandContext, runner: Pick<RunnersTable, 'pinned_public_url'>, token: string): string {
+  const download = `${ctx.bffUrl}/downloads/runner.mjs`;
+  const env: Record<string, string> = { RUNNER_TOKEN: token, BFF_URL: ctx.bffUrl };
+  if (runner.pinned_public_url) {
+    env.RUNNER_PUBLIC_URL = runner.pinned_public_url;
+    const url = new URL(runner.pinned_public_url);
+    if (loopbackHosts.has(url.hostname)) env.RUNNER_PORT = url.port || (url.protocol === 'https:' ? '443' : '80');
+  }
+  env.RUNNER_DATA_DIR = './runner-data';
+  Object.assign(env, ctx.extraEnv);
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-  return `${assignments.join(' ')} npm run runner`;
+  return [
+    `curl -fsSLO ${shellQuote(download)}`,
+    `  && curl -fsSLO ${shellQuote(`${download}.sha256`)}`,
+    '  && sha256sum -c runner.mjs.sha256',
+    `  && ${assignments.join(' ')} node runner.mjs`,
+  ].join(' \\\n');
 }
 
 function shellQuote(value: string): string {

@@ -30,12 +30,32 @@ type ScmIntegrationPage = { integrations: ScmIntegration[]; nextCursor: string |
 
 export const oauthCallbackPath = '/oauth/callback';
 
+/** The OAuth callback URL the runner uses now: from the URL it last reported, else the pinned one. */
+export function currentCallbackUrlOf(runner: RunnersTable): string | null {
+  const base = runner.public_url ?? runner.pinned_public_url;
+  return base ? `${base}${oauthCallbackPath}` : null;
+}
+
+/**
+ * The runner's callback URL when it differs from the one the integration's OAuth consumer was set up
+ * with: Bitbucket would then refuse every Connect with "Invalid redirect_uri".
+ */
+export function changedCallbackUrlOf(row: Pick<ScmIntegrationsTable, 'callback_url' | 'oauth_enabled'>, runner: RunnersTable): string | null {
+  const current = runner.public_url ? `${runner.public_url}${oauthCallbackPath}` : null;
+  return row.oauth_enabled === 1 && row.callback_url && current && current !== row.callback_url ? current : null;
+}
+
+export function callbackChangedMessage(registered: string, current: string): string {
+  return `Callback URL changed: the runner now answers at ${current}, but the OAuth consumer was set up with ${registered}. Paste the new URL into the consumer's Callback URL and confirm it here, or restart the runner with its original public URL.`;
+}
+
 export function currentKidOf(runner: RunnersTable): string | null {
   return runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk).kid : null;
 }
 
 /** `currentKid` may be passed in when mapping many rows of one runner, to read its key once. */
 export function toScmIntegration(row: ScmIntegrationsTable | ScmIntegrationListRow, runner: RunnersTable, forAdmin: boolean, currentKid = currentKidOf(runner)): ScmIntegration {
+  const newCallbackUrl = changedCallbackUrlOf(row, runner);
   return {
     id: row.id,
     runnerId: row.runner_id,
@@ -45,11 +65,16 @@ export function toScmIntegration(row: ScmIntegrationsTable | ScmIntegrationListR
     ...(forAdmin ? { clientId: row.client_id, secretKeyId: row.secret_kid } : {}),
     hasClientSecret: 'has_client_secret' in row ? row.has_client_secret === 1 : row.secret_envelope !== null,
     secretNeedsReentry: row.secret_kid !== null && currentKid !== null && row.secret_kid !== currentKid,
-    validation: {
-      status: row.validation_status as IntegrationValidation['status'],
-      message: row.validation_message,
-      checkedAt: row.validated_at,
-    },
+    // A changed callback URL outranks any earlier result: nothing works until it is fixed.
+    validation: newCallbackUrl
+      ? { status: 'callback_url_changed', message: callbackChangedMessage(row.callback_url!, newCallbackUrl), checkedAt: row.validated_at }
+      : {
+          status: row.validation_status as IntegrationValidation['status'],
+          message: row.validation_message,
+          checkedAt: row.validated_at,
+        },
+    callbackUrl: row.oauth_enabled === 1 ? row.callback_url : null,
+    newCallbackUrl,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
@@ -117,8 +142,13 @@ export function createScmIntegrationService(deps: {
     const fieldErrors: ValidateScmIntegrationResponse['fieldErrors'] = {};
     const now = () => new Date().toISOString();
     const conn = deps.link().connectionOf(runner.id);
+    const newCallbackUrl = changedCallbackUrlOf(row, runner);
     if (row.oauth_enabled !== 1) {
       validation = { status: 'oauth_disabled', message: 'OAuth is off: there is nothing to validate.', checkedAt: now() };
+    } else if (newCallbackUrl) {
+      // Client credentials would still pass, but every developer's Connect would end on Bitbucket's
+      // "Invalid redirect_uri" page: that is not valid.
+      validation = { status: 'callback_url_changed', message: callbackChangedMessage(row.callback_url!, newCallbackUrl), checkedAt: now() };
     } else if (!conn) {
       validation = { status: 'runner_offline', message: 'The runner is offline. Start it, then validate again.', checkedAt: now() };
     } else {
@@ -176,13 +206,13 @@ export function createScmIntegrationService(deps: {
       const { items, nextCursor } = pageOf(list, page.limit, (r) => [r.created_at, r.id]);
       return { integrations: items.map((r) => toScmIntegration(r, runner, forAdmin, kid)), nextCursor };
     };
-    return { rows, view: `${forAdmin ? 'admin' : 'member'}|${kid ?? ''}`, build };
+    return { rows, view: `${forAdmin ? 'admin' : 'member'}|${kid ?? ''}|${runner.public_url ?? ''}`, build };
   }
 
   return {
     async configurationSchema(user: SessionUser, runnerId: string): Promise<RunnerConfigurationSchema> {
       const runner = await runners.requireRunner(user, runnerId);
-      const callbackUrl = runner.public_url ? `${runner.public_url}${oauthCallbackPath}` : null;
+      const callbackUrl = currentCallbackUrlOf(runner);
       return {
         runnerId: runner.id,
         publicKey: runnerKey(runner),
@@ -259,6 +289,7 @@ export function createScmIntegrationService(deps: {
         validation_status: 'pending',
         validation_message: null,
         validated_at: null,
+        callback_url: currentCallbackUrlOf(runner),
         created_at: now,
         updated_at: now,
         updated_by: user.email,
@@ -289,7 +320,15 @@ export function createScmIntegrationService(deps: {
           ...(secret ?? row.secret_envelope ? {} : { clientSecret: 'Enter the Client Secret (Bitbucket calls it Secret).' }),
         });
       }
+      const currentCallback = currentCallbackUrlOf(runner);
+      if (body.callbackUrl !== undefined && body.callbackUrl !== currentCallback) {
+        const message = currentCallback
+          ? `The runner's callback URL is ${currentCallback}. Paste that into the OAuth consumer, then confirm it.`
+          : 'The runner has not reported its callback URL yet. Start it, then confirm the callback URL.';
+        throw new HttpError(400, 'validation_failed', message, { callbackUrl: message });
+      }
       const changes: string[] = [];
+      if (body.callbackUrl !== undefined && body.callbackUrl !== row.callback_url) changes.push('callback_url_confirmed');
       if (oauthEnabled !== (row.oauth_enabled === 1)) changes.push(oauthEnabled ? 'oauth_enabled' : 'oauth_disabled');
       if (clientId !== row.client_id) changes.push('client_id_changed');
       if (secret) changes.push('secret_replaced');
@@ -299,6 +338,8 @@ export function createScmIntegrationService(deps: {
         oauth_enabled: oauthEnabled ? 1 : 0,
         client_id: clientId,
         ...(secret ? { secret_envelope: secret.envelope, secret_kid: secret.kid } : {}),
+        // Whoever saves the integration works from the callback URL the dialog shows: the current one.
+        callback_url: currentCallback ?? row.callback_url,
         validation_status: changes.length ? (oauthEnabled ? 'pending' : 'oauth_disabled') : row.validation_status,
         ...(changes.length ? { validation_message: null, validated_at: null } : {}),
         updated_at: new Date().toISOString(),
@@ -311,7 +352,7 @@ export function createScmIntegrationService(deps: {
         actor: user,
         action: 'integration.updated',
         target: `${getScmProvider(row.provider).name} (${row.host})`,
-        details: { changes, clientId },
+        details: { changes, clientId, ...(changes.includes('callback_url_confirmed') ? { callbackUrl: currentCallback } : {}) },
       });
       await deps.configPush.push(runner.id);
       // Turning OAuth off (or swapping the OAuth app) ends every connection made through it.
@@ -340,6 +381,21 @@ export function createScmIntegrationService(deps: {
     async validate(user: SessionUser, runnerId: string, id: string): Promise<ValidateScmIntegrationResponse> {
       const { runner, row } = await requireIntegration(user, runnerId, id);
       return validateRow(user, runner, row);
+    },
+
+    /**
+     * On every runner connection: integrations saved before callback URLs were recorded take the
+     * runner's current one, and open dashboards re-read each integration (a new public URL changes
+     * whether it shows "Callback URL changed").
+     */
+    async onRunnerConnected(runnerId: string): Promise<void> {
+      const runner = await runners.findById(runnerId);
+      const callbackUrl = runner && currentCallbackUrlOf(runner);
+      if (!runner || !callbackUrl) return;
+      await store.pinMissingCallbackUrls(runner.id, callbackUrl);
+      for (const row of await store.listForRunnerConfig(runner.id)) {
+        hub.publish(runner.org_id, { type: 'integration.changed', runnerId: runner.id, integrationId: row.id, integration: toScmIntegration(row, runner, false) });
+      }
     },
 
     /** After a key rotation: every secret sealed to an earlier key is flagged for re-entry (it still works meanwhile). */

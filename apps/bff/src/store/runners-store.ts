@@ -11,6 +11,7 @@ export function toRunner(row: RunnersTable): Runner {
     version: row.version,
     region: row.region,
     publicUrl: row.public_url,
+    pinnedPublicUrl: row.pinned_public_url,
     publicKey: row.public_key_jwk ? (JSON.parse(row.public_key_jwk) as RunnerPublicJwk) : null,
     lastSeenAt: row.last_seen_at,
     createdAt: row.created_at,
@@ -97,6 +98,8 @@ export function createRunnersStore(db: Db) {
             version: hello.version,
             region: hello.region,
             public_url: hello.publicUrl,
+            // Set-up without a public URL pins the first one the runner reports.
+            pinned_public_url: (eb) => eb.fn.coalesce('pinned_public_url', eb.val(hello.publicUrl)),
             public_key_jwk: JSON.stringify(hello.publicKey),
             last_seen_at: at,
           })
@@ -104,6 +107,24 @@ export function createRunnersStore(db: Db) {
           .execute(),
       );
       return this.findById(runnerId);
+    },
+    async update(runnerId: string, patch: { name?: string; pinned_public_url?: string }): Promise<RunnersTable | undefined> {
+      await write(runnerId, () => db.updateTable('runners').set(patch).where('id', '=', runnerId).execute());
+      return this.findById(runnerId);
+    },
+    /** Deletes the runner; its integrations, Connect flows and environments go with it (ON DELETE CASCADE). */
+    async remove(runnerId: string): Promise<boolean> {
+      const result = await write(runnerId, () => db.deleteFrom('runners').where('id', '=', runnerId).executeTakeFirst());
+      return Number(result.numDeletedRows) === 1;
+    },
+    async countEnvironments(runnerId: string): Promise<number> {
+      const row = await db.selectFrom('environments').select((eb) => eb.fn.countAll<string | number>().as('n')).where('runner_id', '=', runnerId).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    /** The public URLs pinned by the org's runners, so a suggestion does not hand out one twice. */
+    async pinnedPublicUrls(): Promise<string[]> {
+      const rows = await db.selectFrom('runners').select('pinned_public_url').where('pinned_public_url', 'is not', null).execute();
+      return rows.map((r) => r.pinned_public_url!);
     },
     async setPhase(runnerId: string, phase: RunnerPhase, lastSeenAt?: string): Promise<RunnersTable | undefined> {
       await write(runnerId, () =>

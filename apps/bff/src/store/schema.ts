@@ -36,6 +36,8 @@ export interface RunnersTable {
   version: string | null;
   region: string | null;
   public_url: string | null;
+  /** Fixed at set-up (or the first connection); see migration 0006. */
+  pinned_public_url: string | null;
   public_key_jwk: string | null;
   last_seen_at: string | null;
   created_at: string;
@@ -68,6 +70,8 @@ export interface ScmIntegrationsTable {
   validation_status: string;
   validation_message: string | null;
   validated_at: string | null;
+  /** The callback URL the OAuth consumer was set up with. */
+  callback_url: string | null;
   created_at: string;
   updated_at: string;
   updated_by: string | null;
@@ -101,6 +105,7 @@ export interface EnvironmentsTable {
   phase: 'creating' | 'cloning' | 'ready' | 'failed';
   message: string | null;
   context_json: string | null;
+  workspace_path: string | null;
   created_at: string;
   updated_at: string;
 }

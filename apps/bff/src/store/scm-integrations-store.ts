@@ -18,6 +18,7 @@ const listColumns = [
   'validation_status',
   'validation_message',
   'validated_at',
+  'callback_url',
   'created_at',
   'updated_at',
   'updated_by',
@@ -119,6 +120,26 @@ export function createScmIntegrationsStore(db: Db) {
         written();
       }
       return db.selectFrom('scm_integrations').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    /** Integrations with no recorded callback URL (saved before it was recorded) take this one. */
+    async pinMissingCallbackUrls(runnerId: string, callbackUrl: string): Promise<number> {
+      try {
+        const result = await db.updateTable('scm_integrations').set({ callback_url: callbackUrl }).where('runner_id', '=', runnerId).where('callback_url', 'is', null).executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      } finally {
+        written();
+      }
+    },
+    async listSummaries(runnerId: string): Promise<{ id: string; provider: string; host: string }[]> {
+      return db.selectFrom('scm_integrations').select(['id', 'provider', 'host']).where('runner_id', '=', runnerId).orderBy('created_at').execute();
+    },
+    async countByRunner(runnerId: string): Promise<number> {
+      const row = await db.selectFrom('scm_integrations').select((eb) => eb.fn.countAll<string | number>().as('n')).where('runner_id', '=', runnerId).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    /** After a runner is deleted (its rows went with it, by cascade): drop cached pages. */
+    forgetRunner(): void {
+      written();
     },
     async remove(id: string): Promise<void> {
       try {

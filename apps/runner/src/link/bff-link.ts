@@ -27,6 +27,11 @@ export function createBffLink(opts: {
   log: Logger;
   handlers: Record<string, LinkMethodHandler>;
   onWelcome?: (welcome: LinkWelcome) => void;
+  /**
+   * The BFF ended the link for good (close codes 4003 runner deleted, 4004 token revoked): the token
+   * will not work again, so the link stops instead of reconnecting.
+   */
+  onRevoked?: (reason: string) => void;
 }) {
   const { log } = opts;
   const wsUrl = `${opts.bffUrl.replace(/^http/, 'ws')}/api/runner-link`;
@@ -70,14 +75,29 @@ export function createBffLink(opts: {
     ws.on('message', (data) => onMessage(ws, data.toString()));
     ws.on('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
-      if (status === 401) log.error('The BFF refused the runner token. Create a new runner in Settings › Runners and start it with the printed command.');
+      if (status === 401)
+        log.error(
+          'The BFF refused the runner token: it was replaced by a new token, the runner was deleted, or it was mistyped. Start the runner with the command from Settings › Runners › this runner › New token.',
+        );
       else log.warn({ status }, 'The BFF refused the runner link');
       res.resume();
       ws.terminate();
     });
     ws.on('error', (err) => log.debug({ err: err.message }, 'runner link error'));
-    ws.on('close', () => {
+    ws.on('close', (code, reasonBuffer) => {
       clearInterval(heartbeat);
+      if (code === 4003 || code === 4004) {
+        const reason = reasonBuffer.toString() || (code === 4003 ? 'runner deleted in Runner Console' : 'runner token revoked');
+        stopped = true;
+        for (const [id, p] of pending) {
+          clearTimeout(p.timer);
+          p.reject(new LinkCallError('bff_unreachable', 'The BFF ended the connection.'));
+          pending.delete(id);
+        }
+        log.error({ closeCode: code }, `The BFF disconnected this runner for good: ${reason}.`);
+        opts.onRevoked?.(reason);
+        return;
+      }
       for (const [id, p] of pending) {
         clearTimeout(p.timer);
         p.reject(new LinkCallError('bff_unreachable', 'The connection to the BFF dropped.'));

@@ -171,6 +171,11 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
       table.commit(doomed.map((r) => ({ del: r.id })));
       return doomed.length;
     },
+    /** How many tokens the runner holds (all users), for "what goes with this runner". */
+    count(): number {
+      table.catchUp();
+      return table.rows.size;
+    },
     close() {
       table.close();
     },
