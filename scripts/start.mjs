@@ -123,12 +123,11 @@ process.on('SIGTERM', () => stopAll(0));
 
 // SKIP_WEB_BUILD=1 is for API-only test stacks that never open the dashboard.
 if (!dev && env.SKIP_WEB_BUILD !== '1') buildDashboardIfStale();
-if (!dev) {
-  await buildServicesIfStale().catch((err) => {
-    console.error(`Building the services failed: ${err.message}`);
-    process.exit(1);
-  });
-}
+// `npm run dev` runs the sources, but the BFF still serves the installable runner file.
+await buildServicesIfStale(dev ? ['runner'] : undefined).catch((err) => {
+  console.error(`Building the services failed: ${err.message}`);
+  process.exit(1);
+});
 
 const shared = { DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
 const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bitbucket };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -27,7 +27,7 @@ export function createRunnerDownloadRoutes(bundleFile: string, log: Logger): Rou
     return cached;
   }
 
-  const notBuilt = (res: import('express').Response) => {
+  const notBuilt = (res: Response) => {
     log.warn({ bundleFile }, 'the runner file is not built; run `node scripts/build-services.mjs` or `npm start`');
     res
       .status(404)

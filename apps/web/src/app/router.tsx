@@ -43,6 +43,11 @@ const RunnerPage = lazy(() =>
 const RunnersPage = lazy(() =>
   import('../features/runners/routes/runners-page.tsx').then((m) => ({ default: m.RunnersPage })),
 );
+const AddProviderStep = lazy(() =>
+  import('../features/scm-integrations/components/add-provider-step.tsx').then((m) => ({
+    default: m.AddProviderStep,
+  })),
+);
 const RepositoryAccess = lazy(() =>
   import('../features/scm-integrations/components/repository-access.tsx').then((m) => ({
     default: m.RepositoryAccess,
@@ -56,7 +61,17 @@ function Page({ children }: { children: ReactNode }) {
 /** Features do not know about each other or about the session's shape: this wires them. */
 function RunnersRoute() {
   const user = useSessionUser();
-  return <RunnersPage canManageRunners={user?.role === 'admin'} orgName={user?.orgName} />;
+  return (
+    <RunnersPage
+      canManageRunners={user?.role === 'admin'}
+      orgName={user?.orgName}
+      configureAccess={(props) => (
+        <Page>
+          <AddProviderStep {...props} />
+        </Page>
+      )}
+    />
+  );
 }
 
 /** The runner page's repository access comes from the SCM integrations feature. */

@@ -25,6 +25,8 @@ export function describeValidation(
       return { label: 'OAuth off', tone: 'neutral' };
     case 'not_validated':
       return { label: 'Not validated', tone: 'neutral' };
+    case 'callback_url_changed':
+      return { label: 'Callback URL changed', tone: 'danger' };
   }
 }
 
@@ -33,6 +35,7 @@ const CHANGE_LABELS: Record<string, string> = {
   oauth_disabled: 'turned OAuth off',
   client_id_changed: 'changed the Client ID',
   secret_replaced: 'replaced the secret',
+  callback_url_confirmed: 'confirmed the new callback URL',
 };
 
 /**
@@ -59,6 +62,14 @@ export function describeAuditEntry(
     }
     case 'runner.created':
       return `set up the runner ${entry.target}`;
+    case 'runner.renamed':
+      return `renamed the runner ${typeof entry.details.from === 'string' ? `${entry.details.from} ` : ''}to ${entry.target}`;
+    case 'runner.token_replaced':
+      return `made a new token for ${entry.target} (the old one stopped working)`;
+    case 'runner.public_url_changed':
+      return `changed the public URL of ${entry.target} to ${typeof entry.details.to === 'string' ? entry.details.to : 'another URL'}`;
+    case 'runner.key_rotated':
+      return `rotated the key of ${entry.target}`;
     default:
       return `${entry.action.replaceAll(/[._]/g, ' ')}: ${entry.target}`;
   }

@@ -26,3 +26,11 @@ export function upsertEnvironment(queryClient: QueryClient, environment: Environ
 function isNewer(a: Environment, b: Environment): boolean {
   return Date.parse(a.updatedAt) > Date.parse(b.updatedAt);
 }
+
+/** The environment was deleted: out of the list, and its detail dropped. */
+export function removeEnvironment(queryClient: QueryClient, environmentId: string) {
+  queryClient.setQueryData(environmentQueries.list().queryKey, (list) =>
+    list ? { ...list, environments: list.environments.filter((row) => row.id !== environmentId) } : list,
+  );
+  queryClient.removeQueries({ queryKey: environmentQueries.detail(environmentId).queryKey });
+}

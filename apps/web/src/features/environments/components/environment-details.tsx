@@ -57,6 +57,17 @@ export function EnvironmentDetails({ environment }: { environment: Environment }
         </dd>
       </div>
       <div className="details__row">
+        <dt>Workspace</dt>
+        <dd>
+          {environment.workspacePath ? (
+            <code className="break workspace-path">{environment.workspacePath}</code>
+          ) : (
+            <span className="muted">Not reported yet (the runner reports it when it starts cloning)</span>
+          )}
+          <span className="cell-secondary">on the runner’s machine</span>
+        </dd>
+      </div>
+      <div className="details__row">
         <dt>Created</dt>
         <dd>
           <RelativeTime iso={environment.createdAt} />

@@ -1,5 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Button } from '../../../components/ui/button.tsx';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
+import { useToast } from '../../../components/ui/toast.tsx';
+import { useDeleteEnvironment } from '../api/use-delete-environment.ts';
 import { QueryState } from '../../../components/ui/query-state.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { environmentQueries } from '../api/environment-queries.ts';
@@ -35,6 +40,7 @@ export function EnvironmentPage() {
               <p className="page-header__eyebrow">Environment</p>
               <h1>{title}</h1>
             </div>
+            <DeleteEnvironment environmentId={environment.id} title={title} runnerName={environment.runnerName} />
           </header>
           {/* Announced as it changes: Cloning… then Ready. */}
           <p className="environment-phase" role="status">
@@ -62,5 +68,52 @@ export function EnvironmentPage() {
         </>
       ) : null}
     </div>
+  );
+}
+
+function DeleteEnvironment({
+  environmentId,
+  title,
+  runnerName,
+}: {
+  environmentId: string;
+  title: string;
+  runnerName: string;
+}) {
+  const [open, setOpen] = useState(false);
+  const remove = useDeleteEnvironment(environmentId);
+  const toast = useToast();
+  const navigate = useNavigate();
+  return (
+    <>
+      <Button variant="danger" onClick={() => setOpen(true)}>
+        Delete environment
+      </Button>
+      <ConfirmDialog
+        open={open}
+        onOpenChange={(next) => {
+          setOpen(next);
+          if (!next) remove.reset();
+        }}
+        title={`Delete ${title}?`}
+        confirmLabel="Delete environment"
+        pending={remove.isPending}
+        error={remove.error?.message}
+        onConfirm={() =>
+          remove.mutate(undefined, {
+            onSuccess: () => {
+              setOpen(false);
+              toast({ title: `${title} deleted; ${runnerName} removed its workspace.`, tone: 'success' });
+              void navigate('/environments');
+            },
+          })
+        }
+      >
+        <p>
+          {runnerName} removes the workspace folder with the clone and everything in it that was
+          not pushed.
+        </p>
+      </ConfirmDialog>
+    </>
   );
 }

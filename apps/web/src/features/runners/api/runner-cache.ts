@@ -27,3 +27,11 @@ export function runnerFromList(queryClient: QueryClient, runnerId: string): Runn
     .getQueryData(runnerQueries.list().queryKey)
     ?.runners.find((row) => row.id === runnerId);
 }
+
+/** The runner was deleted: out of the list, and its own entries dropped. */
+export function removeRunner(queryClient: QueryClient, runnerId: string) {
+  queryClient.setQueryData(runnerQueries.list().queryKey, (list) =>
+    list ? { ...list, runners: list.runners.filter((row) => row.id !== runnerId) } : list,
+  );
+  queryClient.removeQueries({ queryKey: runnerQueries.detail(runnerId).queryKey });
+}

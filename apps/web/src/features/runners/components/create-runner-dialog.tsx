@@ -1,9 +1,12 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { CreateRunnerRequest } from '@runner-console/contracts';
-import type { CreateRunnerResponse } from '@runner-console/contracts';
-import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { CreateRunnerRequest, RunnerPublicUrl } from '@runner-console/contracts';
+import type { CreateRunnerResponse, Runner } from '@runner-console/contracts';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useForm } from 'react-hook-form';
+import { useNavigate } from 'react-router';
+import * as z from 'zod/mini';
 import { Button } from '../../../components/ui/button.tsx';
 import { CopyField } from '../../../components/ui/copy-field.tsx';
 import {
@@ -14,21 +17,40 @@ import {
 } from '../../../components/ui/dialog.tsx';
 import { TextField } from '../../../components/ui/text-field.tsx';
 import { isApiRequestError } from '../../../lib/api-client.ts';
+import { useNow } from '../../../lib/use-now.ts';
 import { useCreateRunner } from '../api/use-create-runner.ts';
+import { runnerManagementQueries } from '../api/use-runner-management.ts';
+import { runnerQueries } from '../api/runner-queries.ts';
+import '../../../styles/runners.css';
 
 const TITLE = 'Set up a new runner';
+
+/** The set-up's last step comes from the SCM integrations feature; the composition root passes it. */
+export type ConfigureAccessStep = (props: {
+  runner: Runner;
+  onDone: () => void;
+  onPendingChange: (pending: boolean) => void;
+}) => ReactNode;
 
 /**
  * Holds the dialog's open state around the page, so the trigger (`CreateRunnerButton`) can move,
  * e.g. from the empty state to the page header once the first runner exists, while the dialog
  * stays open and focus still returns to whichever trigger is on the page.
  */
-export function CreateRunnerDialog({ children }: { children: ReactNode }) {
+export function CreateRunnerDialog({
+  children,
+  configureAccess,
+}: {
+  children: ReactNode;
+  configureAccess?: ConfigureAccessStep | undefined;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       {children}
-      {open ? <CreateRunnerDialogContent /> : null}
+      {open ? (
+        <CreateRunnerDialogContent configureAccess={configureAccess} onClose={() => setOpen(false)} />
+      ) : null}
     </Dialog>
   );
 }
@@ -41,53 +63,112 @@ export function CreateRunnerButton() {
   );
 }
 
-function CreateRunnerDialogContent() {
-  // Mounted only while open: closing forgets the form, the mutation and the token with it.
+type Step = 'details' | 'start' | 'access';
+
+function CreateRunnerDialogContent({
+  configureAccess,
+  onClose,
+}: {
+  configureAccess?: ConfigureAccessStep | undefined;
+  onClose: () => void;
+}) {
+  // Mounted only while open: closing forgets the form, the mutation and the token with it. The
+  // runner itself stays, and can be finished from its page.
   const createRunner = useCreateRunner();
   const created = createRunner.data;
+  const [step, setStep] = useState<Step>('details');
+  const [accessPending, setAccessPending] = useState(false);
+  const navigate = useNavigate();
+  const current = step === 'details' && created ? 'start' : step;
+
+  const goToRunner = useCallback(
+    (runnerId: string) => {
+      onClose();
+      void navigate(`/settings/runners/${runnerId}`);
+    },
+    [navigate, onClose],
+  );
+
+  const descriptions: Record<Step, string> = {
+    details:
+      'Name the runner after where it runs, and give the URL where developers’ browsers will reach it. Next you get the command that starts it.',
+    start: created
+      ? `“${created.runner.name}” is set up. Start it on its machine with the command below; it connects out to Runner Console.`
+      : '',
+    access: created
+      ? `“${created.runner.name}” is active. Add the provider its developers use, so they can open repositories on it.`
+      : '',
+  };
 
   return (
     <DialogContent
-      title={TITLE}
-      description={
-        created
-          ? `“${created.runner.name}” is set up. Start it on a machine in your network with the command below; it connects out to Runner Console, so no inbound port is needed.`
-          : 'Name the runner after where it runs. Next you get the command that starts it.'
-      }
-      dismissible={!createRunner.isPending}
-      // Closing by a stray click would lose the one-time token.
+      title={current === 'access' ? 'Configure repository access' : TITLE}
+      description={descriptions[current]}
+      size={current === 'access' ? 'wide' : 'default'}
+      dismissible={!createRunner.isPending && !accessPending}
+      // Closing by a stray click would lose the one-time token, or what was typed.
       closeOnOutsideClick={!created}
     >
-      {created ? (
-        <RunnerCreated result={created} />
-      ) : (
-        <CreateRunnerForm createRunner={createRunner} />
-      )}
+      {current === 'details' ? <CreateRunnerForm createRunner={createRunner} /> : null}
+      {current === 'start' && created ? (
+        <StartRunner
+          result={created}
+          canConfigureAccess={Boolean(configureAccess)}
+          onConfigureAccess={() => setStep('access')}
+          onFinish={() => goToRunner(created.runner.id)}
+        />
+      ) : null}
+      {current === 'access' && created && configureAccess ? (
+        <AccessStep
+          runnerId={created.runner.id}
+          fallback={created.runner}
+          configureAccess={configureAccess}
+          onPendingChange={setAccessPending}
+          onDone={() => goToRunner(created.runner.id)}
+        />
+      ) : null}
     </DialogContent>
   );
 }
 
+const CreateRunnerForm_Schema = z.object({
+  name: CreateRunnerRequest.shape.name,
+  publicUrl: RunnerPublicUrl,
+});
+
 function CreateRunnerForm({ createRunner }: { createRunner: ReturnType<typeof useCreateRunner> }) {
+  const suggestion = useQuery(runnerManagementQueries.suggestedPublicUrl());
   const form = useForm({
-    resolver: zodResolver(CreateRunnerRequest),
+    resolver: zodResolver(CreateRunnerForm_Schema),
     mode: 'onTouched',
-    defaultValues: { name: '' },
+    defaultValues: { name: '', publicUrl: '' },
   });
   const { errors } = form.formState;
+
+  // Suggest a URL for a runner on this machine, unless the admin already typed one.
+  const suggested = suggestion.data?.publicUrl;
+  useEffect(() => {
+    if (suggested && !form.getValues('publicUrl')) form.setValue('publicUrl', suggested);
+  }, [suggested, form]);
 
   const onSubmit = form.handleSubmit((values) => {
     if (createRunner.isPending) return;
     createRunner.mutate(values, {
       onError: (error) => {
-        const message = isApiRequestError(error) ? error.fields.name : undefined;
-        if (message) form.setError('name', { message }, { shouldFocus: true });
+        if (!isApiRequestError(error)) return;
+        for (const field of ['name', 'publicUrl'] as const) {
+          const message = error.fields[field];
+          if (message) form.setError(field, { message }, { shouldFocus: true });
+        }
       },
     });
   });
 
   const error = createRunner.error;
   const formError =
-    error && !(isApiRequestError(error) && error.fields.name) ? error.message : null;
+    error && !(isApiRequestError(error) && (error.fields.name || error.fields.publicUrl))
+      ? error.message
+      : null;
 
   return (
     <form className="form" noValidate onSubmit={(event) => void onSubmit(event)}>
@@ -97,6 +178,19 @@ function CreateRunnerForm({ createRunner }: { createRunner: ReturnType<typeof us
         hint="For example “Build server Berlin”. Up to 80 characters."
         error={errors.name?.message}
         {...form.register('name')}
+      />
+      <TextField
+        label="Public URL"
+        autoComplete="off"
+        inputMode="url"
+        spellCheck={false}
+        hint={
+          suggested
+            ? `Where developers’ browsers reach the runner for the OAuth callback, for example https://runner.acme.internal. ${suggested} is a free port on this machine, for a runner started here. It cannot change later without updating the OAuth consumers.`
+            : 'Where developers’ browsers reach the runner for the OAuth callback, for example https://runner.acme.internal. It cannot change later without updating the OAuth consumers.'
+        }
+        error={errors.publicUrl?.message}
+        {...form.register('publicUrl')}
       />
       {formError ? (
         <div className="form-alert" role="alert">
@@ -115,13 +209,43 @@ function CreateRunnerForm({ createRunner }: { createRunner: ReturnType<typeof us
   );
 }
 
-function RunnerCreated({ result }: { result: CreateRunnerResponse }) {
+/** After this long without a connection, the checklist opens by itself. */
+const TROUBLESHOOT_AFTER_MS = 30_000;
+
+function StartRunner({
+  result,
+  canConfigureAccess,
+  onConfigureAccess,
+  onFinish,
+}: {
+  result: CreateRunnerResponse;
+  canConfigureAccess: boolean;
+  onConfigureAccess: () => void;
+  onFinish: () => void;
+}) {
   const warningRef = useRef<HTMLParagraphElement>(null);
+  const nextRef = useRef<HTMLButtonElement>(null);
+  // The runner as server events keep it (runner-live-updates writes into this entry).
+  const live = useQuery({ ...runnerQueries.detail(result.runner.id), initialData: result.runner });
+  const runner = live.data;
+  const connected = runner.phase === 'active' || runner.phase === 'degraded';
+  const [since] = useState(() => Date.now());
+  const [connectedAt, setConnectedAt] = useState<number | null>(null);
+  const now = useNow();
 
   // The form (and the focused Create button) is gone: lead the person to what matters now.
   useEffect(() => {
     warningRef.current?.focus();
   }, []);
+  useEffect(() => {
+    if (connected && connectedAt === null) setConnectedAt(Date.now());
+  }, [connected, connectedAt]);
+  useEffect(() => {
+    if (connectedAt !== null) nextRef.current?.focus();
+  }, [connectedAt]);
+
+  const waitedMs = Math.max(0, (connectedAt ?? now) - since);
+  const waited = formatWait(waitedMs);
 
   return (
     <div className="form">
@@ -137,13 +261,88 @@ function RunnerCreated({ result }: { result: CreateRunnerResponse }) {
       <CopyField label="Runner token" value={result.runnerToken} />
       <CopyField label="Start command" value={result.startCommand} multiline />
       <p className="muted">
-        The runner appears as “Waiting for first connection” until it starts, then turns active.
+        Run it in an empty folder on the runner’s machine (it needs Node.js 20 or later and git).
+        It downloads the runner, checks its SHA-256 and starts it. Running it again restarts the
+        runner with the same data and URL.
       </p>
+
+      {connected ? (
+        <div className="callout callout--success" role="status">
+          <p className="callout__title">
+            {runner.name} connected after {waited}.
+          </p>
+          <p>
+            Version {runner.version ?? 'unknown'}, public URL {runner.publicUrl ?? 'not reported'}.
+          </p>
+        </div>
+      ) : (
+        <div className="setup-wait">
+          <p role="status" aria-live="polite" className="setup-wait__status">
+            <span className="spinner" aria-hidden="true" /> Waiting for the runner’s first
+            connection… <span className="muted">({waited})</span>
+          </p>
+          <details open={waitedMs >= TROUBLESHOOT_AFTER_MS}>
+            <summary>Nothing happens?</summary>
+            <ul>
+              <li>Check the command’s output on the runner’s machine: it says what went wrong.</li>
+              <li>
+                The runner’s machine must reach <code>{window.location.origin}</code> (outbound
+                HTTP and WebSocket; no inbound port is needed for this).
+              </li>
+              <li>
+                “sha256sum: WARNING: computed checksum did NOT match”: the download was changed or
+                cut off on the way. Run the command again.
+              </li>
+              <li>
+                “The BFF refused the runner token”: the token was mistyped or replaced. Get a new
+                one on the runner’s page.
+              </li>
+              <li>
+                “EADDRINUSE”: another program uses the runner’s port. Stop it, or set the runner up
+                with another public URL.
+              </li>
+            </ul>
+          </details>
+        </div>
+      )}
+
       <div className="dialog__actions">
-        <DialogClose>
-          <Button variant="primary">Done</Button>
-        </DialogClose>
+        {connected && canConfigureAccess ? (
+          <>
+            <Button onClick={onFinish}>Later</Button>
+            <Button ref={nextRef} variant="primary" onClick={onConfigureAccess}>
+              Configure repository access
+            </Button>
+          </>
+        ) : (
+          <Button ref={connected ? nextRef : undefined} variant={connected ? 'primary' : 'secondary'} onClick={onFinish}>
+            {connected ? 'Go to the runner' : 'Finish later'}
+          </Button>
+        )}
       </div>
     </div>
   );
+}
+
+function AccessStep({
+  runnerId,
+  fallback,
+  configureAccess,
+  onPendingChange,
+  onDone,
+}: {
+  runnerId: string;
+  fallback: Runner;
+  configureAccess: ConfigureAccessStep;
+  onPendingChange: (pending: boolean) => void;
+  onDone: () => void;
+}) {
+  const live = useQuery({ ...runnerQueries.detail(runnerId), initialData: fallback });
+  return <>{configureAccess({ runner: live.data, onDone, onPendingChange })}</>;
+}
+
+function formatWait(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }

@@ -22,9 +22,26 @@ export function RunnerDetails({ runner }: { runner: Runner }) {
       <div className="details__row">
         <dt>Public URL</dt>
         <dd>
-          {runner.publicUrl ? <code className="break">{runner.publicUrl}</code> : <NotReported />}
+          {runner.publicUrl ? (
+            <code className="break">{runner.publicUrl}</code>
+          ) : runner.pinnedPublicUrl ? (
+            <>
+              <code className="break">{runner.pinnedPublicUrl}</code>{' '}
+              <span className="muted">(not connected yet)</span>
+            </>
+          ) : (
+            <NotReported />
+          )}
         </dd>
       </div>
+      {runner.pinnedPublicUrl && runner.pinnedPublicUrl !== runner.publicUrl ? (
+        <div className="details__row">
+          <dt>Set up with</dt>
+          <dd>
+            <code className="break">{runner.pinnedPublicUrl}</code>
+          </dd>
+        </div>
+      ) : null}
       <div className="details__row">
         <dt>Key ID</dt>
         <dd>

@@ -13,6 +13,8 @@ import { RunnerDetails } from '../components/runner-details.tsx';
 import { RunnerPhaseBadge } from '../components/runner-phase-badge.tsx';
 import { TestConnection } from '../components/test-connection.tsx';
 import { RotateKey } from '../components/rotate-key.tsx';
+import { RunnerManagement } from '../components/runner-management.tsx';
+import '../../../styles/runners.css';
 
 const RUNNERS_PATH = '/settings/runners';
 
@@ -101,6 +103,11 @@ function RunnerView({
   const detailsId = useId();
   const connectionId = useId();
   const accessId = useId();
+  const manageId = useId();
+  const movedFrom =
+    runner.publicUrl && runner.pinnedPublicUrl && runner.publicUrl !== runner.pinnedPublicUrl
+      ? runner.pinnedPublicUrl
+      : null;
 
   return (
     <div className="page">
@@ -112,6 +119,18 @@ function RunnerView({
         </div>
       </header>
 
+      {movedFrom ? (
+        <div className="callout callout--danger" role="alert">
+          <p className="callout__title">The runner’s public URL changed</p>
+          <p>
+            It was set up with <code className="break">{movedFrom}</code> but now reports{' '}
+            <code className="break">{runner.publicUrl}</code>. Bitbucket refuses Connect until each
+            integration’s OAuth consumer has the new callback URL (see “Callback URL changed”
+            below), or until the runner is started again with its original public URL.
+          </p>
+        </div>
+      ) : null}
+
       <section className="panel" aria-labelledby={detailsId}>
         <h2 id={detailsId}>Details</h2>
         <RunnerDetails runner={runner} />
@@ -121,6 +140,15 @@ function RunnerView({
             online={runner.phase === 'active' || runner.phase === 'degraded'}
           />
         ) : null}
+      </section>
+
+      <section className="panel" aria-labelledby={manageId}>
+        <h2 id={manageId}>Manage</h2>
+        {canManage ? (
+          <RunnerManagement runner={runner} />
+        ) : (
+          <p className="muted">Only organization admins can rename, re-token or delete a runner.</p>
+        )}
       </section>
 
       <section className="panel" aria-labelledby={connectionId}>

@@ -4,22 +4,26 @@ import { QueryState } from '../../../components/ui/query-state.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { runnerQueries } from '../api/runner-queries.ts';
 import { CreateRunnerButton, CreateRunnerDialog } from '../components/create-runner-dialog.tsx';
+import type { ConfigureAccessStep } from '../components/create-runner-dialog.tsx';
 import { RunnersTable } from '../components/runners-table.tsx';
 
 /** Settings › Runners. Admin actions are not rendered at all for members. */
 export function RunnersPage({
   canManageRunners,
   orgName,
+  configureAccess,
 }: {
   canManageRunners: boolean;
-  orgName?: string;
+  orgName?: string | undefined;
+  /** The set-up's "Configure repository access" step (from the SCM integrations feature). */
+  configureAccess?: ConfigureAccessStep;
 }) {
   useDocumentTitle('Runners');
   const runners = useQuery(runnerQueries.list());
   const isEmpty = runners.data?.runners.length === 0;
 
   return (
-    <CreateRunnerDialog>
+    <CreateRunnerDialog configureAccess={configureAccess}>
       <div className="page">
         <header className="page-header">
           <div>

@@ -16,6 +16,8 @@ const saved: ScmIntegration = {
   secretKeyId: 'kid',
   secretNeedsReentry: false,
   validation: { status: 'pending', message: null, checkedAt: null },
+  callbackUrl: 'http://localhost:8081/oauth/callback',
+  newCallbackUrl: null,
   createdAt: '2026-01-01T10:00:00.000Z',
   updatedAt: '2026-01-01T10:00:00.000Z',
   updatedBy: 'admin@acme.test',

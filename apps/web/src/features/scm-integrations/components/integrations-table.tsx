@@ -7,6 +7,7 @@ import { validateMutationKey } from '../api/use-scm-integration-mutations.ts';
 import { describeValidation } from '../integration-labels.ts';
 import { IntegrationActions } from './integration-actions.tsx';
 import { ProviderIcon } from './provider-icon.tsx';
+import { CallbackUrlChanged } from './callback-url-changed.tsx';
 
 export function IntegrationsTable({
   runner,
@@ -114,6 +115,9 @@ function IntegrationRow({
         <StatusBadge tone={status.tone}>{status.label}</StatusBadge>
         {showMessage ? (
           <span className="integration-status__message">{integration.validation.message}</span>
+        ) : null}
+        {canManage && integration.newCallbackUrl ? (
+          <CallbackUrlChanged runner={runner} integration={integration} newCallbackUrl={integration.newCallbackUrl} />
         ) : null}
       </td>
       {canManage ? (
