@@ -23,6 +23,7 @@ const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   createRunner: { name: `matrix runner` },
   createScmIntegration: { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: 'k', oauthPlaintextClientSecret: 's' },
   updateScmIntegration: { clientId: 'k2' },
+  updateRunner: { name: 'Local runner' },
   checkAuthentication: { host: 'bitbucket.org' },
   createEnvironment: { contextUrl: 'https://bitbucket.org/acme/widgets', runnerId: '' },
 };

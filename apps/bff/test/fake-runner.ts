@@ -9,16 +9,18 @@ export async function connectFakeRunner(
   bffUrl: string,
   token: string,
   handlers: Record<string, (params: any) => unknown> = { ping: () => ({ version: 'test' }) },
-  opts: { heartbeat?: boolean } = {},
+  opts: { heartbeat?: boolean; publicUrl?: string } = {},
 ) {
   const { publicJwk } = await createRunnerKeyPair();
   const ws = new WebSocket(`${bffUrl.replace('http', 'ws')}/api/runner-link`, { headers: { authorization: `Bearer ${token}` } });
   let heartbeat: NodeJS.Timeout | undefined;
+  /** How the BFF ended the link (code and reason), once it has. */
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   const welcome = await new Promise<any>((resolve, reject) => {
     ws.on('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
     ws.on('error', reject);
     ws.on('open', () =>
-      ws.send(JSON.stringify({ type: 'hello', version: 'test', region: 'eu', publicUrl: 'http://127.0.0.1:1', publicKey: publicJwk })),
+      ws.send(JSON.stringify({ type: 'hello', version: 'test', region: 'eu', publicUrl: opts.publicUrl ?? 'http://127.0.0.1:1', publicKey: publicJwk })),
     );
     ws.on('message', (raw) => {
       const msg = JSON.parse(raw.toString());
@@ -42,6 +44,7 @@ export async function connectFakeRunner(
   return {
     welcome,
     publicJwk,
+    closed,
     ws,
     close() {
       clearInterval(heartbeat);

@@ -124,6 +124,16 @@ function AuthenticationState({
       </p>
     );
   }
+  // An integration exists but Connect cannot work now (its callback URL changed): no Connect
+  // button that would end on the provider's error page, but what to do instead.
+  if (result.unavailableReason) {
+    return (
+      <div className="callout callout--warning" role="alert">
+        <p className="callout__title">Connecting to {name} through {runnerName} is paused.</p>
+        <p>{result.unavailableReason}</p>
+      </div>
+    );
+  }
   return (
     <AuthorizePanel
       result={result}

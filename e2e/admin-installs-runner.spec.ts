@@ -1,0 +1,221 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { csrfTokenOf } from './configure-bitbucket.ts';
+import { signIn, urls } from './fixtures.ts';
+import { connectAsAliceInPopup, freePort, InstalledRunner } from './installed-runner.ts';
+
+const REPO_URL = 'https://bitbucket.org/acme/widgets';
+const PERMISSIONS = ['account', 'repository', 'repository:write', 'pullrequest', 'issue'];
+
+async function createConsumer(api: APIRequestContext, callbackUrl: string) {
+  const res = await api.post(`${urls.bitbucket}/_emulator/consumers`, {
+    data: { workspace: 'acme', name: `installed ${Date.now()}`, callbackUrl, permissions: PERMISSIONS, private: false },
+  });
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()) as { key: string; secret: string };
+}
+
+/** As dev: New environment on that runner with the repository URL typed, up to the Authorize panel. */
+async function openNewEnvironment(page: Page, runnerName: string) {
+  await page.goto('/environments/new');
+  await page.getByLabel('Runner').selectOption({ label: runnerName });
+  await page.getByLabel('Context URL').fill(REPO_URL);
+  const panel = page.getByRole('region', { name: 'Authorize Bitbucket' });
+  return panel;
+}
+
+async function disconnectAll(page: Page) {
+  const list = await page.request.get('/api/git-authentications');
+  const { authentications } = (await list.json()) as { authentications: { id: string; runnerId: string }[] };
+  const csrf = await csrfTokenOf({ kind: 'browser', browser: page.context() });
+  for (const a of authentications) {
+    expect((await page.request.delete(`/api/git-authentications/${a.runnerId}/${a.id}`, { headers: { 'x-csrf-token': csrf } })).status()).toBe(204);
+  }
+}
+
+test.describe('An admin installs a runner on a machine without this repository', () => {
+  test.describe.configure({ timeout: 240_000 });
+  const installed: InstalledRunner[] = [];
+  test.afterEach(async () => {
+    for (const r of installed.splice(0)) {
+      await r.stop();
+      r.remove();
+    }
+  });
+
+  test('set up with a public URL, start from the downloaded file, add Bitbucket in the same flow, connect, restart, rename, new token, delete', async ({ page, browser }) => {
+    const runner = new InstalledRunner();
+    installed.push(runner);
+    await signIn(page, 'admin');
+    await page.goto('/settings/runners');
+    await page.getByRole('button', { name: 'Set up a new runner' }).click();
+    const setup = page.getByRole('dialog', { name: 'Set up a new runner' });
+    const name = `Installed runner ${Date.now()}`;
+    await setup.getByLabel('Name').fill(name);
+    // A runner on this machine: the dialog suggests a free localhost port.
+    await expect(setup.getByLabel('Public URL')).toHaveValue(/^http:\/\/localhost:\d+$/);
+    const publicUrl = await setup.getByLabel('Public URL').inputValue();
+    await setup.getByRole('button', { name: 'Create runner' }).click();
+
+    const command = await setup.getByRole('textbox', { name: 'Start command' }).inputValue();
+    expect(command).toContain(`${urls.dashboard}/downloads/runner.mjs`);
+    expect(command).toContain('sha256sum -c runner.mjs.sha256');
+    expect(command).toContain(`RUNNER_PUBLIC_URL=${publicUrl}`);
+    expect(command).toContain(`RUNNER_PORT=${new URL(publicUrl).port}`);
+    expect(command).not.toContain('npm');
+
+    await test.step('the command downloads, verifies and runs the runner; the open dialog sees it connect', async () => {
+      expect(runner.files()).toEqual([]);
+      await expect(setup.getByRole('status').filter({ hasText: 'Waiting for the runner’s first connection' })).toBeVisible();
+      runner.start(command);
+      await expect(setup.getByText(/connected after \d+ s/)).toBeVisible({ timeout: 60_000 });
+      expect(runner.output).toContain('runner.mjs: OK');
+      expect(runner.files()).toEqual(['runner-data', 'runner.mjs', 'runner.mjs.sha256']);
+    });
+
+    let consumer: { key: string; secret: string };
+    await test.step('Configure repository access in the same flow, ending on the runner page', async () => {
+      await setup.getByRole('button', { name: 'Configure repository access' }).click();
+      const access = page.getByRole('dialog', { name: 'Configure repository access' });
+      await expect(access.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
+      const callbackUrl = await access.getByRole('textbox', { name: 'Callback URL' }).inputValue();
+      expect(callbackUrl).toBe(`${publicUrl}/oauth/callback`);
+      consumer = await createConsumer(page.request, callbackUrl);
+      await access.getByLabel('Client ID').fill(consumer.key);
+      await access.getByLabel('Client Secret').fill(consumer.secret);
+      await access.getByRole('button', { name: 'Save' }).click();
+      await expect(access).toBeHidden();
+      await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+      const row = page.getByRole('table', { name: `Repository access of ${name}` }).getByRole('row', { name: /Bitbucket/ });
+      await expect(row.getByText('Valid', { exact: true })).toBeVisible({ timeout: 20_000 });
+      // The runner page shows what an admin checks first.
+      const details = page.getByRole('region', { name: 'Details' });
+      await expect(details.getByText(publicUrl, { exact: true })).toBeVisible();
+      await expect(details.getByText('0.1.0')).toBeVisible();
+      await expect(details.getByText(/ago|just now/)).toBeVisible();
+    });
+    const runnerId = new URL(page.url()).pathname.split('/').pop()!;
+
+    const devContext = await browser.newContext();
+    const dev = await devContext.newPage();
+    try {
+      await test.step('a developer connects through that runner', async () => {
+        await signIn(dev, 'dev');
+        const panel = await openNewEnvironment(dev, name);
+        await expect(panel.getByRole('button', { name: 'Connect', exact: true })).toBeVisible();
+        await connectAsAliceInPopup(dev);
+      });
+
+      await test.step('restarted with the same command, Connect still works', async () => {
+        await disconnectAll(dev);
+        await runner.stop();
+        await expect(page.getByText('inactive').first()).toBeVisible({ timeout: 15_000 });
+        runner.start(command);
+        await expect(page.getByRole('heading', { name, level: 1 }).locator('..').getByText('active', { exact: true })).toBeVisible({ timeout: 60_000 });
+        const row = page.getByRole('table', { name: `Repository access of ${name}` }).getByRole('row', { name: /Bitbucket/ });
+        await expect(row.getByText('Callback URL changed')).toHaveCount(0);
+        await openNewEnvironment(dev, name);
+        await connectAsAliceInPopup(dev);
+        await disconnectAll(dev);
+      });
+    } finally {
+      await devContext.close();
+    }
+
+    await test.step('rename', async () => {
+      await page.getByLabel('Runner name').fill(`${name} (renamed)`);
+      await page.getByRole('button', { name: 'Rename' }).click();
+      await expect(page.getByRole('heading', { name: `${name} (renamed)`, level: 1 })).toBeVisible();
+    });
+
+    let newCommand = '';
+    await test.step('a new token disconnects the running runner at once, and the old token is refused', async () => {
+      await page.getByRole('button', { name: 'New token' }).click();
+      const confirm = page.getByRole('alertdialog', { name: 'Make a new runner token?' });
+      await confirm.getByRole('button', { name: 'Make a new token' }).click();
+      const issued = page.getByRole('dialog', { name: 'New runner token' });
+      newCommand = await issued.getByRole('textbox', { name: 'Start command' }).inputValue();
+      expect(newCommand).not.toBe(command);
+      expect(newCommand).toContain(`RUNNER_PUBLIC_URL=${publicUrl}`);
+      expect(await runner.exitCode).toBe(78);
+      expect(runner.output).toContain('runner token revoked');
+      await issued.getByRole('button', { name: 'Done' }).click();
+
+      runner.start(command);
+      await expect.poll(() => runner.output, { timeout: 30_000 }).toContain('The BFF refused the runner token');
+      await runner.stop();
+
+      runner.start(newCommand);
+      await expect(page.getByRole('heading', { name: `${name} (renamed)`, level: 1 }).locator('..').getByText('active', { exact: true })).toBeVisible({ timeout: 60_000 });
+    });
+
+    await test.step('delete names what goes with the runner, and the runner erases it', async () => {
+      await page.getByRole('button', { name: 'Delete runner' }).click();
+      const confirm = page.getByRole('alertdialog', { name: `Delete ${name} (renamed)?` });
+      await expect(confirm.getByText('its integration: bitbucket (bitbucket.org)')).toBeVisible();
+      await expect(confirm.getByText(/every developer’s tokens on it: 0/)).toBeVisible();
+      await expect(confirm.getByText(/environments/)).toBeVisible();
+      await confirm.getByRole('button', { name: 'Delete runner' }).click();
+      await expect(page).toHaveURL(/\/settings\/runners$/);
+      await expect(page.getByRole('row', { name: new RegExp(name) })).toHaveCount(0);
+      expect(await runner.exitCode).toBe(78);
+      expect(runner.output).toContain('erased its tokens and workspaces');
+      const check = await page.request.get(`/api/runners/${runnerId}`);
+      expect(check.status()).toBe(404);
+    });
+  });
+
+  test('a runner restarted with another public URL shows "Callback URL changed", and Connect tells the developer what to do', async ({ page, browser }) => {
+    const runner = new InstalledRunner();
+    installed.push(runner);
+    await signIn(page, 'admin');
+    const csrf = { 'x-csrf-token': await csrfTokenOf({ kind: 'browser', browser: page.context() }) };
+    const name = `Moved runner ${Date.now()}`;
+    const publicUrl = `http://localhost:${await freePort()}`;
+    const created = await page.request.post('/api/runners', { headers: csrf, data: { name, publicUrl } });
+    expect(created.status(), await created.text()).toBe(201);
+    const { runner: info, startCommand } = (await created.json()) as { runner: { id: string }; startCommand: string };
+    runner.start(startCommand);
+    await page.goto(`/settings/runners/${info.id}`);
+    const phase = page.getByRole('heading', { name, level: 1 }).locator('..');
+    await expect(phase.getByText('active', { exact: true })).toBeVisible({ timeout: 60_000 });
+
+    const consumer = await createConsumer(page.request, `${publicUrl}/oauth/callback`);
+    const added = await page.request.post(`/api/runners/${info.id}/integrations`, {
+      headers: csrf,
+      data: { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: consumer.key, oauthPlaintextClientSecret: consumer.secret },
+    });
+    expect(added.status(), await added.text()).toBe(201);
+    const row = page.getByRole('table', { name: `Repository access of ${name}` }).getByRole('row', { name: /Bitbucket/ });
+    await expect(row.getByText('Valid', { exact: true })).toBeVisible({ timeout: 20_000 });
+
+    // Someone restarts it with another URL (and port).
+    const movedPort = await freePort();
+    const movedUrl = `http://localhost:${movedPort}`;
+    await runner.stop();
+    runner.start(startCommand.replace(`RUNNER_PUBLIC_URL=${publicUrl}`, `RUNNER_PUBLIC_URL=${movedUrl}`).replace(/RUNNER_PORT=\d+/, `RUNNER_PORT=${movedPort}`));
+    await expect(row.getByText('Callback URL changed')).toBeVisible({ timeout: 60_000 });
+    await expect(row.getByRole('textbox', { name: 'New callback URL' })).toHaveValue(`${movedUrl}/oauth/callback`);
+    await expect(page.getByRole('alert').filter({ hasText: 'The runner’s public URL changed' })).toBeVisible();
+    await row.getByRole('button', { name: /^Validate/ }).click();
+    await expect(row.getByText(/Callback URL changed: the runner now answers at/)).toBeVisible();
+
+    const devContext = await browser.newContext();
+    const dev = await devContext.newPage();
+    try {
+      await signIn(dev, 'dev');
+      await dev.goto('/environments/new');
+      await dev.getByLabel('Runner').selectOption({ label: name });
+      await dev.getByLabel('Context URL').fill(REPO_URL);
+      const paused = dev.getByRole('alert').filter({ hasText: `Connecting to Bitbucket through ${name} is paused.` });
+      await expect(paused).toBeVisible();
+      await expect(paused).toContainText('Ask an admin of your organization (admin@acme.test)');
+      await expect(dev.getByRole('button', { name: 'Connect', exact: true })).toHaveCount(0);
+    } finally {
+      await devContext.close();
+    }
+
+    // The admin pastes the new URL into the consumer and confirms it.
+    await row.getByRole('button', { name: 'I updated the consumer' }).click();
+    await expect(row.getByText('Callback URL changed')).toHaveCount(0);
+  });
+});
