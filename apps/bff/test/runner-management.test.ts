@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBff, type TestBff } from './test-bff.ts';
-import { TestApiClient, signedIn } from './api-client.ts';
+import type { TestApiClient} from './api-client.ts';
+import { signedIn } from './api-client.ts';
 import { connectFakeRunner } from './fake-runner.ts';
 
 let t: TestBff;
