@@ -112,7 +112,7 @@ test.describe('An admin installs a runner on a machine without this repository',
         runner.start(command);
         await expect(page.getByRole('heading', { name, level: 1 }).locator('..').getByText('active', { exact: true })).toBeVisible({ timeout: 60_000 });
         const row = page.getByRole('table', { name: `Repository access of ${name}` }).getByRole('row', { name: /Bitbucket/ });
-        await expect(row.getByText('Callback URL changed')).toHaveCount(0);
+        await expect(row.getByText('Callback URL changed', { exact: true })).toHaveCount(0);
         await openNewEnvironment(dev, name);
         await connectAsAliceInPopup(dev);
         await disconnectAll(dev);
@@ -193,7 +193,7 @@ test.describe('An admin installs a runner on a machine without this repository',
     const movedUrl = `http://localhost:${movedPort}`;
     await runner.stop();
     runner.start(startCommand.replace(`RUNNER_PUBLIC_URL=${publicUrl}`, `RUNNER_PUBLIC_URL=${movedUrl}`).replace(/RUNNER_PORT=\d+/, `RUNNER_PORT=${movedPort}`));
-    await expect(row.getByText('Callback URL changed')).toBeVisible({ timeout: 60_000 });
+    await expect(row.getByText('Callback URL changed', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(row.getByRole('textbox', { name: 'New callback URL' })).toHaveValue(`${movedUrl}/oauth/callback`);
     await expect(page.getByRole('alert').filter({ hasText: 'The runner’s public URL changed' })).toBeVisible();
     await row.getByRole('button', { name: /^Validate/ }).click();
@@ -216,6 +216,6 @@ test.describe('An admin installs a runner on a machine without this repository',
 
     // The admin pastes the new URL into the consumer and confirms it.
     await row.getByRole('button', { name: 'I updated the consumer' }).click();
-    await expect(row.getByText('Callback URL changed')).toHaveCount(0);
+    await expect(row.getByText('Callback URL changed', { exact: true })).toHaveCount(0);
   });
 });
