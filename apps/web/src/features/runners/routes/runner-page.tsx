@@ -131,6 +131,17 @@ function RunnerView({
         </div>
       ) : null}
 
+      {runner.phase === 'created' ? (
+        <div className="callout callout--warning" role="status">
+          <p className="callout__title">Waiting for the runner’s first connection</p>
+          <p>
+            {canManage
+              ? 'Start it with the command from its set-up. Lost the command or the token? “New token” below gives a new one, with the command.'
+              : 'An admin of your organization starts it.'}
+          </p>
+        </div>
+      ) : null}
+
       <section className="panel" aria-labelledby={detailsId}>
         <h2 id={detailsId}>Details</h2>
         <RunnerDetails runner={runner} />
