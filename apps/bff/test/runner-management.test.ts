@@ -266,3 +266,16 @@ describe('environment delete', () => {
     expect((await dev.request('GET', '/api/environments/env-b')).status).toBe(200);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('documents every route of this issue', async () => {
+    const doc = (await admin.request('GET', '/api/openapi.json')).body;
+    expect(doc.paths['/api/runners/{runnerId}'].patch.operationId).toBe('updateRunner');
+    expect(doc.paths['/api/runners/{runnerId}'].delete.operationId).toBe('deleteRunner');
+    expect(doc.paths['/api/runners/{runnerId}/token'].post.operationId).toBe('newRunnerToken');
+    expect(doc.paths['/api/runners/{runnerId}/deletion-impact'].get.operationId).toBe('getRunnerDeletionImpact');
+    expect(doc.paths['/api/runners/suggested-public-url'].get.operationId).toBe('suggestRunnerPublicUrl');
+    expect(doc.paths['/api/environments/{environmentId}'].delete.operationId).toBe('deleteEnvironment');
+    expect(doc.paths['/api/runners'].post.requestBody.content['application/json'].schema.properties.publicUrl).toBeTruthy();
+  });
+});
