@@ -49,6 +49,11 @@ async function main() {
   const accessTokens = createAccessTokenProvider({ config, store: tokenStore, registry, log });
   const parseContext = createContextParser({ config, registry, tokens: accessTokens });
 
+  // Clones under way, so that removing a workspace waits for its clone instead of racing it (a clone
+  // finishing after the folder was removed would leave it behind).
+  const clones = new Map<string, Promise<void>>();
+  const cloneSettled = (environmentId: string) => clones.get(environmentId) ?? Promise.resolve();
+
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -94,12 +99,14 @@ async function main() {
       eraseAll: async () => {
         const tokens = tokenStore.reconcile([]);
         registry.replace([]);
+        await Promise.all([...clones.values()]);
         const workspaces = await removeAllWorkspaces(config.dataDir);
         log.warn({ tokens, workspaces }, 'this runner was deleted in Runner Console: erased its tokens and workspaces');
         return { tokens, workspaces };
       },
       deleteWorkspace: async (params) => {
         const { environmentId } = DeleteWorkspaceParams.parse(params);
+        await cloneSettled(environmentId);
         const removed = await removeWorkspace(config.dataDir, environmentId);
         log.info({ environmentId, removed }, 'workspace removed');
         return { removed };
@@ -153,7 +160,7 @@ async function main() {
         const { environmentId, userId, context } = CreateWorkspaceParams.parse(params);
         const workspaceDir = workspaceDirOf(config.dataDir, environmentId);
         // Answer at once; progress goes back to the BFF as environment updates.
-        void (async () => {
+        const clone = (async () => {
           const report = (phase: 'cloning' | 'ready' | 'failed', message: string | null) =>
             link.request('environmentUpdate', EnvironmentUpdateParams.parse({ environmentId, phase, message, workspacePath: workspaceDir })).catch((err) => log.warn({ err: (err as Error).message }, 'environment update not delivered'));
           await report('cloning', null);
@@ -168,7 +175,8 @@ async function main() {
             log.warn({ environmentId, err: (err as Error).message }, 'workspace failed');
             await report('failed', (err as Error).message);
           }
-        })();
+        })().finally(() => clones.delete(environmentId));
+        clones.set(environmentId, clone);
         return { accepted: true };
       },
     },

@@ -1,0 +1,73 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createRunnerKeyPair } from '@runner-console/envelope';
+import { createLogger } from '../logger.ts';
+import { createBffLink } from './bff-link.ts';
+
+/** A stand-in BFF: welcomes every hello, then does what the test says with the socket. */
+async function fakeBff(onWelcomed: (ws: WebSocket, nth: number) => void) {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((r) => wss.once('listening', r));
+  let connections = 0;
+  wss.on('connection', (ws) => {
+    const nth = ++connections;
+    ws.once('message', () => {
+      ws.send(JSON.stringify({ type: 'welcome', runnerId: 'r1', orgId: 'o1', heartbeatIntervalMs: 1000 }));
+      setTimeout(() => onWelcomed(ws, nth), 20);
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+    connections: () => connections,
+    close: () => new Promise((r) => wss.close(r)),
+  };
+}
+
+const stops: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+});
+
+async function startLink(bffUrl: string, onRevoked: (reason: string) => void) {
+  const { publicJwk } = await createRunnerKeyPair();
+  const link = createBffLink({
+    bffUrl,
+    token: 'rct_test-token-0123456789abcdef',
+    log: createLogger('silent'),
+    handlers: {},
+    hello: () => ({ type: 'hello', version: 't', region: null, publicUrl: 'http://localhost:1', publicKey: publicJwk }),
+    onRevoked,
+  });
+  link.start();
+  stops.push(() => link.stop());
+  return link;
+}
+
+describe('the runner link when the BFF ends it', () => {
+  for (const [code, reason] of [
+    [4004, 'runner token revoked: a new token was made in Runner Console'],
+    [4003, 'runner deleted in Runner Console'],
+  ] as const) {
+    it(`stops for good on close code ${code}, and says why`, async () => {
+      const bff = await fakeBff((ws) => ws.close(code, reason));
+      stops.push(bff.close);
+      const revoked: string[] = [];
+      await startLink(bff.url, (r) => revoked.push(r));
+      await expect.poll(() => revoked).toEqual([reason]);
+      await new Promise((r) => setTimeout(r, 800));
+      expect(bff.connections()).toBe(1);
+    });
+  }
+
+  it('reconnects after any other close', async () => {
+    const bff = await fakeBff((ws, nth) => {
+      if (nth === 1) ws.close(1011, 'restarting');
+    });
+    stops.push(bff.close);
+    const revoked: string[] = [];
+    await startLink(bff.url, (r) => revoked.push(r));
+    await expect.poll(() => bff.connections(), { timeout: 5000 }).toBe(2);
+    expect(revoked).toEqual([]);
+  });
+});
