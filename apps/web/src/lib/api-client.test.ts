@@ -9,6 +9,7 @@ const runner = {
   version: '0.1.0',
   region: null,
   publicUrl: 'http://localhost:8081',
+  pinnedPublicUrl: 'http://localhost:8081',
   publicKey: null,
   lastSeenAt: '2025-01-01T00:00:00.000Z',
   createdAt: '2025-01-01T00:00:00.000Z',
