@@ -88,11 +88,29 @@ describe('GET /2.0/user', () => {
     expect(body).toMatchObject({ type: 'error', error: { message: expect.any(String) } });
   });
 
-  it('accepts the token as the access_token query parameter', async () => {
+  it('refuses the token as the access_token query parameter: only the Authorization header counts', async () => {
     const response = await fetch(
       `${emulator.baseUrl}/2.0/user?access_token=${product.access_token}`,
     );
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({
+      type: 'error',
+      error: { message: expect.stringContaining('only in the Authorization header') },
+    });
+  });
+
+  it('has a test knob that expires a user\'s access tokens at once', async () => {
+    const consumer = await createConsumer(emulator.baseUrl);
+    const tokens = await obtainTokens(emulator.baseUrl, consumer, 'bob');
+    expect((await get('/2.0/user', tokens.access_token)).response.status).toBe(200);
+    const knob = await fetch(`${emulator.baseUrl}/_emulator/tokens/expire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bob', kind: 'access' }),
+    });
+    expect(await knob.json()).toEqual({ expired: 1 });
+    const expired = await get('/2.0/user', tokens.access_token);
+    expect(expired.body).toEqual({ type: 'error', error: { message: 'Access token expired.' } });
   });
 
   it('accepts a seeded user’s username and password (emulator convenience)', async () => {

@@ -173,9 +173,11 @@ describe('test API', () => {
       const own = (await (
         await requestToken(emulator.baseUrl, consumer, { grant_type: 'client_credentials' })
       ).json()) as Tokens;
+      // client_credentials issues no refresh token, so there is nothing valid to refresh with.
+      expect(own).not.toHaveProperty('refresh_token');
       await requestToken(emulator.baseUrl, consumer, {
         grant_type: 'refresh_token',
-        refresh_token: own.refresh_token,
+        refresh_token: 'unknown-too',
       });
       await requestToken(emulator.baseUrl, consumer, {
         grant_type: 'refresh_token',
@@ -185,7 +187,7 @@ describe('test API', () => {
       const stats = await (await fetch(`${emulator.baseUrl}/_emulator/stats`)).json();
       expect(stats).toMatchObject({
         tokenCalls: { authorization_code: 0, refresh_token: 2, client_credentials: 1 },
-        tokenErrors: { invalid_grant: 1 },
+        tokenErrors: { invalid_grant: 2 },
         apiCalls: 1,
       });
       await post('/_emulator/reset-stats', {});
