@@ -54,11 +54,12 @@ describe('GET /2.0/user', () => {
     expect(response.headers.get('x-oauth-scopes')).toBe(
       'email, account, repository, repository:write, pullrequest, issue',
     );
+    // `username` is gone from Atlassian's schema (and from bitbucket.org): `nickname` replaces it.
+    expect(body).not.toHaveProperty('username');
     expect(body).toMatchObject({
       type: 'user',
       display_name: 'Alice',
       nickname: 'alice',
-      username: 'alice',
       uuid: expect.stringMatching(/^\{[0-9a-f-]{36}\}$/),
       account_id: expect.stringMatching(/^557058:[0-9a-f-]{36}$/),
       links: {
@@ -160,12 +161,11 @@ describe('GET /2.0/repositories/{workspace}/{repo_slug}', () => {
       type: 'repository',
       full_name: 'acme/widgets',
       name: 'widgets',
-      slug: 'widgets',
       is_private: true,
       scm: 'git',
       mainbranch: { name: 'main', type: 'branch' },
       uuid: expect.stringMatching(/^\{.+\}$/),
-      workspace: { slug: 'acme', name: 'Acme', type: 'workspace' },
+      owner: { type: 'team', display_name: 'Acme', uuid: expect.stringMatching(/^\{.+\}$/) },
       links: {
         html: { href: `${emulator.baseUrl}/acme/widgets` },
         clone: [{ name: 'https', href: `http://alice@${host}/acme/widgets.git` }],
@@ -175,7 +175,7 @@ describe('GET /2.0/repositories/{workspace}/{repo_slug}', () => {
 
   it('finds the repository by the uuids of workspace and repository too', async () => {
     const { body } = await get(WIDGETS);
-    const workspaceUuid = (body.workspace as { uuid: string }).uuid;
+    const workspaceUuid = (body.owner as { uuid: string }).uuid;
     const { response } = await get(
       `/2.0/repositories/${encodeURIComponent(workspaceUuid)}/${encodeURIComponent(String(body.uuid))}`,
     );
