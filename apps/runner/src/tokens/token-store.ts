@@ -62,6 +62,11 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
     access_ct TEXT NOT NULL, refresh_ct TEXT, expires_at TEXT, needs_reauth INTEGER NOT NULL DEFAULT 0, reauth_reason TEXT,
     connected_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (user_id, integration_id))`);
   db.exec('CREATE INDEX IF NOT EXISTS tokens_integration ON tokens (integration_id)');
+  // When a refresh began and has not been stored yet: a lease that concurrent refreshes wait on,
+  // and, if it outlives its process, the sign of a refresh interrupted after Bitbucket may have
+  // rotated the refresh token.
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(tokens)').all();
+  if (!columns.some((c) => c.name === 'refresh_started_at')) db.exec('ALTER TABLE tokens ADD COLUMN refresh_started_at TEXT');
 
   const aad = (userId: string, integrationId: string, kind: string) => `${userId}|${integrationId}|${kind}`;
 
@@ -101,10 +106,13 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
       VALUES (@id, @user_id, @host, @integration_id, @client_id, @account_name, @account_username, @account_uuid, @email, @scopes, @access_ct, @refresh_ct, @expires_at, 0, NULL, @connected_at, @updated_at)
       ON CONFLICT (user_id, integration_id) DO UPDATE SET host = excluded.host, client_id = excluded.client_id, account_name = excluded.account_name,
       account_username = excluded.account_username, account_uuid = excluded.account_uuid, email = excluded.email, scopes = excluded.scopes,
-      access_ct = excluded.access_ct, refresh_ct = excluded.refresh_ct, expires_at = excluded.expires_at, needs_reauth = 0, reauth_reason = NULL,
+      access_ct = excluded.access_ct, refresh_ct = excluded.refresh_ct, expires_at = excluded.expires_at, needs_reauth = 0, reauth_reason = NULL, refresh_started_at = NULL,
       connected_at = excluded.connected_at, updated_at = excluded.updated_at`),
     updateAccess: db.prepare('UPDATE tokens SET access_ct = ?, refresh_ct = ?, expires_at = ?, scopes = ?, updated_at = ? WHERE id = ?'),
-    markReauth: db.prepare('UPDATE tokens SET needs_reauth = 1, reauth_reason = ?, updated_at = ? WHERE id = ?'),
+    markReauth: db.prepare('UPDATE tokens SET needs_reauth = 1, reauth_reason = ?, refresh_started_at = NULL, updated_at = ? WHERE id = ?'),
+    findById: db.prepare<[string], Row & { refresh_started_at: string | null }>('SELECT * FROM tokens WHERE id = ?'),
+    setRefreshStarted: db.prepare('UPDATE tokens SET refresh_started_at = ? WHERE id = ?'),
+    replaceRefresh: db.prepare('UPDATE tokens SET access_ct = ?, refresh_ct = ?, expires_at = ?, scopes = ?, refresh_started_at = NULL, updated_at = ? WHERE id = ?'),
     deleteOne: db.prepare('DELETE FROM tokens WHERE id = ? AND user_id = ?'),
     deleteByIntegration: db.prepare('DELETE FROM tokens WHERE integration_id = ?'),
     deleteOrphans: db.prepare('SELECT integration_id, client_id FROM tokens GROUP BY integration_id, client_id'),
@@ -158,6 +166,51 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
         token.id,
       );
       return this.find(token.userId, token.integrationId)!;
+    },
+    /**
+     * Takes the refresh lease of a token before its refresh token is sent to Bitbucket, and keeps
+     * it on disk. `busy` when another refresh holds a lease younger than `leaseMs`; otherwise the
+     * lease is taken, and `interrupted` says an earlier one was never finished (its process died,
+     * perhaps after Bitbucket had already rotated the refresh token).
+     */
+    beginRefresh(tokenId: string, leaseMs: number): { status: 'busy' } | { status: 'acquired'; interrupted: boolean } | { status: 'gone' } {
+      return db.transaction(() => {
+        const row = stmts.findById.get(tokenId);
+        if (!row) return { status: 'gone' as const };
+        const started = row.refresh_started_at ? Date.parse(row.refresh_started_at) : null;
+        if (started !== null && Date.now() - started < leaseMs) return { status: 'busy' as const };
+        stmts.setRefreshStarted.run(new Date().toISOString(), tokenId);
+        return { status: 'acquired' as const, interrupted: started !== null };
+      })();
+    },
+    /** Gives the lease back when the refresh token was certainly not spent (Bitbucket answered an error that keeps it). */
+    endRefresh(tokenId: string): void {
+      stmts.setRefreshStarted.run(null, tokenId);
+    },
+    /**
+     * Stores the rotated refresh token with its new access token, in one write, and only if the
+     * stored refresh token is still `expectedRefresh` (compare-and-swap): the answer of a refresh
+     * that lost a race never overwrites the winner's. Ends the lease. Undefined when it lost.
+     */
+    replaceRefresh(
+      tokenId: string,
+      expectedRefresh: string,
+      next: { accessToken: string; refreshToken: string; expiresAt: string | null; scopes: string[] },
+    ): StoredToken | undefined {
+      return db.transaction(() => {
+        const row = stmts.findById.get(tokenId);
+        if (!row || !row.refresh_ct) return undefined;
+        if (cipher.decrypt(row.refresh_ct, aad(row.user_id, row.integration_id, 'refresh')) !== expectedRefresh) return undefined;
+        stmts.replaceRefresh.run(
+          cipher.encrypt(next.accessToken, aad(row.user_id, row.integration_id, 'access')),
+          cipher.encrypt(next.refreshToken, aad(row.user_id, row.integration_id, 'refresh')),
+          next.expiresAt,
+          next.scopes.join(' '),
+          new Date().toISOString(),
+          tokenId,
+        );
+        return fromRow(stmts.findById.get(tokenId)!);
+      })();
     },
     markNeedsReauthorization(token: StoredToken, reason: string): void {
       stmts.markReauth.run(reason, new Date().toISOString(), token.id);
