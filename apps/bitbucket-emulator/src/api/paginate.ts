@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { BitbucketPage } from './bitbucket-schema.ts';
+import type { BitbucketPage } from '@runner-console/scm-providers/bitbucket-schema';
 
 export interface Paging {
   page: number;

@@ -4,7 +4,7 @@ import type { ApiLinks } from './api-links.ts';
 import { renderedMarkdown } from './commit-json.ts';
 import { fullNameOf, repositorySummaryJson } from './repository-json.ts';
 import { userSummaryJson } from './user-json.ts';
-import type { BitbucketPullRequest } from './bitbucket-schema.ts';
+import type { BitbucketPullRequest } from '@runner-console/scm-providers/bitbucket-schema';
 
 /**
  * Bitbucket abbreviates the commit hashes inside a pull request's source and destination to 12

@@ -1,6 +1,6 @@
 import type { User } from '../store/user-store.ts';
 import { encodePathSegment, type ApiLinks } from './api-links.ts';
-import type { BitbucketEmail, BitbucketUser } from './bitbucket-schema.ts';
+import type { BitbucketEmail, BitbucketUser } from '@runner-console/scm-providers/bitbucket-schema';
 
 /** A user as it appears inside other objects (authors, owners). */
 export function userSummaryJson(links: ApiLinks, user: User): BitbucketUser {
