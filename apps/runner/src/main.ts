@@ -24,6 +24,9 @@ import { createTokenStore } from './tokens/token-store.ts';
 import { createAccessTokenProvider } from './tokens/access-token-provider.ts';
 import { ContextError, createContextParser } from './context/parse-context.ts';
 import { cloneWorkspace } from './git/clone-workspace.ts';
+import { createEnvironmentCredentials } from './git/environment-credentials.ts';
+import { gitCredentialSocketPath, startGitCredentialServer } from './git/git-credential-server.ts';
+import { createGitCredentialResolver } from './git/resolve-git-credentials.ts';
 
 async function main() {
   const config = loadConfig();
@@ -33,6 +36,14 @@ async function main() {
   const registry = createIntegrationRegistry(keyring);
   const accessTokens = createAccessTokenProvider({ config, store: tokenStore, registry, log });
   const parseContext = createContextParser({ config, registry, tokens: accessTokens });
+  // Environments' git credential helpers ask for the user's current token over this local socket.
+  const environmentCredentials = createEnvironmentCredentials({ dataDir: config.dataDir, socketPath: gitCredentialSocketPath(config.dataDir) });
+  const gitCredentialServer = await startGitCredentialServer({
+    socketPath: gitCredentialSocketPath(config.dataDir),
+    environments: environmentCredentials,
+    credentialsFor: createGitCredentialResolver({ config, registry, tokens: accessTokens }),
+    log,
+  });
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -126,7 +137,14 @@ async function main() {
             if (!integration) throw new Error('The integration for this host was removed.');
             const token = await accessTokens.getToken(userId, integration);
             const workspaceDir = path.join(config.dataDir, 'workspaces', environmentId);
-            await cloneWorkspace({ workspaceDir, cloneUrl: context.cloneUrl, context, accessToken: token.accessToken });
+            const { helperPath } = environmentCredentials.register({
+              environmentId,
+              userId,
+              integrationId: integration.id,
+              host: context.host,
+              gitHost: new URL(context.cloneUrl).host,
+            });
+            await cloneWorkspace({ workspaceDir, cloneUrl: context.cloneUrl, context, accessToken: token.accessToken, credentialHelper: helperPath });
             log.info({ environmentId, ref: context.ref }, 'workspace ready');
             await report('ready', `Cloned ${context.owner}/${context.repo} at ${context.ref}.`);
           } catch (err) {
@@ -149,6 +167,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     await link.stop();
+    await gitCredentialServer.close();
     server.closeAllConnections();
     server.close();
     tokenStore.close();
