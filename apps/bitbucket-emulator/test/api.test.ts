@@ -100,7 +100,7 @@ describe('GET /2.0/user', () => {
     });
   });
 
-  it('has a test knob that expires a user\'s access tokens at once', async () => {
+  it("has a test knob that expires a user's access tokens at once", async () => {
     const consumer = await createConsumer(emulator.baseUrl);
     const tokens = await obtainTokens(emulator.baseUrl, consumer, 'bob');
     expect((await get('/2.0/user', tokens.access_token)).response.status).toBe(200);

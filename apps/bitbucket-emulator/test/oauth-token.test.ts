@@ -347,7 +347,7 @@ describe('POST /site/oauth2/access_token', () => {
       });
     });
 
-    it('has a test knob that expires a user\'s refresh tokens at once', async () => {
+    it("has a test knob that expires a user's refresh tokens at once", async () => {
       const consumer = await createConsumer(emulator.baseUrl);
       const tokens = await obtainTokens(emulator.baseUrl, consumer);
       const knob = await fetch(`${emulator.baseUrl}/_emulator/tokens/expire`, {

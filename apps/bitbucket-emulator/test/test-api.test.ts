@@ -41,9 +41,17 @@ describe('test API', () => {
     it('creates an account that can sign in and is refused a second time', async () => {
       const created = await post('/_emulator/users', { username: 'dora', displayName: 'Dora' });
       expect(created.status).toBe(201);
-      expect(await created.json()).toMatchObject({ username: 'dora', displayName: 'Dora', uuid: expect.stringMatching(/^\{.+\}$/) });
+      expect(await created.json()).toMatchObject({
+        username: 'dora',
+        displayName: 'Dora',
+        uuid: expect.stringMatching(/^\{.+\}$/),
+      });
       const form = new URLSearchParams({ username: 'dora', password: 'dora' });
-      const signIn = await fetch(`${emulator.baseUrl}/account/signin/`, { method: 'POST', body: form, redirect: 'manual' });
+      const signIn = await fetch(`${emulator.baseUrl}/account/signin/`, {
+        method: 'POST',
+        body: form,
+        redirect: 'manual',
+      });
       expect(signIn.status).not.toBe(500);
       expect((await post('/_emulator/users', { username: 'dora' })).status).toBe(409);
       expect((await post('/_emulator/users', { username: 'Not Valid!' })).status).toBe(400);

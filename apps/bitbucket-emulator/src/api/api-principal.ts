@@ -64,7 +64,9 @@ const passwordScheme: AuthenticationScheme = (context, req) => {
   const basic = readBasicCredentials(req);
   if (!basic) return undefined;
   const user = context.users.authenticate(basic.username, basic.password);
-  return user ? { principal: { kind: 'password', user } } : { refusal: 'Invalid username or password.' };
+  return user
+    ? { principal: { kind: 'password', user } }
+    : { refusal: 'Invalid username or password.' };
 };
 
 const SCHEMES: readonly AuthenticationScheme[] = [bearerScheme, passwordScheme];

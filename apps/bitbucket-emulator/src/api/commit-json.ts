@@ -5,7 +5,10 @@ import { escapeHtml } from '../ui/html-template.ts';
 import type { ApiLinks } from './api-links.ts';
 import { fullNameOf, repositorySummaryJson } from './repository-json.ts';
 import { userSummaryJson } from './user-json.ts';
-import type { BitbucketBranch, BitbucketCommit } from '@runner-console/scm-providers/bitbucket-schema';
+import type {
+  BitbucketBranch,
+  BitbucketCommit,
+} from '@runner-console/scm-providers/bitbucket-schema';
 
 /** Maps a commit author's e-mail to a Bitbucket user, as Bitbucket does for `author.user`. */
 export type FindUserByEmail = (email: string) => User | undefined;

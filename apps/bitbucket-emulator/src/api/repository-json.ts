@@ -1,6 +1,9 @@
 import type { Repository, Workspace } from '../store/repository-store.ts';
 import { encodePathSegment, type ApiLinks } from './api-links.ts';
-import type { BitbucketRepository, BitbucketWorkspace } from '@runner-console/scm-providers/bitbucket-schema';
+import type {
+  BitbucketRepository,
+  BitbucketWorkspace,
+} from '@runner-console/scm-providers/bitbucket-schema';
 
 export function fullNameOf(repository: Repository): string {
   return `${repository.workspace.slug}/${repository.slug}`;

@@ -76,11 +76,7 @@ function handleGitRequest(
   if (!service) return refuse(res, 404, 'Only the smart HTTP protocol is supported.');
   const requiredScope: Scope = service === 'git-receive-pack' ? 'repository:write' : 'repository';
   if (caller.kind === 'token' && !caller.scopes.includes(requiredScope)) {
-    return refuse(
-      res,
-      403,
-      'Your credentials lack one or more required privilege scopes.',
-    );
+    return refuse(res, 403, 'Your credentials lack one or more required privilege scopes.');
   }
   if (!repository || !canRead(context, repository, caller))
     return refuse(res, 404, 'Repository not found');

@@ -62,9 +62,15 @@ export function createTestApiRouter(context: EmulatorContext): Router {
     const parsed = userSchema.safeParse(req.body);
     if (!parsed.success) return sendValidationError(res, parsed.error);
     const { username, displayName, password } = parsed.data;
-    if (context.users.findByUsername(username)) return sendError(res, 409, 'conflict', `User "${username}" already exists.`);
-    const user = context.users.create({ ...newUser(username, displayName ?? username, new Date().toISOString()), password: password ?? username });
-    res.status(201).json({ username: user.username, displayName: user.displayName, uuid: user.uuid });
+    if (context.users.findByUsername(username))
+      return sendError(res, 409, 'conflict', `User "${username}" already exists.`);
+    const user = context.users.create({
+      ...newUser(username, displayName ?? username, new Date().toISOString()),
+      password: password ?? username,
+    });
+    res
+      .status(201)
+      .json({ username: user.username, displayName: user.displayName, uuid: user.uuid });
   });
 
   // Does what Workspace settings › OAuth consumers › Add consumer does, as the workspace owner.
