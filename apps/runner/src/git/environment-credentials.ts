@@ -31,7 +31,8 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
  * None of these is inside the workspace, and none holds a provider token.
  */
 export function createEnvironmentCredentials(opts: { dataDir: string; socketPath: string }) {
-  const root = path.join(opts.dataDir, 'git-credentials');
+  // Absolute: the helper's path is written into the clone's .git/config, and git runs it from there.
+  const root = path.resolve(opts.dataDir, 'git-credentials');
   fs.mkdirSync(root, { recursive: true, mode: 0o700 });
 
   function folderOf(environmentId: string): string {
