@@ -51,42 +51,7 @@ export async function startEmulatorProcess() {
       if (status !== 201) throw new Error(`consumer not created: ${JSON.stringify(body)}`);
       return body as { key: string; secret: string };
     },
-    /** The authorization code flow as a user's browser goes through it: sign in, grant, exchange. */
-    async obtainTokens(consumer: { key: string; secret: string }, username = 'alice') {
-      const cookies = new Map<string, string>();
-      const request = async (url: string, init: RequestInit = {}) => {
-        const headers = new Headers(init.headers);
-        if (cookies.size) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-        const response = await fetch(new URL(url, baseUrl), { ...init, headers, redirect: 'manual' });
-        for (const cookie of response.headers.getSetCookie()) {
-          const [pair = ''] = cookie.split(';');
-          const at = pair.indexOf('=');
-          cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
-        }
-        return response;
-      };
-      const hidden = (html: string) =>
-        Object.fromEntries([...html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-      const form = (fields: Record<string, string>) => ({
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(fields),
-      });
-      const signIn = await request('/account/signin/');
-      await request('/account/signin/', form({ ...hidden(await signIn.text()), next: '/', username, password: username }));
-      const authorizeUrl = `/site/oauth2/authorize?${new URLSearchParams({ client_id: consumer.key, response_type: 'code', state: 's' })}`;
-      let answer = await request(authorizeUrl);
-      if (answer.status === 200) answer = await request('/site/oauth2/authorize', form({ ...hidden(await answer.text()), decision: 'grant' }));
-      const code = new URL(answer.headers.get('location') ?? '').searchParams.get('code');
-      if (!code) throw new Error(`no code from the emulator (HTTP ${answer.status})`);
-      const token = await fetch(`${baseUrl}/site/oauth2/access_token`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${consumer.key}:${consumer.secret}`).toString('base64')}` },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code }),
-      });
-      if (!token.ok) throw new Error(`token exchange failed: ${await token.text()}`);
-      return (await token.json()) as { access_token: string; refresh_token: string; expires_in: number; scope: string };
-    },
+    obtainTokens: (consumer: { key: string; secret: string }, username = 'alice') => obtainEmulatorTokens(baseUrl, consumer, username),
     async stop() {
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -98,3 +63,40 @@ export async function startEmulatorProcess() {
   };
 }
 export type EmulatorProcess = Awaited<ReturnType<typeof startEmulatorProcess>>;
+
+/** The authorization code flow on the emulator as a user's browser goes through it: sign in, grant, exchange. */
+export async function obtainEmulatorTokens(baseUrl: string, consumer: { key: string; secret: string }, username = 'alice') {
+  const cookies = new Map<string, string>();
+  const request = async (url: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (cookies.size) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const response = await fetch(new URL(url, baseUrl), { ...init, headers, redirect: 'manual' });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const at = pair.indexOf('=');
+      cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+    }
+    return response;
+  };
+  const hidden = (html: string) =>
+    Object.fromEntries([...html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  const form = (fields: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+  });
+  const signIn = await request('/account/signin/');
+  await request('/account/signin/', form({ ...hidden(await signIn.text()), next: '/', username, password: username }));
+  const authorizeUrl = `/site/oauth2/authorize?${new URLSearchParams({ client_id: consumer.key, response_type: 'code', state: 's' })}`;
+  let answer = await request(authorizeUrl);
+  if (answer.status === 200) answer = await request('/site/oauth2/authorize', form({ ...hidden(await answer.text()), decision: 'grant' }));
+  const code = new URL(answer.headers.get('location') ?? '').searchParams.get('code');
+  if (!code) throw new Error(`no code from the emulator (HTTP ${answer.status})`);
+  const token = await fetch(`${baseUrl}/site/oauth2/access_token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${consumer.key}:${consumer.secret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code }),
+  });
+  if (!token.ok) throw new Error(`token exchange failed: ${await token.text()}`);
+  return (await token.json()) as { access_token: string; refresh_token: string; expires_in: number; scope: string };
+}

@@ -29,6 +29,7 @@ let workspaceDir: string;
 let server: Awaited<ReturnType<typeof startGitCredentialServer>>;
 let environments: ReturnType<typeof createEnvironmentCredentials>;
 let firstAccessToken: string;
+let credentialsFor: ReturnType<typeof createGitCredentialResolver>;
 /** git as a developer runs it in the workspace: no global config, no terminal to prompt on. */
 let gitEnv: NodeJS.ProcessEnv;
 
@@ -61,7 +62,8 @@ beforeAll(async () => {
   });
   const socketPath = gitCredentialSocketPath(dataDir);
   environments = createEnvironmentCredentials({ dataDir, socketPath });
-  server = await startGitCredentialServer({ socketPath, environments, credentialsFor: createGitCredentialResolver({ config, registry, tokens }), log: createLogger('silent') });
+  credentialsFor = createGitCredentialResolver({ config, registry, tokens });
+  server = await startGitCredentialServer({ socketPath, environments, credentialsFor, log: createLogger('silent') });
 
   const cloneUrl = `${emulator.baseUrl}/acme/widgets.git`;
   const { helperPath } = environments.register({ environmentId: 'env-1', userId: 'u1', integrationId: integration.id, host: 'bitbucket.org', gitHost: new URL(cloneUrl).host });
@@ -142,17 +144,36 @@ describe('git push from an environment', () => {
   });
 
   it('refuses a request without the environment’s secret, and one for another host', async () => {
+    // The wire format of git's credential-cache client, which the helper uses.
     const ask = (secret: string, host: string) =>
-      run('curl', ['--silent', '--unix-socket', server.socketPath, '-H', `Authorization: Bearer ${secret}`, '--data-binary', `protocol=http\nhost=${host}\n`, '--write-out', '\n%{http_code}', 'http://runner/v1/environments/env-1/git-credentials']);
-    const wrong = (await ask('x'.repeat(43), new URL(emulator.baseUrl).host)).stdout;
-    expect(wrong.split('\n').at(-1)).toBe('403');
+      new Promise<string>((resolve, reject) => {
+        const child = execFile('git', ['credential-cache', '--socket', server.socketPath, 'get'], { env: gitEnv }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+        child.stdin!.end(`environment=env-1\nsecret=${secret}\nprotocol=http\nhost=${host}\n\n`);
+      });
+    const wrong = await ask('x'.repeat(43), new URL(emulator.baseUrl).host);
+    expect(wrong).toMatch(/^runner-console-error=.*not known to the runner/);
     expect(wrong).not.toContain('password=');
-    const secret = fs.readFileSync(path.join(environments.root, 'env-1', 'secret'), 'utf8').trim().replace('Authorization: Bearer ', '');
-    const elsewhere = (await ask(secret, 'evil.example:443')).stdout;
-    expect(elsewhere.split('\n').at(-1)).toBe('403');
+    const secret = fs.readFileSync(path.join(environments.root, 'env-1', 'secret'), 'utf8').trim();
+    const elsewhere = await ask(secret, 'evil.example:443');
+    expect(elsewhere).toMatch(/^runner-console-error=.*evil\.example/);
     expect(elsewhere).not.toContain('password=');
-    const right = (await ask(secret, new URL(emulator.baseUrl).host)).stdout;
-    expect(right).toContain('username=x-token-auth\npassword=');
+    const right = await ask(secret, new URL(emulator.baseUrl).host);
+    expect(right).toMatch(/^username=x-token-auth\npassword=\S{100,}\n$/);
+  });
+
+  it('says so when the runner is not running', async () => {
+    await server.close();
+    try {
+      const pushed = await commitAndPush('while-runner-down.txt');
+      expect(pushed.ok).toBe(false);
+      expect(pushed.stderr).toContain('Runner Console: the runner that holds your Bitbucket connection cannot be reached');
+      // The helper never lets git's cache client start a daemon of its own on the runner's socket.
+      expect(fs.existsSync(server.socketPath)).toBe(false);
+    } finally {
+      server = await startGitCredentialServer({ socketPath: server.socketPath, environments, credentialsFor, log: createLogger('silent') });
+    }
+    const pushed = await commitAndPush('runner-back.txt');
+    expect(pushed).toMatchObject({ ok: true });
   });
 
   it('fails with a clear message once the user has disconnected', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
@@ -22,8 +22,9 @@ export class GitCredentialRefusal extends Error {
   }
 }
 
-const routePattern = /^\/v1\/environments\/([A-Za-z0-9_-]{1,100})\/git-credentials$/;
-const maxBodyBytes = 8 * 1024;
+const maxRequestBytes = 8 * 1024;
+/** How long one helper may take to send its request. */
+const requestTimeoutMs = 10_000;
 
 /**
  * Where the runner listens for its environments' credential helpers: a Unix socket in a folder only
@@ -38,9 +39,14 @@ export function gitCredentialSocketPath(dataDir: string): string {
 }
 
 /**
- * The runner's local credential channel for `git push` and `git fetch` in environments. A request
- * names its environment and carries that environment's secret; the runner answers with the
- * current credentials of the user who created it, for the provider host it was cloned from only.
+ * The runner's local credential channel for `git push` and `git fetch` in environments. It speaks
+ * the wire format of git's own `git credential-cache` client (which the environment's helper
+ * runs, because it starts in about 2 ms where curl takes 30): the client writes
+ * `action=get`, `timeout=…` and the credential request, shuts down its side, and copies the answer
+ * to git. (https://git-scm.com/docs/git-credential-cache; the format is that of
+ * https://git-scm.com/docs/git-credential#IOFMT.) The request names the environment and carries
+ * its secret; the answer is the current credentials of the user who created the environment, for
+ * the host it was cloned from only, or `runner-console-error=<reason>` for the helper to show.
  * Nothing here is reachable over the network.
  */
 export async function startGitCredentialServer(opts: {
@@ -54,31 +60,45 @@ export async function startGitCredentialServer(opts: {
   fs.chmodSync(dir, 0o700);
   fs.rmSync(opts.socketPath, { force: true });
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      opts.log.error({ err }, 'git credential request failed');
-      answer(res, 500, 'The runner could not look up your git credentials. Try again in a moment.');
+  const connections = new Set<Socket>();
+  // Half-open: the client shuts down its side when its request is complete, then reads the answer.
+  const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+    socket.setTimeout(requestTimeoutMs, () => socket.destroy());
+    let size = 0;
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxRequestBytes) socket.destroy();
+      else chunks.push(chunk);
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('end', () => {
+      answer(Buffer.concat(chunks).toString('utf8')).then(
+        (text) => socket.end(text),
+        (err: unknown) => {
+          opts.log.error({ err }, 'git credential request failed');
+          socket.end(refusal('The runner could not look up your git credentials. Try again in a moment.'));
+        },
+      );
     });
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = routePattern.exec(req.url ?? '');
-    if (req.method !== 'POST' || !match) return answer(res, 404, 'Unknown request.');
-    const environmentId = match[1]!;
-    const bearer = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(req.headers.authorization ?? '')?.[1];
-    const record = bearer ? opts.environments.authenticate(environmentId, bearer) : undefined;
-    if (!record) return answer(res, 403, 'This environment’s git credential helper is not known to the runner. Create the environment again.');
-    const body = await readBody(req);
-    if (body === undefined) return answer(res, 400, 'The credential request was too large.');
-    const request = parseCredentialRequest(body);
+  async function answer(text: string): Promise<string> {
+    const request = parseCredentialRequest(text);
+    // store and erase tell the helper's cache what git thought of the credentials: nothing to keep.
+    if (request.action !== 'get') return '';
+    const record = request.environment && request.secret ? opts.environments.authenticate(request.environment, request.secret) : undefined;
+    if (!record) return refusal('This environment’s git credential helper is not known to the runner. Create the environment again.');
     // Only for the host the environment was cloned from: a remote the user adds elsewhere never gets the token.
-    if (request.host !== record.gitHost) return answer(res, 403, `The runner only gives credentials for ${record.gitHost}, not ${request.host ?? 'this remote'}.`);
+    if (request.host !== record.gitHost) return refusal(`The runner gives git credentials for ${record.gitHost} only, not for ${request.host ?? 'this remote'}.`);
     try {
       const credentials = await opts.credentialsFor(record);
-      opts.log.debug({ environmentId, host: record.host }, 'git credentials handed to an environment');
-      answer(res, 200, `username=${credentials.username}\npassword=${credentials.password}\n`);
+      opts.log.debug({ environmentId: record.environmentId, host: record.host }, 'git credentials handed to an environment');
+      return `username=${credentials.username}\npassword=${credentials.password}\n`;
     } catch (err) {
-      if (err instanceof GitCredentialRefusal) return answer(res, err.status, err.message);
+      if (err instanceof GitCredentialRefusal) return refusal(err.message);
       throw err;
     }
   }
@@ -93,38 +113,25 @@ export async function startGitCredentialServer(opts: {
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const socket of connections) socket.destroy();
       }),
   };
 }
 
-function answer(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(text);
+/** One line, so the helper can show it: no newline may end the attribute early. */
+function refusal(message: string): string {
+  return `runner-console-error=${message.replace(/[\r\n]+/g, ' ')}\n`;
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        resolve(undefined);
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** git's credential request: `key=value` lines (https://git-scm.com/docs/git-credential#IOFMT). */
-export function parseCredentialRequest(text: string): { protocol?: string; host?: string } {
+/**
+ * The request as git credential-cache relays it: `action=`, `timeout=`, then git's credential
+ * attributes and the helper's `environment=` and `secret=` (https://git-scm.com/docs/git-credential#IOFMT).
+ */
+export function parseCredentialRequest(text: string): { action?: string; protocol?: string; host?: string; environment?: string; secret?: string } {
   const fields: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const at = line.indexOf('=');
-    if (at > 0) fields[line.slice(0, at)] = line.slice(at + 1);
+    if (at > 0) fields[line.slice(0, at)] ??= line.slice(at + 1);
   }
-  return { protocol: fields.protocol, host: fields.host };
+  return { action: fields.action, protocol: fields.protocol, host: fields.host, environment: fields.environment, secret: fields.secret };
 }
