@@ -94,6 +94,22 @@ test.describe('A developer pushes from an environment', () => {
     expect(await headOfFeatureLogin()).toBe(second.head);
   });
 
+  test('a sign-in unused for 3 months asks to connect again, saying why', async ({ page }) => {
+    await configureBitbucketOnLocalRunner();
+    await connectAndCreateEnvironment(page);
+    // Bitbucket expires refresh tokens unused for 3 months (the emulator's knob), and this access token too.
+    const knob = await page.request.post(`${urls.bitbucket}/_emulator/tokens/expire`, { data: { username: 'alice', kind: 'refresh' } });
+    expect(knob.ok()).toBe(true);
+    await page.request.post(`${urls.bitbucket}/_emulator/tokens/expire`, { data: { username: 'alice', kind: 'access' } });
+    await page.getByRole('link', { name: 'New environment' }).click();
+    await page.getByLabel('Context URL').fill(PR_URL);
+    await expect(page.getByText('Pull request #1 in acme/widgets')).toBeVisible();
+    await page.getByRole('button', { name: 'Create environment' }).click();
+    const panel = page.getByRole('region', { name: 'Authorize Bitbucket' });
+    await expect(panel.getByRole('button', { name: 'Connect again' })).toBeVisible();
+    await expect(panel.getByText('Bitbucket expires sign-ins that are not used for 3 months')).toBeVisible();
+  });
+
   test.afterEach(async ({ page }) => {
     const list = await page.request.get('/api/git-authentications');
     if (!list.ok()) return;
