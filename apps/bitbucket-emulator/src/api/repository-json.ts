@@ -1,26 +1,9 @@
-import type { Repository, Workspace } from '../store/repository-store.ts';
+import type { Repository } from '../store/repository-store.ts';
 import { encodePathSegment, type ApiLinks } from './api-links.ts';
-import type {
-  BitbucketRepository,
-  BitbucketWorkspace,
-} from '@runner-console/scm-providers/bitbucket-schema';
+import type { BitbucketRepository } from '@runner-console/scm-providers/bitbucket-schema';
 
 export function fullNameOf(repository: Repository): string {
   return `${repository.workspace.slug}/${repository.slug}`;
-}
-
-export function workspaceJson(links: ApiLinks, workspace: Workspace): BitbucketWorkspace {
-  return {
-    type: 'workspace',
-    uuid: workspace.uuid,
-    name: workspace.name,
-    slug: workspace.slug,
-    links: {
-      avatar: links.site(`/workspaces/${workspace.slug}/avatar/`),
-      html: links.site(`/${workspace.slug}/`),
-      self: links.api(`/workspaces/${workspace.slug}`),
-    },
-  };
 }
 
 /** A repository as it appears inside other objects (commits, pull requests). */

@@ -161,7 +161,8 @@ export function createConnectFlows(deps: {
       if (err instanceof oauth.ResponseBodyError || err instanceof oauth.WWWAuthenticateChallengeError) {
         const status = err.status;
         const code = err instanceof oauth.ResponseBodyError ? err.error : 'invalid_client';
-        if (status === 401 || code === 'invalid_client') {
+        // bitbucket.org answers a wrong secret with 400 unauthorized_client "Invalid OAuth client credentials".
+        if (status === 401 || code === 'invalid_client' || code === 'unauthorized_client') {
           throw new ConnectError('invalid_client', 'Bitbucket refused the runner’s OAuth Key and Secret. Ask an admin to validate the Bitbucket integration.');
         }
         throw new ConnectError('provider_error', bitbucketErrorMessage(code, err instanceof oauth.ResponseBodyError ? (err.error_description ?? null) : null));
