@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,9 +30,11 @@ beforeAll(async () => {
 afterAll(async () => emulator?.stop());
 
 let store: TokenStore;
+let storeDir: string;
 let integration: RunnerIntegrationConfig;
 beforeEach(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-rotation-'));
+  storeDir = dir;
   store = createTokenStore(dir, createTokenCipher(dir));
   integration = { id: 'int-1', host: 'bitbucket.org', clientId: consumer.key, oauthEnabled: true } as RunnerIntegrationConfig;
 });
@@ -151,6 +154,22 @@ describe('refresh with rotating refresh tokens', () => {
     const callsBefore = await refreshCalls();
     expect(await reasonOf(provider().getToken('u1', integration))).toBe(reauthReasons.interrupted);
     expect(await refreshCalls()).toBe(callsBefore);
+  });
+
+  it('ends as "Connect again" after a real runner process is killed (SIGKILL) right after Bitbucket answered', async () => {
+    await connectExpired();
+    const callsBefore = await refreshCalls();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support', 'refresh-then-die.ts')], {
+      env: { ...process.env, EMULATOR_URL: emulator.baseUrl, STORE_DIR: storeDir, CONSUMER_KEY: consumer.key, CONSUMER_SECRET: consumer.secret },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    expect(exit).toEqual({ code: null, signal: 'SIGKILL' });
+    // Bitbucket rotated the token; the answer died with the process.
+    expect(await refreshCalls()).toBe(callsBefore + 1);
+    const reason = await reasonOf(provider({ refreshLeaseMs: 50 }).getToken('u1', integration));
+    expect(reason).toBe(reauthReasons.interrupted);
+    expect(store.findSummary('u1', integration.id)).toMatchObject({ needsReauthorization: true, reauthorizeReason: reauthReasons.interrupted });
   });
 
   it('recovers when the runner was killed before the request reached Bitbucket', async () => {

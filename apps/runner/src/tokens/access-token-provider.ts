@@ -57,6 +57,8 @@ export function createAccessTokenProvider(deps: {
   log: Logger;
   /** Tests shorten it; the default outlasts a token request. */
   refreshLeaseMs?: number;
+  /** Test seam: runs between Bitbucket's answer to a refresh and the store write (a test kills the process here). */
+  afterRefreshAnswered?: () => void;
 }) {
   const inFlight = new Map<string, Promise<StoredToken>>();
   const leaseMs = deps.refreshLeaseMs ?? defaultRefreshLeaseMs;
@@ -103,6 +105,7 @@ export function createAccessTokenProvider(deps: {
       deps.store.endRefresh(token.id);
       throw new TokenUnavailableError('provider_unreachable', 'Bitbucket could not refresh your connection right now. Try again in a moment.');
     }
+    deps.afterRefreshAnswered?.();
     const stored = deps.store.replaceRefresh(current.id, spent, {
       accessToken: result.access_token,
       // Bitbucket always rotates; keeping the spent one would only postpone a failure.
