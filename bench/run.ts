@@ -6,6 +6,7 @@ import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { localRunnerId, signedInClient } from './bench-api.ts';
 import { benchConnectLatency } from './connect-latency.ts';
+import { benchGitPush } from './git-push.ts';
 import { benchLighthouse, benchModal, benchPageWeight } from './page-weight.ts';
 import { benchSaveToUsable } from './save-to-usable.ts';
 import { benchScale } from './scale.ts';
@@ -17,6 +18,7 @@ const chromePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const chromeFlags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const flows = Number(process.env.BENCH_FLOWS ?? 30);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const pushes = Number(process.env.BENCH_PUSHES ?? 30);
 
 const rows: BenchRow[] = [];
 const startedAt = Date.now();
@@ -78,6 +80,9 @@ try {
   const load = await step('3. API throughput', '≥ 50% / 25% of baseline', () => benchThroughput(stack, admin, runnerId, seconds));
   if (load) rows.push(...load.rows);
   rows.push(...memoryRows(idle, load?.memory ?? { bff: memoryOf(stack.pids.bff), runner: memoryOf(stack.pids.runner) }));
+
+  const push = await step('7. git push', '≤ 1.2× baseline', () => benchGitPush(stack, pushes));
+  if (push) rows.push(...push);
 
   const bench50RunnerId = load ? await findRunner(admin, 'Bench runner with 50 integrations 00000') : undefined;
   if (bench50RunnerId) {

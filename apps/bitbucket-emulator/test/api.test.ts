@@ -54,11 +54,12 @@ describe('GET /2.0/user', () => {
     expect(response.headers.get('x-oauth-scopes')).toBe(
       'email, account, repository, repository:write, pullrequest, issue',
     );
+    // `username` is gone from Atlassian's schema (and from bitbucket.org): `nickname` replaces it.
+    expect(body).not.toHaveProperty('username');
     expect(body).toMatchObject({
       type: 'user',
       display_name: 'Alice',
       nickname: 'alice',
-      username: 'alice',
       uuid: expect.stringMatching(/^\{[0-9a-f-]{36}\}$/),
       account_id: expect.stringMatching(/^557058:[0-9a-f-]{36}$/),
       links: {
@@ -88,11 +89,29 @@ describe('GET /2.0/user', () => {
     expect(body).toMatchObject({ type: 'error', error: { message: expect.any(String) } });
   });
 
-  it('accepts the token as the access_token query parameter', async () => {
+  it('refuses the token as the access_token query parameter: only the Authorization header counts', async () => {
     const response = await fetch(
       `${emulator.baseUrl}/2.0/user?access_token=${product.access_token}`,
     );
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({
+      type: 'error',
+      error: { message: expect.stringContaining('only in the Authorization header') },
+    });
+  });
+
+  it("has a test knob that expires a user's access tokens at once", async () => {
+    const consumer = await createConsumer(emulator.baseUrl);
+    const tokens = await obtainTokens(emulator.baseUrl, consumer, 'bob');
+    expect((await get('/2.0/user', tokens.access_token)).response.status).toBe(200);
+    const knob = await fetch(`${emulator.baseUrl}/_emulator/tokens/expire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bob', kind: 'access' }),
+    });
+    expect(await knob.json()).toEqual({ expired: 1 });
+    const expired = await get('/2.0/user', tokens.access_token);
+    expect(expired.body).toEqual({ type: 'error', error: { message: 'Access token expired.' } });
   });
 
   it('accepts a seeded user’s username and password (emulator convenience)', async () => {
@@ -142,12 +161,11 @@ describe('GET /2.0/repositories/{workspace}/{repo_slug}', () => {
       type: 'repository',
       full_name: 'acme/widgets',
       name: 'widgets',
-      slug: 'widgets',
       is_private: true,
       scm: 'git',
       mainbranch: { name: 'main', type: 'branch' },
       uuid: expect.stringMatching(/^\{.+\}$/),
-      workspace: { slug: 'acme', name: 'Acme', type: 'workspace' },
+      owner: { type: 'team', display_name: 'Acme', uuid: expect.stringMatching(/^\{.+\}$/) },
       links: {
         html: { href: `${emulator.baseUrl}/acme/widgets` },
         clone: [{ name: 'https', href: `http://alice@${host}/acme/widgets.git` }],
@@ -157,7 +175,7 @@ describe('GET /2.0/repositories/{workspace}/{repo_slug}', () => {
 
   it('finds the repository by the uuids of workspace and repository too', async () => {
     const { body } = await get(WIDGETS);
-    const workspaceUuid = (body.workspace as { uuid: string }).uuid;
+    const workspaceUuid = (body.owner as { uuid: string }).uuid;
     const { response } = await get(
       `/2.0/repositories/${encodeURIComponent(workspaceUuid)}/${encodeURIComponent(String(body.uuid))}`,
     );

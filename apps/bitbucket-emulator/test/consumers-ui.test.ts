@@ -90,7 +90,7 @@ describe('Workspace settings › OAuth consumers', () => {
       { key, secret },
       { grant_type: 'client_credentials' },
     );
-    expect(await token.json()).toMatchObject({ scopes: 'email account repository pullrequest' });
+    expect(await token.json()).toMatchObject({ scope: 'email account repository pullrequest' });
 
     const list = await (await browser.get(CONSUMERS)).text();
     expect(list).toContain('UI consumer');

@@ -107,6 +107,19 @@ describe('git over HTTP', () => {
     const push = await git(['push', 'origin', 'HEAD:refs/heads/not-allowed'], dir);
     expect(push.code).not.toBe(0);
     expect(push.stderr).toContain('403');
+    // Bitbucket's own wording for a token without the scope.
+    const refs = await fetch(
+      `${emulator.baseUrl}/acme/widgets.git/info/refs?service=git-receive-pack`,
+      {
+        headers: {
+          authorization: `Basic ${Buffer.from(`x-token-auth:${reader.access_token}`).toString('base64')}`,
+        },
+      },
+    );
+    expect(refs.status).toBe(403);
+    expect(await refs.text()).toBe(
+      'Your credentials lack one or more required privilege scopes.\n',
+    );
     const branches = await fetch(
       `${emulator.baseUrl}/2.0/repositories/acme/widgets/refs/branches?q=${encodeURIComponent('name = "not-allowed"')}`,
       {

@@ -106,8 +106,9 @@ export async function requestToken(
 
 export interface Tokens {
   access_token: string;
+  /** Absent for client_credentials. */
   refresh_token: string;
-  scopes: string;
+  scope: string;
   token_type: string;
   expires_in: number;
   state: string;

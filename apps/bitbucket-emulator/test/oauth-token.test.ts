@@ -56,7 +56,7 @@ describe('POST /site/oauth2/access_token', () => {
       const body = (await response.json()) as Tokens;
       expect(body).toEqual({
         access_token: expect.stringMatching(/^[A-Za-z0-9_-]{100,}$/),
-        scopes: 'email account repository repository:write pullrequest issue',
+        scope: 'email account repository repository:write pullrequest issue',
         token_type: 'bearer',
         expires_in: 7200,
         state: 'authorization_code',
@@ -103,7 +103,7 @@ describe('POST /site/oauth2/access_token', () => {
       expect(await userStatus(refreshed.access_token)).toBe(401);
       const refreshAfter = await requestToken(emulator.baseUrl, consumer, {
         grant_type: 'refresh_token',
-        refresh_token: first.refresh_token,
+        refresh_token: refreshed.refresh_token,
       });
       expect(await errorOf(refreshAfter)).toMatchObject({ status: 400, error: 'invalid_grant' });
     });
@@ -186,7 +186,7 @@ describe('POST /site/oauth2/access_token', () => {
   });
 
   describe('client authentication and request format', () => {
-    it('answers invalid_client (401) with a Basic challenge for a wrong secret or an unknown client', async () => {
+    it('answers 400 unauthorized_client "Invalid OAuth client credentials" for a wrong secret or an unknown client, as bitbucket.org does', async () => {
       const consumer = await createConsumer(emulator.baseUrl);
       for (const credentials of [
         { key: consumer.key, secret: 'wrong' },
@@ -196,17 +196,21 @@ describe('POST /site/oauth2/access_token', () => {
           grant_type: 'authorization_code',
           code: 'x',
         });
-        expect(response.headers.get('www-authenticate')).toBe('Basic realm="Bitbucket.org HTTP"');
-        expect(await errorOf(response)).toMatchObject({ status: 401, error: 'invalid_client' });
+        expect(response.headers.get('www-authenticate')).toBeNull();
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({
+          error: 'unauthorized_client',
+          error_description: 'Invalid OAuth client credentials',
+        });
       }
     });
 
-    it('answers invalid_client when no client credentials are sent', async () => {
+    it('answers unauthorized_client when no client credentials are sent', async () => {
       const response = await fetch(`${emulator.baseUrl}/site/oauth2/access_token`, {
         method: 'POST',
         body: new URLSearchParams({ grant_type: 'client_credentials' }),
       });
-      expect(await errorOf(response)).toMatchObject({ status: 401, error: 'invalid_client' });
+      expect(await errorOf(response)).toMatchObject({ status: 400, error: 'unauthorized_client' });
     });
 
     it('refuses credentials sent both with Basic and in the body', async () => {
@@ -262,7 +266,7 @@ describe('POST /site/oauth2/access_token', () => {
   });
 
   describe('refresh_token', () => {
-    it('issues a new access token and keeps the same refresh token', async () => {
+    it('rotates: each use returns a new refresh token and the old one stops working', async () => {
       const consumer = await createConsumer(emulator.baseUrl);
       const tokens = await obtainTokens(emulator.baseUrl, consumer);
       const response = await requestToken(emulator.baseUrl, consumer, {
@@ -271,16 +275,96 @@ describe('POST /site/oauth2/access_token', () => {
       });
       expect(response.status).toBe(200);
       const refreshed = (await response.json()) as Tokens;
-      expect(refreshed).toMatchObject({
-        refresh_token: tokens.refresh_token,
-        scopes: tokens.scopes,
+      expect(refreshed).toEqual({
+        access_token: expect.stringMatching(/^[A-Za-z0-9_-]{100,}$/),
+        refresh_token: expect.stringMatching(/^[A-Za-z0-9]{18}$/),
+        scope: tokens.scope,
         token_type: 'bearer',
         expires_in: 7200,
         state: 'refresh_token',
       });
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
       expect(refreshed.access_token).not.toBe(tokens.access_token);
       expect(await userStatus(refreshed.access_token)).toBe(200);
+      // Access tokens issued earlier stay valid until they expire.
       expect(await userStatus(tokens.access_token)).toBe(200);
+
+      const reused = await requestToken(emulator.baseUrl, consumer, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+      });
+      expect(await errorOf(reused)).toMatchObject({ status: 400, error: 'invalid_grant' });
+      // A replay of the old token does not break the new one.
+      const next = await requestToken(emulator.baseUrl, consumer, {
+        grant_type: 'refresh_token',
+        refresh_token: refreshed.refresh_token,
+      });
+      expect(next.status).toBe(200);
+    });
+
+    it('lets only one of two concurrent uses of the same refresh token succeed', async () => {
+      const consumer = await createConsumer(emulator.baseUrl);
+      const tokens = await obtainTokens(emulator.baseUrl, consumer);
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          requestToken(emulator.baseUrl, consumer, {
+            grant_type: 'refresh_token',
+            refresh_token: tokens.refresh_token,
+          }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400, 400, 400, 400]);
+    });
+
+    it('expires a refresh token unused for 3 months, and the user must authorize again', async () => {
+      const consumer = await createConsumer(emulator.baseUrl);
+      const tokens = await obtainTokens(emulator.baseUrl, consumer);
+      await setClockOffset(emulator.baseUrl, 89 * 86400);
+      const stillFine = await requestToken(emulator.baseUrl, consumer, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+      });
+      expect(stillFine.status).toBe(200);
+      const rotated = (await stillFine.json()) as Tokens;
+      // The rotated token has a fresh 3 months: 89 days later it still works, 91 days later not.
+      await setClockOffset(emulator.baseUrl, (89 + 89) * 86400);
+      const again = (await (
+        await requestToken(emulator.baseUrl, consumer, {
+          grant_type: 'refresh_token',
+          refresh_token: rotated.refresh_token,
+        })
+      ).json()) as Tokens;
+      await setClockOffset(emulator.baseUrl, (89 + 89 + 91) * 86400);
+      const expired = await requestToken(emulator.baseUrl, consumer, {
+        grant_type: 'refresh_token',
+        refresh_token: again.refresh_token,
+      });
+      await setClockOffset(emulator.baseUrl, 0);
+      expect(await errorOf(expired)).toMatchObject({
+        status: 400,
+        error: 'invalid_grant',
+        description: expect.stringContaining('not used for 3 months'),
+      });
+    });
+
+    it("has a test knob that expires a user's refresh tokens at once", async () => {
+      const consumer = await createConsumer(emulator.baseUrl);
+      const tokens = await obtainTokens(emulator.baseUrl, consumer);
+      const knob = await fetch(`${emulator.baseUrl}/_emulator/tokens/expire`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', kind: 'refresh' }),
+      });
+      expect(knob.status).toBe(200);
+      expect(((await knob.json()) as { expired: number }).expired).toBeGreaterThanOrEqual(1);
+      const expired = await requestToken(emulator.baseUrl, consumer, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+      });
+      expect(await errorOf(expired)).toMatchObject({
+        error: 'invalid_grant',
+        description: expect.stringContaining('not used for 3 months'),
+      });
     });
 
     it("refuses an unknown refresh token and another consumer's", async () => {
@@ -313,6 +397,8 @@ describe('POST /site/oauth2/access_token', () => {
         expires_in: 7200,
         state: 'client_credentials',
       });
+      // Since May 2026 client_credentials issues no refresh token.
+      expect(tokens).not.toHaveProperty('refresh_token');
       const user = await fetch(`${emulator.baseUrl}/2.0/user`, {
         headers: bearer(tokens.access_token),
       });

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, startEmulator } from './emulator-harness.ts';
-import { bearer, createConsumer, requestToken, type Tokens } from './oauth-flow.ts';
+import { bearer, createConsumer, obtainTokens, requestToken, type Tokens } from './oauth-flow.ts';
 
 const dataDirs: string[] = [];
 
@@ -35,10 +35,8 @@ describe('data folder', () => {
     const dataDir = makeTempDir('bb-emulator-restart-');
     dataDirs.push(dataDir);
     const first = await startEmulator(dataDir);
-    const consumer = await createConsumer(first.baseUrl, { private: true });
-    const tokens = (await (
-      await requestToken(first.baseUrl, consumer, { grant_type: 'client_credentials' })
-    ).json()) as Tokens;
+    const consumer = await createConsumer(first.baseUrl);
+    const tokens = await obtainTokens(first.baseUrl, consumer);
     const hashesBefore = await branchHashes(first.baseUrl, tokens.access_token);
     await first.close({ keepData: true });
 

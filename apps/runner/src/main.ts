@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -29,6 +30,9 @@ import { removeAllWorkspaces, removeWorkspace, workspaceDirOf } from './git/remo
 /** Exit status when the runner's token no longer works (sysexits EX_CONFIG): systemd's
  * RestartPreventExitStatus=78 stops restarting a runner that cannot connect again. */
 const exitTokenRevoked = 78;
+import { createEnvironmentCredentials } from './git/environment-credentials.ts';
+import { gitCredentialSocketPath, startGitCredentialServer } from './git/git-credential-server.ts';
+import { createGitCredentialResolver } from './git/resolve-git-credentials.ts';
 
 async function main() {
   const argv = process.argv.slice(2);
@@ -48,6 +52,14 @@ async function main() {
   const registry = createIntegrationRegistry(keyring);
   const accessTokens = createAccessTokenProvider({ config, store: tokenStore, registry, log });
   const parseContext = createContextParser({ config, registry, tokens: accessTokens });
+  // Environments' git credential helpers ask for the user's current token over this local socket.
+  const environmentCredentials = createEnvironmentCredentials({ dataDir: config.dataDir, socketPath: gitCredentialSocketPath(config.dataDir) });
+  const gitCredentialServer = await startGitCredentialServer({
+    socketPath: gitCredentialSocketPath(config.dataDir),
+    environments: environmentCredentials,
+    credentialsFor: createGitCredentialResolver({ config, registry, tokens: accessTokens }),
+    log,
+  });
 
   // Clones under way, so that removing a workspace waits for its clone instead of racing it (a clone
   // finishing after the folder was removed would leave it behind).
@@ -101,6 +113,8 @@ async function main() {
         registry.replace([]);
         await Promise.all([...clones.values()]);
         const workspaces = await removeAllWorkspaces(config.dataDir);
+        fs.rmSync(environmentCredentials.root, { recursive: true, force: true });
+        fs.mkdirSync(environmentCredentials.root, { recursive: true, mode: 0o700 });
         log.warn({ tokens, workspaces }, 'this runner was deleted in Runner Console: erased its tokens and workspaces');
         return { tokens, workspaces };
       },
@@ -108,6 +122,7 @@ async function main() {
         const { environmentId } = DeleteWorkspaceParams.parse(params);
         await cloneSettled(environmentId);
         const removed = await removeWorkspace(config.dataDir, environmentId);
+        environmentCredentials.forget(environmentId);
         log.info({ environmentId, removed }, 'workspace removed');
         return { removed };
       },
@@ -168,7 +183,14 @@ async function main() {
             const integration = registry.findByHost(context.host);
             if (!integration) throw new Error('The integration for this host was removed.');
             const token = await accessTokens.getToken(userId, integration);
-            await cloneWorkspace({ workspaceDir, cloneUrl: context.cloneUrl, context, accessToken: token.accessToken });
+            const { helperPath } = environmentCredentials.register({
+              environmentId,
+              userId,
+              integrationId: integration.id,
+              host: context.host,
+              gitHost: new URL(context.cloneUrl).host,
+            });
+            await cloneWorkspace({ workspaceDir, cloneUrl: context.cloneUrl, context, accessToken: token.accessToken, credentialHelper: helperPath });
             log.info({ environmentId, ref: context.ref }, 'workspace ready');
             await report('ready', `Cloned ${context.owner}/${context.repo} at ${context.ref}.`);
           } catch (err) {
@@ -192,6 +214,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     await link.stop();
+    await gitCredentialServer.close();
     server.closeAllConnections();
     server.close();
     tokenStore.close();

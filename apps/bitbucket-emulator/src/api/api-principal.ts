@@ -23,56 +23,84 @@ export function userOf(principal: ApiPrincipal): User | undefined {
   return principal.kind === 'anonymous' ? undefined : principal.user;
 }
 
+/** What one authentication scheme makes of a request: not its scheme, a principal, or a refusal. */
+type SchemeResult = undefined | { principal: ApiPrincipal } | { refusal: string };
+
 /**
- * Authenticates an API request. Bitbucket takes the access token as `Authorization: Bearer`, or
- * as the `access_token` query parameter
- * (https://developer.atlassian.com/cloud/bitbucket/oauth-2/#making-requests). The emulator also
- * takes a seeded user's username and password with HTTP Basic. An unknown, revoked or expired
- * token is a 401; token responses carry the granted scopes in `X-OAuth-Scopes`.
+ * The schemes the API accepts, tried in order; each looks only at its own kind of credential.
+ * A new credential kind (API tokens with Basic e-mail:token) is one more function here.
+ */
+type AuthenticationScheme = (context: EmulatorContext, req: Request) => SchemeResult;
+
+/**
+ * `Authorization: Bearer {access_token}`. Since 4 May 2026 Bitbucket accepts access tokens only
+ * in the Authorization header (https://developer.atlassian.com/cloud/bitbucket/oauth-2/#making-requests).
+ */
+const bearerScheme: AuthenticationScheme = (context, req) => {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  if (!match?.[1]) return undefined;
+  const check = verifyAccessToken(context, match[1]);
+  if (!check.ok) {
+    // Inferred wording; Bitbucket answers 401 for both.
+    return {
+      refusal:
+        check.reason === 'expired'
+          ? 'Access token expired.'
+          : 'Token is invalid, expired, or not supported for this endpoint.',
+    };
+  }
+  return {
+    principal: {
+      kind: 'token',
+      user: check.user,
+      consumer: check.consumer,
+      scopes: check.token.scopes,
+    },
+  };
+};
+
+/** A seeded user's username and password with HTTP Basic (emulator convenience). */
+const passwordScheme: AuthenticationScheme = (context, req) => {
+  const basic = readBasicCredentials(req);
+  if (!basic) return undefined;
+  const user = context.users.authenticate(basic.username, basic.password);
+  return user
+    ? { principal: { kind: 'password', user } }
+    : { refusal: 'Invalid username or password.' };
+};
+
+const SCHEMES: readonly AuthenticationScheme[] = [bearerScheme, passwordScheme];
+
+/**
+ * Authenticates an API request with the first scheme that recognises its credentials. An unknown,
+ * revoked or expired token is a 401; token responses carry the granted scopes in `X-OAuth-Scopes`.
+ * An `access_token` query or body parameter is refused: the old way no longer works.
  */
 export function authenticateApiRequest(context: EmulatorContext): RequestHandler {
   return (req, res, next) => {
-    const bearer = readBearerToken(req);
-    if (bearer !== undefined) {
-      const check = verifyAccessToken(context, bearer);
-      if (!check.ok) {
-        // Inferred wording; Bitbucket answers 401 for both.
-        const message =
-          check.reason === 'expired'
-            ? 'Access token expired.'
-            : 'Token is invalid, expired, or not supported for this endpoint.';
-        return sendApiError(res, 401, message);
-      }
-      // Inferred format: comma-separated, as integrations split it on ",".
-      res.set('X-OAuth-Scopes', check.token.scopes.join(', '));
-      principals.set(res, {
-        kind: 'token',
-        user: check.user,
-        consumer: check.consumer,
-        scopes: check.token.scopes,
-      });
-      return next();
+    if (req.query.access_token !== undefined) {
+      // Inferred wording.
+      return sendApiError(
+        res,
+        401,
+        'Access tokens are accepted only in the Authorization header (Authorization: Bearer <token>).',
+      );
     }
-    const basic = readBasicCredentials(req);
-    if (basic) {
-      const user = context.users.authenticate(basic.username, basic.password);
-      if (!user) return sendApiError(res, 401, 'Invalid username or password.');
-      principals.set(res, { kind: 'password', user });
+    for (const scheme of SCHEMES) {
+      const result = scheme(context, req);
+      if (result === undefined) continue;
+      if ('refusal' in result) return sendApiError(res, 401, result.refusal);
+      if (result.principal.kind === 'token') {
+        // Inferred format: comma-separated, as integrations split it on ",".
+        res.set('X-OAuth-Scopes', result.principal.scopes.join(', '));
+      }
+      principals.set(res, result.principal);
       return next();
     }
     if (req.get('authorization') !== undefined)
       return sendApiError(res, 401, 'Unsupported authorization scheme.');
     next();
   };
-}
-
-function readBearerToken(req: Request): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-  if (match?.[1]) return match[1];
-  const fromQuery = req.query.access_token;
-  return typeof fromQuery === 'string' && fromQuery !== '' && req.get('authorization') === undefined
-    ? fromQuery
-    : undefined;
 }
 
 /**

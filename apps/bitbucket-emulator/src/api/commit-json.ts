@@ -5,15 +5,19 @@ import { escapeHtml } from '../ui/html-template.ts';
 import type { ApiLinks } from './api-links.ts';
 import { fullNameOf, repositorySummaryJson } from './repository-json.ts';
 import { userSummaryJson } from './user-json.ts';
+import type {
+  BitbucketBranch,
+  BitbucketCommit,
+} from '@runner-console/scm-providers/bitbucket-schema';
 
 /** Maps a commit author's e-mail to a Bitbucket user, as Bitbucket does for `author.user`. */
 export type FindUserByEmail = (email: string) => User | undefined;
 
+/** A rendered text (`summary`, `rendered.title`…); Atlassian's schema has no `type` for it. */
 export function renderedMarkdown(raw: string) {
   return {
-    type: 'rendered',
     raw,
-    markup: 'markdown',
+    markup: 'markdown' as const,
     html: raw === '' ? '' : `<p>${escapeHtml(raw.trim())}</p>`,
   };
 }
@@ -32,10 +36,8 @@ export function commitJson(
   repository: Repository,
   commit: CommitInfo,
   findUser: FindUserByEmail,
-) {
-  const fullName = fullNameOf(repository);
+): BitbucketCommit {
   const author = findUser(commit.authorEmail);
-  const api = (path: string) => links.api(`/repositories/${fullName}/${path}`);
   return {
     type: 'commit',
     hash: commit.hash,
@@ -47,19 +49,8 @@ export function commitJson(
     },
     message: commit.message,
     summary: renderedMarkdown(commit.message),
-    links: {
-      ...commitLinks(links, repository, commit.hash),
-      diff: api(`diff/${commit.hash}`),
-      approve: api(`commit/${commit.hash}/approve`),
-      comments: api(`commit/${commit.hash}/comments`),
-      statuses: api(`commit/${commit.hash}/statuses`),
-      patch: api(`patch/${commit.hash}`),
-    },
-    parents: commit.parents.map((hash) => ({
-      hash,
-      type: 'commit',
-      links: commitLinks(links, repository, hash),
-    })),
+    // Atlassian's schema gives commits no `links`, so the emulator sends none.
+    parents: commit.parents.map((hash) => ({ hash, type: 'commit' })),
     repository: repositorySummaryJson(links, repository),
   };
 }
@@ -70,7 +61,7 @@ export function branchJson(
   repository: Repository,
   branch: BranchHead,
   findUser: FindUserByEmail,
-) {
+): BitbucketBranch {
   const fullName = fullNameOf(repository);
   const encodedName = encodeURIComponent(branch.name);
   return {

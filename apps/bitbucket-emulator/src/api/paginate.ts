@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { BitbucketPage } from '@runner-console/scm-providers/bitbucket-schema';
 
 export interface Paging {
   page: number;
@@ -31,7 +32,11 @@ export function readPaging(req: Request, limits: PagingLimits): Paging {
  * `next`/`previous` links that keep the request's other query parameters. A page past the end
  * is empty (inferred).
  */
-export function paginate<T>(items: readonly T[], paging: Paging, requestUrl: URL) {
+export function paginate<T>(
+  items: readonly T[],
+  paging: Paging,
+  requestUrl: URL,
+): BitbucketPage<T> {
   const start = (paging.page - 1) * paging.pagelen;
   const linkTo = (page: number) => {
     const url = new URL(requestUrl);

@@ -1,9 +1,10 @@
 import type { PullRequest, Repository } from '../store/repository-store.ts';
 import type { User } from '../store/user-store.ts';
 import type { ApiLinks } from './api-links.ts';
-import { commitLinks, renderedMarkdown } from './commit-json.ts';
+import { renderedMarkdown } from './commit-json.ts';
 import { fullNameOf, repositorySummaryJson } from './repository-json.ts';
 import { userSummaryJson } from './user-json.ts';
+import type { BitbucketPullRequest } from '@runner-console/scm-providers/bitbucket-schema';
 
 /**
  * Bitbucket abbreviates the commit hashes inside a pull request's source and destination to 12
@@ -24,13 +25,14 @@ export function pullRequestJson(
   pullRequest: PullRequest,
   author: User,
   heads: PullRequestHeads,
-) {
+): BitbucketPullRequest {
   const fullName = fullNameOf(repository);
   const api = (path: string) =>
     links.api(`/repositories/${fullName}/pullrequests/${pullRequest.number}${path}`);
   const endpoint = (branch: string, head: string | undefined) => ({
     branch: { name: branch },
-    commit: head === undefined ? null : shortCommitJson(links, repository, head),
+    // A deleted branch has no commit; Atlassian's schema has no null here, so it is left out.
+    ...(head === undefined ? {} : { commit: shortCommitJson(links, repository, head) }),
     repository: repositorySummaryJson(links, repository),
   });
   return {
@@ -39,16 +41,13 @@ export function pullRequestJson(
     type: 'pullrequest',
     id: pullRequest.number,
     title: pullRequest.title,
-    description: pullRequest.description,
     rendered: {
       title: renderedMarkdown(pullRequest.title),
       description: renderedMarkdown(pullRequest.description),
     },
     state: pullRequest.state,
     draft: false,
-    merge_commit: null,
     close_source_branch: false,
-    closed_by: null,
     author: userSummaryJson(links, author),
     reason: '',
     created_on: pullRequest.createdOn,
@@ -62,14 +61,12 @@ export function pullRequestJson(
       html: links.site(`/${fullName}/pull-requests/${pullRequest.number}`),
       commits: api('/commits'),
       approve: api('/approve'),
-      'request-changes': api('/request-changes'),
       diff: api('/diff'),
       diffstat: api('/diffstat'),
       comments: api('/comments'),
       activity: api('/activity'),
       merge: api('/merge'),
       decline: api('/decline'),
-      statuses: api('/statuses'),
     },
     summary: renderedMarkdown(pullRequest.description),
   };
@@ -77,5 +74,5 @@ export function pullRequestJson(
 
 function shortCommitJson(links: ApiLinks, repository: Repository, hash: string) {
   const short = hash.slice(0, PULL_REQUEST_HASH_LENGTH);
-  return { type: 'commit', hash: short, links: commitLinks(links, repository, short) };
+  return { hash: short };
 }

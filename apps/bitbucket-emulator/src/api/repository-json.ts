@@ -1,26 +1,16 @@
-import type { Repository, Workspace } from '../store/repository-store.ts';
+import type { Repository } from '../store/repository-store.ts';
 import { encodePathSegment, type ApiLinks } from './api-links.ts';
+import type { BitbucketRepository } from '@runner-console/scm-providers/bitbucket-schema';
 
 export function fullNameOf(repository: Repository): string {
   return `${repository.workspace.slug}/${repository.slug}`;
 }
 
-export function workspaceJson(links: ApiLinks, workspace: Workspace) {
-  return {
-    type: 'workspace',
-    uuid: workspace.uuid,
-    name: workspace.name,
-    slug: workspace.slug,
-    links: {
-      avatar: links.site(`/workspaces/${workspace.slug}/avatar/`),
-      html: links.site(`/${workspace.slug}/`),
-      self: links.api(`/workspaces/${workspace.slug}`),
-    },
-  };
-}
-
 /** A repository as it appears inside other objects (commits, pull requests). */
-export function repositorySummaryJson(links: ApiLinks, repository: Repository) {
+export function repositorySummaryJson(
+  links: ApiLinks,
+  repository: Repository,
+): BitbucketRepository {
   const fullName = fullNameOf(repository);
   return {
     type: 'repository',
@@ -43,7 +33,7 @@ export function repositoryJson(
   links: ApiLinks,
   repository: Repository,
   viewerUsername: string | undefined,
-) {
+): BitbucketRepository {
   const fullName = fullNameOf(repository);
   const api = (path: string) => links.api(`/repositories/${fullName}${path}`);
   const { workspace, project } = repository;
@@ -58,18 +48,13 @@ export function repositoryJson(
       commits: api('/commits'),
       forks: api('/forks'),
       watchers: api('/watchers'),
-      branches: api('/refs/branches'),
-      tags: api('/refs/tags'),
       downloads: api('/downloads'),
-      source: api('/src'),
       clone: [{ name: 'https', href: links.cloneHttps(fullName, viewerUsername) }],
       hooks: api('/hooks'),
     },
     name: repository.name,
-    slug: repository.slug,
     description: repository.description,
     scm: 'git',
-    website: null,
     owner: {
       display_name: workspace.name,
       links: {
@@ -79,9 +64,7 @@ export function repositoryJson(
       },
       type: 'team',
       uuid: workspace.uuid,
-      username: workspace.slug,
     },
-    workspace: workspaceJson(links, workspace),
     is_private: repository.isPrivate,
     project: {
       type: 'project',
@@ -89,7 +72,6 @@ export function repositoryJson(
       uuid: project.uuid,
       name: project.name,
       links: {
-        self: links.api(`/workspaces/${workspace.slug}/projects/${project.key}`),
         html: links.site(`/${workspace.slug}/workspace/projects/${project.key}`),
         avatar: links.site(`/workspaces/${workspace.slug}/avatar/`),
       },
@@ -100,9 +82,6 @@ export function repositoryJson(
     language: repository.language,
     uuid: repository.uuid,
     mainbranch: { name: repository.mainbranch, type: 'branch' },
-    override_settings: { default_merge_strategy: true, branching_model: true },
-    parent: null,
-    enforced_signed_commits: null,
     has_issues: false,
     has_wiki: false,
   };

@@ -1,8 +1,9 @@
 import type { User } from '../store/user-store.ts';
 import { encodePathSegment, type ApiLinks } from './api-links.ts';
+import type { BitbucketEmail, BitbucketUser } from '@runner-console/scm-providers/bitbucket-schema';
 
 /** A user as it appears inside other objects (authors, owners). */
-export function userSummaryJson(links: ApiLinks, user: User) {
+export function userSummaryJson(links: ApiLinks, user: User): BitbucketUser {
   return {
     display_name: user.displayName,
     links: {
@@ -18,27 +19,23 @@ export function userSummaryJson(links: ApiLinks, user: User) {
 }
 
 /** `GET /2.0/user`: the authenticated user, with the fields only they can see. */
-export function currentUserJson(links: ApiLinks, user: User) {
+export function currentUserJson(links: ApiLinks, user: User): BitbucketUser {
   const summary = userSummaryJson(links, user);
   return {
     ...summary,
     links: {
       ...summary.links,
       repositories: links.api(`/repositories/${encodePathSegment(user.uuid)}`),
-      snippets: links.api(`/snippets/${encodePathSegment(user.uuid)}`),
-      hooks: links.api(`/users/${encodePathSegment(user.uuid)}/hooks`),
     },
     created_on: user.createdOn,
-    username: user.username,
     is_staff: false,
     account_status: 'active',
-    has_2fa_enabled: null,
-    location: null,
+    has_2fa_enabled: false,
   };
 }
 
 /** An entry of `GET /2.0/user/emails`. Seeded users have one confirmed, primary address. */
-export function emailJson(links: ApiLinks, user: User) {
+export function emailJson(links: ApiLinks, user: User): BitbucketEmail {
   return {
     is_primary: true,
     is_confirmed: true,

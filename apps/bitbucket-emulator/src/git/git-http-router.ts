@@ -76,11 +76,7 @@ function handleGitRequest(
   if (!service) return refuse(res, 404, 'Only the smart HTTP protocol is supported.');
   const requiredScope: Scope = service === 'git-receive-pack' ? 'repository:write' : 'repository';
   if (caller.kind === 'token' && !caller.scopes.includes(requiredScope)) {
-    return refuse(
-      res,
-      403,
-      `Your credentials lack one or more required privilege scopes (${requiredScope}).`,
-    );
+    return refuse(res, 403, 'Your credentials lack one or more required privilege scopes.');
   }
   if (!repository || !canRead(context, repository, caller))
     return refuse(res, 404, 'Repository not found');
@@ -110,16 +106,40 @@ function smartHttpService(req: Request, rest: string): GitService | undefined {
   return undefined;
 }
 
+/**
+ * One way of signing in to git over HTTPS: undefined when the credentials are not its kind, the
+ * caller, or 'invalid'. A new credential kind (API tokens with `x-bitbucket-api-token-auth`) is
+ * one more function in GIT_SCHEMES.
+ */
+type GitScheme = (
+  context: EmulatorContext,
+  credentials: { username: string; password: string },
+) => GitCaller | 'invalid' | undefined;
+
+/** `x-token-auth:{access_token}`, an OAuth access token. */
+const accessTokenScheme: GitScheme = (context, { username, password }) => {
+  if (username !== 'x-token-auth') return undefined;
+  const check = verifyAccessToken(context, password);
+  return check.ok ? { kind: 'token', user: check.user, scopes: check.token.scopes } : 'invalid';
+};
+
+/** A seeded user's username and password (emulator convenience). */
+const passwordScheme: GitScheme = (context, { username, password }) => {
+  const user = context.users.authenticate(username, password);
+  return user ? { kind: 'password', user } : 'invalid';
+};
+
+const GIT_SCHEMES: readonly GitScheme[] = [accessTokenScheme, passwordScheme];
+
 function identifyCaller(context: EmulatorContext, req: Request): GitCaller | 'invalid' {
   const credentials = readBasicCredentials(req);
   if (!credentials)
     return req.get('authorization') === undefined ? { kind: 'anonymous' } : 'invalid';
-  if (credentials.username === 'x-token-auth') {
-    const check = verifyAccessToken(context, credentials.password);
-    return check.ok ? { kind: 'token', user: check.user, scopes: check.token.scopes } : 'invalid';
+  for (const scheme of GIT_SCHEMES) {
+    const caller = scheme(context, credentials);
+    if (caller !== undefined) return caller;
   }
-  const user = context.users.authenticate(credentials.username, credentials.password);
-  return user ? { kind: 'password', user } : 'invalid';
+  return 'invalid';
 }
 
 function canRead(context: EmulatorContext, repository: Repository, caller: GitCaller): boolean {

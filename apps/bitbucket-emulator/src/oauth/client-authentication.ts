@@ -28,25 +28,29 @@ export function readClientCredentials(
   }
   if (basic) return { clientId: basic.username, clientSecret: basic.password };
   if (req.get('authorization') !== undefined && !hasFormCredentials) {
-    throw new OAuthError('invalid_client', 'Invalid OAuth client credentials');
+    throw new OAuthError('unauthorized_client', 'Invalid OAuth client credentials');
   }
   if (form.client_id === undefined || form.client_secret === undefined) {
     throw new OAuthError(
-      'invalid_client',
+      'unauthorized_client',
       'Client credentials are missing. Use HTTP Basic or client_id and client_secret.',
     );
   }
   return { clientId: form.client_id, clientSecret: form.client_secret };
 }
 
-/** The consumer whose key and secret these are; invalid_client otherwise, without saying which part was wrong. */
+/**
+ * The consumer whose key and secret these are. Otherwise bitbucket.org answers
+ * `400 {"error":"unauthorized_client","error_description":"Invalid OAuth client credentials"}`,
+ * without saying which part was wrong.
+ */
 export function authenticateClient(
   consumers: ConsumerStore,
   credentials: ClientCredentials,
 ): Consumer {
   const consumer = consumers.findByKey(credentials.clientId);
   if (!consumer || !constantTimeEquals(consumer.secret, credentials.clientSecret)) {
-    throw new OAuthError('invalid_client', 'Invalid OAuth client credentials');
+    throw new OAuthError('unauthorized_client', 'Invalid OAuth client credentials');
   }
   return consumer;
 }

@@ -1,5 +1,10 @@
 import type { Clock } from '../clock.ts';
-import type { GrantType, OAuthStore, RefreshToken } from '../store/oauth-store.ts';
+import {
+  REFRESH_TOKEN_IDLE_LIFETIME_MS,
+  type GrantType,
+  type OAuthStore,
+  type RefreshToken,
+} from '../store/oauth-store.ts';
 import { generateAccessTokenValue, generateAlphanumeric, hashOpaqueToken } from './opaque-token.ts';
 import { expandScopes, formatScopeList, type Scope } from './scopes.ts';
 
@@ -7,17 +12,19 @@ import { expandScopes, formatScopeList, type Scope } from './scopes.ts';
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 7200;
 
 /**
- * The token response as Bitbucket sends it. Its `state` field names the grant type
- * ("authorization_code", "refresh_token", "client_credentials"); it is not the authorize
+ * The token response as Bitbucket sends it since 4 May 2026: `scope` (space-separated, no longer
+ * `scopes`), and a refresh token except for client_credentials. Its `state` field names the grant
+ * type ("authorization_code", "refresh_token", "client_credentials"); it is not the authorize
  * request's state. Observed on bitbucket.org, not documented.
+ * https://developer.atlassian.com/cloud/bitbucket/oauth-2/
  */
 export interface TokenResponseBody {
   access_token: string;
-  scopes: string;
+  scope: string;
   token_type: 'bearer';
   expires_in: number;
   state: GrantType;
-  refresh_token: string;
+  refresh_token?: string;
 }
 
 export interface NewTokenSubject {
@@ -36,32 +43,33 @@ export class TokenIssuer {
     private readonly clock: Clock,
   ) {}
 
-  /** Issues an access token with a new refresh token (authorization_code, client_credentials). */
+  /** authorization_code: an access token and a new refresh token. */
   issueWithNewRefreshToken(subject: NewTokenSubject): TokenResponseBody {
     const now = this.clock.now();
     const scopes = expandScopes(subject.scopes);
-    const refreshValue = generateAlphanumeric(18);
     return this.oauth.transaction(() => {
-      const refreshTokenId = this.oauth.createRefreshToken({
-        tokenHash: hashOpaqueToken(refreshValue),
-        consumerId: subject.consumerId,
-        userId: subject.userId,
-        grantId: subject.grantId,
-        codeId: subject.codeId,
-        scopes,
-        createdAt: now,
-      });
-      const accessValue = this.storeAccessToken({ ...subject, scopes }, refreshTokenId, now);
-      return responseBody(accessValue, scopes, subject.grantType, refreshValue);
+      const refresh = this.createRefreshToken({ ...subject, scopes }, now);
+      const accessValue = this.storeAccessToken({ ...subject, scopes }, refresh.id, now);
+      return responseBody(accessValue, scopes, subject.grantType, refresh.value);
     });
   }
 
+  /** client_credentials: an access token only; since May 2026 this grant issues no refresh token. */
+  issueWithoutRefreshToken(subject: NewTokenSubject): TokenResponseBody {
+    const now = this.clock.now();
+    const scopes = expandScopes(subject.scopes);
+    const accessValue = this.storeAccessToken({ ...subject, scopes }, null, now);
+    return responseBody(accessValue, scopes, subject.grantType, undefined);
+  }
+
   /**
-   * Issues a new access token for a refresh token. Bitbucket answers with the same refresh
-   * token again (refresh tokens do not rotate or expire); observed behaviour, not documented.
-   * Earlier access tokens stay valid until they expire.
+   * refresh_token: rotates the refresh token. The one used stops working and a new one comes
+   * with the new access token, in one transaction; of two requests with the same refresh token
+   * only the first succeeds (the other gets invalid_grant). Earlier access tokens stay valid
+   * until they expire, and a replayed refresh token does not revoke its successors (both
+   * inferred: Bitbucket's announcement says only that the old token "stops working").
    */
-  issueForRefreshToken(refreshToken: RefreshToken, refreshValue: string): TokenResponseBody {
+  rotateRefreshToken(refreshToken: RefreshToken): TokenResponseBody | undefined {
     const now = this.clock.now();
     const subject: NewTokenSubject = {
       consumerId: refreshToken.consumerId,
@@ -71,11 +79,34 @@ export class TokenIssuer {
       scopes: refreshToken.scopes,
       grantType: 'refresh_token',
     };
-    const accessValue = this.storeAccessToken(subject, refreshToken.id, now);
-    return responseBody(accessValue, refreshToken.scopes, 'refresh_token', refreshValue);
+    return this.oauth.transaction(() => {
+      if (!this.oauth.markRefreshTokenReplaced(refreshToken.id, now)) return undefined;
+      const next = this.createRefreshToken(subject, now);
+      const accessValue = this.storeAccessToken(subject, next.id, now);
+      return responseBody(accessValue, refreshToken.scopes, 'refresh_token', next.value);
+    });
   }
 
-  private storeAccessToken(subject: NewTokenSubject, refreshTokenId: number, now: number): string {
+  private createRefreshToken(subject: NewTokenSubject, now: number): { id: number; value: string } {
+    const value = generateAlphanumeric(18);
+    const id = this.oauth.createRefreshToken({
+      tokenHash: hashOpaqueToken(value),
+      consumerId: subject.consumerId,
+      userId: subject.userId,
+      grantId: subject.grantId,
+      codeId: subject.codeId,
+      scopes: [...subject.scopes],
+      createdAt: now,
+      expiresAt: now + REFRESH_TOKEN_IDLE_LIFETIME_MS,
+    });
+    return { id, value };
+  }
+
+  private storeAccessToken(
+    subject: NewTokenSubject,
+    refreshTokenId: number | null,
+    now: number,
+  ): string {
     const value = generateAccessTokenValue();
     this.oauth.createAccessToken({
       tokenHash: hashOpaqueToken(value),
@@ -97,14 +128,14 @@ function responseBody(
   accessValue: string,
   scopes: readonly Scope[],
   grantType: GrantType,
-  refreshValue: string,
+  refreshValue: string | undefined,
 ): TokenResponseBody {
   return {
     access_token: accessValue,
-    scopes: formatScopeList(scopes),
+    scope: formatScopeList(scopes),
     token_type: 'bearer',
     expires_in: ACCESS_TOKEN_LIFETIME_SECONDS,
     state: grantType,
-    refresh_token: refreshValue,
+    ...(refreshValue === undefined ? {} : { refresh_token: refreshValue }),
   };
 }

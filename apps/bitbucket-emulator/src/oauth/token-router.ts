@@ -162,16 +162,33 @@ function exchangeRefreshToken(
   if (!form.refresh_token)
     throw new OAuthError('invalid_request', 'Missing refresh_token parameter.');
   const refreshToken = context.oauth.findRefreshTokenByHash(hashOpaqueToken(form.refresh_token));
-  if (!refreshToken || refreshToken.consumerId !== consumer.id || refreshToken.revokedAt !== null) {
+  if (
+    !refreshToken ||
+    refreshToken.consumerId !== consumer.id ||
+    refreshToken.revokedAt !== null ||
+    refreshToken.replacedAt !== null
+  ) {
     throw new OAuthError('invalid_grant', 'Invalid refresh_token');
   }
-  return context.tokens.issueForRefreshToken(refreshToken, form.refresh_token);
+  // "Refresh tokens that are not used for 3 months will expire": the user must authorize again.
+  // The wording is inferred.
+  if (refreshToken.expiresAt <= context.clock.now()) {
+    throw new OAuthError(
+      'invalid_grant',
+      'The refresh token has expired: it was not used for 3 months. The user must authorize the app again.',
+    );
+  }
+  const issued = context.tokens.rotateRefreshToken(refreshToken);
+  // Another request used the same refresh token a moment ago.
+  if (!issued) throw new OAuthError('invalid_grant', 'Invalid refresh_token');
+  return issued;
 }
 
 /**
  * "Obtain an access token that represents not an end user, but the owner of the client/consumer."
  * Only private consumers may use it; others get unauthorized_client (RFC 6749 §5.2; the exact
  * Bitbucket wording is inferred). The token acts as the user who created the consumer (inferred).
+ * Since May 2026 it comes without a refresh token.
  */
 function issueClientCredentials(context: EmulatorContext, consumer: Consumer): TokenResponseBody {
   if (!consumer.isPrivate) {
@@ -180,7 +197,7 @@ function issueClientCredentials(context: EmulatorContext, consumer: Consumer): T
       'The client_credentials grant is only available to private consumers.',
     );
   }
-  return context.tokens.issueWithNewRefreshToken({
+  return context.tokens.issueWithoutRefreshToken({
     consumerId: consumer.id,
     userId: consumer.createdByUserId,
     grantId: null,

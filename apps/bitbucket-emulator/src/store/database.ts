@@ -140,6 +140,12 @@ const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // Refresh tokens rotate (since May 2026): each use replaces the token, and one unused for
+  // 3 months expires. `replaced_at` marks a token that was used; `expires_at` its idle deadline.
+  `
+  ALTER TABLE refresh_tokens ADD COLUMN replaced_at INTEGER;
+  ALTER TABLE refresh_tokens ADD COLUMN expires_at INTEGER;
+  `,
 ];
 
 /** Opens (or creates) the emulator's SQLite database and brings its schema up to date. */

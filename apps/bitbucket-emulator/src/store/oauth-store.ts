@@ -1,6 +1,12 @@
 import { formatScopeList, parseScopeList, type Scope } from '../oauth/scopes.ts';
 import type { Db } from './database.ts';
 
+/**
+ * "Refresh tokens that are not used for 3 months will expire" (Bitbucket Cloud, enforced since
+ * 4 May 2026). Each use rotates the token, so a token's idle deadline is 3 months after it was issued.
+ */
+export const REFRESH_TOKEN_IDLE_LIFETIME_MS = 90 * 24 * 3600 * 1000;
+
 /** A user's authorization of a consumer: what "Grant access" records. */
 export interface Grant {
   id: number;
@@ -30,6 +36,11 @@ export interface RefreshToken {
   grantId: number | null;
   codeId: number | null;
   scopes: Scope[];
+  createdAt: number;
+  /** When it was used (and so replaced by a new one); a used refresh token never works again. */
+  replacedAt: number | null;
+  /** It expires unused at this time (3 months after it was issued). */
+  expiresAt: number;
   revokedAt: number | null;
 }
 
@@ -76,6 +87,9 @@ interface RefreshTokenRow {
   grant_id: number | null;
   code_id: number | null;
   scopes: string;
+  created_at: number;
+  replaced_at: number | null;
+  expires_at: number | null;
   revoked_at: number | null;
 }
 
@@ -110,6 +124,7 @@ export interface NewRefreshToken {
   codeId: number | null;
   scopes: Scope[];
   createdAt: number;
+  expiresAt: number;
 }
 
 export interface NewAccessToken {
@@ -236,8 +251,8 @@ export class OAuthStore {
   createRefreshToken(token: NewRefreshToken): number {
     const result = this.db
       .prepare(
-        `INSERT INTO refresh_tokens (token_hash, consumer_id, user_id, grant_id, code_id, scopes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO refresh_tokens (token_hash, consumer_id, user_id, grant_id, code_id, scopes, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         token.tokenHash,
@@ -247,8 +262,40 @@ export class OAuthStore {
         token.codeId,
         formatScopeList(token.scopes),
         token.createdAt,
+        token.expiresAt,
       );
     return Number(result.lastInsertRowid);
+  }
+
+  /**
+   * Marks a refresh token used, so it never works again; false when it already was, or was
+   * revoked. A compare-and-set, so of two requests with the same token only one rotates it.
+   */
+  markRefreshTokenReplaced(id: number, now: number): boolean {
+    const result = this.db
+      .prepare(
+        'UPDATE refresh_tokens SET replaced_at = ? WHERE id = ? AND replaced_at IS NULL AND revoked_at IS NULL',
+      )
+      .run(now, id);
+    return result.changes === 1;
+  }
+
+  /** Test knob: makes a user's live access tokens expire now. */
+  expireAccessTokens(userId: number, now: number): number {
+    return this.db
+      .prepare(
+        'UPDATE access_tokens SET expires_at = ? WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?',
+      )
+      .run(now, userId, now).changes;
+  }
+
+  /** Test knob: makes a user's unused refresh tokens expire now, as 3 months without use would. */
+  expireRefreshTokens(userId: number, now: number): number {
+    return this.db
+      .prepare(
+        'UPDATE refresh_tokens SET expires_at = ? WHERE user_id = ? AND replaced_at IS NULL AND revoked_at IS NULL',
+      )
+      .run(now, userId).changes;
   }
 
   findRefreshTokenByHash(tokenHash: string): RefreshToken | undefined {
@@ -319,6 +366,10 @@ function toRefreshToken(row: RefreshTokenRow): RefreshToken {
     grantId: row.grant_id,
     codeId: row.code_id,
     scopes: parseScopeList(row.scopes),
+    createdAt: row.created_at,
+    replacedAt: row.replaced_at,
+    // Tokens issued before rotation was introduced expire 3 months after they were issued.
+    expiresAt: row.expires_at ?? row.created_at + REFRESH_TOKEN_IDLE_LIFETIME_MS,
     revokedAt: row.revoked_at,
   };
 }

@@ -31,6 +31,10 @@ const revokeSchema = z
   .object({ username: z.string().min(1), consumerKey: z.string().min(1).optional() })
   .strict();
 
+const expireTokensSchema = z
+  .object({ username: z.string().min(1), kind: z.enum(['access', 'refresh']) })
+  .strict();
+
 const consumerRequestSchema = consumerInputSchema.extend({ workspace: z.string().min(1) });
 
 const userSchema = z
@@ -58,9 +62,15 @@ export function createTestApiRouter(context: EmulatorContext): Router {
     const parsed = userSchema.safeParse(req.body);
     if (!parsed.success) return sendValidationError(res, parsed.error);
     const { username, displayName, password } = parsed.data;
-    if (context.users.findByUsername(username)) return sendError(res, 409, 'conflict', `User "${username}" already exists.`);
-    const user = context.users.create({ ...newUser(username, displayName ?? username, new Date().toISOString()), password: password ?? username });
-    res.status(201).json({ username: user.username, displayName: user.displayName, uuid: user.uuid });
+    if (context.users.findByUsername(username))
+      return sendError(res, 409, 'conflict', `User "${username}" already exists.`);
+    const user = context.users.create({
+      ...newUser(username, displayName ?? username, new Date().toISOString()),
+      password: password ?? username,
+    });
+    res
+      .status(201)
+      .json({ username: user.username, displayName: user.displayName, uuid: user.uuid });
   });
 
   // Does what Workspace settings › OAuth consumers › Add consumer does, as the workspace owner.
@@ -137,6 +147,22 @@ export function createTestApiRouter(context: EmulatorContext): Router {
       );
     }
     res.json({ revoked: context.oauth.revokeGrants(user.id, consumer?.id, context.clock.now()) });
+  });
+
+  // Makes a user's access tokens expire now (as 2 hours would), or their refresh tokens (as 3
+  // months unused would), without moving the clock for everyone else.
+  router.post('/_emulator/tokens/expire', (req, res) => {
+    const parsed = expireTokensSchema.safeParse(req.body);
+    if (!parsed.success) return sendValidationError(res, parsed.error);
+    const user = context.users.findByUsername(parsed.data.username);
+    if (!user)
+      return sendError(res, 404, 'not_found', `User "${parsed.data.username}" does not exist.`);
+    const now = context.clock.now();
+    const expired =
+      parsed.data.kind === 'access'
+        ? context.oauth.expireAccessTokens(user.id, now)
+        : context.oauth.expireRefreshTokens(user.id, now);
+    res.json({ expired });
   });
 
   router.get('/_emulator/stats', (_req, res) => {

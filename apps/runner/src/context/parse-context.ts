@@ -76,6 +76,12 @@ export function createContextParser(deps: { config: RunnerConfig; registry: Inte
 
 type Call = <T>(fn: (api: ReturnType<typeof createBitbucketApi>) => Promise<T>) => Promise<T>;
 
+/** Atlassian's schema makes every field optional; one the runner needs and does not get is a provider error. */
+function required<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null || value === '') throw new ProviderApiError(502, 'provider_error', `Bitbucket's answer had no ${what}. Try again later.`);
+  return value;
+}
+
 async function resolve(ctx: BitbucketContext, call: Call, token: StoredToken): Promise<ParsedContext> {
   const full = `${ctx.owner}/${ctx.repo}`;
   const repo = await call((api) => api.repository(ctx.owner, ctx.repo)).catch((err) => {
@@ -84,30 +90,39 @@ async function resolve(ctx: BitbucketContext, call: Call, token: StoredToken): P
     }
     throw err;
   });
-  const httpsClone = repo.links.clone?.find((l) => l.name === 'https')?.href;
+  const httpsClone = repo.links?.clone?.find((l) => l.name === 'https')?.href;
   const cloneUrl = stripUserInfo(httpsClone ?? `https://${ctx.host}/${full}.git`);
   const author = { name: token.accountName, email: token.email };
   const base = { host: ctx.host, owner: ctx.owner, repo: ctx.repo, cloneUrl, author };
 
-  const findBranch = async (name: string) =>
-    call((api) => api.branch(ctx.owner, ctx.repo, name)).catch((err) => {
+  const findBranch = async (name: string) => {
+    const branch = await call((api) => api.branch(ctx.owner, ctx.repo, name)).catch((err) => {
       if (err instanceof ProviderApiError && err.status === 404) return undefined;
       throw err;
     });
+    return branch && { name: required(branch.name, 'branch name'), hash: required(branch.target?.hash, 'branch commit') };
+  };
 
   if (ctx.kind === 'pullRequest') {
     const pr = await call((api) => api.pullRequest(ctx.owner, ctx.repo, ctx.pullRequestId!)).catch((err) => {
       if (err instanceof ProviderApiError && err.status === 404) throw new ContextError('ref_not_found', `Pull request #${ctx.pullRequestId} was not found in ${full}.`);
       throw err;
     });
-    const branch = await findBranch(pr.source.branch.name);
+    const sourceBranch = required(pr.source?.branch?.name, 'pull request source branch');
+    const branch = await findBranch(sourceBranch);
     return {
       ...base,
       kind: 'pullRequest',
-      ref: pr.source.branch.name,
+      ref: sourceBranch,
       refType: 'branch',
-      commit: branch?.target.hash ?? pr.source.commit.hash,
-      pullRequest: { id: pr.id, title: pr.title, sourceBranch: pr.source.branch.name, targetBranch: pr.destination.branch.name },
+      // The pull request names an abbreviated hash; the branch head has the full one.
+      commit: branch?.hash ?? required(pr.source?.commit?.hash, 'pull request source commit'),
+      pullRequest: {
+        id: required(pr.id, 'pull request id'),
+        title: pr.title ?? '',
+        sourceBranch,
+        targetBranch: required(pr.destination?.branch?.name, 'pull request destination branch'),
+      },
     };
   }
   if (ctx.kind === 'commit') {
@@ -115,7 +130,8 @@ async function resolve(ctx: BitbucketContext, call: Call, token: StoredToken): P
       if (err instanceof ProviderApiError && err.status === 404) throw new ContextError('ref_not_found', `Commit ${ctx.commit} was not found in ${full}.`);
       throw err;
     });
-    return { ...base, kind: 'commit', ref: commit.hash, refType: 'commit', commit: commit.hash, pullRequest: null };
+    const hash = required(commit.hash, 'commit hash');
+    return { ...base, kind: 'commit', ref: hash, refType: 'commit', commit: hash, pullRequest: null };
   }
   if (ctx.kind === 'branch') {
     // `/src/feature/login/` is ambiguous: try the longest branch name first, as Bitbucket does.
@@ -123,14 +139,14 @@ async function resolve(ctx: BitbucketContext, call: Call, token: StoredToken): P
     for (let n = segments.length; n >= 0; n--) {
       const name = [ctx.branch!, ...segments.slice(0, n)].join('/');
       const branch = await findBranch(name);
-      if (branch) return { ...base, kind: 'branch', ref: branch.name, refType: 'branch', commit: branch.target.hash, pullRequest: null };
+      if (branch) return { ...base, kind: 'branch', ref: branch.name, refType: 'branch', commit: branch.hash, pullRequest: null };
     }
     throw new ContextError('ref_not_found', `Branch ${ctx.branch} was not found in ${full}.`);
   }
   const main = repo.mainbranch?.name ?? 'main';
   const branch = await findBranch(main);
   if (!branch) throw new ContextError('ref_not_found', `${full} has no main branch yet. Push a commit first.`);
-  return { ...base, kind: 'repository', ref: main, refType: 'branch', commit: branch.target.hash, pullRequest: null };
+  return { ...base, kind: 'repository', ref: main, refType: 'branch', commit: branch.hash, pullRequest: null };
 }
 
 function stripUserInfo(url: string): string {

@@ -8,8 +8,18 @@ import type { ParsedContext } from '@runner-console/contracts';
  * through GIT_CONFIG_* environment variables as an HTTP header (Bitbucket's x-token-auth basic auth),
  * never on the command line or in the remote URL, so it is not visible in `ps` or `.git/config`.
  * https://support.atlassian.com/bitbucket-cloud/docs/using-access-tokens/
+ *
+ * With `credentialHelper`, the clone then gets that helper for its remote's origin, so a plain
+ * `git push` (or fetch) in the workspace asks the runner for the user's current token.
  */
-export async function cloneWorkspace(opts: { workspaceDir: string; cloneUrl: string; context: ParsedContext; accessToken: string; timeoutMs?: number }): Promise<void> {
+export async function cloneWorkspace(opts: {
+  workspaceDir: string;
+  cloneUrl: string;
+  context: ParsedContext;
+  accessToken: string;
+  credentialHelper?: string;
+  timeoutMs?: number;
+}): Promise<void> {
   const { workspaceDir, context } = opts;
   fs.rmSync(workspaceDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(workspaceDir), { recursive: true, mode: 0o700 });
@@ -27,6 +37,21 @@ export async function cloneWorkspace(opts: { workspaceDir: string; cloneUrl: str
   if (context.refType === 'commit') await git(['checkout', '--quiet', '--detach', context.commit], workspaceDir, env, opts.timeoutMs);
   await git(['config', 'user.name', context.author.name], workspaceDir, env);
   if (context.author.email) await git(['config', 'user.email', context.author.email], workspaceDir, env);
+  if (opts.credentialHelper) await configureCredentialHelper(workspaceDir, opts.cloneUrl, opts.credentialHelper);
+}
+
+/**
+ * Makes git ask `helperPath` for credentials for the clone URL's origin, and only for it: the empty
+ * value first drops any helper configured globally for that origin
+ * (https://git-scm.com/docs/gitcredentials#_custom_helpers). The helper holds no token.
+ */
+export async function configureCredentialHelper(workspaceDir: string, cloneUrl: string, helperPath: string): Promise<void> {
+  const origin = new URL(cloneUrl).origin;
+  const key = `credential.${origin}.helper`;
+  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1' };
+  await git(['config', '--unset-all', key], workspaceDir, env).catch(() => undefined);
+  await git(['config', '--add', key, ''], workspaceDir, env);
+  await git(['config', '--add', key, `!'${helperPath.replace(/'/g, `'\\''`)}'`], workspaceDir, env);
 }
 
 export function git(args: string[], cwd: string | undefined, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<string> {

@@ -161,7 +161,8 @@ export function createConnectFlows(deps: {
       if (err instanceof oauth.ResponseBodyError || err instanceof oauth.WWWAuthenticateChallengeError) {
         const status = err.status;
         const code = err instanceof oauth.ResponseBodyError ? err.error : 'invalid_client';
-        if (status === 401 || code === 'invalid_client') {
+        // bitbucket.org answers a wrong secret with 400 unauthorized_client "Invalid OAuth client credentials".
+        if (status === 401 || code === 'invalid_client' || code === 'unauthorized_client') {
           throw new ConnectError('invalid_client', 'Bitbucket refused the runner’s OAuth Key and Secret. Ask an admin to validate the Bitbucket integration.');
         }
         throw new ConnectError('provider_error', bitbucketErrorMessage(code, err instanceof oauth.ResponseBodyError ? (err.error_description ?? null) : null));
@@ -179,18 +180,20 @@ export function createConnectFlows(deps: {
     } catch (err) {
       throw new ConnectError('provider_error', err instanceof ProviderApiError ? err.message : 'Bitbucket could not be reached to read your account.');
     }
+    // Atlassian's schema makes display_name optional; a nickname is the next best name to show.
+    const accountName = user.display_name ?? user.nickname ?? 'your Bitbucket account';
     // /user/emails needs the `email` scope, which we do not require; without it the e-mail stays empty.
     const email = await api
       .emails()
-      .then((r) => r.values.find((e) => e.is_primary && e.is_confirmed)?.email ?? null)
+      .then((emails) => emails.find((e) => e.is_primary && e.is_confirmed)?.email ?? null)
       .catch(() => null);
     deps.tokens.save({
       userId: flow.userId,
       host: integration.host,
       integrationId: integration.id,
       clientId: integration.clientId,
-      accountName: user.display_name,
-      accountUsername: user.nickname ?? user.username ?? null,
+      accountName,
+      accountUsername: user.nickname ?? null,
       accountUuid: user.uuid ?? null,
       email,
       scopes,
@@ -198,7 +201,7 @@ export function createConnectFlows(deps: {
       refreshToken: tokens.refresh_token ?? null,
       expiresAt: tokens.expires_in ? new Date(Date.now() + tokens.expires_in * 1000).toISOString() : null,
     });
-    return { accountName: user.display_name };
+    return { accountName };
   }
 
   async function callback(callbackUrl: URL, cookies: Record<string, string | undefined>): Promise<FlowOutcome> {

@@ -6,9 +6,10 @@ import { endpointsForHost } from './provider-endpoints.ts';
 
 /**
  * Prove a client ID and secret against the provider without a user: an authorization_code grant
- * with a code that cannot exist. Per RFC 6749 §5.2 the token endpoint authenticates the client first,
- * so Bitbucket answers `invalid_client` (401) for a wrong key or secret, and `invalid_grant` (400)
- * for good credentials with a bad code. client_credentials would only work for private consumers.
+ * with a code that cannot exist. The token endpoint authenticates the client first, so bitbucket.org
+ * answers `400 unauthorized_client` ("Invalid OAuth client credentials") for a wrong key or secret
+ * (RFC 6749 §5.2's `invalid_client` 401 is accepted too), and `invalid_grant` (400) for good
+ * credentials with a bad code. client_credentials would only work for private consumers.
  * https://developer.atlassian.com/cloud/bitbucket/oauth-2/
  */
 export async function validateClientCredentials(

@@ -18,51 +18,143 @@ export class TokenUnavailableError extends Error {
 /** Refresh a little before expiry, so a token does not expire in the middle of a clone. */
 const refreshMarginMs = 60_000;
 
-/** Bitbucket answers `scopes` (space-separated) in token responses, not the standard `scope`. */
+/** How long a refresh may hold its lease: longer than the token request's own timeout. */
+const defaultRefreshLeaseMs = 30_000;
+
+/** Bitbucket expires refresh tokens unused for 3 months (enforced since 4 May 2026). */
+const refreshIdleLimitMs = 89 * 24 * 3600_000;
+
+export const reauthReasons = {
+  revoked: 'Bitbucket no longer accepts this connection (access was revoked or the OAuth consumer changed). Connect again.',
+  idle: 'Bitbucket expires sign-ins that are not used for 3 months, and this one expired. Connect again.',
+  interrupted:
+    'The runner was stopped while it renewed your Bitbucket sign-in, and Bitbucket had already replaced it, so the renewed sign-in was lost. Connect again.',
+  noRefreshToken: 'Bitbucket gave no refresh token. Connect again.',
+} as const;
+
+/** Bitbucket answers `scope` (space-separated) since May 2026; earlier it sent `scopes`. */
 export function grantedScopes(response: oauth.TokenEndpointResponse): string[] {
-  const raw = (response as { scopes?: unknown }).scopes ?? response.scope ?? '';
+  const raw = response.scope ?? (response as { scopes?: unknown }).scopes ?? '';
   return String(raw).split(/\s+/).filter(Boolean);
 }
 
 /**
  * A usable access token for a user and integration, refreshed when it has expired (Bitbucket access
- * tokens live 2 hours). Concurrent callers share one refresh per token. A refresh that Bitbucket
- * refuses (the grant was revoked) marks the connection as needing Connect again.
+ * tokens live 2 hours). Bitbucket rotates refresh tokens: each refresh spends the stored one. So:
+ * - concurrent callers share one refresh per token (in this process), and a lease in the store
+ *   makes any other process sharing it wait instead of spending the same refresh token;
+ * - the rotated refresh token is stored (compare-and-swap, with its access token, in one write)
+ *   before the new access token is handed to anyone;
+ * - a refresh that Bitbucket refuses because another one just rotated the token re-reads the
+ *   store instead of marking the connection revoked;
+ * - a lease left by a process that died after Bitbucket answered makes a refused refresh end as
+ *   "Connect again" with that reason, never as a token that silently stopped working.
  */
-export function createAccessTokenProvider(deps: { config: RunnerConfig; store: TokenStore; registry: IntegrationRegistry; log: Logger }) {
+export function createAccessTokenProvider(deps: {
+  config: RunnerConfig;
+  store: TokenStore;
+  registry: IntegrationRegistry;
+  log: Logger;
+  /** Tests shorten it; the default outlasts a token request. */
+  refreshLeaseMs?: number;
+  /** Test seam: runs between Bitbucket's answer to a refresh and the store write (a test kills the process here). */
+  afterRefreshAnswered?: () => void;
+}) {
   const inFlight = new Map<string, Promise<StoredToken>>();
+  const leaseMs = deps.refreshLeaseMs ?? defaultRefreshLeaseMs;
 
-  async function refresh(token: StoredToken, integration: RunnerIntegrationConfig): Promise<StoredToken> {
-    if (!token.refreshToken) throw reauth(token, 'Bitbucket gave no refresh token. Connect again.');
+  async function refresh(token: StoredToken, integration: RunnerIntegrationConfig, attempt = 0): Promise<StoredToken> {
+    const lease = deps.store.beginRefresh(token.id, leaseMs);
+    if (lease.status === 'gone') throw new TokenUnavailableError('not_connected', 'This connection was removed. Click Connect.');
+    if (lease.status === 'busy') return waitForOtherRefresh(token, integration, attempt);
+    // Someone may have rotated the token since the caller read it: use theirs.
+    const current = deps.store.find(token.userId, token.integrationId);
+    if (!current || current.id !== token.id) {
+      deps.store.endRefresh(token.id);
+      throw new TokenUnavailableError('not_connected', 'This connection was removed. Click Connect.');
+    }
+    if (current.needsReauthorization) throw new TokenUnavailableError('needs_reauthorization', current.reauthorizeReason ?? 'Connect again.');
+    if (current.refreshToken !== token.refreshToken && !isExpired(current)) {
+      deps.store.endRefresh(token.id);
+      return current;
+    }
+    const spent = current.refreshToken;
+    if (!spent) throw reauth(current, reauthReasons.noRefreshToken);
+
     const endpoints = endpointsForHost(deps.config, integration.host);
     const client: oauth.Client = { client_id: integration.clientId ?? '' };
     const secret = await deps.registry.openSecret(integration);
     let response: Response;
     try {
-      response = await oauth.refreshTokenGrantRequest(endpoints.authorizationServer, client, oauth.ClientSecretBasic(secret), token.refreshToken, {
+      response = await oauth.refreshTokenGrantRequest(endpoints.authorizationServer, client, oauth.ClientSecretBasic(secret), spent, {
         ...endpoints.requestOptions,
         signal: AbortSignal.timeout(15_000),
       });
     } catch {
+      // The request may have reached Bitbucket and rotated the token: the lease stays, so the next
+      // refresh knows to explain a refusal.
       throw new TokenUnavailableError('provider_unreachable', 'Bitbucket could not be reached to refresh your connection. Try again in a moment.');
     }
+    let result: oauth.TokenEndpointResponse;
     try {
-      const result = await oauth.processRefreshTokenResponse(endpoints.authorizationServer, client, response);
-      return deps.store.updateAccess(token, {
-        accessToken: result.access_token,
-        refreshToken: result.refresh_token ?? token.refreshToken,
-        expiresAt: result.expires_in ? new Date(Date.now() + result.expires_in * 1000).toISOString() : null,
-        scopes: grantedScopes(result).length ? grantedScopes(result) : token.scopes,
-      });
+      result = await oauth.processRefreshTokenResponse(endpoints.authorizationServer, client, response);
     } catch (err) {
-      if (err instanceof oauth.ResponseBodyError && (err.error === 'invalid_grant' || err.status === 401 || err.error === 'invalid_client')) {
-        // A refresh lost in a race is not a failure: if another refresh already stored a newer token, use it.
-        const current = deps.store.find(token.userId, token.integrationId);
-        if (current && current.accessToken !== token.accessToken && !isExpired(current)) return current;
-        throw reauth(token, 'Bitbucket no longer accepts this connection (access was revoked or the OAuth consumer changed). Connect again.');
+      if (err instanceof oauth.ResponseBodyError && (err.error === 'invalid_grant' || err.error === 'unauthorized_client' || err.error === 'invalid_client' || err.status === 401)) {
+        return afterRefusal(current, spent, integration, err, lease.interrupted, attempt);
       }
+      deps.store.endRefresh(token.id);
       throw new TokenUnavailableError('provider_unreachable', 'Bitbucket could not refresh your connection right now. Try again in a moment.');
     }
+    deps.afterRefreshAnswered?.();
+    const stored = deps.store.replaceRefresh(current.id, spent, {
+      accessToken: result.access_token,
+      // Bitbucket always rotates; keeping the spent one would only postpone a failure.
+      refreshToken: result.refresh_token ?? spent,
+      expiresAt: result.expires_in ? new Date(Date.now() + result.expires_in * 1000).toISOString() : null,
+      scopes: grantedScopes(result).length ? grantedScopes(result) : current.scopes,
+    });
+    if (stored) return stored;
+    // The stored refresh token changed while ours was in flight (a reconnect): theirs wins.
+    const now = deps.store.find(token.userId, token.integrationId);
+    if (now) return now;
+    throw new TokenUnavailableError('not_connected', 'This connection was removed. Click Connect.');
+  }
+
+  /** Bitbucket refused the refresh token we sent. Find out why before telling the user. */
+  async function afterRefusal(
+    sent: StoredToken,
+    spent: string,
+    integration: RunnerIntegrationConfig,
+    err: oauth.ResponseBodyError,
+    interrupted: boolean,
+    attempt: number,
+  ): Promise<StoredToken> {
+    const current = deps.store.find(sent.userId, sent.integrationId);
+    if (current && current.refreshToken !== spent) {
+      // Lost a race: another refresh (or a reconnect) stored a newer token. Use it.
+      deps.store.endRefresh(sent.id);
+      if (!isExpired(current) || attempt > 0) return current;
+      return refresh(current, integration, attempt + 1);
+    }
+    if (err.error === 'unauthorized_client' || err.error === 'invalid_client') throw reauth(sent, reauthReasons.revoked);
+    const idleFor = Date.now() - Date.parse(sent.updatedAt);
+    if (/3 months|not used|unused|expired/i.test(err.error_description ?? '') || idleFor >= refreshIdleLimitMs) throw reauth(sent, reauthReasons.idle);
+    if (interrupted) throw reauth(sent, reauthReasons.interrupted);
+    throw reauth(sent, reauthReasons.revoked);
+  }
+
+  /** Another process holds the lease: wait for its result rather than spend the same refresh token. */
+  async function waitForOtherRefresh(token: StoredToken, integration: RunnerIntegrationConfig, attempt: number): Promise<StoredToken> {
+    const deadline = Date.now() + leaseMs;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const current = deps.store.find(token.userId, token.integrationId);
+      if (!current) throw new TokenUnavailableError('not_connected', 'This connection was removed. Click Connect.');
+      if (current.needsReauthorization) throw new TokenUnavailableError('needs_reauthorization', current.reauthorizeReason ?? 'Connect again.');
+      if (current.refreshToken !== token.refreshToken && !isExpired(current)) return current;
+    }
+    // The lease ran out: its holder died. Refresh ourselves (the lease will say it was interrupted).
+    return refresh(token, integration, attempt);
   }
 
   function reauth(token: StoredToken, reason: string): TokenUnavailableError {
@@ -93,6 +185,7 @@ export function createAccessTokenProvider(deps: { config: RunnerConfig; store: T
     async refreshAfterRejection(stale: StoredToken, integration: RunnerIntegrationConfig): Promise<StoredToken> {
       const current = deps.store.find(stale.userId, stale.integrationId);
       if (!current) throw new TokenUnavailableError('not_connected', 'This connection was removed. Click Connect.');
+      if (current.needsReauthorization) throw new TokenUnavailableError('needs_reauthorization', current.reauthorizeReason ?? 'Connect again.');
       if (current.accessToken !== stale.accessToken) return current;
       return sharedRefresh(current, integration);
     },

@@ -18,6 +18,8 @@ export interface TokenRow {
   expires_at: string | null;
   needs_reauth: number;
   reauth_reason: string | null;
+  /** When a refresh began and was not stored yet (see TokenStore.beginRefresh); absent in older lines. */
+  refresh_started_at?: string | null;
   connected_at: string;
   updated_at: string;
 }

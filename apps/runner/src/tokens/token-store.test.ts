@@ -161,4 +161,47 @@ describe('token store', () => {
     expect(store.find('u2', 'int-1')?.accessToken).toBe('theirs');
     expect(store.listSummariesByUser('u1')).toHaveLength(1);
   });
+
+  describe('refresh rotation support', () => {
+    it('replaceRefresh swaps in the rotated pair only while the expected refresh token is still stored', () => {
+      const { store } = newStore();
+      const saved = store.save(token('u1', 'a1'));
+      const next = { accessToken: 'a2', refreshToken: 'r2', expiresAt: null, scopes: ['account'] };
+      expect(store.replaceRefresh(saved.id, 'not-the-stored-one', next)).toBeUndefined();
+      expect(store.find('u1', 'int-1')?.accessToken).toBe('a1');
+      const replaced = store.replaceRefresh(saved.id, 'refresh-a1', next);
+      expect(replaced).toMatchObject({ accessToken: 'a2', refreshToken: 'r2', scopes: ['account'] });
+      // The loser of a race, arriving later with the old expectation, changes nothing.
+      expect(store.replaceRefresh(saved.id, 'refresh-a1', { ...next, accessToken: 'a3', refreshToken: 'r3' })).toBeUndefined();
+      expect(store.find('u1', 'int-1')).toMatchObject({ accessToken: 'a2', refreshToken: 'r2' });
+    });
+
+    it('beginRefresh leases a token, says busy while the lease lives, and reports a lease that outlived its process', async () => {
+      const { store } = newStore();
+      const saved = store.save(token('u1', 'a1'));
+      expect(store.beginRefresh(saved.id, 60_000)).toEqual({ status: 'acquired', interrupted: false });
+      expect(store.beginRefresh(saved.id, 60_000)).toEqual({ status: 'busy' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // With a lease shorter than its age, the earlier refresh counts as interrupted.
+      expect(store.beginRefresh(saved.id, 10)).toEqual({ status: 'acquired', interrupted: true });
+      store.endRefresh(saved.id);
+      expect(store.beginRefresh(saved.id, 60_000)).toEqual({ status: 'acquired', interrupted: false });
+      expect(store.beginRefresh('no-such-token', 60_000)).toEqual({ status: 'gone' });
+    });
+
+    it('the lease survives a restart, and a stored rotation, a reconnect or Connect again ends it', () => {
+      const { dir, store } = newStore();
+      const saved = store.save(token('u1', 'a1'));
+      store.beginRefresh(saved.id, 60_000);
+      store.close();
+      const reopened = createTokenStore(dir, createTokenCipher(dir));
+      expect(reopened.beginRefresh(saved.id, 60_000)).toEqual({ status: 'busy' });
+      reopened.replaceRefresh(saved.id, 'refresh-a1', { accessToken: 'a2', refreshToken: 'r2', expiresAt: null, scopes: [] });
+      expect(reopened.beginRefresh(saved.id, 60_000)).toEqual({ status: 'acquired', interrupted: false });
+      reopened.save(token('u1', 'b1'));
+      expect(reopened.beginRefresh(saved.id, 60_000)).toEqual({ status: 'acquired', interrupted: false });
+      reopened.markNeedsReauthorization(reopened.find('u1', 'int-1')!, 'Connect again.');
+      expect(reopened.beginRefresh(saved.id, 60_000)).toEqual({ status: 'acquired', interrupted: false });
+    });
+  });
 });

@@ -121,6 +121,7 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
             expires_at: t.expiresAt,
             needs_reauth: 0,
             reauth_reason: null,
+            refresh_started_at: null,
             connected_at: now,
             updated_at: now,
           },
@@ -148,7 +149,52 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
     },
     markNeedsReauthorization(token: StoredToken, reason: string): void {
       const row = rowById(token.id);
-      if (row) table.commit([{ put: { ...row, needs_reauth: 1, reauth_reason: reason, updated_at: new Date().toISOString() } }]);
+      if (row) table.commit([{ put: { ...row, needs_reauth: 1, reauth_reason: reason, refresh_started_at: null, updated_at: new Date().toISOString() } }]);
+    },
+    /**
+     * Takes the refresh lease of a token before its refresh token is sent to Bitbucket, and keeps
+     * it on disk. `busy` when another refresh holds a lease younger than `leaseMs`; otherwise the
+     * lease is taken, and `interrupted` says an earlier one was never finished (its process died,
+     * perhaps after Bitbucket had already rotated the refresh token).
+     */
+    beginRefresh(tokenId: string, leaseMs: number): { status: 'busy' } | { status: 'acquired'; interrupted: boolean } | { status: 'gone' } {
+      const row = rowById(tokenId);
+      if (!row) return { status: 'gone' };
+      const started = row.refresh_started_at ? Date.parse(row.refresh_started_at) : null;
+      if (started !== null && Date.now() - started < leaseMs) return { status: 'busy' };
+      table.commit([{ put: { ...row, refresh_started_at: new Date().toISOString() } }]);
+      return { status: 'acquired', interrupted: started !== null };
+    },
+    /** Gives the lease back when the refresh token was certainly not spent (Bitbucket answered an error that keeps it). */
+    endRefresh(tokenId: string): void {
+      const row = rowById(tokenId);
+      if (row && row.refresh_started_at) table.commit([{ put: { ...row, refresh_started_at: null } }]);
+    },
+    /**
+     * Stores the rotated refresh token with its new access token, in one durable write, and only if
+     * the stored refresh token is still `expectedRefresh` (compare-and-swap): the answer of a
+     * refresh that lost a race never overwrites the winner's. Ends the lease. Undefined when it lost.
+     * The journal is written synchronously, so nothing can interleave between the check and the write.
+     */
+    replaceRefresh(
+      tokenId: string,
+      expectedRefresh: string,
+      next: { accessToken: string; refreshToken: string; expiresAt: string | null; scopes: string[] },
+    ): StoredToken | undefined {
+      const row = rowById(tokenId);
+      if (!row || !row.refresh_ct) return undefined;
+      if (cipher.decrypt(row.refresh_ct, aad(row.user_id, row.integration_id, 'refresh')) !== expectedRefresh) return undefined;
+      const updated: Row = {
+        ...row,
+        access_ct: cipher.encrypt(next.accessToken, aad(row.user_id, row.integration_id, 'access')),
+        refresh_ct: cipher.encrypt(next.refreshToken, aad(row.user_id, row.integration_id, 'refresh')),
+        expires_at: next.expiresAt,
+        scopes: next.scopes.join(' '),
+        refresh_started_at: null,
+        updated_at: new Date().toISOString(),
+      };
+      table.commit([{ put: updated }]);
+      return fromRow(updated);
     },
     deleteForUser(userId: string, tokenId: string): boolean {
       const row = rowById(tokenId);

@@ -1,0 +1,51 @@
+import type { RunnerConfig } from '../config.ts';
+import type { IntegrationRegistry } from '../integrations/integration-registry.ts';
+import { createBitbucketApi, ProviderApiError } from '../bitbucket/bitbucket-api.ts';
+import { endpointsForHost } from '../oauth/provider-endpoints.ts';
+import { TokenUnavailableError, type AccessTokenProvider } from '../tokens/access-token-provider.ts';
+import type { StoredToken } from '../tokens/token-store.ts';
+import type { EnvironmentCredentialRecord } from './environment-credentials.ts';
+import { GitCredentialRefusal, type GitCredentials } from './git-credential-server.ts';
+
+/**
+ * "The git credentials for this environment": the current access token of the user who created it,
+ * with Bitbucket's git username for OAuth tokens, `x-token-auth`
+ * (https://support.atlassian.com/bitbucket-cloud/docs/use-oauth-on-bitbucket-cloud/). Another kind
+ * of connection (API tokens) answers here with its own username.
+ *
+ * The token is refreshed when it has expired, and checked with Bitbucket first: git cannot retry
+ * with new credentials after a 401, so a token Bitbucket no longer takes although its expiry is
+ * still ahead (a clock ahead of ours, a forced expiry) is refreshed here, before git uses it.
+ */
+export function createGitCredentialResolver(deps: { config: RunnerConfig; registry: IntegrationRegistry; tokens: AccessTokenProvider }) {
+  return async function credentialsFor(record: EnvironmentCredentialRecord): Promise<GitCredentials> {
+    const integration = deps.registry.get(record.integrationId) ?? deps.registry.findByHost(record.host);
+    if (!integration || !integration.oauthEnabled) {
+      throw new GitCredentialRefusal(409, `This runner no longer has a Bitbucket integration for ${record.host}, so git cannot push or fetch. Ask an admin of your organization to add it again.`);
+    }
+    let token: StoredToken;
+    try {
+      token = await deps.tokens.getToken(record.userId, integration);
+      token = await checkedWithBitbucket(token);
+    } catch (err) {
+      if (!(err instanceof TokenUnavailableError)) throw err;
+      if (err.code === 'not_connected') {
+        throw new GitCredentialRefusal(403, 'Your Bitbucket account is no longer connected on this runner (it was disconnected), so git cannot push or fetch as you. Connect Bitbucket again in Runner Console, then retry.');
+      }
+      if (err.code === 'needs_reauthorization') throw new GitCredentialRefusal(403, `${err.message.replace(/ ?Connect again\.?$/, '')} Connect Bitbucket again in Runner Console, then retry.`.trim());
+      throw new GitCredentialRefusal(502, err.message);
+    }
+    return { username: 'x-token-auth', password: token.accessToken };
+
+    async function checkedWithBitbucket(current: StoredToken): Promise<StoredToken> {
+      try {
+        await createBitbucketApi(endpointsForHost(deps.config, integration!.host), current.accessToken).user();
+        return current;
+      } catch (err) {
+        if (err instanceof ProviderApiError && err.status === 401) return deps.tokens.refreshAfterRejection(current, integration!);
+        // The API is down or refuses for another reason: git over HTTPS may still take the token.
+        return current;
+      }
+    }
+  };
+}
