@@ -6,11 +6,15 @@ import { verifyAccessToken } from '../oauth/verify-access-token.ts';
 import type { Consumer } from '../store/consumer-store.ts';
 import type { User } from '../store/user-store.ts';
 import { sendApiError } from './api-error.ts';
+import { apiTokenPrincipal } from './api-token-principal.ts';
+import type { ApiTokenScope } from '../api-tokens/api-token-scopes.ts';
+import { apiTokenScopeFor } from '../api-tokens/api-token-scopes.ts';
 
 /** Who is calling the API. A password (emulator convenience) is not limited by scopes. */
 export type ApiPrincipal =
   | { kind: 'token'; user: User; consumer: Consumer; scopes: readonly Scope[] }
   | { kind: 'password'; user: User }
+  | { kind: 'api_token'; user: User; scopes: readonly ApiTokenScope[] }
   | { kind: 'anonymous' };
 
 const principals = new WeakMap<Response, ApiPrincipal>();
@@ -55,6 +59,12 @@ export function authenticateApiRequest(context: EmulatorContext): RequestHandler
     }
     const basic = readBasicCredentials(req);
     if (basic) {
+      const fromApiToken = apiTokenPrincipal(context, res, basic);
+      if (fromApiToken === 'refused') return;
+      if (fromApiToken) {
+        principals.set(res, fromApiToken);
+        return next();
+      }
       const user = context.users.authenticate(basic.username, basic.password);
       if (!user) return sendApiError(res, 401, 'Invalid username or password.');
       principals.set(res, { kind: 'password', user });
@@ -84,6 +94,15 @@ export function requireScope(scope: Scope): RequestHandler {
   return (_req, res, next) => {
     res.set('X-Accepted-OAuth-Scopes', scope);
     const principal = principalOf(res);
+    if (principal.kind === 'api_token') {
+      const needed = apiTokenScopeFor(scope);
+      if (needed && !principal.scopes.includes(needed)) {
+        return sendApiError(res, 403, 'Your credentials lack one or more required privilege scopes.', {
+          granted: principal.scopes,
+          required: [needed],
+        });
+      }
+    }
     if (principal.kind === 'token' && !principal.scopes.includes(scope)) {
       return sendApiError(
         res,

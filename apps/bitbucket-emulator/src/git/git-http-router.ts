@@ -3,6 +3,8 @@ import { Router, type Request, type Response } from 'express';
 import type { EmulatorContext } from '../emulator-context.ts';
 import { readBasicCredentials } from '../oauth/basic-credentials.ts';
 import type { Scope } from '../oauth/scopes.ts';
+import { checkApiTokenForGit } from '../api-tokens/api-token-credentials.ts';
+import { apiTokenScopeFor, type ApiTokenScope } from '../api-tokens/api-token-scopes.ts';
 import { verifyAccessToken } from '../oauth/verify-access-token.ts';
 import type { Repository } from '../store/repository-store.ts';
 import type { User } from '../store/user-store.ts';
@@ -21,6 +23,7 @@ type GitService = 'git-upload-pack' | 'git-receive-pack';
 type GitCaller =
   | { kind: 'token'; user: User; scopes: readonly Scope[] }
   | { kind: 'password'; user: User }
+  | { kind: 'api_token'; user: User; scopes: readonly ApiTokenScope[] }
   | { kind: 'anonymous' };
 
 export interface GitHttp {
@@ -82,6 +85,14 @@ function handleGitRequest(
       `Your credentials lack one or more required privilege scopes (${requiredScope}).`,
     );
   }
+  const requiredApiTokenScope = apiTokenScopeFor(requiredScope);
+  if (caller.kind === 'api_token' && requiredApiTokenScope && !caller.scopes.includes(requiredApiTokenScope)) {
+    return refuse(
+      res,
+      403,
+      `Your credentials lack one or more required privilege scopes (${requiredApiTokenScope}).`,
+    );
+  }
   if (!repository || !canRead(context, repository, caller))
     return refuse(res, 404, 'Repository not found');
   if (service === 'git-receive-pack' && !canWrite(context, repository, caller)) {
@@ -117,6 +128,11 @@ function identifyCaller(context: EmulatorContext, req: Request): GitCaller | 'in
   if (credentials.username === 'x-token-auth') {
     const check = verifyAccessToken(context, credentials.password);
     return check.ok ? { kind: 'token', user: check.user, scopes: check.token.scopes } : 'invalid';
+  }
+  // API tokens: `x-bitbucket-api-token-auth` or the owner's username, with the token.
+  const apiToken = checkApiTokenForGit(context, credentials.username, credentials.password);
+  if (apiToken) {
+    return apiToken.ok ? { kind: 'api_token', user: apiToken.user, scopes: apiToken.token.scopes } : 'invalid';
   }
   const user = context.users.authenticate(credentials.username, credentials.password);
   return user ? { kind: 'password', user } : 'invalid';
