@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  CountApiTokensParams,
   CheckAuthenticationParams,
   ConfigureRunnerParams,
   CreateWorkspaceParams,
@@ -24,6 +25,11 @@ import { createTokenStore } from './tokens/token-store.ts';
 import { createAccessTokenProvider } from './tokens/access-token-provider.ts';
 import { ContextError, createContextParser } from './context/parse-context.ts';
 import { cloneWorkspace } from './git/clone-workspace.ts';
+import { ApiTokenRefusal, apiTokenCreateUrl, createApiTokenConnector, reauthorizeReasonOf } from './tokens/connect-api-token.ts';
+import { gitCredentialsFor } from './tokens/provider-credentials.ts';
+import { z } from 'zod';
+
+const DeleteTokensForIntegrationParams = z.object({ integrationId: z.string(), kind: z.enum(['oauth', 'api_token']).optional() });
 
 async function main() {
   const config = loadConfig();
@@ -33,6 +39,7 @@ async function main() {
   const registry = createIntegrationRegistry(keyring);
   const accessTokens = createAccessTokenProvider({ config, store: tokenStore, registry, log });
   const parseContext = createContextParser({ config, registry, tokens: accessTokens });
+  const connectApiToken = createApiTokenConnector({ config, registry, keyring, store: tokenStore, log });
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -70,17 +77,39 @@ async function main() {
         if (!integration) throw new IntegrationError('not_found', 'This runner does not have that integration. Save it again.');
         return validateClientCredentials(config, registry, integration, callbackUrl);
       },
-      deleteTokensForIntegration: async (params) => ({ deleted: tokenStore.deleteByIntegration(ValidateIntegrationParams.parse(params).integrationId) }),
+      deleteTokensForIntegration: async (params) => {
+        const { integrationId, kind } = DeleteTokensForIntegrationParams.parse(params);
+        return { deleted: tokenStore.deleteByIntegration(integrationId, kind) };
+      },
+      countApiTokens: async (params) => ({ count: tokenStore.countByIntegration(CountApiTokensParams.parse(params).integrationId, 'api_token') }),
+      connectApiToken: async (params) => {
+        try {
+          return await connectApiToken(params);
+        } catch (err) {
+          // Only the code and the message (which never holds the token) go back; nothing is logged.
+          if (err instanceof ApiTokenRefusal) throw new LinkCallError(err.code, err.message);
+          throw err;
+        }
+      },
       checkAuthentication: async (params) => {
         const { userId, host } = CheckAuthenticationParams.parse(params);
         const integration = registry.findByHost(host);
-        if (!integration || !integration.oauthEnabled) return { integrationAvailable: false, authenticated: false, accountName: null, reauthorizeReason: null };
+        const oauthAvailable = Boolean(integration?.oauthEnabled);
+        const patAvailable = Boolean(integration?.patEnabled);
+        if (!integration || (!oauthAvailable && !patAvailable)) return { integrationAvailable: false, authenticated: false, accountName: null, reauthorizeReason: null, oauthAvailable, patAvailable };
         const token = tokenStore.findSummary(userId, integration.id);
+        // An API token past its expiry date needs a new one now, not at its next failed use.
+        const reauthorizeReason = token ? reauthorizeReasonOf(token) : null;
         return {
           integrationAvailable: true,
-          authenticated: Boolean(token && !token.needsReauthorization),
+          authenticated: Boolean(token && reauthorizeReason === null),
           accountName: token?.accountName ?? null,
-          reauthorizeReason: token?.needsReauthorization ? token.reauthorizeReason : null,
+          reauthorizeReason,
+          oauthAvailable,
+          patAvailable,
+          apiTokenCreateUrl: patAvailable ? apiTokenCreateUrl(config) : null,
+          method: token?.kind ?? null,
+          expiresAt: token?.kind === 'api_token' ? token.expiresAt : null,
         };
       },
       listTokens: async (params) => {
@@ -90,13 +119,14 @@ async function main() {
             id: t.id,
             host: t.host,
             integrationId: t.integrationId,
+            method: t.kind,
             accountName: t.accountName,
             accountUsername: t.accountUsername,
             email: t.email,
             scopes: t.scopes,
             expiresAt: t.expiresAt,
-            needsReauthorization: t.needsReauthorization,
-            reauthorizeReason: t.reauthorizeReason,
+            needsReauthorization: reauthorizeReasonOf(t) !== null,
+            reauthorizeReason: reauthorizeReasonOf(t),
             connectedAt: t.connectedAt,
           })),
         };
@@ -126,7 +156,8 @@ async function main() {
             if (!integration) throw new Error('The integration for this host was removed.');
             const token = await accessTokens.getToken(userId, integration);
             const workspaceDir = path.join(config.dataDir, 'workspaces', environmentId);
-            await cloneWorkspace({ workspaceDir, cloneUrl: context.cloneUrl, context, accessToken: token.accessToken });
+            const git = gitCredentialsFor(token);
+            await cloneWorkspace({ workspaceDir, cloneUrl: context.cloneUrl, context, accessToken: git.password, gitUsername: git.username });
             log.info({ environmentId, ref: context.ref }, 'workspace ready');
             await report('ready', `Cloned ${context.owner}/${context.repo} at ${context.ref}.`);
           } catch (err) {

@@ -8,6 +8,7 @@ import * as m0002 from './migrations/0002-scm-integrations.ts';
 import * as m0003 from './migrations/0003-connect-and-environments.ts';
 import * as m0004 from './migrations/0004-list-pagination.ts';
 import * as m0005 from './migrations/0005-org-admins-index.ts';
+import * as m0007 from './migrations/0007-api-tokens.ts';
 
 /**
  * The data layer's one entry point. Everything above it talks to kysely's typed builder, so a
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0003-connect-and-environments': m0003,
   '0004-list-pagination': m0004,
   '0005-org-admins-index': m0005,
+  '0007-api-tokens': m0007,
 };
 
 export async function openDatabase(file: string): Promise<Db> {

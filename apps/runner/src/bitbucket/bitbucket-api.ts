@@ -14,12 +14,12 @@ export class ProviderApiError extends Error {
  * A small client for the Bitbucket REST API 2.0 paths the runner uses.
  * https://developer.atlassian.com/cloud/bitbucket/rest/intro/
  */
-export function createBitbucketApi(endpoints: ProviderEndpoints, accessToken: string) {
+export function createBitbucketApi(endpoints: ProviderEndpoints, accessToken: string, authorization = `Bearer ${accessToken}`) {
   async function get<T>(path: string): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${endpoints.apiUrl}/2.0${path}`, {
-        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        headers: { authorization, accept: 'application/json' },
         signal: AbortSignal.timeout(15_000),
       });
     } catch {

@@ -9,11 +9,19 @@ import type { ParsedContext } from '@runner-console/contracts';
  * never on the command line or in the remote URL, so it is not visible in `ps` or `.git/config`.
  * https://support.atlassian.com/bitbucket-cloud/docs/using-access-tokens/
  */
-export async function cloneWorkspace(opts: { workspaceDir: string; cloneUrl: string; context: ParsedContext; accessToken: string; timeoutMs?: number }): Promise<void> {
+export async function cloneWorkspace(opts: {
+  workspaceDir: string;
+  cloneUrl: string;
+  context: ParsedContext;
+  accessToken: string;
+  /** `x-token-auth` (OAuth, the default) or `x-bitbucket-api-token-auth` (API token): see gitCredentialsFor. */
+  gitUsername?: string;
+  timeoutMs?: number;
+}): Promise<void> {
   const { workspaceDir, context } = opts;
   fs.rmSync(workspaceDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(workspaceDir), { recursive: true, mode: 0o700 });
-  const basic = Buffer.from(`x-token-auth:${opts.accessToken}`).toString('base64');
+  const basic = Buffer.from(`${opts.gitUsername ?? 'x-token-auth'}:${opts.accessToken}`).toString('base64');
   const env = {
     ...process.env,
     GIT_TERMINAL_PROMPT: '0',
