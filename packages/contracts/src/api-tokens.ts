@@ -26,6 +26,8 @@ export const SupportsPat = z.object({
   maxLifetimeDays: z.number(),
   /** The runner's current key: the browser seals the token to it. Null until the runner registered one. */
   publicKey: z.nullable(RunnerPublicJwk),
+  /** The caller's user id: the envelope's user binding (with the runner id and host). */
+  userId: z.string(),
 });
 export type SupportsPat = z.infer<typeof SupportsPat>;
 

@@ -141,6 +141,7 @@ export function createConnectService(deps: {
                 requiredScopes: provider.apiTokens.requiredScopes.map((s) => s.scope),
                 maxLifetimeDays: provider.apiTokens.maxLifetimeDays,
                 publicKey: runner?.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk) : null,
+                userId: user.id,
               }
             : null,
         method: result.method ?? (result.accountName ? 'oauth' : null),
