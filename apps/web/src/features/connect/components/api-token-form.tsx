@@ -139,7 +139,18 @@ export function ApiTokenForm({
           safer. Runner Console flags the connection {EXPIRY_WARNING_DAYS} days before it expires.
         </li>
       </ol>
-      <form className="form" noValidate onSubmit={(event) => void onSubmit(event)}>
+      {/* Not a <form>: this panel sits inside New environment's form, and forms do not nest. Enter
+          in a field submits this panel only. */}
+      <div
+        className="form"
+        role="group"
+        aria-labelledby={headingId}
+        onKeyDown={(event) => {
+          if (event.key !== 'Enter' || !(event.target instanceof HTMLInputElement)) return;
+          event.preventDefault();
+          void onSubmit();
+        }}
+      >
         <TextField
           label="Atlassian account e-mail"
           type="email"
@@ -183,11 +194,11 @@ export function ApiTokenForm({
               Use Connect instead
             </Button>
           ) : null}
-          <Button type="submit" variant="primary" pending={connect.isPending}>
+          <Button variant="primary" pending={connect.isPending} onClick={() => void onSubmit()}>
             Connect with token
           </Button>
         </div>
-      </form>
+      </div>
     </section>
   );
 }
