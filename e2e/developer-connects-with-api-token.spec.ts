@@ -79,6 +79,10 @@ test.describe('A developer connects Bitbucket with an API token', () => {
       await panel.getByRole('button', { name: 'Use an API token instead' }).click();
       for (const scope of SCOPES) await expect(panel.getByText(scope, { exact: true })).toBeVisible();
       await expect(panel.getByText(/at most 365 days/)).toBeVisible();
+      // At phone width the token form fits without sideways scrolling.
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.setViewportSize({ width: 1280, height: 720 });
       const createLink = panel.getByRole('link', { name: /Create an API token/ });
       const createUrl = (await createLink.getAttribute('href')) ?? '';
       expect(createUrl).toBe(`${urls.bitbucket}/account/settings/api-tokens/`);
@@ -114,6 +118,21 @@ test.describe('A developer connects Bitbucket with an API token', () => {
       const holding: string[] = [];
       for (const file of files) if ((await readFile(file, 'latin1')).includes(token)) holding.push(file);
       expect(holding).toEqual([]);
+
+      // The admin turns tokens off: the warning counts the connections, and exactly those go.
+      const adminPage = await (await browser.newContext()).newPage();
+      await signIn(adminPage, 'admin');
+      await adminPage.goto('/settings/runners');
+      await adminPage.getByRole('link', { name: 'Local runner' }).click();
+      await adminPage.getByRole('button', { name: 'Edit Bitbucket (bitbucket.org)' }).click();
+      const edit = adminPage.getByRole('dialog', { name: 'Edit Bitbucket integration' });
+      await edit.getByRole('switch', { name: 'Enable personal access tokens' }).click();
+      await expect(edit.getByText('1 developer has connected with a token.', { exact: false })).toBeVisible();
+      await edit.getByRole('button', { name: 'Turn off tokens and save' }).click();
+      await expect(edit).toBeHidden();
+      await adminPage.context().close();
+      await page.reload();
+      await expect(page.getByText('No connections yet')).toBeVisible();
     } finally {
       // Cleanup: dev's connections are deleted from the runner.
       const list = await page.request.get('/api/git-authentications');

@@ -148,6 +148,7 @@ export function IntegrationForm({
   const provider: ProviderSettings | undefined = schema.providers.find(
     (candidate) => candidate.id === providerId,
   );
+  const apiTokens = provider?.apiTokens ?? null;
 
   // The dialog focused what it had when it opened (maybe a loading message): start on the form.
   const formRef = useRef<HTMLFormElement>(null);
@@ -341,36 +342,6 @@ export function IntegrationForm({
               )}
             />
 
-            {provider.apiTokens ? (
-              <Controller
-                control={form.control}
-                name="patEnabled"
-                render={({ field }) => (
-                  <Switch
-                    label="Enable personal access tokens"
-                    checked={field.value}
-                    onCheckedChange={(checked) => {
-                      field.onChange(checked);
-                      if (checked || oauthEnabled) form.clearErrors('oauthEnabled');
-                    }}
-                    onBlur={field.onBlur}
-                    ref={field.ref}
-                    description={
-                      errors.patEnabled?.message ?? (
-                        <ApiTokenScopesHelp providerName={provider.name} apiTokens={provider.apiTokens!} />
-                      )
-                    }
-                  />
-                )}
-              />
-            ) : null}
-            {turningPatOff ? <PatTurnOffWarning runnerId={runner.id} integrationId={integration.id} /> : null}
-
-            {!oauthEnabled && !patEnabled ? (
-              <div className="callout callout--warning">
-                <p>{NO_METHOD_MESSAGE}</p>
-              </div>
-            ) : null}
             {turningOff ? (
               <div className="callout callout--warning">
                 <p className="callout__title">Turning off OAuth disconnects everyone.</p>
@@ -430,6 +401,36 @@ export function IntegrationForm({
                   {...form.register('clientSecret')}
                 />
               </>
+            ) : null}
+            {apiTokens ? (
+              <Controller
+                control={form.control}
+                name="patEnabled"
+                render={({ field }) => (
+                  <Switch
+                    label="Enable personal access tokens"
+                    checked={field.value}
+                    onCheckedChange={(checked) => {
+                      field.onChange(checked);
+                      if (checked || oauthEnabled) form.clearErrors('oauthEnabled');
+                    }}
+                    onBlur={field.onBlur}
+                    ref={field.ref}
+                    description={
+                      errors.patEnabled?.message ?? (
+                        <ApiTokenScopesHelp providerName={provider.name} apiTokens={apiTokens} />
+                      )
+                    }
+                  />
+                )}
+              />
+            ) : null}
+            {turningPatOff ? <PatTurnOffWarning runnerId={runner.id} integrationId={integration.id} /> : null}
+
+            {!oauthEnabled && !patEnabled ? (
+              <div className="callout callout--warning">
+                <p>{NO_METHOD_MESSAGE}</p>
+              </div>
             ) : null}
           </>
         ) : null}
