@@ -1,7 +1,8 @@
+import AxeBuilder from '@axe-core/playwright';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page, type Request } from '@playwright/test';
-import { configureBitbucketOnLocalRunner, csrfTokenOf } from './configure-bitbucket.ts';
+import { configureBitbucketOnLocalRunner, csrfTokenOf, signInThroughApi } from './configure-bitbucket.ts';
 import { dataDir, signIn, urls } from './fixtures.ts';
 
 const PR_URL = 'https://bitbucket.org/acme/widgets/pull-requests/1';
@@ -79,6 +80,8 @@ test.describe('A developer connects Bitbucket with an API token', () => {
       await panel.getByRole('button', { name: 'Use an API token instead' }).click();
       for (const scope of SCOPES) await expect(panel.getByText(scope, { exact: true })).toBeVisible();
       await expect(panel.getByText(/at most 365 days/)).toBeVisible();
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
       // At phone width the token form fits without sideways scrolling.
       await page.setViewportSize({ width: 390, height: 844 });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -141,6 +144,55 @@ test.describe('A developer connects Bitbucket with an API token', () => {
         await page.request.delete(`/api/git-authentications/${a.runnerId}/${a.id}`, { headers: { 'x-csrf-token': csrf } });
       }
       await devContext.close();
+    }
+  });
+
+  test('a token near its expiry is flagged; a revoked one sends the developer back to the form with the reason', async ({ page }) => {
+    const { runnerId } = await configureBitbucketOnLocalRunner();
+    const admin = await signInThroughApi('admin');
+    const integrations = (await (await admin.get(`/api/runners/${runnerId}/integrations`)).json()) as { integrations: { id: string }[] };
+    const turnedOn = await admin.patch(`/api/runners/${runnerId}/integrations/${integrations.integrations[0]!.id}`, {
+      headers: { 'x-csrf-token': await csrfTokenOf({ kind: 'api', api: admin }) },
+      data: { patEnabled: true },
+    });
+    expect(turnedOn.ok(), await turnedOn.text()).toBe(true);
+    await admin.dispose();
+
+    const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const created = await page.request.post(`${urls.bitbucket}/_emulator/api-tokens`, { data: { username: 'alice', scopes: SCOPES, expiresAt: inTenDays } });
+    const { token, email } = (await created.json()) as { token: string; email: string };
+
+    try {
+      await signIn(page, 'dev');
+      await page.goto(`/environments/new?${new URLSearchParams({ contextUrl: PR_URL })}`);
+      const panel = page.getByRole('region', { name: 'Authorize Bitbucket' });
+      await panel.getByRole('button', { name: 'Use an API token instead' }).click();
+      await panel.getByLabel('Atlassian account e-mail').fill(email);
+      await panel.getByLabel('API token', { exact: true }).fill(token);
+      await panel.getByLabel('Expiry date').fill(inTenDays);
+      await panel.getByLabel('Expiry date').press('Enter');
+      await expect(page.getByText(/Connected to Bitbucket as Alice/)).toBeVisible({ timeout: 20_000 });
+      await expect(page.getByText('Expires soon: create a new token')).toBeVisible();
+
+      await page.goto('/settings/git-authentications');
+      await expect(page.getByRole('row', { name: /Alice/ }).getByText('Expires soon', { exact: true })).toBeVisible();
+
+      await page.request.post(`${urls.bitbucket}/_emulator/api-tokens/revoke`, { data: { token } });
+      await page.goto(`/environments/new?${new URLSearchParams({ contextUrl: PR_URL })}`);
+      await expect(page.getByText(/Connected to Bitbucket as Alice/)).toBeVisible();
+      await page.getByRole('button', { name: 'Create environment' }).click();
+      const again = page.getByRole('region', { name: 'Authorize Bitbucket' });
+      await expect(again.getByText('Your Bitbucket API token must be entered again.')).toBeVisible({ timeout: 20_000 });
+      await expect(again.getByText(/revoked or has expired/)).toBeVisible();
+      await expect(again.getByLabel('Atlassian account e-mail')).toBeVisible();
+    } finally {
+      const list = await page.request.get('/api/git-authentications');
+      if (list.ok()) {
+        const csrf = await csrfTokenOf({ kind: 'browser', browser: page.context() });
+        for (const a of ((await list.json()) as { authentications: { id: string; runnerId: string }[] }).authentications) {
+          await page.request.delete(`/api/git-authentications/${a.runnerId}/${a.id}`, { headers: { 'x-csrf-token': csrf } });
+        }
+      }
     }
   });
 });
