@@ -244,6 +244,7 @@ test.describe('Configure repository access › Add a new provider', () => {
         'host',
         'oauthClientSecretEnvelope',
         'oauthEnabled',
+        'patEnabled',
         'provider',
       ]);
       expect(String(body.oauthClientSecretEnvelope).split('.')).toHaveLength(5); // a compact JWE
@@ -359,7 +360,7 @@ test.describe('Configure repository access › Add a new provider', () => {
       await page.keyboard.press('Space');
       await expect(
         dialog.getByText(
-          'Developers cannot connect to Bitbucket without OAuth until personal access tokens are supported for Bitbucket.',
+          'Developers need a way to connect: turn on OAuth, personal access tokens, or both.',
         ),
       ).toBeVisible();
       await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled();
@@ -463,6 +464,9 @@ test.describe('Configure repository access › Add a new provider', () => {
         'Every developer who connected through this OAuth app must connect again. Their tokens are deleted from the runner.',
       ),
     ).toBeVisible();
+    // An integration needs a way to connect: with OAuth off, Save waits for tokens to be on.
+    await expect(edit.getByRole('button', { name: 'Turn off OAuth and save' })).toBeDisabled();
+    await edit.getByRole('switch', { name: 'Enable personal access tokens' }).click();
     await edit.getByRole('button', { name: 'Turn off OAuth and save' }).click();
     await expect(edit).toBeHidden();
     const row = bitbucketRow(page);

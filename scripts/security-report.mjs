@@ -16,6 +16,7 @@ const items = [
   ['input', '6. Bad input (property-based)'],
   ['faults', '7. Faults and durability'],
   ['load', '8. Load: concurrent Connect flows'],
+  ['apiTokens', '9. API token attacks'],
 ];
 
 const lines = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean) : [];

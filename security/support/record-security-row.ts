@@ -15,6 +15,7 @@ export const securityItems = {
   input: '6. Bad input (property-based)',
   faults: '7. Faults and durability',
   load: '8. Load: concurrent Connect flows',
+  apiTokens: '9. API token attacks',
 } as const;
 
 export type SecurityItem = keyof typeof securityItems;

@@ -18,6 +18,10 @@ export const redactPaths = [
   'oauthClientSecretEnvelope',
   'runnerToken',
   '*.runnerToken',
+  // A developer's sealed API token: ciphertext, but kept out of logs like the client secret's.
+  'tokenEnvelope',
+  '*.tokenEnvelope',
+  '*.*.tokenEnvelope',
   'token',
   '*.token',
   'req.headers.authorization',

@@ -25,6 +25,7 @@ const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   updateScmIntegration: { clientId: 'k2' },
   updateRunner: { name: 'Local runner' },
   checkAuthentication: { host: 'bitbucket.org' },
+  connectApiToken: { host: 'bitbucket.org', email: 'alice@acme.test', tokenEnvelope: 'x', expiresOn: '2027-03-01' },
   createEnvironment: { contextUrl: 'https://bitbucket.org/acme/widgets', runnerId: '' },
 };
 

@@ -10,6 +10,7 @@ import { GitReader } from './git/git-reader.ts';
 import { createAuthorizeRouter } from './oauth/authorize-router.ts';
 import { TokenIssuer } from './oauth/token-issuer.ts';
 import { createTokenRouter } from './oauth/token-router.ts';
+import { ApiTokenStore } from './store/api-token-store.ts';
 import { ConsumerStore } from './store/consumer-store.ts';
 import { openDatabase } from './store/database.ts';
 import { OAuthStore } from './store/oauth-store.ts';
@@ -22,6 +23,7 @@ import { FaultInjector } from './test-api/fault-injector.ts';
 import { createTestApiRouter } from './test-api/test-api-router.ts';
 import { createAvatarRouter } from './ui/avatar-router.ts';
 import { BrowserSessions } from './ui/browser-sessions.ts';
+import { createApiTokensRouter } from './ui/api-tokens-router.ts';
 import { createConsumersRouter } from './ui/consumers-router.ts';
 import { renderErrorPage } from './ui/error-page.ts';
 import { createHomeRouter } from './ui/home-router.ts';
@@ -66,6 +68,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     users,
     repositories: new RepositoryStore(db),
     consumers: new ConsumerStore(db),
+    apiTokens: new ApiTokenStore(db),
     oauth,
     tokens: new TokenIssuer(oauth, clock),
     sessions: new BrowserSessions(
@@ -91,6 +94,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   app.use(createHomeRouter(context));
   app.use(createSignInRouter(context));
   app.use(createConsumersRouter(context));
+  app.use(createApiTokensRouter(context));
   app.use(createAvatarRouter());
   app.use((_req, res) =>
     sendPage(

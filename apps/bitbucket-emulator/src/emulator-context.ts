@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import type { GitReader } from './git/git-reader.ts';
+import type { ApiTokenStore } from './store/api-token-store.ts';
 import type { ConsumerStore } from './store/consumer-store.ts';
 import type { OAuthStore } from './store/oauth-store.ts';
 import type { RepositoryStore } from './store/repository-store.ts';
@@ -21,6 +22,7 @@ export interface EmulatorContext {
   users: UserStore;
   repositories: RepositoryStore;
   consumers: ConsumerStore;
+  apiTokens: ApiTokenStore;
   oauth: OAuthStore;
   tokens: TokenIssuer;
   sessions: BrowserSessions;

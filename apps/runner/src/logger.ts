@@ -5,7 +5,7 @@ export function createLogger(level: string) {
     name: 'runner',
     level,
     redact: {
-      paths: ['token', '*.token', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken', 'clientSecret', '*.clientSecret', 'envelope', '*.envelope', 'code', '*.code'],
+      paths: ['token', '*.token', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken', 'clientSecret', '*.clientSecret', 'envelope', '*.envelope', 'tokenEnvelope', '*.tokenEnvelope', 'code', '*.code'],
       censor: '[redacted]',
     },
   });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  CountApiTokensParams,
   CheckAuthenticationParams,
   ConfigureRunnerParams,
   CreateWorkspaceParams,
@@ -26,13 +27,18 @@ import { createAccessTokenProvider } from './tokens/access-token-provider.ts';
 import { ContextError, createContextParser } from './context/parse-context.ts';
 import { cloneWorkspace } from './git/clone-workspace.ts';
 import { removeAllWorkspaces, removeWorkspace, workspaceDirOf } from './git/remove-workspace.ts';
+import { createEnvironmentCredentials } from './git/environment-credentials.ts';
+import { gitCredentialSocketPath, startGitCredentialServer } from './git/git-credential-server.ts';
+import { createGitCredentialResolver } from './git/resolve-git-credentials.ts';
+import { ApiTokenRefusal, apiTokenCreateUrl, createApiTokenConnector, reauthorizeReasonOf } from './tokens/connect-api-token.ts';
+import { gitCredentialsFor } from './tokens/provider-credentials.ts';
+import { z } from 'zod';
 
 /** Exit status when the runner's token no longer works (sysexits EX_CONFIG): systemd's
  * RestartPreventExitStatus=78 stops restarting a runner that cannot connect again. */
 const exitTokenRevoked = 78;
-import { createEnvironmentCredentials } from './git/environment-credentials.ts';
-import { gitCredentialSocketPath, startGitCredentialServer } from './git/git-credential-server.ts';
-import { createGitCredentialResolver } from './git/resolve-git-credentials.ts';
+
+const DeleteTokensForIntegrationParams = z.object({ integrationId: z.string(), kind: z.enum(['oauth', 'api_token']).optional() });
 
 async function main() {
   const argv = process.argv.slice(2);
@@ -65,6 +71,7 @@ async function main() {
   // finishing after the folder was removed would leave it behind).
   const clones = new Map<string, Promise<void>>();
   const cloneSettled = (environmentId: string) => clones.get(environmentId) ?? Promise.resolve();
+  const connectApiToken = createApiTokenConnector({ config, registry, keyring, store: tokenStore, log });
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -126,17 +133,39 @@ async function main() {
         log.info({ environmentId, removed }, 'workspace removed');
         return { removed };
       },
-      deleteTokensForIntegration: async (params) => ({ deleted: tokenStore.deleteByIntegration(ValidateIntegrationParams.parse(params).integrationId) }),
+      deleteTokensForIntegration: async (params) => {
+        const { integrationId, kind } = DeleteTokensForIntegrationParams.parse(params);
+        return { deleted: tokenStore.deleteByIntegration(integrationId, kind) };
+      },
+      countApiTokens: async (params) => ({ count: tokenStore.countByIntegration(CountApiTokensParams.parse(params).integrationId, 'api_token') }),
+      connectApiToken: async (params) => {
+        try {
+          return await connectApiToken(params);
+        } catch (err) {
+          // Only the code and the message (which never holds the token) go back; nothing is logged.
+          if (err instanceof ApiTokenRefusal) throw new LinkCallError(err.code, err.message);
+          throw err;
+        }
+      },
       checkAuthentication: async (params) => {
         const { userId, host } = CheckAuthenticationParams.parse(params);
         const integration = registry.findByHost(host);
-        if (!integration || !integration.oauthEnabled) return { integrationAvailable: false, authenticated: false, accountName: null, reauthorizeReason: null };
+        const oauthAvailable = Boolean(integration?.oauthEnabled);
+        const patAvailable = Boolean(integration?.patEnabled);
+        if (!integration || (!oauthAvailable && !patAvailable)) return { integrationAvailable: false, authenticated: false, accountName: null, reauthorizeReason: null, oauthAvailable, patAvailable };
         const token = tokenStore.findSummary(userId, integration.id);
+        // An API token past its expiry date needs a new one now, not at its next failed use.
+        const reauthorizeReason = token ? reauthorizeReasonOf(token) : null;
         return {
           integrationAvailable: true,
-          authenticated: Boolean(token && !token.needsReauthorization),
+          authenticated: Boolean(token && reauthorizeReason === null),
           accountName: token?.accountName ?? null,
-          reauthorizeReason: token?.needsReauthorization ? token.reauthorizeReason : null,
+          reauthorizeReason,
+          oauthAvailable,
+          patAvailable,
+          apiTokenCreateUrl: patAvailable ? apiTokenCreateUrl(config) : null,
+          method: token?.kind ?? null,
+          expiresAt: token?.kind === 'api_token' ? token.expiresAt : null,
         };
       },
       listTokens: async (params) => {
@@ -146,13 +175,14 @@ async function main() {
             id: t.id,
             host: t.host,
             integrationId: t.integrationId,
+            method: t.kind,
             accountName: t.accountName,
             accountUsername: t.accountUsername,
             email: t.email,
             scopes: t.scopes,
             expiresAt: t.expiresAt,
-            needsReauthorization: t.needsReauthorization,
-            reauthorizeReason: t.reauthorizeReason,
+            needsReauthorization: reauthorizeReasonOf(t) !== null,
+            reauthorizeReason: reauthorizeReasonOf(t),
             connectedAt: t.connectedAt,
           })),
         };
@@ -183,6 +213,7 @@ async function main() {
             const integration = registry.findByHost(context.host);
             if (!integration) throw new Error('The integration for this host was removed.');
             const token = await accessTokens.getToken(userId, integration);
+            const git = gitCredentialsFor(token);
             const { helperPath } = environmentCredentials.register({
               environmentId,
               userId,
@@ -190,7 +221,7 @@ async function main() {
               host: context.host,
               gitHost: new URL(context.cloneUrl).host,
             });
-            await cloneWorkspace({ workspaceDir, cloneUrl: context.cloneUrl, context, accessToken: token.accessToken, credentialHelper: helperPath });
+            await cloneWorkspace({ workspaceDir, cloneUrl: context.cloneUrl, context, accessToken: git.password, gitUsername: git.username, credentialHelper: helperPath });
             log.info({ environmentId, ref: context.ref }, 'workspace ready');
             await report('ready', `Cloned ${context.owner}/${context.repo} at ${context.ref}.`);
           } catch (err) {

@@ -10,6 +10,7 @@ import {
   ValidateScmIntegrationResponse,
 } from './scm-integrations.ts';
 import { CheckAuthenticationRequest, CheckAuthenticationResponse, ConnectFlow, GitAuthenticationList } from './connect.ts';
+import { ApiTokenConnectionCount, ConnectApiTokenRequest, ConnectApiTokenResponse } from './api-tokens.ts';
 import { CreateEnvironmentRequest, Environment, EnvironmentList } from './environments.ts';
 import { PageQuery } from './pagination.ts';
 import {
@@ -72,6 +73,8 @@ export const apiRoutes = {
   validateScmIntegration: { method: 'post', path: '/api/runners/:runnerId/integrations/:integrationId/validate', access: 'admin', summary: 'The runner opens the secret and proves key and secret against the provider', response: ValidateScmIntegrationResponse },
   getRunnerAuditLog: { method: 'get', path: '/api/runners/:runnerId/audit-log', access: 'admin', summary: 'Who changed what on this runner, newest first (never secrets), a page at a time (query: limit, cursor)', query: PageQuery, response: AuditLog },
   checkAuthentication: { method: 'post', path: '/api/runners/:runnerId/check-authentication', access: 'member', summary: 'Is the caller connected to this host on this runner? (CheckAuthenticationForHost)', request: CheckAuthenticationRequest, response: CheckAuthenticationResponse },
+  connectApiToken: { method: 'post', path: '/api/runners/:runnerId/api-tokens', access: 'member', summary: 'Connect with a personal access token (Bitbucket API token) sealed in the browser to the runner, bound to runner, host and user; the runner checks and stores it', created: true, request: ConnectApiTokenRequest, response: ConnectApiTokenResponse },
+  countApiTokenConnections: { method: 'get', path: '/api/runners/:runnerId/integrations/:integrationId/api-token-connections', access: 'admin', summary: 'How many developers are connected with a personal access token (turning tokens off deletes them)', response: ApiTokenConnectionCount },
   startConnect: { method: 'get', path: '/api/connect/start', access: 'member', summary: 'Create a single-use, 10-minute Connect flow and redirect the browser to the runner (query: runnerId, host, csrf, mode, returnTo)', redirect: true },
   getConnectFlow: { method: 'get', path: '/api/connect/flows/:flowId', access: 'member', summary: "A Connect flow's outcome (the caller's own flows only)", response: ConnectFlow },
   listGitAuthentications: { method: 'get', path: '/api/git-authentications', access: 'member', summary: "The caller's provider connections on the org's runners", response: GitAuthenticationList },

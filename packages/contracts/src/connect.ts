@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ConnectionMethod, SupportsOAuth2, SupportsPat } from './api-tokens.ts';
 
 /** Like the Gitpod API's CheckAuthenticationForHost: is this user connected to the host on this runner? */
 export const CheckAuthenticationRequest = z.object({
@@ -25,6 +26,12 @@ export const CheckAuthenticationResponse = z.object({
    * what to tell the developer. authorizeUrl is then null.
    */
   unavailableReason: z.optional(z.nullable(z.string())),
+  /** The ways this integration lets a developer connect (Ona's supports_oauth2 / supports_pat). */
+  supportsOauth2: z.nullable(SupportsOAuth2),
+  supportsPat: z.nullable(SupportsPat),
+  /** How the current connection was made, and when it stops working (API tokens). */
+  method: z.nullable(ConnectionMethod),
+  expiresAt: z.nullable(z.string()),
 });
 export type CheckAuthenticationResponse = z.infer<typeof CheckAuthenticationResponse>;
 
@@ -122,6 +129,13 @@ export const CheckAuthenticationResult = z.object({
   authenticated: z.boolean(),
   accountName: z.nullable(z.string()),
   reauthorizeReason: z.nullable(z.string()),
+  /** Absent from older runners: OAuth only. */
+  oauthAvailable: z.optional(z.boolean()),
+  patAvailable: z.optional(z.boolean()),
+  /** Where this runner's provider creates API tokens (its own web origin, so the emulator's under npm start). */
+  apiTokenCreateUrl: z.optional(z.nullable(z.string())),
+  method: z.optional(z.nullable(ConnectionMethod)),
+  expiresAt: z.optional(z.nullable(z.string())),
 });
 
 // ---- Git authentications (Settings › Git authentications) ----
@@ -133,6 +147,8 @@ export const GitAuthentication = z.object({
   runnerName: z.string(),
   host: z.string(),
   integrationId: z.string(),
+  /** OAuth, or a personal access token the developer entered ("API token"). */
+  method: z._default(ConnectionMethod, 'oauth'),
   accountName: z.string(),
   accountUsername: z.nullable(z.string()),
   email: z.nullable(z.string()),

@@ -5,5 +5,6 @@ export * from './runners.ts';
 export * from './runner-link.ts';
 export * from './scm-integrations.ts';
 export * from './connect.ts';
+export * from './api-tokens.ts';
 export * from './environments.ts';
 export * from './api-routes.ts';

@@ -24,6 +24,18 @@ export const ProviderConfigurationSchema = z.object({
   clientIdLabel: z.nullable(z.string()),
   clientSecretLabel: z.nullable(z.string()),
   docsUrl: z.nullable(z.string()),
+  /** Personal access tokens (Bitbucket API tokens), when the provider takes them. */
+  apiTokens: z.optional(
+    z.nullable(
+      z.object({
+        label: z.string(),
+        createUrl: z.string(),
+        docsUrl: z.string(),
+        requiredScopes: z.array(ScopeRequirement),
+        maxLifetimeDays: z.number(),
+      }),
+    ),
+  ),
 });
 export type ProviderConfigurationSchema = z.infer<typeof ProviderConfigurationSchema>;
 
@@ -71,6 +83,8 @@ export const ScmIntegration = z.object({
   provider: ScmProviderId,
   host: z.string(),
   oauthEnabled: z.boolean(),
+  /** Developers may connect with a personal access token (Bitbucket API token). */
+  patEnabled: z.boolean(),
   /** Omitted for members: they see that an integration exists, not its OAuth client. */
   clientId: z.optional(z.nullable(z.string())),
   /** Never the secret or its ciphertext: only whether one is set, and the runner key it is sealed to. */
@@ -126,11 +140,16 @@ const PlaintextSecret = z
     z.maxLength(1024, { error: 'That Client Secret is too long: paste the Secret only.' }),
   );
 
+export const NO_METHOD_MESSAGE =
+  'Developers need a way to connect: turn on OAuth, personal access tokens, or both.';
+
 export const CreateScmIntegrationRequest = z
   .strictObject({
     provider: ScmProviderId,
     host: Host,
     oauthEnabled: z.boolean(),
+    /** Personal access tokens; absent means off. An integration offers OAuth, tokens, or both. */
+    patEnabled: z.optional(z.boolean()),
     clientId: z.optional(ClientId),
     oauthClientSecretEnvelope: z.optional(Envelope),
     /** For API clients only: the BFF seals it on arrival and never stores or logs it. */
@@ -138,6 +157,9 @@ export const CreateScmIntegrationRequest = z
   })
   .check(
     z.superRefine((v, ctx) => {
+      if (!v.oauthEnabled && !v.patEnabled) {
+        ctx.addIssue({ code: 'custom', path: ['oauthEnabled'], message: NO_METHOD_MESSAGE });
+      }
       if (!v.oauthEnabled) return;
       if (!v.clientId)
         ctx.addIssue({
@@ -167,6 +189,7 @@ export type CreateScmIntegrationRequest = z.infer<typeof CreateScmIntegrationReq
 export const UpdateScmIntegrationRequest = z
   .strictObject({
     oauthEnabled: z.optional(z.boolean()),
+    patEnabled: z.optional(z.boolean()),
     clientId: z.optional(ClientId),
     oauthClientSecretEnvelope: z.optional(Envelope),
     oauthPlaintextClientSecret: z.optional(PlaintextSecret),
@@ -232,6 +255,8 @@ export const RunnerIntegrationConfig = z.object({
   provider: ScmProviderId,
   host: z.string(),
   oauthEnabled: z.boolean(),
+  /** Absent from older BFFs: off. */
+  patEnabled: z.optional(z.boolean()),
   clientId: z.nullable(z.string()),
   clientSecretEnvelope: z.nullable(z.string()),
 });

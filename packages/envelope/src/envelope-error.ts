@@ -10,6 +10,7 @@ export type EnvelopeErrorCode =
   | 'wrong_runner'
   | 'wrong_key'
   | 'wrong_host'
+  | 'wrong_user'
   | 'decrypt_failed'
   | 'secret_invalid'
   | 'key_invalid';

@@ -47,6 +47,8 @@ export const HEADER_MEMBERS: ReadonlySet<string> = new Set([
   'rc_v',
   'rc_rid',
   'rc_host',
+  // Optional: the user a personal token was sealed for (absent for an admin's client secret).
+  'rc_uid',
 ]);
 
 /** What an envelope is bound to, read from its protected header. */
@@ -54,6 +56,8 @@ export type EnvelopeBinding = {
   kid: string;
   runnerId: string;
   host: string;
+  /** The user a personal access token was sealed for; null for a client secret. */
+  userId: string | null;
   version: number;
 };
 
@@ -62,6 +66,11 @@ export type ExpectedBinding = {
   runnerId: string;
   kid: string;
   host: string;
+  /**
+   * The user a personal token must be sealed for. When absent, the envelope must carry no user:
+   * a user's token is never accepted where a client secret is expected, nor the other way round.
+   */
+  userId?: string;
 };
 
 export function isBindingValue(value: unknown): value is string {

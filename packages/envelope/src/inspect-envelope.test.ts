@@ -45,6 +45,7 @@ describe('inspectEnvelope', () => {
       kid: kidA,
       runnerId: RUNNER_A,
       host: BITBUCKET,
+      userId: null,
       version: 1,
     });
   });
@@ -214,6 +215,7 @@ describe('checkEnvelopeBinding', () => {
       kid: kidA,
       runnerId: RUNNER_A,
       host: BITBUCKET,
+      userId: null,
       version: 1,
     });
   });

@@ -113,7 +113,11 @@ export function readEnvelopeBinding(header: Record<string, unknown>): EnvelopeBi
   if (!isP256PublicJwk(header.epk)) {
     throw new EnvelopeError('envelope_malformed', MALFORMED);
   }
-  return { kid, runnerId, host, version: ENVELOPE_VERSION };
+  const userId = header.rc_uid;
+  if (userId !== undefined && !isBindingValue(userId)) {
+    throw new EnvelopeError('envelope_malformed', MALFORMED);
+  }
+  return { kid, runnerId, host, userId: userId ?? null, version: ENVELOPE_VERSION };
 }
 
 /** The ephemeral public key: exactly kty, crv, x, y (a `d` here would be a sender's mistake). */
@@ -149,6 +153,14 @@ export function compareEnvelopeBinding(binding: EnvelopeBinding, expected: Expec
     throw new EnvelopeError(
       'wrong_host',
       `The client secret was encrypted for ${binding.host}, not ${expected.host}. Enter the client secret again.`,
+    );
+  }
+  if (binding.userId !== (expected.userId ?? null)) {
+    throw new EnvelopeError(
+      'wrong_user',
+      expected.userId === undefined
+        ? 'This envelope holds a personal token, not a client secret. Enter the client secret again.'
+        : 'The token was encrypted for a different user, or is not a personal token. Enter your token again.',
     );
   }
 }

@@ -17,6 +17,8 @@ export type SealClientSecretInput = {
   publicJwk: RunnerPublicJwkLike;
   runnerId: string;
   host: string;
+  /** For a user's personal access token: binds it to that user (`rc_uid`). Absent for a client secret. */
+  userId?: string;
 };
 
 // With the `u` flag a surrogate range matches only unpaired surrogates, which UTF-8 cannot
@@ -35,6 +37,7 @@ export async function sealClientSecret(input: SealClientSecretInput): Promise<st
   checkSecret(input.secret);
   checkBindingInput('runner id', input.runnerId);
   checkBindingInput('provider host', input.host);
+  if (input.userId !== undefined) checkBindingInput('user id', input.userId);
   const { key, kid } = await importRunnerPublicKey(input.publicJwk);
 
   return new CompactEncrypt(new TextEncoder().encode(input.secret))
@@ -46,6 +49,7 @@ export async function sealClientSecret(input: SealClientSecretInput): Promise<st
       rc_v: ENVELOPE_VERSION,
       rc_rid: input.runnerId,
       rc_host: input.host,
+      ...(input.userId !== undefined ? { rc_uid: input.userId } : {}),
     })
     .encrypt(key);
 }

@@ -7,6 +7,7 @@ export type {
   ScmProviderIcon,
   ScmProviderDocs,
   ScmProviderOAuth,
+  ScmProviderApiTokens,
   ScopeRequirement,
 } from './scm-provider.ts';
 export {
@@ -20,3 +21,5 @@ export { parseBitbucketContextUrl } from './bitbucket-context-url.ts';
 export type { BitbucketContext, BitbucketContextUrlResult } from './bitbucket-context-url.ts';
 export { hostOfContextUrl } from './host-of-context-url.ts';
 export { MAX_URL_INPUT_LENGTH } from './read-url-like.ts';
+export { readApiTokenInput, findMissingApiTokenScopes, describeMissingApiTokenScopes } from './api-token-input.ts';
+export type { ApiTokenInputCheck } from './api-token-input.ts';

@@ -85,6 +85,23 @@ const bitbucket: ScmProvider = {
     clientIdLabel: 'Key',
     clientSecretLabel: 'Secret',
   },
+  // Bitbucket turned app passwords off in 2026; scoped API tokens replace them.
+  // https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens/
+  apiTokens: {
+    label: 'API token',
+    createUrl: 'https://id.atlassian.com/manage-profile/security/api-tokens',
+    docsUrl: 'https://support.atlassian.com/bitbucket-cloud/docs/create-an-api-token/',
+    // The order is the order of the scopes on Atlassian's "Create API token with scopes" form.
+    requiredScopes: [
+      { scope: 'read:user:bitbucket', checkbox: 'Account: Read', reason: 'check the token, and your name and e-mail for the git author' },
+      { scope: 'read:repository:bitbucket', checkbox: 'Repositories: Read', reason: 'clone and parse context URLs' },
+      { scope: 'write:repository:bitbucket', checkbox: 'Repositories: Write', reason: 'push' },
+      { scope: 'read:pullrequest:bitbucket', checkbox: 'Pull requests: Read', reason: 'start from a pull request' },
+    ],
+    maxLifetimeDays: 365,
+    gitUsername: 'x-bitbucket-api-token-auth',
+    restUsername: 'email',
+  },
 };
 
 const azureDevops: ScmProvider = {

@@ -44,6 +44,24 @@ export type ScmProviderOAuth = {
   clientSecretLabel: string;
 };
 
+/** Personal access tokens (Bitbucket: API tokens), the other way for a developer to connect. */
+export type ScmProviderApiTokens = {
+  /** What the provider calls them, e.g. `API token`. */
+  label: string;
+  /** Where a developer creates one (on bitbucket.org: the Atlassian account's security page). */
+  createUrl: string;
+  /** The provider's guide to creating and using them. */
+  docsUrl: string;
+  /** The scopes to tick when creating the token, with the form's label and why we need each. */
+  requiredScopes: readonly ScopeRequirement[];
+  /** Longest lifetime the provider allows, in days. */
+  maxLifetimeDays: number;
+  /** The git username that goes with any token (the account's username works too). */
+  gitUsername: string;
+  /** What the REST API's Basic username is: the account e-mail. */
+  restUsername: 'email';
+};
+
 export type ScmProvider = {
   id: ScmProviderId;
   /** Display name, e.g. `Bitbucket`. */
@@ -60,4 +78,6 @@ export type ScmProvider = {
   docs: ScmProviderDocs;
   /** Present for providers the runner can connect to. */
   oauth?: ScmProviderOAuth;
+  /** Present for providers that also take personal access tokens. */
+  apiTokens?: ScmProviderApiTokens;
 };

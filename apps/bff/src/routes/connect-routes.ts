@@ -10,6 +10,8 @@ export function createConnectRoutes(connect: ConnectService, cookies: CookieName
   const router = Router();
   mountRoute(router, apiRoutes.checkAuthentication, ({ user, params, body }) => connect.checkAuthentication(user, params.runnerId ?? '', body.host));
 
+  mountRoute(router, apiRoutes.connectApiToken, ({ user, params, body }) => connect.connectApiToken(user, params.runnerId ?? '', body));
+
   // A browser navigation (popup or same tab): answer with a redirect or a small page, never JSON.
   mountRoute(router, apiRoutes.startConnect, async ({ user, req, res }) => {
     const query = parseBody(StartConnectQuery, req.query);

@@ -12,6 +12,9 @@ export function createScmIntegrationRoutes(service: ScmIntegrationService): Rout
     service.update(user, params.runnerId ?? '', params.integrationId ?? '', body),
   );
   mountRoute(router, apiRoutes.deleteScmIntegration, ({ user, params }) => service.remove(user, params.runnerId ?? '', params.integrationId ?? ''));
+  mountRoute(router, apiRoutes.countApiTokenConnections, ({ user, params }) =>
+    service.countApiTokenConnections(user, params.runnerId ?? '', params.integrationId ?? ''),
+  );
   mountRoute(router, apiRoutes.validateScmIntegration, ({ user, params }) => service.validate(user, params.runnerId ?? '', params.integrationId ?? ''));
   mountRoute(router, apiRoutes.getRunnerAuditLog, ({ user, params, query }) => service.auditLog(user, params.runnerId ?? '', query));
   return router;

@@ -1,6 +1,12 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import {
+  ApiTokenRefusalCode,
   CheckAuthenticationResult,
+  ConnectApiTokenResult,
+  apiTokenRefusalField,
+  type ConnectApiTokenRequest,
+  type ConnectApiTokenResponse,
+  type RunnerPublicJwk,
   CompleteFlowParams,
   ListTokensResult,
   RedeemFlowParams,
@@ -9,6 +15,7 @@ import {
   type RedeemFlowResult,
   type SessionUser,
 } from '@runner-console/contracts';
+import { EnvelopeError, checkEnvelopeBinding } from '@runner-console/envelope';
 import { getScmProvider } from '@runner-console/scm-providers';
 import type { z } from 'zod';
 import type { StartConnectQuery } from '@runner-console/contracts';
@@ -23,6 +30,10 @@ import type { RunnerService } from './runner-service.ts';
 import { mapLinkError, runnerOffline } from './runner-service.ts';
 import { createSecretToken, hashSecretToken } from './secret-tokens.ts';
 import { changedCallbackUrlOf } from './scm-integration-service.ts';
+
+function formatDay(iso: string): string {
+  return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
 
 export const flowLifetimeMs = 10 * 60 * 1000;
 
@@ -51,7 +62,7 @@ export const adminContactsCacheMs = 5_000;
 export function createConnectService(deps: {
   db: Db;
   runners: RunnerService;
-  integrations: Pick<ScmIntegrationsStore, 'hasOAuthIntegration' | 'findByHost'>;
+  integrations: Pick<ScmIntegrationsStore, 'hasOAuthIntegration' | 'findByHost' | 'connectMethods'>;
   hub: EventHub;
   link: () => RunnerLinkServer;
   publicUrl: string;
@@ -107,9 +118,15 @@ export function createConnectService(deps: {
         requiredScopes: provider.oauth?.requiredScopes.map((s) => s.scope) ?? [],
         authorizeUrl: null,
         adminContacts: await adminContacts(user.orgId),
+        supportsOauth2: null,
+        supportsPat: null,
+        method: null,
+        expiresAt: null,
       };
-      if (!(await deps.integrations.hasOAuthIntegration(runnerId, host))) return base;
-      const changed = await callbackChanged(runnerId, host);
+      const methods = await deps.integrations.connectMethods(runnerId, host);
+      if (!methods || (!methods.oauth && !methods.pat)) return base;
+      // Connect would end on Bitbucket's error page when the callback URL changed: say so instead.
+      const changed = methods.oauth ? await callbackChanged(runnerId, host) : null;
       const conn = deps.link().connectionOf(runnerId);
       if (!conn) throw runnerOffline();
       let result;
@@ -118,9 +135,86 @@ export function createConnectService(deps: {
       } catch (err) {
         throw mapLinkError(err);
       }
-      const authorizeUrl = `${deps.publicUrl}/api/connect/start?${new URLSearchParams({ runnerId, host })}`;
-      if (changed && result.integrationAvailable) return { ...base, ...result, authorizeUrl: null, unavailableReason: changed };
-      return { ...base, ...result, authorizeUrl: result.integrationAvailable ? authorizeUrl : null };
+      // The BFF's row decides what is offered; the runner's answer may lag one configuration push.
+      const oauth = methods.oauth && (result.oauthAvailable ?? result.integrationAvailable);
+      const pat = methods.pat && (result.patAvailable ?? false) && Boolean(provider.apiTokens);
+      const authorizeUrl = oauth && !changed ? `${deps.publicUrl}/api/connect/start?${new URLSearchParams({ runnerId, host })}` : null;
+      const runner = pat ? await runners.requireRunner(user, runnerId) : undefined;
+      return {
+        ...base,
+        integrationAvailable: oauth || pat,
+        authenticated: result.authenticated,
+        accountName: result.accountName,
+        reauthorizeReason: result.reauthorizeReason,
+        authorizeUrl,
+        ...(oauth && changed ? { unavailableReason: changed } : {}),
+        supportsOauth2: authorizeUrl ? { authUrl: authorizeUrl, docsUrl: provider.docs.oauthConsumerUrl } : null,
+        supportsPat:
+          pat && provider.apiTokens
+            ? {
+                createUrl: result.apiTokenCreateUrl ?? provider.apiTokens.createUrl,
+                docsUrl: provider.apiTokens.docsUrl,
+                requiredScopes: provider.apiTokens.requiredScopes.map((s) => s.scope),
+                maxLifetimeDays: provider.apiTokens.maxLifetimeDays,
+                publicKey: runner?.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk) : null,
+                userId: user.id,
+              }
+            : null,
+        method: result.method ?? (result.accountName ? 'oauth' : null),
+        expiresAt: result.expiresAt ?? null,
+      };
+    },
+
+    /**
+     * POST /api/runners/:runnerId/api-tokens: the developer's API token, sealed in their browser to
+     * the runner's key and bound to runner, host and user. The BFF checks the binding (it cannot
+     * open the token) and forwards it; the runner opens it, checks it against the provider, and
+     * stores it. Nothing of a refused token is kept here, and the envelope is never logged.
+     */
+    async connectApiToken(user: SessionUser, runnerId: string, body: ConnectApiTokenRequest): Promise<ConnectApiTokenResponse> {
+      const runner = await runners.requireRunner(user, runnerId);
+      const provider = getScmProvider('bitbucket');
+      const methods = await deps.integrations.connectMethods(runner.id, body.host);
+      if (!methods?.pat || !provider.apiTokens) {
+        throw new HttpError(400, 'validation_failed', `This runner does not take API tokens for ${body.host}. Ask an admin of your organization to turn on personal access tokens, or use Connect.`);
+      }
+      const key = runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk) : null;
+      if (!key) throw new HttpError(409, 'runner_no_key', 'This runner has not registered its key yet. Try again when it shows active.');
+      try {
+        checkEnvelopeBinding(body.tokenEnvelope, { runnerId: runner.id, kid: key.kid, host: body.host, userId: user.id });
+      } catch (err) {
+        if (!(err instanceof EnvelopeError)) throw err;
+        const message =
+          err.code === 'wrong_key'
+            ? "The runner's key changed while the form was open. Reload the page and enter the token again."
+            : 'The encrypted token was not made for you, this runner and this host. Reload the page and enter the token again.';
+        throw new HttpError(400, 'validation_failed', message, { token: message });
+      }
+      const conn = deps.link().connectionOf(runner.id);
+      if (!conn) throw runnerOffline();
+      let result;
+      try {
+        result = ConnectApiTokenResult.parse(
+          await conn.request('connectApiToken', { userId: user.id, host: body.host, email: body.email, tokenEnvelope: body.tokenEnvelope, expiresOn: body.expiresOn }, 30_000),
+        );
+      } catch (err) {
+        if (err instanceof LinkRequestError) {
+          const refusal = ApiTokenRefusalCode.safeParse(err.code);
+          if (refusal.success) {
+            throw new HttpError(400, 'validation_failed', err.message, { [apiTokenRefusalField[refusal.data]]: err.message });
+          }
+          if (err.code === 'provider_unreachable') throw new HttpError(502, 'provider_unreachable', err.message);
+          if (err.code === 'no_integration') throw new HttpError(400, 'validation_failed', err.message);
+        }
+        throw mapLinkError(err);
+      }
+      const expiry = result.expiresAt ? `, expires ${formatDay(result.expiresAt)}` : '';
+      return {
+        host: body.host,
+        method: 'api_token',
+        ...result,
+        message: `${provider.name} is now connected as ${result.accountName} (API token${expiry}).`,
+      };
     },
 
     /** GET /api/connect/start: create the single-use, 10-minute flow bound to user, runner and host. */

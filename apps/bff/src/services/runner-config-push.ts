@@ -15,6 +15,7 @@ export function createRunnerConfigPush(deps: { store: ScmIntegrationsStore; link
       provider: r.provider,
       host: r.host,
       oauthEnabled: r.oauth_enabled === 1,
+      patEnabled: r.pat_enabled === 1,
       clientId: r.client_id,
       clientSecretEnvelope: r.secret_envelope,
     }));

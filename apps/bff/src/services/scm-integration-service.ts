@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CountApiTokensResult,
+  NO_METHOD_MESSAGE,
   ValidateIntegrationResult,
   type CreateScmIntegrationRequest,
   type IntegrationValidation,
@@ -62,6 +64,7 @@ export function toScmIntegration(row: ScmIntegrationsTable | ScmIntegrationListR
     provider: row.provider,
     host: row.host,
     oauthEnabled: row.oauth_enabled === 1,
+    patEnabled: row.pat_enabled === 1,
     ...(forAdmin ? { clientId: row.client_id, secretKeyId: row.secret_kid } : {}),
     hasClientSecret: 'has_client_secret' in row ? row.has_client_secret === 1 : row.secret_envelope !== null,
     secretNeedsReentry: row.secret_kid !== null && currentKid !== null && row.secret_kid !== currentKid,
@@ -186,10 +189,10 @@ export function createScmIntegrationService(deps: {
     validateRow(user, runner, row).catch((err) => log.warn({ err: (err as Error).message }, 'automatic validation failed'));
   }
 
-  async function removeRunnerTokens(runnerId: string, integrationId: string) {
+  async function removeRunnerTokens(runnerId: string, integrationId: string, kind?: 'oauth' | 'api_token') {
     const conn = deps.link().connectionOf(runnerId);
     // An offline runner drops them when it reconnects and sees the new configuration.
-    if (conn) await conn.request('deleteTokensForIntegration', { integrationId }, 5_000).catch(() => undefined);
+    if (conn) await conn.request('deleteTokensForIntegration', { integrationId, ...(kind ? { kind } : {}) }, 5_000).catch(() => undefined);
   }
 
 
@@ -229,6 +232,15 @@ export function createScmIntegrationService(deps: {
           clientIdLabel: p.oauth?.clientIdLabel ?? null,
           clientSecretLabel: p.oauth?.clientSecretLabel ?? null,
           docsUrl: p.docs?.oauthConsumerUrl ?? null,
+          apiTokens: p.apiTokens
+            ? {
+                label: p.apiTokens.label,
+                createUrl: p.apiTokens.createUrl,
+                docsUrl: p.apiTokens.docsUrl,
+                requiredScopes: [...p.apiTokens.requiredScopes],
+                maxLifetimeDays: p.apiTokens.maxLifetimeDays,
+              }
+            : null,
         })),
       };
     },
@@ -265,16 +277,16 @@ export function createScmIntegrationService(deps: {
       const hostCheck = classifyProviderHost(body.provider, body.host);
       if (!hostCheck.ok) throw new HttpError(400, 'validation_failed', hostCheck.message, { host: hostCheck.message });
       const host = hostCheck.host;
-      if (!body.oauthEnabled) {
-        const message = `Developers cannot connect to ${provider.name} without OAuth until personal access tokens are supported. Turn on Enable OAuth.`;
-        throw new HttpError(400, 'validation_failed', message, { oauthEnabled: message });
+      if (body.patEnabled && !provider.apiTokens) {
+        const message = `${provider.name} does not take personal access tokens. Turn on Enable OAuth instead.`;
+        throw new HttpError(400, 'validation_failed', message, { patEnabled: message });
       }
       const existing = await store.findByHost(runner.id, host);
       if (existing) {
         const message = `This runner already has a ${getScmProvider(existing.provider).name} integration for ${existing.host}${existing.updated_by ? `, last changed by ${existing.updated_by}` : ''}. Edit that one instead.`;
         throw new HttpError(409, 'conflict', message, { host: message });
       }
-      const secret = await prepareSecret(runner, host, body);
+      const secret = body.oauthEnabled ? await prepareSecret(runner, host, body) : undefined;
       const now = new Date().toISOString();
       const row: ScmIntegrationsTable = {
         id: randomUUID(),
@@ -282,11 +294,12 @@ export function createScmIntegrationService(deps: {
         runner_id: runner.id,
         provider: body.provider,
         host,
-        oauth_enabled: 1,
-        client_id: body.clientId ?? null,
+        oauth_enabled: body.oauthEnabled ? 1 : 0,
+        pat_enabled: body.patEnabled ? 1 : 0,
+        client_id: body.oauthEnabled ? (body.clientId ?? null) : null,
         secret_envelope: secret?.envelope ?? null,
         secret_kid: secret?.kid ?? null,
-        validation_status: 'pending',
+        validation_status: body.oauthEnabled ? 'pending' : 'oauth_disabled',
         validation_message: null,
         validated_at: null,
         callback_url: currentCallbackUrlOf(runner),
@@ -301,7 +314,7 @@ export function createScmIntegrationService(deps: {
         actor: user,
         action: 'integration.created',
         target: `${provider.name} (${host})`,
-        details: { oauthEnabled: true, clientId: row.client_id, secret: secret ? 'set' : 'not set' },
+        details: { oauthEnabled: body.oauthEnabled, patEnabled: row.pat_enabled === 1, clientId: row.client_id, secret: secret ? 'set' : 'not set' },
       });
       await deps.configPush.push(runner.id);
       publish(user, runner, row.id, row);
@@ -313,6 +326,14 @@ export function createScmIntegrationService(deps: {
       const { runner, row } = await requireIntegration(user, runnerId, id);
       const secret = await prepareSecret(runner, row.host, body);
       const oauthEnabled = body.oauthEnabled ?? row.oauth_enabled === 1;
+      const patEnabled = body.patEnabled ?? row.pat_enabled === 1;
+      if (!oauthEnabled && !patEnabled) {
+        throw new HttpError(400, 'validation_failed', NO_METHOD_MESSAGE, { oauthEnabled: NO_METHOD_MESSAGE });
+      }
+      if (patEnabled && !getScmProvider(row.provider).apiTokens) {
+        const message = `${getScmProvider(row.provider).name} does not take personal access tokens.`;
+        throw new HttpError(400, 'validation_failed', message, { patEnabled: message });
+      }
       const clientId = body.clientId ?? row.client_id;
       if (oauthEnabled && (!clientId || !(secret ?? row.secret_envelope))) {
         throw new HttpError(400, 'validation_failed', 'Enter the Client ID and Client Secret to turn OAuth on.', {
@@ -330,12 +351,14 @@ export function createScmIntegrationService(deps: {
       const changes: string[] = [];
       if (body.callbackUrl !== undefined && body.callbackUrl !== row.callback_url) changes.push('callback_url_confirmed');
       if (oauthEnabled !== (row.oauth_enabled === 1)) changes.push(oauthEnabled ? 'oauth_enabled' : 'oauth_disabled');
+      if (patEnabled !== (row.pat_enabled === 1)) changes.push(patEnabled ? 'pat_enabled' : 'pat_disabled');
       if (clientId !== row.client_id) changes.push('client_id_changed');
       if (secret) changes.push('secret_replaced');
       // Nothing changed: leave the row, its "last changed by" and the audit log as they are.
       if (!changes.length) return toScmIntegration(row, runner, true);
       const updated = await store.update(row.id, {
         oauth_enabled: oauthEnabled ? 1 : 0,
+        pat_enabled: patEnabled ? 1 : 0,
         client_id: clientId,
         ...(secret ? { secret_envelope: secret.envelope, secret_kid: secret.kid } : {}),
         // Whoever saves the integration works from the callback URL the dialog shows: the current one.
@@ -352,11 +375,14 @@ export function createScmIntegrationService(deps: {
         actor: user,
         action: 'integration.updated',
         target: `${getScmProvider(row.provider).name} (${row.host})`,
-        details: { changes, clientId, ...(changes.includes('callback_url_confirmed') ? { callbackUrl: currentCallback } : {}) },
+        details: { changes, clientId, patEnabled, ...(changes.includes('callback_url_confirmed') ? { callbackUrl: currentCallback } : {}) },
       });
       await deps.configPush.push(runner.id);
-      // Turning OAuth off (or swapping the OAuth app) ends every connection made through it.
-      if (changes.includes('oauth_disabled') || changes.includes('client_id_changed')) await removeRunnerTokens(runner.id, row.id);
+      // Turning OAuth off (or swapping the OAuth app) ends every connection made through it; turning
+      // tokens off ends exactly the token connections. The runner also does this itself when it
+      // receives the configuration (so an offline runner catches up); asking now makes it immediate.
+      if (changes.includes('oauth_disabled') || changes.includes('client_id_changed')) await removeRunnerTokens(runner.id, row.id, 'oauth');
+      if (changes.includes('pat_disabled')) await removeRunnerTokens(runner.id, row.id, 'api_token');
       publish(user, runner, row.id, updated);
       if (changes.length) validateInBackground(user, runner, updated);
       return toScmIntegration(updated, runner, true);
@@ -376,6 +402,18 @@ export function createScmIntegrationService(deps: {
       await deps.configPush.push(runner.id);
       await removeRunnerTokens(runner.id, row.id);
       publish(user, runner, row.id, undefined);
+    },
+
+    /** For the warning before tokens are turned off: how many token connections that deletes. */
+    async countApiTokenConnections(user: SessionUser, runnerId: string, id: string): Promise<{ count: number | null }> {
+      const { runner, row } = await requireIntegration(user, runnerId, id);
+      const conn = deps.link().connectionOf(runner.id);
+      if (!conn) return { count: null };
+      try {
+        return CountApiTokensResult.parse(await conn.request('countApiTokens', { integrationId: row.id }, 5_000));
+      } catch {
+        return { count: null };
+      }
     },
 
     async validate(user: SessionUser, runnerId: string, id: string): Promise<ValidateScmIntegrationResponse> {

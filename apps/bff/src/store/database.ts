@@ -9,6 +9,7 @@ import * as m0003 from './migrations/0003-connect-and-environments.ts';
 import * as m0004 from './migrations/0004-list-pagination.ts';
 import * as m0005 from './migrations/0005-org-admins-index.ts';
 import * as m0006 from './migrations/0006-runner-management.ts';
+import * as m0007 from './migrations/0007-api-tokens.ts';
 
 /**
  * The data layer's one entry point. Everything above it talks to kysely's typed builder, so a
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0004-list-pagination': m0004,
   '0005-org-admins-index': m0005,
   '0006-runner-management': m0006,
+  '0007-api-tokens': m0007,
 };
 
 export async function openDatabase(file: string): Promise<Db> {

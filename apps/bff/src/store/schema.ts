@@ -64,6 +64,8 @@ export interface ScmIntegrationsTable {
   provider: 'github' | 'gitlab' | 'bitbucket' | 'azure-devops';
   host: string;
   oauth_enabled: number;
+  /** 1 when developers may connect with a personal access token (Bitbucket API token). */
+  pat_enabled: number;
   client_id: string | null;
   secret_envelope: string | null;
   secret_kid: string | null;

@@ -13,6 +13,7 @@ const listColumns = [
   'provider',
   'host',
   'oauth_enabled',
+  'pat_enabled',
   'client_id',
   'secret_kid',
   'validation_status',
@@ -39,6 +40,7 @@ export function createScmIntegrationsStore(db: Db) {
   const pageCache = new Map<string, { generation: number; rows: readonly ScmIntegrationListRow[] }>();
   // The same for "does this runner have OAuth for this host?", asked by every check-authentication.
   const oauthCache = new Map<string, { generation: number; available: boolean }>();
+  const methodsCache = new Map<string, { generation: number; methods: { oauth: boolean; pat: boolean } | undefined }>();
   const written = () => {
     generation++;
   };
@@ -90,6 +92,23 @@ export function createScmIntegrationsStore(db: Db) {
       if (oauthCache.size >= PAGE_CACHE_MAX) oauthCache.clear();
       oauthCache.set(key, { generation: readAt, available: row !== undefined });
       return row !== undefined;
+    },
+    /** The ways a developer may connect to the host on this runner, or undefined without an integration. */
+    async connectMethods(runnerId: string, host: string): Promise<{ oauth: boolean; pat: boolean } | undefined> {
+      const key = `${runnerId}\n${host}`;
+      const cached = methodsCache.get(key);
+      if (cached?.generation === generation) return cached.methods;
+      const readAt = generation;
+      const row = await db
+        .selectFrom('scm_integrations')
+        .select(['oauth_enabled', 'pat_enabled'])
+        .where('runner_id', '=', runnerId)
+        .where('host', '=', host)
+        .executeTakeFirst();
+      const methods = row && { oauth: row.oauth_enabled === 1, pat: row.pat_enabled === 1 };
+      if (methodsCache.size >= PAGE_CACHE_MAX) methodsCache.clear();
+      methodsCache.set(key, { generation: readAt, methods });
+      return methods;
     },
     async listForRunnerConfig(runnerId: string): Promise<ScmIntegrationsTable[]> {
       return db.selectFrom('scm_integrations').selectAll().where('runner_id', '=', runnerId).execute();

@@ -6,11 +6,15 @@ import { verifyAccessToken } from '../oauth/verify-access-token.ts';
 import type { Consumer } from '../store/consumer-store.ts';
 import type { User } from '../store/user-store.ts';
 import { sendApiError } from './api-error.ts';
+import { checkApiTokenForRest } from '../api-tokens/api-token-credentials.ts';
+import type { ApiTokenScope } from '../api-tokens/api-token-scopes.ts';
+import { apiTokenScopeFor } from '../api-tokens/api-token-scopes.ts';
 
 /** Who is calling the API. A password (emulator convenience) is not limited by scopes. */
 export type ApiPrincipal =
   | { kind: 'token'; user: User; consumer: Consumer; scopes: readonly Scope[] }
   | { kind: 'password'; user: User }
+  | { kind: 'api_token'; user: User; scopes: readonly ApiTokenScope[] }
   | { kind: 'anonymous' };
 
 const principals = new WeakMap<Response, ApiPrincipal>();
@@ -69,7 +73,22 @@ const passwordScheme: AuthenticationScheme = (context, req) => {
     : { refusal: 'Invalid username or password.' };
 };
 
-const SCHEMES: readonly AuthenticationScheme[] = [bearerScheme, passwordScheme];
+/**
+ * Basic `email:api_token` (Bitbucket API tokens,
+ * https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens/). Tried before the password
+ * scheme: a password that is not an API token falls through to it. Bitbucket answers one 401 for
+ * every refusal (inferred wording).
+ */
+const apiTokenScheme: AuthenticationScheme = (context, req) => {
+  const basic = readBasicCredentials(req);
+  if (!basic) return undefined;
+  const check = checkApiTokenForRest(context, basic.username, basic.password);
+  if (!check) return undefined;
+  if (!check.ok) return { refusal: 'Invalid credentials.' };
+  return { principal: { kind: 'api_token', user: check.user, scopes: check.token.scopes } };
+};
+
+const SCHEMES: readonly AuthenticationScheme[] = [bearerScheme, apiTokenScheme, passwordScheme];
 
 /**
  * Authenticates an API request with the first scheme that recognises its credentials. An unknown,
@@ -90,7 +109,7 @@ export function authenticateApiRequest(context: EmulatorContext): RequestHandler
       const result = scheme(context, req);
       if (result === undefined) continue;
       if ('refusal' in result) return sendApiError(res, 401, result.refusal);
-      if (result.principal.kind === 'token') {
+      if (result.principal.kind === 'token' || result.principal.kind === 'api_token') {
         // Inferred format: comma-separated, as integrations split it on ",".
         res.set('X-OAuth-Scopes', result.principal.scopes.join(', '));
       }
@@ -112,6 +131,15 @@ export function requireScope(scope: Scope): RequestHandler {
   return (_req, res, next) => {
     res.set('X-Accepted-OAuth-Scopes', scope);
     const principal = principalOf(res);
+    if (principal.kind === 'api_token') {
+      const needed = apiTokenScopeFor(scope);
+      if (needed && !principal.scopes.includes(needed)) {
+        return sendApiError(res, 403, 'Your credentials lack one or more required privilege scopes.', {
+          granted: principal.scopes,
+          required: [needed],
+        });
+      }
+    }
     if (principal.kind === 'token' && !principal.scopes.includes(scope)) {
       return sendApiError(
         res,

@@ -3,6 +3,8 @@ import { Router, type Request, type Response } from 'express';
 import type { EmulatorContext } from '../emulator-context.ts';
 import { readBasicCredentials } from '../oauth/basic-credentials.ts';
 import type { Scope } from '../oauth/scopes.ts';
+import { checkApiTokenForGit } from '../api-tokens/api-token-credentials.ts';
+import { apiTokenScopeFor, type ApiTokenScope } from '../api-tokens/api-token-scopes.ts';
 import { verifyAccessToken } from '../oauth/verify-access-token.ts';
 import type { Repository } from '../store/repository-store.ts';
 import type { User } from '../store/user-store.ts';
@@ -21,6 +23,7 @@ type GitService = 'git-upload-pack' | 'git-receive-pack';
 type GitCaller =
   | { kind: 'token'; user: User; scopes: readonly Scope[] }
   | { kind: 'password'; user: User }
+  | { kind: 'api_token'; user: User; scopes: readonly ApiTokenScope[] }
   | { kind: 'anonymous' };
 
 export interface GitHttp {
@@ -78,6 +81,14 @@ function handleGitRequest(
   if (caller.kind === 'token' && !caller.scopes.includes(requiredScope)) {
     return refuse(res, 403, 'Your credentials lack one or more required privilege scopes.');
   }
+  const requiredApiTokenScope = apiTokenScopeFor(requiredScope);
+  if (caller.kind === 'api_token' && requiredApiTokenScope && !caller.scopes.includes(requiredApiTokenScope)) {
+    return refuse(
+      res,
+      403,
+      `Your credentials lack one or more required privilege scopes (${requiredApiTokenScope}).`,
+    );
+  }
   if (!repository || !canRead(context, repository, caller))
     return refuse(res, 404, 'Repository not found');
   if (service === 'git-receive-pack' && !canWrite(context, repository, caller)) {
@@ -129,7 +140,17 @@ const passwordScheme: GitScheme = (context, { username, password }) => {
   return user ? { kind: 'password', user } : 'invalid';
 };
 
-const GIT_SCHEMES: readonly GitScheme[] = [accessTokenScheme, passwordScheme];
+/**
+ * API tokens: `x-bitbucket-api-token-auth` or the owner's username, with the token
+ * (https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens/).
+ */
+const apiTokenScheme: GitScheme = (context, { username, password }) => {
+  const apiToken = checkApiTokenForGit(context, username, password);
+  if (!apiToken) return undefined;
+  return apiToken.ok ? { kind: 'api_token', user: apiToken.user, scopes: apiToken.token.scopes } : 'invalid';
+};
+
+const GIT_SCHEMES: readonly GitScheme[] = [accessTokenScheme, apiTokenScheme, passwordScheme];
 
 function identifyCaller(context: EmulatorContext, req: Request): GitCaller | 'invalid' {
   const credentials = readBasicCredentials(req);

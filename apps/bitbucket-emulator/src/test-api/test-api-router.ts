@@ -6,6 +6,7 @@ import {
   consumerInputSchema,
   createConsumer,
 } from '../oauth/create-consumer.ts';
+import { addApiTokenTestRoutes } from './api-token-test-routes.ts';
 import { FAULT_ENDPOINTS } from './fault-injector.ts';
 import { newUser } from '../store/seed.ts';
 
@@ -173,6 +174,8 @@ export function createTestApiRouter(context: EmulatorContext): Router {
     context.stats.reset();
     res.status(204).end();
   });
+
+  addApiTokenTestRoutes(router, context);
 
   router.use('/_emulator', (_req, res) =>
     sendError(res, 404, 'not_found', 'No such test API endpoint.'),

@@ -29,7 +29,8 @@ export function createHomeRouter(context: EmulatorContext): Router {
       </p>
       ${
         user
-          ? html`<h2>Your workspaces</h2>
+          ? html`<p><a href="/account/settings/api-tokens/">API tokens</a> (personal settings)</p>
+              <h2>Your workspaces</h2>
               ${
                 workspaces.length === 0
                   ? html`<p>You are not a member of any workspace.</p>`

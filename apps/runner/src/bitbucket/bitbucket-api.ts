@@ -39,9 +39,10 @@ const maxPages = 50;
  * The token goes in the Authorization header only, as Bitbucket requires since May 2026.
  * https://developer.atlassian.com/cloud/bitbucket/rest/intro/
  */
-export function createBitbucketApi(endpoints: ProviderEndpoints, accessToken: string) {
+/** `authorization`: Bearer for OAuth (the default), Basic `email:token` for an API token (restAuthorizationFor). */
+export function createBitbucketApi(endpoints: ProviderEndpoints, accessToken: string, authorization = `Bearer ${accessToken}`) {
   const baseUrl = `${endpoints.apiUrl}/2.0`;
-  const headers = { authorization: `Bearer ${accessToken}`, accept: 'application/json' };
+  const headers = { authorization, accept: 'application/json' };
   const client = createClient<paths>({ baseUrl, headers });
   const timeout: Middleware = {
     onRequest: ({ request }) => new Request(request, { signal: AbortSignal.timeout(15_000) }),

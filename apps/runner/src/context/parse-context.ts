@@ -6,6 +6,7 @@ import { TokenUnavailableError, type AccessTokenProvider } from '../tokens/acces
 import type { StoredToken } from '../tokens/token-store.ts';
 import { createBitbucketApi, ProviderApiError } from '../bitbucket/bitbucket-api.ts';
 import { endpointsForHost } from '../oauth/provider-endpoints.ts';
+import { restAuthorizationFor } from '../tokens/provider-credentials.ts';
 
 /** A refusal the BFF maps to a clear API error (see the BFF's environment service). */
 export class ContextError extends Error {
@@ -32,7 +33,7 @@ export function createContextParser(deps: { config: RunnerConfig; registry: Inte
     }
     const ctx = parsed.context;
     const integration = deps.registry.findByHost(ctx.host);
-    if (!integration || !integration.oauthEnabled) {
+    if (!integration || !(integration.oauthEnabled || integration.patEnabled)) {
       throw new ContextError('no_integration', `This runner has no Bitbucket integration yet. Ask an admin of your organization to add one in Settings › Runners.`);
     }
     let token: StoredToken;
@@ -47,7 +48,7 @@ export function createContextParser(deps: { config: RunnerConfig; registry: Inte
     // One retry after a 401: the token may have expired or been rotated on Bitbucket's side.
     async function call<T>(fn: (api: ReturnType<typeof createBitbucketApi>) => Promise<T>): Promise<T> {
       try {
-        return await fn(createBitbucketApi(endpoints, token.accessToken));
+        return await fn(createBitbucketApi(endpoints, token.accessToken, restAuthorizationFor(token)));
       } catch (err) {
         if (!(err instanceof ProviderApiError) || err.status !== 401) throw err;
         try {
@@ -56,7 +57,7 @@ export function createContextParser(deps: { config: RunnerConfig; registry: Inte
           if (refreshErr instanceof TokenUnavailableError) throw new ContextError(refreshErr.code, refreshErr.message);
           throw refreshErr;
         }
-        return fn(createBitbucketApi(endpoints, token.accessToken));
+        return fn(createBitbucketApi(endpoints, token.accessToken, restAuthorizationFor(token)));
       }
     }
 

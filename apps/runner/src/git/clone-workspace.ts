@@ -18,12 +18,14 @@ export async function cloneWorkspace(opts: {
   context: ParsedContext;
   accessToken: string;
   credentialHelper?: string;
+  /** `x-token-auth` (OAuth, the default) or `x-bitbucket-api-token-auth` (API token): see gitCredentialsFor. */
+  gitUsername?: string;
   timeoutMs?: number;
 }): Promise<void> {
   const { workspaceDir, context } = opts;
   fs.rmSync(workspaceDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(workspaceDir), { recursive: true, mode: 0o700 });
-  const basic = Buffer.from(`x-token-auth:${opts.accessToken}`).toString('base64');
+  const basic = Buffer.from(`${opts.gitUsername ?? 'x-token-auth'}:${opts.accessToken}`).toString('base64');
   const env = {
     ...process.env,
     GIT_TERMINAL_PROMPT: '0',

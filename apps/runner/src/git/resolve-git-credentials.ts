@@ -4,14 +4,15 @@ import { createBitbucketApi, ProviderApiError } from '../bitbucket/bitbucket-api
 import { endpointsForHost } from '../oauth/provider-endpoints.ts';
 import { TokenUnavailableError, type AccessTokenProvider } from '../tokens/access-token-provider.ts';
 import type { StoredToken } from '../tokens/token-store.ts';
+import { gitCredentialsFor, restAuthorizationFor } from '../tokens/provider-credentials.ts';
 import type { EnvironmentCredentialRecord } from './environment-credentials.ts';
 import { GitCredentialRefusal, type GitCredentials } from './git-credential-server.ts';
 
 /**
  * "The git credentials for this environment": the current access token of the user who created it,
- * with Bitbucket's git username for OAuth tokens, `x-token-auth`
- * (https://support.atlassian.com/bitbucket-cloud/docs/use-oauth-on-bitbucket-cloud/). Another kind
- * of connection (API tokens) answers here with its own username.
+ * with Bitbucket's git username for its kind (gitCredentialsFor): `x-token-auth` for OAuth tokens
+ * (https://support.atlassian.com/bitbucket-cloud/docs/use-oauth-on-bitbucket-cloud/),
+ * `x-bitbucket-api-token-auth` for API tokens.
  *
  * The token is refreshed when it has expired, and checked with Bitbucket first: git cannot retry
  * with new credentials after a 401, so a token Bitbucket no longer takes although its expiry is
@@ -20,7 +21,7 @@ import { GitCredentialRefusal, type GitCredentials } from './git-credential-serv
 export function createGitCredentialResolver(deps: { config: RunnerConfig; registry: IntegrationRegistry; tokens: AccessTokenProvider }) {
   return async function credentialsFor(record: EnvironmentCredentialRecord): Promise<GitCredentials> {
     const integration = deps.registry.get(record.integrationId) ?? deps.registry.findByHost(record.host);
-    if (!integration || !integration.oauthEnabled) {
+    if (!integration || !(integration.oauthEnabled || integration.patEnabled)) {
       throw new GitCredentialRefusal(409, `This runner no longer has a Bitbucket integration for ${record.host}, so git cannot push or fetch. Ask an admin of your organization to add it again.`);
     }
     let token: StoredToken;
@@ -35,11 +36,11 @@ export function createGitCredentialResolver(deps: { config: RunnerConfig; regist
       if (err.code === 'needs_reauthorization') throw new GitCredentialRefusal(403, `${err.message.replace(/ ?Connect again\.?$/, '')} Connect Bitbucket again in Runner Console, then retry.`.trim());
       throw new GitCredentialRefusal(502, err.message);
     }
-    return { username: 'x-token-auth', password: token.accessToken };
+    return gitCredentialsFor(token);
 
     async function checkedWithBitbucket(current: StoredToken): Promise<StoredToken> {
       try {
-        await createBitbucketApi(endpointsForHost(deps.config, integration!.host), current.accessToken).user();
+        await createBitbucketApi(endpointsForHost(deps.config, integration!.host), current.accessToken, restAuthorizationFor(current)).user();
         return current;
       } catch (err) {
         if (err instanceof ProviderApiError && err.status === 401) return deps.tokens.refreshAfterRejection(current, integration!);

@@ -163,7 +163,19 @@ export function createAccessTokenProvider(deps: {
     return new TokenUnavailableError('needs_reauthorization', reason);
   }
 
+  /** An API token cannot be refreshed: past its expiry (or refused by Bitbucket) it must be entered again. */
+  function apiTokenUnusable(token: StoredToken, why: 'expired' | 'refused'): TokenUnavailableError {
+    const day = token.expiresAt ? new Date(token.expiresAt).toISOString().slice(0, 10) : null;
+    return reauth(
+      token,
+      why === 'expired'
+        ? `Your Bitbucket API token expired${day ? ` on ${day}` : ''}. Create a new one and enter it with “Use an API token instead”.`
+        : 'Bitbucket no longer accepts your API token: it was revoked or has expired. Create a new one and enter it with “Use an API token instead”.',
+    );
+  }
+
   function isExpired(token: StoredToken): boolean {
+    if (token.kind === 'api_token') return token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now();
     return token.expiresAt !== null && Date.parse(token.expiresAt) - refreshMarginMs <= Date.now();
   }
 
@@ -187,6 +199,7 @@ export function createAccessTokenProvider(deps: {
       if (!current) throw new TokenUnavailableError('not_connected', 'This connection was removed. Click Connect.');
       if (current.needsReauthorization) throw new TokenUnavailableError('needs_reauthorization', current.reauthorizeReason ?? 'Connect again.');
       if (current.accessToken !== stale.accessToken) return current;
+      if (current.kind === 'api_token') throw apiTokenUnusable(current, 'refused');
       return sharedRefresh(current, integration);
     },
     async getToken(userId: string, integration: RunnerIntegrationConfig): Promise<StoredToken> {
@@ -194,6 +207,7 @@ export function createAccessTokenProvider(deps: {
       if (!token) throw new TokenUnavailableError('not_connected', `You have not connected your ${integration.host} account on this runner yet. Click Connect.`);
       if (token.needsReauthorization) throw new TokenUnavailableError('needs_reauthorization', token.reauthorizeReason ?? 'Connect again.');
       if (!isExpired(token)) return token;
+      if (token.kind === 'api_token') throw apiTokenUnusable(token, 'expired');
       return sharedRefresh(token, integration);
     },
   };

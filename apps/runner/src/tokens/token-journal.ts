@@ -4,6 +4,10 @@ import path from 'node:path';
 /** One stored token as it sits on disk: its tokens are ciphertexts (see token-cipher.ts). */
 export interface TokenRow {
   id: string;
+  /** 'oauth' or 'api_token'; absent in lines written before API tokens (read as 'oauth'). */
+  kind?: string;
+  /** API tokens: the Atlassian account e-mail for the REST API's Basic auth. */
+  login_email?: string | null;
   user_id: string;
   host: string;
   integration_id: string;

@@ -4,9 +4,18 @@ import path from 'node:path';
 import type { TokenCipher } from './token-cipher.ts';
 import { openTokenJournal, type TokenRow } from './token-journal.ts';
 
+/** How a connection was made: Connect (OAuth) or a personal access token the developer entered. */
+export type TokenKind = 'oauth' | 'api_token';
+
 /** What the runner keeps per user and integration (like the Gitpod API's HostAuthenticationToken). */
 export interface StoredToken {
   id: string;
+  kind: TokenKind;
+  /**
+   * API tokens: the Atlassian account e-mail the REST API's Basic auth takes with the token. Null
+   * for OAuth. (Git uses `x-bitbucket-api-token-auth` instead, so it needs no e-mail.)
+   */
+  loginEmail: string | null;
   userId: string;
   host: string;
   integrationId: string;
@@ -51,9 +60,13 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
 
   const aad = (userId: string, integrationId: string, kind: string) => `${userId}|${integrationId}|${kind}`;
 
+  const kindOf = (r: Row): TokenKind => (r.kind === 'api_token' ? 'api_token' : 'oauth');
+
   function summaryOf(r: Row): TokenSummary {
     return {
       id: r.id,
+      kind: kindOf(r),
+      loginEmail: r.login_email ?? null,
       userId: r.user_id,
       host: r.host,
       integrationId: r.integration_id,
@@ -99,7 +112,11 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
         .sort((x, y) => (x.connected_at < y.connected_at ? -1 : x.connected_at > y.connected_at ? 1 : 0))
         .map(summaryOf);
     },
-    save(t: Omit<StoredToken, 'id' | 'connectedAt' | 'updatedAt' | 'needsReauthorization' | 'reauthorizeReason'>): StoredToken {
+    /** `kind` defaults to 'oauth' (Connect); an API token passes 'api_token' and its `loginEmail`. */
+    save(
+      t: Omit<StoredToken, 'id' | 'connectedAt' | 'updatedAt' | 'needsReauthorization' | 'reauthorizeReason' | 'kind' | 'loginEmail'> &
+        Partial<Pick<StoredToken, 'kind' | 'loginEmail'>>,
+    ): StoredToken {
       const now = new Date().toISOString();
       // A reconnect replaces the user's token for that integration and keeps the record's id.
       const existing = rowFor(t.userId, t.integrationId);
@@ -107,6 +124,8 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
         {
           put: {
             id: existing?.id ?? randomUUID(),
+            kind: t.kind ?? 'oauth',
+            login_email: t.loginEmail ?? null,
             user_id: t.userId,
             host: t.host,
             integration_id: t.integrationId,
@@ -202,16 +221,25 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
       table.commit([{ del: tokenId }]);
       return true;
     },
-    deleteByIntegration(integrationId: string): number {
-      const doomed = allRows().filter((r) => r.integration_id === integrationId);
+    /** Every connection of the integration, or only those of one kind (turning OAuth or tokens off). */
+    deleteByIntegration(integrationId: string, kind?: TokenKind): number {
+      const doomed = allRows().filter((r) => r.integration_id === integrationId && (!kind || kindOf(r) === kind));
       table.commit(doomed.map((r) => ({ del: r.id })));
       return doomed.length;
     },
-    /** Drop tokens whose integration is gone, has OAuth off, or now uses another OAuth client. */
-    reconcile(live: { id: string; clientId: string | null; oauthEnabled: boolean }[]): number {
+    /** How many connections of one kind an integration has (the warning before tokens are turned off). */
+    countByIntegration(integrationId: string, kind: TokenKind): number {
+      return allRows().filter((r) => r.integration_id === integrationId && kindOf(r) === kind).length;
+    },
+    /**
+     * Drop tokens whose integration is gone; OAuth tokens whose integration has OAuth off or now
+     * uses another OAuth client; API tokens whose integration has personal access tokens off.
+     */
+    reconcile(live: { id: string; clientId: string | null; oauthEnabled: boolean; patEnabled?: boolean | undefined }[]): number {
       const byId = new Map(live.map((i) => [i.id, i]));
       const doomed = allRows().filter((row) => {
         const current = byId.get(row.integration_id);
+        if (kindOf(row) === 'api_token') return !current || !current.patEnabled;
         return !current || !current.oauthEnabled || current.clientId !== row.client_id;
       });
       table.commit(doomed.map((r) => ({ del: r.id })));

@@ -9,6 +9,8 @@ export type SealForRunnerInput = {
   runnerId: string;
   /** The provider host the secret is for, e.g. `bitbucket.org`: the runner refuses it for any other. */
   host: string;
+  /** A developer's personal access token is also bound to them (the envelope's `rc_uid`). */
+  userId?: string;
 };
 
 /** A refusal the person can act on (the secret itself is unusable), as opposed to a bug. */
@@ -28,6 +30,7 @@ export async function sealClientSecret(input: SealForRunnerInput): Promise<strin
       publicJwk: input.publicKey,
       runnerId: input.runnerId,
       host: input.host,
+      ...(input.userId !== undefined ? { userId: input.userId } : {}),
     });
   } catch (error) {
     if (error instanceof EnvelopeError) {

@@ -18,6 +18,9 @@ describe('describeAuditEntry', () => {
         details: { changes: ['oauth_disabled', 'secret_replaced'], clientId: 'abc' },
       }),
     ).toBe('changed Bitbucket (bitbucket.org): turned OAuth off, replaced the secret');
+    expect(
+      describeAuditEntry({ action: 'integration.updated', target, details: { changes: ['pat_disabled'] } }),
+    ).toBe('changed Bitbucket (bitbucket.org): turned personal access tokens off (deleting the tokens developers entered)');
     expect(describeAuditEntry({ action: 'runner.created', target: 'Build', details: {} })).toBe(
       'set up the runner Build',
     );

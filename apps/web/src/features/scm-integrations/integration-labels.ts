@@ -33,6 +33,8 @@ export function describeValidation(
 const CHANGE_LABELS: Record<string, string> = {
   oauth_enabled: 'turned OAuth on',
   oauth_disabled: 'turned OAuth off',
+  pat_enabled: 'turned personal access tokens on',
+  pat_disabled: 'turned personal access tokens off (deleting the tokens developers entered)',
   client_id_changed: 'changed the Client ID',
   secret_replaced: 'replaced the secret',
   callback_url_confirmed: 'confirmed the new callback URL',

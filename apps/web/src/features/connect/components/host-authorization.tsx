@@ -1,7 +1,11 @@
 import type { CheckAuthenticationResponse } from '@runner-console/contracts';
 import { getScmProvider } from '@runner-console/scm-providers';
 import { useQuery } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useId, useState } from 'react';
+import { StatusBadge } from '../../../components/ui/status-badge.tsx';
+import { describeApiTokenExpiry } from '../../../lib/api-token-expiry.ts';
+import { useNow } from '../../../lib/use-now.ts';
+import { ApiTokenForm } from './api-token-form.tsx';
 import { Button } from '../../../components/ui/button.tsx';
 import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
 import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
@@ -38,9 +42,10 @@ export function HostAuthorization(props: HostAuthorizationProps) {
     returnTo: props.returnTo,
   });
   const returned = useReturnedConnectFlow();
+  const [tokenMessage, setTokenMessage] = useState<string | null>(null);
 
-  // The outcome to show: this page's own attempt, else the one the same-tab path came back from.
-  let outcome: ConnectState = connect.state;
+  // The outcome to show: a token just entered, this page's own attempt, else the one the same-tab path came back from.
+  let outcome: ConnectState = tokenMessage ? { status: 'connected', message: tokenMessage } : connect.state;
   if (outcome.status === 'idle' && returned.data) {
     const flow = returned.data;
     if (flow.status === 'connected') {
@@ -72,6 +77,7 @@ export function HostAuthorization(props: HostAuthorizationProps) {
           outcome={outcome}
           onConnect={connect.connect}
           onContinueInThisTab={connect.continueInThisTab}
+          onTokenConnected={setTokenMessage}
         />
       ) : null}
       <ConnectOutcomeStatus outcome={outcome} />
@@ -85,12 +91,14 @@ function AuthenticationState({
   outcome,
   onConnect,
   onContinueInThisTab,
+  onTokenConnected,
 }: {
   result: CheckAuthenticationResponse;
   runnerName: string;
   outcome: ConnectState;
   onConnect: () => void;
   onContinueInThisTab: () => void;
+  onTokenConnected: (message: string) => void;
 }) {
   const name = result.scmName ?? providerName(result.host);
   if (!result.integrationAvailable) {
@@ -121,6 +129,7 @@ function AuthenticationState({
       <p className="connect-connected">
         <span className="connect-connected__mark" aria-hidden="true" />
         Connected to {name} as {result.accountName ?? 'your account'}
+        {result.method === 'api_token' ? <ApiTokenBadge expiresAt={result.expiresAt} /> : null}
       </p>
     );
   }
@@ -142,7 +151,21 @@ function AuthenticationState({
       outcome={outcome}
       onConnect={onConnect}
       onContinueInThisTab={onContinueInThisTab}
+      onTokenConnected={onTokenConnected}
     />
+  );
+}
+
+/** "API token · Expires 1 Mar 2027", flagged within 14 days of its expiry. */
+function ApiTokenBadge({ expiresAt }: { expiresAt: string | null }) {
+  const now = useNow();
+  const expiry = expiresAt ? describeApiTokenExpiry(expiresAt, now) : null;
+  return (
+    <span className="connect-connected__method">
+      {' '}
+      (API token{expiry ? `, ${expiry.label.charAt(0).toLowerCase()}${expiry.label.slice(1)}` : ''})
+      {expiry?.soon ? <StatusBadge tone="warning">Expires soon: create a new token</StatusBadge> : null}
+    </span>
   );
 }
 
@@ -153,6 +176,7 @@ function AuthorizePanel({
   outcome,
   onConnect,
   onContinueInThisTab,
+  onTokenConnected,
 }: {
   result: CheckAuthenticationResponse;
   name: string;
@@ -160,10 +184,33 @@ function AuthorizePanel({
   outcome: ConnectState;
   onConnect: () => void;
   onContinueInThisTab: () => void;
+  onTokenConnected: (message: string) => void;
 }) {
   const headingId = useId();
   const scopeReasons = scopeReasonsOf(result.scmId);
   const again = Boolean(result.reauthorizeReason) || outcome.status === 'failed';
+  // An API token that expired or was revoked sends the developer straight back to the token form.
+  const tokenAgain = result.method === 'api_token' && Boolean(result.reauthorizeReason);
+  const [usingToken, setUsingToken] = useState(tokenAgain);
+  const supportsPat = result.supportsPat;
+  if (supportsPat && (usingToken || !result.authorizeUrl)) {
+    return (
+      <section className="authorize-panel" aria-labelledby={headingId}>
+        <h2 id={headingId} className="authorize-panel__title">
+          Authorize {name}
+        </h2>
+        <ApiTokenForm
+          runnerId={result.runnerId}
+          host={result.host}
+          supportsPat={supportsPat}
+          providerName={name}
+          reason={tokenAgain ? result.reauthorizeReason : null}
+          onConnected={onTokenConnected}
+          onCancel={result.authorizeUrl ? () => setUsingToken(false) : undefined}
+        />
+      </section>
+    );
+  }
   return (
     <section className="authorize-panel" aria-labelledby={headingId}>
       <h2 id={headingId} className="authorize-panel__title">
@@ -213,6 +260,11 @@ function AuthorizePanel({
         <Button variant="primary" onClick={onConnect} pending={outcome.status === 'waiting'}>
           {again ? 'Connect again' : 'Connect'}
         </Button>
+        {supportsPat ? (
+          <Button variant="secondary" onClick={() => setUsingToken(true)}>
+            Use an API token instead
+          </Button>
+        ) : null}
       </div>
     </section>
   );

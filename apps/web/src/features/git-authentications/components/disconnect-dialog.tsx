@@ -9,7 +9,10 @@ import {
 import { Button } from '../../../components/ui/button.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { useDisconnectGitAuthentication } from '../api/use-disconnect-git-authentication.ts';
+import { getScmProvider } from '@runner-console/scm-providers';
 import { providerNameOfHost } from '../git-authentication-labels.ts';
+
+const apiTokensPage = getScmProvider('bitbucket').apiTokens?.createUrl ?? 'https://id.atlassian.com/manage-profile/security/api-tokens';
 
 /** Disconnect one connection, after a confirmation that says what it does and does not do. */
 export function DisconnectButton({
@@ -53,14 +56,25 @@ export function DisconnectButton({
         busy={disconnect.isPending}
         description={
           <>
-            <p>
-              {provider} has no endpoint to revoke access, so Runner Console deletes the token from
-              the runner. To remove the app&apos;s access on {provider} too, open{' '}
-              <a href={appAuthorizationsUrl} target="_blank" rel="noreferrer noopener">
-                {provider}&apos;s app authorizations page
-              </a>
-              .
-            </p>
+            {authentication.method === 'api_token' ? (
+              <p>
+                Runner Console deletes your API token from the runner. The token itself keeps
+                working until it expires: revoke it on{' '}
+                <a href={apiTokensPage} target="_blank" rel="noreferrer noopener">
+                  Atlassian&apos;s API token page
+                </a>{' '}
+                if nothing else uses it.
+              </p>
+            ) : (
+              <p>
+                {provider} has no endpoint to revoke access, so Runner Console deletes the token from
+                the runner. To remove the app&apos;s access on {provider} too, open{' '}
+                <a href={appAuthorizationsUrl} target="_blank" rel="noreferrer noopener">
+                  {provider}&apos;s app authorizations page
+                </a>
+                .
+              </p>
+            )}
             <p>
               {authentication.runnerName} can no longer use {authentication.accountName}&apos;s
               account until you connect again.

@@ -1,6 +1,7 @@
 import type { GitAuthentication } from '@runner-console/contracts';
 import { RelativeTime } from '../../../components/ui/relative-time.tsx';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
+import { describeApiTokenExpiry } from '../../../lib/api-token-expiry.ts';
 import { formatDateTime } from '../../../lib/format-time.ts';
 import { useNow } from '../../../lib/use-now.ts';
 import { formatExpiry, providerNameOfHost } from '../git-authentication-labels.ts';
@@ -22,8 +23,9 @@ export function GitAuthenticationsTable({
           <tr>
             <th scope="col">Host</th>
             <th scope="col">Account</th>
+            <th scope="col">Method</th>
             <th scope="col">Scopes</th>
-            <th scope="col">Access token expires</th>
+            <th scope="col">Expires</th>
             <th scope="col">Runner</th>
             <th scope="col">Status</th>
             <th scope="col">
@@ -47,6 +49,7 @@ export function GitAuthenticationsTable({
                   <span className="cell-secondary">{authentication.email}</span>
                 ) : null}
               </td>
+              <td>{authentication.method === 'api_token' ? 'API token' : 'OAuth'}</td>
               <td>
                 <span className="scopes">
                   {authentication.scopes.map((scope) => (
@@ -55,7 +58,9 @@ export function GitAuthenticationsTable({
                 </span>
               </td>
               <td>
-                {authentication.expiresAt ? (
+                {authentication.method === 'api_token' && authentication.expiresAt ? (
+                  <ApiTokenExpiry expiresAt={authentication.expiresAt} now={now} />
+                ) : authentication.expiresAt ? (
                   <time dateTime={authentication.expiresAt} title={formatDateTime(authentication.expiresAt)}>
                     {formatExpiry(authentication.expiresAt, now)}
                   </time>
@@ -90,5 +95,18 @@ export function GitAuthenticationsTable({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** An API token's own expiry (it is not refreshed): the date, flagged within 14 days. */
+function ApiTokenExpiry({ expiresAt, now }: { expiresAt: string; now: number }) {
+  const expiry = describeApiTokenExpiry(expiresAt, now);
+  return (
+    <>
+      <time dateTime={expiresAt} title={formatDateTime(expiresAt)}>
+        {expiry.label}
+      </time>
+      {expiry.soon ? <StatusBadge tone="warning">Expires soon</StatusBadge> : null}
+    </>
   );
 }

@@ -11,6 +11,7 @@ const saved: ScmIntegration = {
   provider: 'bitbucket',
   host: 'bitbucket.org',
   oauthEnabled: true,
+  patEnabled: false,
   clientId: 'key-1',
   hasClientSecret: true,
   secretKeyId: 'kid',

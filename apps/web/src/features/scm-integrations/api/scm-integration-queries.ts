@@ -32,6 +32,14 @@ export const scmIntegrationQueries = {
       // The key and the online state change under us: read them fresh whenever the modal opens.
       staleTime: 0,
     }),
+  /** How many developers connected with a personal access token (the warning before turning tokens off). */
+  apiTokenConnections: (runnerId: string, integrationId: string) =>
+    queryOptions({
+      queryKey: [...scmIntegrationQueries.forRunner(runnerId), 'api-token-connections', integrationId] as const,
+      queryFn: ({ signal }) =>
+        apiClient.call('countApiTokenConnections', { params: { runnerId, integrationId }, signal }),
+      staleTime: 0,
+    }),
   /** Newest first, a page (50) at a time: older pages load when asked for. */
   auditLog: (runnerId: string) =>
     infiniteQueryOptions({

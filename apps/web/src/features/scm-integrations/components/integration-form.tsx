@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
-import { ScmIntegrationForm } from '@runner-console/contracts';
+import { NO_METHOD_MESSAGE, ScmIntegrationForm } from '@runner-console/contracts';
 import type {
   Runner,
   RunnerConfigurationSchema,
@@ -25,7 +25,9 @@ import {
   useCreateScmIntegration,
   useUpdateScmIntegration,
 } from '../api/use-scm-integration-mutations.ts';
+import { ApiTokenScopesHelp } from './api-token-scopes-help.tsx';
 import { OAuthConsumerHelp } from './oauth-consumer-help.tsx';
+import { PatTurnOffWarning } from './pat-turn-off-warning.tsx';
 import { ProviderPicker } from './provider-picker.tsx';
 import { SelfHostedCheck } from './self-hosted-check.tsx';
 
@@ -49,11 +51,15 @@ function integrationFormSchema(secretRequired: boolean) {
       provider: ScmIntegrationForm.shape.provider,
       host: z.string(),
       oauthEnabled: z.boolean(),
+      patEnabled: z.boolean(),
       clientId: z.string(),
       clientSecret: z.string(),
     })
     .check(
       z.superRefine((values, ctx) => {
+        if (!values.oauthEnabled && !values.patEnabled) {
+          ctx.addIssue({ code: 'custom', path: ['oauthEnabled'], message: NO_METHOD_MESSAGE });
+        }
         if (!values.oauthEnabled) return;
         const id = clientId.safeParse(values.clientId);
         if (!id.success) {
@@ -77,7 +83,7 @@ function firstMessage(error: z.core.$ZodError): string {
 }
 
 type FormValues = z.infer<ReturnType<typeof integrationFormSchema>>;
-const FIELD_NAMES = ['provider', 'host', 'oauthEnabled', 'clientId', 'clientSecret'] as const;
+const FIELD_NAMES = ['provider', 'host', 'oauthEnabled', 'patEnabled', 'clientId', 'clientSecret'] as const;
 
 function defaultProvider(schema: RunnerConfigurationSchema): ScmProviderId {
   const supported = schema.providers.filter((provider) => provider.supported);
@@ -128,6 +134,7 @@ export function IntegrationForm({
         '',
       // A new integration only makes sense with OAuth, so the switch starts on.
       oauthEnabled: integration?.oauthEnabled ?? true,
+      patEnabled: integration?.patEnabled ?? false,
       clientId: integration?.clientId ?? '',
       clientSecret: '',
     },
@@ -136,10 +143,12 @@ export function IntegrationForm({
 
   const providerId = form.watch('provider');
   const oauthEnabled = form.watch('oauthEnabled');
+  const patEnabled = form.watch('patEnabled');
   const clientId = form.watch('clientId');
   const provider: ProviderSettings | undefined = schema.providers.find(
     (candidate) => candidate.id === providerId,
   );
+  const apiTokens = provider?.apiTokens ?? null;
 
   // The dialog focused what it had when it opened (maybe a loading message): start on the form.
   const formRef = useRef<HTMLFormElement>(null);
@@ -161,6 +170,7 @@ export function IntegrationForm({
   useEffect(() => onPendingChange(busy), [busy, onPendingChange]);
 
   const turningOff = isEdit && integration.oauthEnabled && !oauthEnabled;
+  const turningPatOff = isEdit && integration.patEnabled && !patEnabled;
   const clientIdChanged =
     isEdit &&
     oauthEnabled &&
@@ -230,9 +240,9 @@ export function IntegrationForm({
         {
           provider: values.provider,
           host,
-          oauthEnabled: true,
-          clientId: newClientId,
-          oauthClientSecretEnvelope: envelope,
+          oauthEnabled: values.oauthEnabled,
+          patEnabled: values.patEnabled,
+          ...(values.oauthEnabled ? { clientId: newClientId, oauthClientSecretEnvelope: envelope } : {}),
         },
         {
           onSuccess: () => finish(`${provider.name} added to ${runner.name}. Validating…`),
@@ -244,6 +254,7 @@ export function IntegrationForm({
 
     const body: UpdateScmIntegrationRequest = {};
     if (values.oauthEnabled !== integration.oauthEnabled) body.oauthEnabled = values.oauthEnabled;
+    if (values.patEnabled !== integration.patEnabled) body.patEnabled = values.patEnabled;
     if (values.oauthEnabled && newClientId !== (integration.clientId ?? '')) {
       body.clientId = newClientId;
     }
@@ -255,15 +266,19 @@ export function IntegrationForm({
     update.mutate(body, {
       onSuccess: (saved) =>
         finish(
-          saved.oauthEnabled
-            ? `${provider.name} integration updated. Validating…`
-            : `OAuth for ${provider.name} is off. Developers' tokens were deleted from the runner.`,
+          turningPatOff
+            ? `Personal access tokens for ${provider.name} are off. The tokens developers entered were deleted from the runner.`
+            : saved.oauthEnabled
+              ? `${provider.name} integration updated. Validating…`
+              : turningOff
+                ? `OAuth for ${provider.name} is off. Developers' OAuth tokens were deleted from the runner.`
+                : `${provider.name} integration updated.`,
         ),
       onError: showServerError,
     });
   });
 
-  const submitDisabled = !isEdit && !oauthEnabled;
+  const submitDisabled = !oauthEnabled && !patEnabled;
 
   return (
     <div className="integration-dialog">
@@ -327,14 +342,6 @@ export function IntegrationForm({
               )}
             />
 
-            {!oauthEnabled && !turningOff ? (
-              <div className="callout callout--warning">
-                <p>
-                  Developers cannot connect to {provider.name} without OAuth until personal access
-                  tokens are supported for {provider.name}.
-                </p>
-              </div>
-            ) : null}
             {turningOff ? (
               <div className="callout callout--warning">
                 <p className="callout__title">Turning off OAuth disconnects everyone.</p>
@@ -395,6 +402,36 @@ export function IntegrationForm({
                 />
               </>
             ) : null}
+            {apiTokens ? (
+              <Controller
+                control={form.control}
+                name="patEnabled"
+                render={({ field }) => (
+                  <Switch
+                    label="Enable personal access tokens"
+                    checked={field.value}
+                    onCheckedChange={(checked) => {
+                      field.onChange(checked);
+                      if (checked || oauthEnabled) form.clearErrors('oauthEnabled');
+                    }}
+                    onBlur={field.onBlur}
+                    ref={field.ref}
+                    description={
+                      errors.patEnabled?.message ?? (
+                        <ApiTokenScopesHelp providerName={provider.name} apiTokens={apiTokens} />
+                      )
+                    }
+                  />
+                )}
+              />
+            ) : null}
+            {turningPatOff ? <PatTurnOffWarning runnerId={runner.id} integrationId={integration.id} /> : null}
+
+            {!oauthEnabled && !patEnabled ? (
+              <div className="callout callout--warning">
+                <p>{NO_METHOD_MESSAGE}</p>
+              </div>
+            ) : null}
           </>
         ) : null}
 
@@ -413,11 +450,17 @@ export function IntegrationForm({
           </DialogClose>
           <Button
             type="submit"
-            variant={turningOff ? 'danger' : 'primary'}
+            variant={turningOff || turningPatOff ? 'danger' : 'primary'}
             pending={busy}
             disabled={submitDisabled}
           >
-            {turningOff ? 'Turn off OAuth and save' : 'Save'}
+            {turningOff && turningPatOff
+              ? 'Turn off both and save'
+              : turningOff
+                ? 'Turn off OAuth and save'
+                : turningPatOff
+                  ? 'Turn off tokens and save'
+                  : 'Save'}
           </Button>
         </div>
       </form>

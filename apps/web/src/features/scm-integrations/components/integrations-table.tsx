@@ -28,6 +28,7 @@ export function IntegrationsTable({
           <tr>
             <th scope="col">Provider and host</th>
             <th scope="col">OAuth</th>
+            <th scope="col">API tokens</th>
             {canManage ? <th scope="col">Client ID</th> : null}
             <th scope="col">Last changed</th>
             <th scope="col">Status</th>
@@ -89,6 +90,7 @@ function IntegrationRow({
         </span>
       </th>
       <td>{integration.oauthEnabled ? 'On' : 'Off'}</td>
+      <td>{integration.patEnabled ? 'On' : 'Off'}</td>
       {canManage ? (
         <td>
           {integration.clientId ? (

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sealClientSecret } from '@runner-console/envelope';
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { RunnerConfig } from '../config.ts';
+import { createIntegrationRegistry } from '../integrations/integration-registry.ts';
+import { loadRunnerKeyring } from '../keys/runner-keys.ts';
+import { ApiTokenRefusal, createApiTokenConnector, reauthorizeReasonOf } from './connect-api-token.ts';
+import { createTokenCipher } from './token-cipher.ts';
+import { createTokenStore } from './token-store.ts';
+
+const TOKEN = `ATATT3x${'k'.repeat(150)}=0A1B2C3D`;
+const config = { bitbucketUrl: 'http://127.0.0.1:9', bitbucketApiUrl: 'http://127.0.0.1:9' } as RunnerConfig;
+
+async function setUp() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-api-token-'));
+  const keyring = await loadRunnerKeyring(dir);
+  const registry = createIntegrationRegistry(keyring);
+  registry.setRunnerId('runner-1');
+  registry.replace([{ id: 'int-1', provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: false, patEnabled: true, clientId: null, clientSecretEnvelope: null }]);
+  const store = createTokenStore(dir, createTokenCipher(dir));
+  const calls: string[] = [];
+  // Bitbucket is never reached in these tests: every refusal here happens before any request.
+  const fetchStub = (async (url: string) => {
+    calls.push(String(url));
+    return new Response('{}', { status: 500 });
+  }) as unknown as typeof fetch;
+  const connect = createApiTokenConnector({ config, registry, keyring, store, log: pino({ level: 'silent' }), fetch: fetchStub });
+  const seal = (o: { runnerId?: string; userId?: string; host?: string; token?: string } = {}) =>
+    sealClientSecret({ secret: o.token ?? TOKEN, publicJwk: keyring.current.publicJwk, runnerId: o.runnerId ?? 'runner-1', host: o.host ?? 'bitbucket.org', userId: o.userId ?? 'user-1' });
+  const params = async (o: Parameters<typeof seal>[0] = {}, expiresOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)) => ({
+    userId: 'user-1',
+    host: 'bitbucket.org',
+    email: 'alice@acme.test',
+    tokenEnvelope: await seal(o),
+    expiresOn,
+  });
+  return { connect, params, calls, store };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<ApiTokenRefusal> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof ApiTokenRefusal) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('connectApiToken: refusals before Bitbucket is asked', () => {
+  it('refuses a token sealed for another user', async () => {
+    const { connect, params, calls, store } = await setUp();
+    const error = await refusal(connect(await params({ userId: 'user-2' })));
+    expect(error).toMatchObject({ code: 'envelope_refused', message: expect.stringMatching(/another user/) });
+    expect(calls).toEqual([]);
+    expect(store.listSummariesByUser('user-1')).toEqual([]);
+  });
+
+  it('refuses a token sealed for another runner or host', async () => {
+    const { connect, params, calls } = await setUp();
+    expect((await refusal(connect(await params({ runnerId: 'runner-2' })))).message).toMatch(/another runner/);
+    expect((await refusal(connect(await params({ host: 'bitbucket.example.com' })))).message).toMatch(/another host/);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses an app password and an expiry date in the past or more than a year ahead', async () => {
+    const { connect, params, calls } = await setUp();
+    expect((await refusal(connect(await params({ token: 'ATBB3xQw8ZtLkM2nPq7RsVbC4dE5fG6hJ9kL0mN1' })))).code).toBe('app_password');
+    expect((await refusal(connect(await params({}, '2020-01-01')))).code).toBe('token_expired');
+    expect((await refusal(connect(await params({}, new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10))))).message).toMatch(/at most 365 days/);
+    expect(calls).toEqual([]);
+  });
+
+  it('says Bitbucket could not be reached rather than blaming the token', async () => {
+    const { connect, params } = await setUp();
+    // The stub answers 500 for /2.0/user.
+    expect((await refusal(connect(await params()))).code).toBe('provider_unreachable');
+  });
+});
+
+describe('reauthorizeReasonOf', () => {
+  it('flags an API token past its expiry date, and keeps a recorded reason', () => {
+    expect(reauthorizeReasonOf({ kind: 'api_token', expiresAt: '2020-01-01T23:59:59.999Z', needsReauthorization: false, reauthorizeReason: null })).toMatch(/expired on 2020-01-01/);
+    expect(reauthorizeReasonOf({ kind: 'oauth', expiresAt: '2020-01-01T00:00:00.000Z', needsReauthorization: false, reauthorizeReason: null })).toBeNull();
+    expect(reauthorizeReasonOf({ kind: 'api_token', expiresAt: null, needsReauthorization: true, reauthorizeReason: 'revoked' })).toBe('revoked');
+  });
+});

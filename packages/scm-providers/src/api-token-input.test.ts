@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { describeMissingApiTokenScopes, findMissingApiTokenScopes, readApiTokenInput } from './api-token-input.ts';
+
+const TOKEN = `ATATT3x${'a'.repeat(180)}=0A1B2C3D`;
+
+describe('readApiTokenInput', () => {
+  it('drops pasted spaces and line breaks, and trims the e-mail', () => {
+    expect(readApiTokenInput('bitbucket', { email: '  alice@acme.test\n', token: ` ${TOKEN.slice(0, 90)}\n${TOKEN.slice(90)} \r\n` })).toEqual({ ok: true, token: TOKEN, email: 'alice@acme.test' });
+  });
+
+  it('says so when the e-mail is not one', () => {
+    expect(readApiTokenInput('bitbucket', { email: 'alice', token: TOKEN })).toMatchObject({ ok: false, field: 'email', code: 'email_invalid' });
+  });
+
+  it('explains that app passwords are gone, with a link to create an API token', () => {
+    for (const appPassword of ['ATBB3xQw8ZtLkM2nPq7RsVbC4dE5fG6hJ9kL0mN1', 'aB3dE5gH7jK9mN1pQ3sT']) {
+      const check = readApiTokenInput('bitbucket', { email: 'alice@acme.test', token: appPassword });
+      expect(check).toMatchObject({ ok: false, field: 'token', code: 'app_password' });
+      expect(check.ok ? '' : check.message).toContain('no longer accepts app passwords');
+      expect(check.ok ? '' : check.message).toContain('https://id.atlassian.com/manage-profile/security/api-tokens');
+    }
+  });
+
+  it('refuses an empty token and one with characters no token has', () => {
+    expect(readApiTokenInput('bitbucket', { email: 'alice@acme.test', token: ' \n' })).toMatchObject({ ok: false, code: 'token_missing' });
+    expect(readApiTokenInput('bitbucket', { email: 'alice@acme.test', token: 'ATATT3x€€€' })).toMatchObject({ ok: false, code: 'token_malformed' });
+  });
+});
+
+describe('findMissingApiTokenScopes', () => {
+  it('names exactly the missing scopes, and no scope implies another', () => {
+    expect(findMissingApiTokenScopes('bitbucket', ['read:user:bitbucket', 'read:repository:bitbucket', 'write:repository:bitbucket']).map((r) => r.scope)).toEqual(['read:pullrequest:bitbucket']);
+    expect(findMissingApiTokenScopes('bitbucket', ['read:user:bitbucket, write:repository:bitbucket, read:pullrequest:bitbucket']).map((r) => r.scope)).toEqual(['read:repository:bitbucket']);
+    expect(findMissingApiTokenScopes('bitbucket', ['read:user:bitbucket', 'read:repository:bitbucket', 'write:repository:bitbucket', 'read:pullrequest:bitbucket'])).toEqual([]);
+  });
+
+  it('describes them by scope and reason', () => {
+    const text = describeMissingApiTokenScopes('bitbucket', findMissingApiTokenScopes('bitbucket', ['read:user:bitbucket', 'read:repository:bitbucket', 'write:repository:bitbucket']));
+    expect(text).toContain('read:pullrequest:bitbucket');
+    expect(text).toContain('start from a pull request');
+  });
+});
