@@ -74,7 +74,7 @@ describe('REST API with Basic e-mail:token', () => {
     const { token, email } = await aliceToken();
     const ok = await fetch(`${emulator.baseUrl}/2.0/user`, { headers: basic(email, token) });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ username: 'alice', display_name: 'Alice' });
+    expect(await ok.json()).toMatchObject({ nickname: 'alice', display_name: 'Alice' });
     expect(ok.headers.get('x-oauth-scopes')).toBe(ALL.join(', '));
     const wrongEmail = await fetch(`${emulator.baseUrl}/2.0/user`, { headers: basic('bob@acme.test', token) });
     expect(wrongEmail.status).toBe(401);
