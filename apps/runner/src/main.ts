@@ -8,6 +8,7 @@ import {
   DeleteTokenParams,
   ListTokensParams,
   ParseContextParams,
+  ValidateCandidateParams,
   ValidateIntegrationParams,
 } from '@runner-console/contracts';
 import { loadConfig } from './config.ts';
@@ -69,6 +70,11 @@ async function main() {
         const integration = registry.get(integrationId);
         if (!integration) throw new IntegrationError('not_found', 'This runner does not have that integration. Save it again.');
         return validateClientCredentials(config, registry, integration, callbackUrl);
+      },
+      // A configuration the BFF has not saved yet: checked with the same binding rules, then forgotten.
+      validateCandidate: async (params) => {
+        const { integration } = ValidateCandidateParams.parse(params);
+        return validateClientCredentials(config, registry, integration, callbackUrl, { cacheSecret: false });
       },
       deleteTokensForIntegration: async (params) => ({ deleted: tokenStore.deleteByIntegration(ValidateIntegrationParams.parse(params).integrationId) }),
       checkAuthentication: async (params) => {
