@@ -24,7 +24,7 @@ import { createAvatarRouter } from './ui/avatar-router.ts';
 import { BrowserSessions } from './ui/browser-sessions.ts';
 import { createConsumersRouter } from './ui/consumers-router.ts';
 import { renderErrorPage } from './ui/error-page.ts';
-import { createHomeRouter } from './ui/home-router.ts';
+import { createHomeRouter, createStylesheetRouter } from './ui/home-router.ts';
 import { sendPage } from './ui/send-page.ts';
 import { createSignInRouter } from './ui/sign-in-router.ts';
 
@@ -83,6 +83,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(createStylesheetRouter());
   app.use(createTestApiRouter(context));
   app.use(createTokenRouter(context));
   app.use(createAuthorizeRouter(context));

@@ -8,12 +8,12 @@ import type {
   ScmProviderId,
   UpdateScmIntegrationRequest,
 } from '@runner-console/contracts';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import * as z from 'zod/mini';
 import { Button } from '../../../components/ui/button.tsx';
 import { CopyField } from '../../../components/ui/copy-field.tsx';
-import { DialogClose } from '../../../components/ui/dialog.tsx';
+import { DialogClose, DialogFooter } from '../../../components/ui/dialog.tsx';
 import { PasswordField } from '../../../components/ui/password-field.tsx';
 import { Switch } from '../../../components/ui/switch.tsx';
 import { TextField } from '../../../components/ui/text-field.tsx';
@@ -79,6 +79,15 @@ function firstMessage(error: z.core.$ZodError): string {
 type FormValues = z.infer<ReturnType<typeof integrationFormSchema>>;
 const FIELD_NAMES = ['provider', 'host', 'oauthEnabled', 'clientId', 'clientSecret'] as const;
 
+/**
+ * Why Save is not possible yet for a new integration, or null. Developers need a way to connect:
+ * today that is OAuth only; a second way (personal access tokens) joins the list here.
+ */
+export function saveBlockedReason(providerName: string, ways: { oauth: boolean }): string | null {
+  if (ways.oauth) return null;
+  return `Save needs OAuth: developers can connect to ${providerName} only through an OAuth app until personal access tokens are supported. Turn on Enable OAuth.`;
+}
+
 function defaultProvider(schema: RunnerConfigurationSchema): ScmProviderId {
   const supported = schema.providers.filter((provider) => provider.supported);
   return (
@@ -126,8 +135,8 @@ export function IntegrationForm({
         integration?.host ??
         schema.providers.find((provider) => provider.id === initialProvider)?.defaultHost ??
         '',
-      // A new integration only makes sense with OAuth, so the switch starts on.
-      oauthEnabled: integration?.oauthEnabled ?? true,
+      // Starts off, as the set-up guide expects ("turn on Enable OAuth"); Save says why it needs it.
+      oauthEnabled: integration?.oauthEnabled ?? false,
       clientId: integration?.clientId ?? '',
       clientSecret: '',
     },
@@ -143,6 +152,8 @@ export function IntegrationForm({
 
   // The dialog focused what it had when it opened (maybe a loading message): start on the form.
   const formRef = useRef<HTMLFormElement>(null);
+  const formId = useId();
+  const saveNoteId = useId();
   useEffect(() => {
     const element = formRef.current;
     if (!element || element.contains(document.activeElement)) return;
@@ -219,9 +230,9 @@ export function IntegrationForm({
       }
     }
 
-    const finish = (message: string) => {
+    const finish = (title: string, description?: string) => {
       form.resetField('clientSecret');
-      toast({ title: message, tone: 'success' });
+      toast({ title, ...(description ? { description } : {}), tone: 'success' });
       onDone();
     };
 
@@ -235,7 +246,11 @@ export function IntegrationForm({
           oauthClientSecretEnvelope: envelope,
         },
         {
-          onSuccess: () => finish(`${provider.name} added to ${runner.name}. Validating…`),
+          onSuccess: (saved) =>
+            finish(
+              `${provider.name} added to ${runner.name}`,
+              saved.validation.message ?? 'Developers can now connect their accounts.',
+            ),
           onError: showServerError,
         },
       );
@@ -254,21 +269,25 @@ export function IntegrationForm({
     }
     update.mutate(body, {
       onSuccess: (saved) =>
-        finish(
-          saved.oauthEnabled
-            ? `${provider.name} integration updated. Validating…`
-            : `OAuth for ${provider.name} is off. Developers' tokens were deleted from the runner.`,
-        ),
+        saved.oauthEnabled
+          ? finish(`${provider.name} integration updated`, saved.validation.message ?? undefined)
+          : finish(
+              `OAuth for ${provider.name} is off`,
+              "Developers' tokens were deleted from the runner.",
+            ),
       onError: showServerError,
     });
   });
 
-  const submitDisabled = !isEdit && !oauthEnabled;
+  const blockedReason =
+    !isEdit && provider?.supported ? saveBlockedReason(provider.name, { oauth: oauthEnabled }) : null;
+  const submitDisabled = blockedReason !== null;
 
   return (
     <div className="integration-dialog">
       <form
         ref={formRef}
+        id={formId}
         className="form integration-dialog__form"
         noValidate
         onSubmit={(event) => void onSubmit(event)}
@@ -277,8 +296,8 @@ export function IntegrationForm({
           <div className="callout callout--warning" role="note">
             <p className="callout__title">{runner.name} is offline.</p>
             <p>
-              You can save: the secret is encrypted to its registered key. Validation waits until
-              the runner is back.
+              Saving needs the runner: it checks the Key and Secret with {provider?.name ?? 'the provider'}{' '}
+              before anything is stored. Start it, then save.
             </p>
           </div>
         ) : null}
@@ -327,7 +346,7 @@ export function IntegrationForm({
               )}
             />
 
-            {!oauthEnabled && !turningOff ? (
+            {isEdit && !oauthEnabled && !turningOff ? (
               <div className="callout callout--warning">
                 <p>
                   Developers cannot connect to {provider.name} without OAuth until personal access
@@ -404,22 +423,36 @@ export function IntegrationForm({
           </div>
         ) : null}
 
-        <div className="dialog__actions">
-          <p className="integration-dialog__progress" role="status">
-            {sealing ? 'Encrypting the secret…' : saving ? 'Saving…' : ''}
+        <DialogFooter>
+          <p
+            id={saveNoteId}
+            className={
+              blockedReason && !busy
+                ? 'integration-dialog__progress integration-dialog__progress--blocked'
+                : 'integration-dialog__progress'
+            }
+            role="status"
+          >
+            {sealing
+              ? 'Encrypting the secret…'
+              : saving
+                ? `Checking the Key and Secret with ${provider?.name ?? 'the provider'}…`
+                : (blockedReason ?? '')}
           </p>
           <DialogClose>
             <Button disabled={busy}>Cancel</Button>
           </DialogClose>
           <Button
             type="submit"
+            form={formId}
             variant={turningOff ? 'danger' : 'primary'}
             pending={busy}
             disabled={submitDisabled}
+            aria-describedby={blockedReason ? saveNoteId : undefined}
           >
             {turningOff ? 'Turn off OAuth and save' : 'Save'}
           </Button>
-        </div>
+        </DialogFooter>
       </form>
       {provider?.supported ? <OAuthConsumerHelp provider={provider} /> : null}
     </div>
