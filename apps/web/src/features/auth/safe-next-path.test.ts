@@ -16,7 +16,7 @@ describe('safeNextPath', () => {
     'settings',
     '/\nx',
     '/sign-in',
-  ])('refuses %j and goes home (each role's start page)', (next) => {
+  ])('refuses %j and goes home (each role has its start page)', (next) => {
     expect(safeNextPath(next)).toBe('/');
   });
 });
