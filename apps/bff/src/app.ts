@@ -69,7 +69,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     startCommand: { bffUrl: config.publicUrl, dataDir: path.dirname(config.dataDir), extraEnv: extra.runnerEnv ?? {} },
   });
 
-  const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl });
+  const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl, audit });
   const environments = createEnvironmentService({ db, runners, hub, link: () => link, log });
   const integrations = createScmIntegrationService({ store: integrationsStore, runners, audit, hub, link: () => link, configPush, log });
 

@@ -62,6 +62,11 @@ export function GitAuthenticationsTable({
                 ) : (
                   formatExpiry(null, now)
                 )}
+                {authentication.expiresAt && !authentication.needsReauthorization ? (
+                  <span className="cell-secondary">
+                    Renews itself: the runner refreshes it on use
+                  </span>
+                ) : null}
                 <span className="cell-secondary">
                   Connected <RelativeTime iso={authentication.connectedAt} />
                 </span>
