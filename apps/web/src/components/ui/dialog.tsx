@@ -116,6 +116,7 @@ export function DialogContent({
   size = 'default',
   id,
   returnFocus,
+  onCloseRequest,
 }: {
   /** The dialog's accessible name. */
   title: string;
@@ -136,6 +137,11 @@ export function DialogContent({
   id?: string;
   /** Moves focus on close, instead of back to what had it when the dialog opened. */
   returnFocus?: (() => void) | undefined;
+  /**
+   * Asked before Escape, the × or a click outside closes the dialog; false keeps it open (to warn
+   * first, e.g. about a token shown only once). Buttons inside (DialogClose) are not asked.
+   */
+  onCloseRequest?: (() => boolean) | undefined;
 }) {
   const { open, setOpen, contentId } = useDialog();
   const dialogRef = useRef<HTMLDialogElement>(null);
@@ -166,7 +172,7 @@ export function DialogContent({
   if (!open) return null;
 
   const requestClose = () => {
-    if (dismissible) setOpen(false);
+    if (dismissible && (onCloseRequest?.() ?? true)) setOpen(false);
   };
 
   return createPortal(

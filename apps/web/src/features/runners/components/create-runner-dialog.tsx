@@ -45,6 +45,8 @@ function CreateRunnerDialogContent() {
   // Mounted only while open: closing forgets the form, the mutation and the token with it.
   const createRunner = useCreateRunner();
   const created = createRunner.data;
+  // Escape or × on the one-time token warns once; a second one (or Done) closes.
+  const [warnedOnClose, setWarnedOnClose] = useState(false);
 
   return (
     <DialogContent
@@ -57,9 +59,18 @@ function CreateRunnerDialogContent() {
       dismissible={!createRunner.isPending}
       // Closing by a stray click would lose the one-time token.
       closeOnOutsideClick={!created}
+      onCloseRequest={
+        created
+          ? () => {
+              if (warnedOnClose) return true;
+              setWarnedOnClose(true);
+              return false;
+            }
+          : undefined
+      }
     >
       {created ? (
-        <RunnerCreated result={created} />
+        <RunnerCreated result={created} warnedOnClose={warnedOnClose} />
       ) : (
         <CreateRunnerForm createRunner={createRunner} />
       )}
@@ -115,7 +126,13 @@ function CreateRunnerForm({ createRunner }: { createRunner: ReturnType<typeof us
   );
 }
 
-function RunnerCreated({ result }: { result: CreateRunnerResponse }) {
+function RunnerCreated({
+  result,
+  warnedOnClose,
+}: {
+  result: CreateRunnerResponse;
+  warnedOnClose: boolean;
+}) {
   const warningRef = useRef<HTMLParagraphElement>(null);
 
   // The form (and the focused Create button) is gone: lead the person to what matters now.
@@ -139,6 +156,12 @@ function RunnerCreated({ result }: { result: CreateRunnerResponse }) {
       <p className="muted">
         The runner appears as “Waiting for first connection” until it starts, then turns active.
       </p>
+      {warnedOnClose ? (
+        <div className="form-alert" role="alert">
+          Close without the token? It is shown only once. Copy it first, or press Escape again to
+          close.
+        </div>
+      ) : null}
       <div className="dialog__actions">
         <DialogClose>
           <Button variant="primary">Done</Button>
