@@ -16,7 +16,7 @@ export function GitAuthenticationsTable({
   const now = useNow();
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table--stack">
         <caption className="visually-hidden">Your Git authentications</caption>
         <thead>
           <tr>
@@ -38,7 +38,7 @@ export function GitAuthenticationsTable({
                 {providerNameOfHost(authentication.host)}
                 <span className="cell-secondary">{authentication.host}</span>
               </th>
-              <td>
+              <td data-label="Account">
                 {authentication.accountName}
                 {authentication.accountUsername ? (
                   <span className="cell-secondary">@{authentication.accountUsername}</span>
@@ -47,14 +47,14 @@ export function GitAuthenticationsTable({
                   <span className="cell-secondary">{authentication.email}</span>
                 ) : null}
               </td>
-              <td>
+              <td data-label="Scopes">
                 <span className="scopes">
                   {authentication.scopes.map((scope) => (
                     <code key={scope}>{scope}</code>
                   ))}
                 </span>
               </td>
-              <td>
+              <td data-label="Access token expires">
                 {authentication.expiresAt ? (
                   <time dateTime={authentication.expiresAt} title={formatDateTime(authentication.expiresAt)}>
                     {formatExpiry(authentication.expiresAt, now)}
@@ -71,8 +71,8 @@ export function GitAuthenticationsTable({
                   Connected <RelativeTime iso={authentication.connectedAt} />
                 </span>
               </td>
-              <td>{authentication.runnerName}</td>
-              <td>
+              <td data-label="Runner">{authentication.runnerName}</td>
+              <td data-label="Status">
                 {authentication.needsReauthorization ? (
                   <>
                     <StatusBadge tone="warning">Needs re-authorization</StatusBadge>
