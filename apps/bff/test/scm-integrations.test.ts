@@ -226,7 +226,7 @@ describe('SCM integrations', () => {
     runner.close();
     await new Promise((r) => setTimeout(r, 100));
     const offline = await admin.request('PATCH', `/api/runners/${runnerId}/integrations/${created.body.id}`, { clientId: 'consumer-key-3' });
-    expect(offline.status).toBe(409);
+    expect(offline.status).toBe(502);
     expect(offline.body.error).toMatchObject({ code: 'runner_offline', message: expect.stringMatching(/stay in force.*Start the runner/) });
     other.runner.close();
   });

@@ -168,7 +168,7 @@ export function createScmIntegrationService(deps: {
     const conn = deps.link().connectionOf(runner.id);
     if (!conn) {
       throw new HttpError(
-        409,
+        502,
         'runner_offline',
         `${runner.name} is offline, so it cannot check the Key and Secret with ${providerName}.${kept} Start the runner, then save again.`,
       );
