@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { configureBitbucketOnLocalRunner, csrfTokenOf, signInThroughApi } from './configure-bitbucket.ts';
-import { signIn } from './fixtures.ts';
+import { expect, test, signIn } from './fixtures.ts';
 
 // The API answers lists a page (50) at a time. The dashboard must still show everything: all of
 // an org's runners, and the whole audit log on request.

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { expect, test } from '@playwright/test';
-import { signIn } from './fixtures.ts';
+import { expect, test, signIn } from './fixtures.ts';
 
 test.describe('Settings › Runners', () => {
   let started: ChildProcess | undefined;

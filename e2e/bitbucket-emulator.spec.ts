@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { urls } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { expect, test, urls } from './fixtures.ts';
 
 /** The Bitbucket emulator's origin: the test stack's, whichever ports this run picked. */
 const BITBUCKET_URL = urls.bitbucket;

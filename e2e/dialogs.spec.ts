@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { signIn } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { expect, test, signIn } from './fixtures.ts';
 
 // The dialogs are the platform's modal <dialog> (components/ui/dialog.tsx). These check what the
 // browser has to give them, and what the component adds: closing through React state, focus back

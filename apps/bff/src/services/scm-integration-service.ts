@@ -196,7 +196,8 @@ export function createScmIntegrationService(deps: {
     });
     if (result.status === 'provider_unreachable') throw new HttpError(502, 'provider_unreachable', `${result.message}${kept}`);
     const field = result.field ?? 'clientSecret';
-    throw new HttpError(400, 'validation_failed', `${result.message}${kept}`, { [field]: result.message });
+    // The field says it all: what was refused, and that nothing replaced the working Key and Secret.
+    throw new HttpError(400, 'validation_failed', `${result.message}${kept}`, { [field]: `${result.message}${kept}` });
   }
 
   function validateInBackground(user: SessionUser, runner: RunnersTable, row: ScmIntegrationsTable) {
