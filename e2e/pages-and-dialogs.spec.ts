@@ -156,6 +156,12 @@ for (const { name: width, viewport } of WIDTHS) {
       await expect(page.getByText(/Ask an admin/)).toHaveCount(0);
       await expect(page.getByRole('button', { name: 'Create environment' })).toBeDisabled();
 
+      // An environment that does not exist offers where to go, not a Retry that would find nothing.
+      await page.goto('/environments/no-such-environment');
+      await expect(page.getByRole('alert')).toContainText('There is no such environment');
+      await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+      await expect(page.getByRole('main').getByRole('link', { name: 'Your environments' })).toBeVisible();
+
       for (const [path, heading] of [
         ['/environments', 'Environments'],
         ['/settings/git-authentications', 'Git authentications'],
