@@ -16,7 +16,10 @@ export default defineConfig({
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Screenshot baselines (e2e/*-snapshots/) are compared, never written, on CI; locally a missing
+  // one is written (update them on purpose with --update-snapshots).
+  updateSnapshots: process.env.CI ? 'none' : 'missing',
+  expect: { timeout: 10_000, toHaveScreenshot: { animations: 'disabled', caret: 'hide', scale: 'css' } },
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
     baseURL: `http://localhost:${e2ePorts.bff}`,
@@ -31,6 +34,10 @@ export default defineConfig({
         '--disable-sync',
         '--no-first-run',
         '--disable-quic',
+        // The same pixels on every run, for the screenshot comparisons.
+        '--font-render-hinting=none',
+        '--force-color-profile=srgb',
+        '--disable-lcd-text',
       ],
     },
   },

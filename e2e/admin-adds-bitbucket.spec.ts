@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Locator, type Page, type Request } from '@playwright/test';
-import { dataDir, signIn, urls } from './fixtures.ts';
+import type { Locator, Page, Request } from '@playwright/test';
+import { expect, test, dataDir, signIn, urls } from './fixtures.ts';
 
 // The journey of issue 4: an org admin gives Local runner access to Bitbucket through the
 // "Add a new provider" modal, against the Bitbucket emulator, and the client secret never
@@ -164,7 +164,15 @@ test.describe('Configure repository access › Add a new provider', () => {
       }
       await expect(dialog.getByText('Not available yet')).toHaveCount(3);
       await expect(dialog.getByRole('textbox', { name: 'Host' })).toHaveValue('bitbucket.org');
-      await expect(dialog.getByRole('switch', { name: 'Enable OAuth' })).toBeChecked();
+      // OAuth starts off, as the guide says ("turn on Enable OAuth"), and Save says why it needs it.
+      const oauth = dialog.getByRole('switch', { name: 'Enable OAuth' });
+      await expect(oauth).not.toBeChecked();
+      await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled();
+      await expect(dialog.getByText(/^Save needs a way for developers to connect to Bitbucket/)).toBeVisible();
+      await expect(dialog.getByRole('complementary', { name: 'Step-by-step help' })).toContainText('turn on Enable OAuth');
+      await oauth.click();
+      await expect(oauth).toBeChecked();
+      await expect(dialog.getByText(/^Save needs a way for developers to connect/)).toHaveCount(0);
       const help = dialog.getByRole('complementary', { name: 'Step-by-step help' });
       for (const scope of SCOPES)
         await expect(help.getByText(scope, { exact: true })).toBeVisible();
@@ -184,15 +192,16 @@ test.describe('Configure repository access › Add a new provider', () => {
       await dialog.getByRole('button', { name: 'Save' }).click();
     });
 
-    await test.step('the row appears and validates by itself', async () => {
-      await expect(dialog).toBeHidden();
-      await expect(
-        page.getByText('Bitbucket added to Local runner. Validating…', { exact: true }),
-      ).toBeVisible();
+    await test.step('the runner checked the Key and Secret before the modal closed; a toast says so', async () => {
+      await expect(dialog).toBeHidden({ timeout: 20_000 });
+      const toast = page.getByRole('region', { name: /Notifications/ });
+      await expect(toast.getByText('Bitbucket added to Local runner', { exact: true })).toBeVisible();
+      await expect(toast.getByText('Bitbucket accepted the Key and Secret.')).toBeVisible();
+      await expect(page.getByText(/Validating…/)).toHaveCount(0);
       const row = bitbucketRow(page);
       await expect(row).toContainText(consumer.key);
       await expect(row).toContainText('admin@acme.test');
-      await expect(row.getByText('Valid', { exact: true })).toBeVisible({ timeout: 20_000 });
+      await expect(row.getByText('Valid', { exact: true })).toBeVisible();
     });
 
     await test.step('Validate proves it again', async () => {
@@ -203,7 +212,7 @@ test.describe('Configure repository access › Add a new provider', () => {
     });
 
     const wrongSecret = `wrong-secret-${Date.now()}`;
-    await test.step('a wrong secret shows as "Wrong key or secret"', async () => {
+    await test.step('a wrong secret is refused in the modal, which stays open, and the working one stays in force', async () => {
       await page.getByRole('button', { name: `Edit ${BITBUCKET}` }).click();
       const edit = page.getByRole('dialog', { name: 'Edit Bitbucket integration' });
       await expect(edit).toBeVisible();
@@ -213,18 +222,24 @@ test.describe('Configure repository access › Add a new provider', () => {
       await expect(secret).toHaveAttribute('placeholder', /unchanged/);
       await secret.fill(wrongSecret);
       await edit.getByRole('button', { name: 'Save' }).click();
+      await expect(edit.getByText(/^Bitbucket refused this Key and Secret\..* the current Key and Secret stay in force\.$/)).toBeVisible({ timeout: 20_000 });
+      await expect(secret).toHaveAttribute('aria-invalid', 'true');
+      await expect(secret).toBeFocused();
+      await expect(edit).toBeVisible();
+      await expect(bitbucketRow(page).getByText('Valid', { exact: true })).toBeVisible();
+      await edit.getByRole('button', { name: 'Cancel' }).click();
       await expect(edit).toBeHidden();
-      await expect(
-        bitbucketRow(page).getByText('Wrong key or secret', { exact: true }),
-      ).toBeVisible({
-        timeout: 20_000,
-      });
+      // The old secret is still the one the runner uses: validating it again says Valid.
+      await page.getByRole('button', { name: `Validate ${BITBUCKET}` }).click();
+      await expect(bitbucketRow(page).getByText('Valid', { exact: true })).toBeVisible({ timeout: 20_000 });
+      await expect(bitbucketRow(page).getByText('Wrong key or secret')).toHaveCount(0);
     });
 
     await test.step('the audit log says who changed what, without secrets', async () => {
       const log = page.getByRole('table', { name: 'Audit log' });
       await expect(log).toContainText(`added ${BITBUCKET}`);
-      await expect(log).toContainText(`changed ${BITBUCKET}: replaced the secret`);
+      await expect(log).toContainText(`entered a Key and Secret for ${BITBUCKET} that were refused; the current ones stayed`);
+      await expect(log).not.toContainText('replaced the secret');
       await expect(log).not.toContainText(consumer.secret);
     });
 
@@ -297,7 +312,7 @@ test.describe('Configure repository access › Add a new provider', () => {
     // Deleting ends with a toast (Radix Toast, loaded with the first one).
     await page.getByRole('button', { name: `Delete ${BITBUCKET}` }).click();
     await page.getByRole('alertdialog', { name: 'Delete Bitbucket integration?' }).getByRole('button', { name: 'Delete' }).click();
-    await expect(page.getByText(`${BITBUCKET} deleted from Local runner.`)).toBeVisible();
+    await expect(page.getByText(`${BITBUCKET} deleted from Local runner.`, { exact: true })).toBeVisible();
     expect(violations).toEqual([]);
   });
 
@@ -309,6 +324,7 @@ test.describe('Configure repository access › Add a new provider', () => {
 
     await page.getByRole('button', { name: 'Add a new provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+    await dialog.getByRole('switch', { name: 'Enable OAuth' }).click();
     await dialog.getByLabel('Client ID').fill('typed-before-a-stray-click');
     await page.mouse.click(5, 5);
     await expect(dialog).toBeVisible();
@@ -358,14 +374,11 @@ test.describe('Configure repository access › Add a new provider', () => {
 
       // Off, the modal says why Save is disabled; on again, the form comes back.
       await page.keyboard.press('Space');
-      await expect(
-        dialog.getByText(
-          'Developers need a way to connect: turn on OAuth, personal access tokens, or both.',
-        ),
-      ).toBeVisible();
+      await expect(dialog.getByText(/^Save needs a way for developers to connect to Bitbucket/)).toBeVisible();
       await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled();
       await page.keyboard.press('Space');
       await expect(dialog.getByRole('switch', { name: 'Enable OAuth' })).toBeChecked();
+      await expect(dialog.getByRole('button', { name: 'Save' })).toBeEnabled();
 
       await page.keyboard.press('Tab');
       await expect(dialog.getByRole('textbox', { name: 'Callback URL' })).toBeFocused();
@@ -403,11 +416,9 @@ test.describe('Configure repository access › Add a new provider', () => {
       await page.keyboard.press('Shift+Tab');
       await expect(secret).toBeFocused();
       await page.keyboard.press('Enter');
-      await expect(dialog).toBeHidden();
+      await expect(dialog).toBeHidden({ timeout: 20_000 });
       await expect(addButton).toBeFocused();
-      await expect(bitbucketRow(page).getByText('Valid', { exact: true })).toBeVisible({
-        timeout: 20_000,
-      });
+      await expect(bitbucketRow(page).getByText('Valid', { exact: true })).toBeVisible();
     });
   });
 
@@ -437,6 +448,7 @@ test.describe('Configure repository access › Add a new provider', () => {
 
     await page.getByRole('button', { name: 'Add a new provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+    await dialog.getByRole('switch', { name: 'Enable OAuth' }).click();
     await dialog.getByLabel('Client ID').fill('another-key');
     await dialog.getByLabel('Client Secret').fill('another-secret');
     await dialog.getByRole('button', { name: 'Save' }).click();

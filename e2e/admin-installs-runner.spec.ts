@@ -1,6 +1,6 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { csrfTokenOf } from './configure-bitbucket.ts';
-import { signIn, urls } from './fixtures.ts';
+import { expect, test, signIn, urls } from './fixtures.ts';
 import { connectAsAliceInPopup, freePort, InstalledRunner } from './installed-runner.ts';
 
 const REPO_URL = 'https://bitbucket.org/acme/widgets';

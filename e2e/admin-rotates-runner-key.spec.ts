@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { signIn } from './fixtures.ts';
+import { expect, test, signIn } from './fixtures.ts';
 import { configureBitbucketOnLocalRunner } from './configure-bitbucket.ts';
 
 test('an admin rotates a runner key and sees which secrets to re-enter', async ({ page }) => {

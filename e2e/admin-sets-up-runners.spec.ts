@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { signIn } from './fixtures.ts';
+import { expect, test, signIn } from './fixtures.ts';
 
 test.describe('Settings › Runners', () => {
   // Setting up and installing a runner is admin-installs-runner.spec.ts.

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { urls } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { expect, test, urls } from './fixtures.ts';
 
 /** The Bitbucket emulator's origin: the test stack's, whichever ports this run picked. */
 const BITBUCKET_URL = urls.bitbucket;
@@ -80,4 +80,37 @@ test('a workspace owner adds an OAuth consumer, then grants it access and is sen
     expect(url.searchParams.get('state')).toBe('xyz');
     await expect(page).toHaveURL(/\/_emulator\/health\?code=[A-Za-z0-9]{18}&state=xyz$/);
   });
+});
+
+test.describe("The emulator's pages are styled", () => {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    test(`its stylesheet loads on the sign-in and consumer pages, at ${viewport.width} px`, async ({ page }) => {
+      await page.setViewportSize(viewport);
+      const stylesheet = page.waitForResponse((response) => response.url().endsWith('/_emulator/assets/emulator.css'));
+      await page.goto(`${BITBUCKET_URL}/acme/workspace/settings/oauth-consumers/new`);
+      await expect(page.getByRole('heading', { name: 'Log in to Bitbucket' })).toBeVisible();
+      expect((await stylesheet).status()).toBe(200);
+      // Its rules apply: the page is not the browser's default white with Times.
+      const look = await page.evaluate(() => ({
+        rules: [...document.styleSheets].reduce((n, sheet) => n + sheet.cssRules.length, 0),
+        font: getComputedStyle(document.body).fontFamily,
+        background: getComputedStyle(document.body).backgroundColor,
+      }));
+      expect(look.rules).toBeGreaterThan(10);
+      expect(look.font).not.toMatch(/^"?Times/);
+      expect(look.background).not.toBe('rgba(0, 0, 0, 0)');
+      await expectNoAccessibilityViolations(page);
+      await expect(page).toHaveScreenshot(`emulator-sign-in-${viewport.width}.png`, { fullPage: true, maxDiffPixelRatio: 0.002 });
+
+      await page.getByLabel('Username').fill('alice');
+      await page.getByLabel('Password').fill('alice');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await expect(page.getByRole('heading', { name: 'Add OAuth consumer' })).toBeVisible();
+      await expectNoAccessibilityViolations(page);
+      await expect(page).toHaveScreenshot(`emulator-add-consumer-${viewport.width}.png`, { fullPage: true, maxDiffPixelRatio: 0.002 });
+    });
+  }
 });

@@ -1,9 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Page, type Request } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import { configureBitbucketOnLocalRunner, csrfTokenOf, signInThroughApi } from './configure-bitbucket.ts';
-import { dataDir, signIn, urls } from './fixtures.ts';
+import { expect, test, dataDir, signIn, urls } from './fixtures.ts';
 
 const PR_URL = 'https://bitbucket.org/acme/widgets/pull-requests/1';
 const SCOPES = ['read:user:bitbucket', 'read:repository:bitbucket', 'write:repository:bitbucket', 'read:pullrequest:bitbucket'];

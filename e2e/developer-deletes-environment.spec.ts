@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { configureBitbucketOnLocalRunner, csrfTokenOf } from './configure-bitbucket.ts';
-import { dataDir, signIn } from './fixtures.ts';
+import { expect, test, dataDir, signIn } from './fixtures.ts';
 import { connectAsAliceInPopup } from './installed-runner.ts';
 
 test.describe('Environments', () => {

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { configureBitbucketOnLocalRunner, csrfTokenOf } from './configure-bitbucket.ts';
-import { dataDir, signIn, urls } from './fixtures.ts';
+import { expect, test, dataDir, signIn, urls } from './fixtures.ts';
 
 const run = promisify(execFile);
 const PR_URL = 'https://bitbucket.org/acme/widgets/pull-requests/1';

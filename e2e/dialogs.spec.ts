@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { signIn } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { expect, test, signIn } from './fixtures.ts';
 
 // The dialogs are the platform's modal <dialog> (components/ui/dialog.tsx). These check what the
 // browser has to give them, and what the component adds: closing through React state, focus back
@@ -54,5 +54,20 @@ test.describe('Dialogs', () => {
       await opener.click();
       await expect(dialog.getByLabel('Name')).toHaveValue('');
     });
+  });
+
+  test('Escape on the one-time runner token warns first; a second Escape closes', async ({ page }) => {
+    await signIn(page, 'admin');
+    await page.goto('/settings/runners');
+    await page.getByRole('button', { name: 'Set up a new runner' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Set up a new runner' });
+    await dialog.getByLabel('Name').fill(`Escape check ${Date.now()}`);
+    await dialog.getByRole('button', { name: 'Create runner' }).click();
+    await expect(dialog.getByText('This token is shown only once.')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByRole('alert')).toContainText('Close without the token? It is shown only once.');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
   });
 });

@@ -97,6 +97,24 @@ describe('web hardening (http stack)', () => {
     }
   });
 
+  it('the API reference (/api/docs) keeps the strict script policy; its only style addition is a per-request nonce', async () => {
+    await check('web', 'API reference headers and page', async () => {
+      const res = await fetch(`${stack.bffDirect}/api/docs`);
+      expect(res.status).toBe(200);
+      const csp = parseCsp(res.headers.get('content-security-policy'));
+      expectStrictScriptPolicy(csp);
+      const styles = csp.get('style-src') ?? [];
+      expect(styles[0]).toBe("'self'");
+      expect(styles.slice(1)).toHaveLength(1);
+      expect(styles[1]).toMatch(/^'nonce-[A-Za-z0-9+/]{24}'$/);
+      for (const directive of ['frame-ancestors', 'object-src', 'base-uri']) expect(csp.get(directive), directive).toEqual(["'none'"]);
+      expect(csp.get('connect-src')).toEqual(["'self'"]);
+      expect(inlineScripts(await res.text())).toEqual([]);
+      const again = parseCsp((await fetch(`${stack.bffDirect}/api/docs`)).headers.get('content-security-policy'));
+      expect(again.get('style-src')?.[1]).not.toBe(styles[1]);
+    });
+  });
+
   it('the built dashboard page has no inline script', async () => {
     const res = await fetch(`${stack.bffDirect}/`);
     const html = await res.text();

@@ -22,6 +22,7 @@ import { createAuthRoutes } from './routes/auth-routes.ts';
 import { createRunnerRoutes } from './routes/runner-routes.ts';
 import { createEventRoutes } from './routes/event-routes.ts';
 import { createOpenApiRoutes } from './routes/openapi-routes.ts';
+import { createApiDocsRoutes } from './routes/api-docs-routes.ts';
 import { createScmIntegrationRoutes } from './routes/scm-integration-routes.ts';
 import { createScmIntegrationsStore } from './store/scm-integrations-store.ts';
 import { createScmIntegrationService } from './services/scm-integration-service.ts';
@@ -74,7 +75,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     integrations: integrationsStore,
   });
 
-  const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl });
+  const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl, audit });
   const environments = createEnvironmentService({ db, runners, hub, link: () => link, log });
   const integrations = createScmIntegrationService({ store: integrationsStore, runners, audit, hub, link: () => link, configPush, log });
 
@@ -113,6 +114,9 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+
+  // The rendered API reference: a page and its files, public like /api/openapi.json.
+  app.use(createApiDocsRoutes());
 
   // Body parsing, cookies, CSRF, the session and no-store are for API calls only: the dashboard's
   // files need none of them, and no-store there would stop browsers caching them.

@@ -124,4 +124,54 @@ describe('OpenAPI', () => {
     expect(res.body.paths['/api/runners/{runnerId}'].get.operationId).toBe('getRunner');
     expect(res.body.paths['/api/runners'].post.requestBody.content['application/json'].schema.properties.name).toBeTruthy();
   });
+
+  it('describes every operation, with its real success status and its error bodies', async () => {
+    const doc = (await new TestApiClient(t.url).request('GET', '/api/openapi.json')).body;
+    const operations = Object.values(doc.paths as Record<string, Record<string, any>>).flatMap((byMethod) => Object.values(byMethod));
+    expect(operations.length).toBeGreaterThan(20);
+    for (const op of operations) {
+      expect(op.description, op.operationId).toMatch(/\w{3,}.*\./);
+      const statuses = Object.keys(op.responses);
+      expect(statuses.filter((s) => /^2|^3/.test(s)), op.operationId).toHaveLength(1);
+      for (const status of statuses.filter((s) => /^[45]/.test(s))) {
+        expect(op.responses[status].description, `${op.operationId} ${status}`).toBeTruthy();
+        expect(op.responses[status].content['application/json'].example.error.code, `${op.operationId} ${status}`).toBeTruthy();
+      }
+      if (op['x-access'] !== 'public') expect(statuses, op.operationId).toContain('401');
+      if (op['x-access'] === 'admin') expect(op.responses['403'].description).toMatch(/not an admin/);
+    }
+    // The three creates answer 201, as the BFF does.
+    for (const path of ['/api/runners', '/api/runners/{runnerId}/integrations', '/api/environments']) {
+      expect(Object.keys(doc.paths[path].post.responses), path).toContain('201');
+      expect(Object.keys(doc.paths[path].post.responses), path).not.toContain('200');
+    }
+    const created = await admin.request('POST', '/api/runners', { name: `openapi ${Math.random()}` });
+    expect(created.status).toBe(201);
+    // A wrong Key or Secret is documented where it is answered.
+    expect(doc.paths['/api/runners/{runnerId}/integrations'].post.responses['400'].description).toMatch(/refused the Key and Secret/);
+  });
+
+  it('renders it at /api/docs with Redoc served from this origin, under a CSP with no inline script or eval', async () => {
+    const page = await fetch(`${t.url}/api/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const scripts = [...html.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]!);
+    expect(scripts.some((src) => /^\/api\/docs\/assets\/redoc-[\d.]+\.standalone\.js$/.test(src))).toBe(true);
+    expect(html).not.toMatch(/<script>|https?:\/\/(?!localhost)/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    const nonce = /style-src 'self' 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    // A nonce is only worth something if it changes on every answer.
+    const again = (await fetch(`${t.url}/api/docs`)).headers.get('content-security-policy');
+    expect(again).not.toContain(nonce);
+    for (const src of scripts) {
+      const asset = await fetch(`${t.url}${src}`);
+      expect(asset.status, src).toBe(200);
+      expect(asset.headers.get('content-type'), src).toMatch(/javascript/);
+      // Nothing is fetched from a CDN: Redoc's one CDN image is replaced before it is served.
+      expect(await asset.text(), src).not.toContain('cdn.redoc.ly');
+    }
+  });
 });

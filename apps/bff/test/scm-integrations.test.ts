@@ -21,6 +21,8 @@ type Calls = { method: string; params: any }[];
 
 /** A fresh runner for each test, so tests do not depend on each other. */
 async function newRunner(validateStatus = 'valid') {
+  // What the runner answers when asked to check a Key and Secret before they are saved.
+  const candidate = { status: 'valid' };
   const created = await admin.request('POST', '/api/runners', { name: `runner ${Math.random()}` });
   const calls: Calls = [];
   const record = (method: string, result: (p: any) => unknown) => (params: any) => {
@@ -31,11 +33,16 @@ async function newRunner(validateStatus = 'valid') {
     ping: record('ping', () => ({ version: 'test' })),
     configure: record('configure', () => ({ applied: 1 })),
     validateIntegration: record('validateIntegration', () => ({ status: validateStatus, message: 'checked', field: validateStatus === 'invalid_credentials' ? 'clientSecret' : null })),
+    validateCandidate: record('validateCandidate', () => ({
+      status: candidate.status,
+      message: candidate.status === 'valid' ? 'accepted' : 'Bitbucket refused this Key and Secret.',
+      field: candidate.status === 'invalid_credentials' ? 'clientSecret' : null,
+    })),
     deleteTokensForIntegration: record('deleteTokensForIntegration', () => ({ deleted: 1 })),
     rotateKey: record('rotateKey', async () => ({ publicKey: (await createRunnerKeyPair()).publicJwk })),
   });
   const runnerId: string = created.body.runner.id;
-  return { runnerId, runner, calls, publicJwk: runner.publicJwk };
+  return { runnerId, runner, calls, candidate, publicJwk: runner.publicJwk };
 }
 
 function readAllFiles(dir: string): string {
@@ -178,6 +185,52 @@ describe('SCM integrations', () => {
     expect(list.body.integrations[0].validation.status).toBe('runner_offline');
   });
 
+  it('checks a new Key and Secret on the runner before saving: a wrong one is refused on its field and the working one stays', async () => {
+    const { runnerId, runner, calls, candidate, publicJwk } = await newRunner();
+    const created = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'good-secret' });
+    expect(created.status).toBe(201);
+    // Checked before the answer: the integration is saved as valid, with no later "Validating…".
+    expect(created.body.validation).toMatchObject({ status: 'valid', message: 'accepted' });
+    const check = calls.find((c) => c.method === 'validateCandidate');
+    expect(check?.params.integration).toMatchObject({ id: created.body.id, host: 'bitbucket.org', clientId: 'consumer-key-1' });
+    const saved = await t.db.selectFrom('scm_integrations').selectAll().where('id', '=', created.body.id).executeTakeFirstOrThrow();
+
+    candidate.status = 'invalid_credentials';
+    const typo = await sealClientSecret({ secret: 'good-secre', publicJwk, runnerId, host: 'bitbucket.org' });
+    const refused = await admin.request('PATCH', `/api/runners/${runnerId}/integrations/${created.body.id}`, { oauthClientSecretEnvelope: typo });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields.clientSecret).toMatch(/refused/);
+    expect(refused.body.error.message).toMatch(/current Key and Secret stay in force/);
+    const kept = await t.db.selectFrom('scm_integrations').selectAll().where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    expect(kept).toEqual(saved);
+    const configured = calls.filter((c) => c.method === 'configure').at(-1);
+    expect(configured?.params.integrations[0].clientSecretEnvelope).toBe(saved.secret_envelope);
+
+    const wrongNew = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, host: 'bitbucket.org', oauthPlaintextClientSecret: 'x' });
+    expect(wrongNew.status).toBe(409); // the duplicate check comes first
+    const other = await newRunner();
+    other.candidate.status = 'invalid_credentials';
+    const wrongCreate = await admin.request('POST', `/api/runners/${other.runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'wrong' });
+    expect(wrongCreate.status).toBe(400);
+    expect(wrongCreate.body.error.message).toMatch(/Nothing was saved/);
+    expect((await admin.request('GET', `/api/runners/${other.runnerId}/integrations`)).body.integrations).toEqual([]);
+    other.candidate.status = 'provider_unreachable';
+    const unreachable = await admin.request('POST', `/api/runners/${other.runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'x' });
+    expect(unreachable.status).toBe(502);
+    expect(unreachable.body.error.code).toBe('provider_unreachable');
+
+    const audit = await admin.request('GET', `/api/runners/${runnerId}/audit-log`);
+    expect(audit.body.entries[0]).toMatchObject({ action: 'integration.validation_failed', details: { status: 'invalid_credentials', kept: 'current secret' } });
+    expect(audit.text).not.toContain('good-secre');
+
+    runner.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const offline = await admin.request('PATCH', `/api/runners/${runnerId}/integrations/${created.body.id}`, { clientId: 'consumer-key-3' });
+    expect(offline.status).toBe(502);
+    expect(offline.body.error).toMatchObject({ code: 'runner_offline', message: expect.stringMatching(/stay in force.*Start the runner/) });
+    other.runner.close();
+  });
+
   it('edits: an absent secret stays unchanged; turning OAuth off deletes the runner tokens; every change is audited', async () => {
     const { runnerId, runner, calls } = await newRunner();
     const created = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'first-secret' });
@@ -198,6 +251,8 @@ describe('SCM integrations', () => {
     expect(removed.status).toBe(204);
     const audit = await admin.request('GET', `/api/runners/${runnerId}/audit-log`);
     expect(audit.body.entries.map((e: any) => e.action)).toEqual(['integration.deleted', 'integration.updated', 'integration.updated', 'integration.created', 'runner.created']);
+    // The rename was checked by the runner with the secret already stored.
+    expect(calls.filter((c) => c.method === 'validateCandidate').map((c) => c.params.integration.clientId)).toEqual(['consumer-key-1', 'consumer-key-2']);
     expect(audit.body.entries[0].actor).toBe('admin@acme.test');
     expect(audit.text).not.toContain('first-secret');
     runner.close();

@@ -26,7 +26,7 @@ import { BrowserSessions } from './ui/browser-sessions.ts';
 import { createApiTokensRouter } from './ui/api-tokens-router.ts';
 import { createConsumersRouter } from './ui/consumers-router.ts';
 import { renderErrorPage } from './ui/error-page.ts';
-import { createHomeRouter } from './ui/home-router.ts';
+import { createHomeRouter, createStylesheetRouter } from './ui/home-router.ts';
 import { sendPage } from './ui/send-page.ts';
 import { createSignInRouter } from './ui/sign-in-router.ts';
 
@@ -86,6 +86,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(createStylesheetRouter());
   app.use(createTestApiRouter(context));
   app.use(createTokenRouter(context));
   app.use(createAuthorizeRouter(context));

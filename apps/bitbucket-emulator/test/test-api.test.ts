@@ -31,6 +31,14 @@ function getUser(signal?: AbortSignal): Promise<Response> {
 }
 
 describe('test API', () => {
+  it('serves the pages\' stylesheet under /_emulator/assets/ despite the test API\'s 404 for unknown paths', async () => {
+    const css = await fetch(`${emulator.baseUrl}/_emulator/assets/emulator.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    expect(await css.text()).toMatch(/body\s*\{/);
+    expect((await fetch(`${emulator.baseUrl}/_emulator/assets/other.css`)).status).toBe(404);
+  });
+
   it('answers the health check', async () => {
     const response = await fetch(`${emulator.baseUrl}/_emulator/health`);
     expect(response.status).toBe(200);

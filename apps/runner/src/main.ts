@@ -9,6 +9,7 @@ import {
   DeleteTokenParams,
   ListTokensParams,
   ParseContextParams,
+  ValidateCandidateParams,
   ValidateIntegrationParams,
 } from '@runner-console/contracts';
 import { EnvironmentUpdateParams, DeleteWorkspaceParams } from '@runner-console/contracts';
@@ -146,6 +147,11 @@ async function main() {
           if (err instanceof ApiTokenRefusal) throw new LinkCallError(err.code, err.message);
           throw err;
         }
+      },
+      // A configuration the BFF has not saved yet: checked with the same binding rules, then forgotten.
+      validateCandidate: async (params) => {
+        const { integration } = ValidateCandidateParams.parse(params);
+        return validateClientCredentials(config, registry, integration, callbackUrl, { cacheSecret: false });
       },
       checkAuthentication: async (params) => {
         const { userId, host } = CheckAuthenticationParams.parse(params);

@@ -70,6 +70,9 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
     expect(execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: workspace }).toString().trim()).toBe('feature/login');
     expect(execFileSync('git', ['config', 'remote.origin.url'], { cwd: workspace }).toString()).not.toContain('token');
     await disconnectAll(dev);
+    // The runner's audit log shows who disconnected which account (never a token).
+    const audit = await admin.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/audit-log`);
+    expect(audit.body.entries[0]).toMatchObject({ action: 'git_authentication.disconnected', actor: 'dev@acme.test', target: 'Bitbucket (Alice)' });
   });
 
   it('refuses a replayed state and stores nothing more', async () => {
@@ -175,7 +178,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
     await disconnectAll(dev);
   });
 
-  it('gives a clear 404 for a repository the user cannot see, and "ask your admin" for an unknown host', async () => {
+  it('gives a clear 404 for a repository the user cannot see, and says another host is not supported (no admin can add it)', async () => {
     const dev = await devBrowser();
     await dev.fetch(await authorizeAtBitbucket(stack, dev, runnerId));
     const hidden = await dev.api(stack.dashboard, 'POST', '/api/environments', { contextUrl: 'https://bitbucket.org/acme/secret-plans', runnerId });
@@ -183,10 +186,24 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
     expect(hidden.body.error.message).toMatch(/does not exist, or your account \(Alice\) cannot see it/);
     const gitlab = await dev.api(stack.dashboard, 'POST', '/api/environments', { contextUrl: 'https://gitlab.com/acme/widgets', runnerId });
     expect(gitlab.status).toBe(400);
-    expect(gitlab.body.error.message).toMatch(/Ask an admin/);
+    expect(gitlab.body.error.message).toMatch(/^That link is on gitlab\.com, not bitbucket\.org\./);
+    expect(gitlab.body.error.message).not.toMatch(/admin/i);
     const envs = await dev.api(stack.dashboard, 'GET', '/api/environments');
     expect(envs.body.environments.every((e: { contextUrl: string }) => !e.contextUrl.includes('secret-plans'))).toBe(true);
     await disconnectAll(dev);
+  });
+
+  it('tells a developer whose connection ended with an admin’s change why it is gone', async () => {
+    const dev = await devBrowser();
+    await dev.fetch(await authorizeAtBitbucket(stack, dev, runnerId));
+    const connected = await dev.api(stack.dashboard, 'GET', '/api/git-authentications');
+    expect(connected.body.authentications).toHaveLength(1);
+    expect(connected.body.endedByAdmin).toEqual([]);
+    // The admin replaces the integration: the old one is deleted, and its tokens with it.
+    await configureBitbucket(stack, admin);
+    const after = await dev.api(stack.dashboard, 'GET', '/api/git-authentications');
+    expect(after.body.authentications).toEqual([]);
+    expect(after.body.endedByAdmin).toMatchObject([{ runnerId, runnerName: 'Local runner', host: 'bitbucket.org', reason: 'integration_deleted' }]);
   });
 
   it('names the Bitbucket checkbox when the consumer lacks a scope', async () => {

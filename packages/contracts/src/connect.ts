@@ -165,6 +165,21 @@ export const GitAuthenticationList = z.object({
   /** Runners that could not be asked (offline): their connections are not listed. */
   unreachableRunners: z.array(z.object({ id: z.string(), name: z.string() })),
   appAuthorizationsUrl: z.string(),
+  /**
+   * Integrations an admin removed or re-keyed lately (30 days) on runners where the user has no
+   * connection now: what ended connections made through them, so none vanishes without a word.
+   */
+  endedByAdmin: z.optional(
+    z.array(
+      z.object({
+        runnerId: z.string(),
+        runnerName: z.string(),
+        host: z.string(),
+        at: z.string(),
+        reason: z.enum(['integration_deleted', 'oauth_disabled', 'client_id_changed']),
+      }),
+    ),
+  ),
 });
 
 export const ListTokensParams = z.object({ userId: z.string() });

@@ -264,6 +264,11 @@ export type RunnerIntegrationConfig = z.infer<typeof RunnerIntegrationConfig>;
 export const ConfigureRunnerParams = z.object({ integrations: z.array(RunnerIntegrationConfig) });
 
 export const ValidateIntegrationParams = z.object({ integrationId: z.string() });
+/**
+ * Link method `validateCandidate`: check a configuration the BFF has not stored yet (a new Key or
+ * Secret), so a wrong one is refused before it replaces a working one. The runner keeps nothing.
+ */
+export const ValidateCandidateParams = z.object({ integration: RunnerIntegrationConfig });
 export const ValidateIntegrationResult = z.object({
   status: z.enum(['valid', 'invalid_credentials', 'provider_unreachable', 'needs_new_secret']),
   message: z.string(),

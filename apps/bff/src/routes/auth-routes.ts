@@ -22,8 +22,18 @@ export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure
       const email = (req.body as { email?: unknown } | undefined)?.email;
       return `${ipKeyGenerator(req.ip ?? '')}|${typeof email === 'string' ? email.toLowerCase().slice(0, 254) : ''}`;
     },
-    handler: (_req, _res, next) =>
-      next(new HttpError(429, 'rate_limited', 'Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin to reset your password.')),
+    // Says only what is true and can be done: wait. (There is no password reset to point to.)
+    handler: (req, _res, next) => {
+      const resetAt = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const minutes = resetAt ? Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 60_000)) : 15;
+      next(
+        new HttpError(
+          429,
+          'rate_limited',
+          `Too many failed sign-in attempts for this account, so sign-in is paused for 15 minutes. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        ),
+      );
+    },
   });
   router.post(apiRoutes.signIn.path, signInLimiter);
 

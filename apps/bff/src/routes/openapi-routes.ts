@@ -1,8 +1,44 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ApiError, apiRoutes, type ApiRoute } from '@runner-console/contracts';
+import { ApiError, apiRoutes, type ApiErrorCode, type ApiRoute } from '@runner-console/contracts';
 
 export const openApiPath = '/api/openapi.json';
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 502 | 504;
+
+// The code each status most often carries, for the example body; the description lists the cases.
+const exampleCodes: Record<ErrorStatus, { code: ApiErrorCode; message: string }> = {
+  400: { code: 'validation_failed', message: 'Enter the Client ID (Bitbucket calls it Key).' },
+  401: { code: 'unauthenticated', message: 'Sign in to continue.' },
+  403: { code: 'forbidden', message: 'Only organization admins can do this.' },
+  404: { code: 'not_found', message: 'This runner was not found.' },
+  409: { code: 'conflict', message: 'This runner already has a Bitbucket integration for bitbucket.org. Edit that one instead.' },
+  413: { code: 'payload_too_large', message: 'The request body is larger than 100 KB.' },
+  429: { code: 'rate_limited', message: 'Too many failed sign-in attempts for this account, so sign-in is paused for 15 minutes. Try again in 14 minutes.' },
+  502: { code: 'runner_offline', message: 'The runner is offline. Start it (or check its network) and try again.' },
+  504: { code: 'runner_timeout', message: 'The runner did not answer in time. Check that it is running and try again.' },
+};
+
+/** The errors any route of this shape can answer, before its own (ApiRoute.errors). */
+function commonErrors(route: ApiRoute): Partial<Record<ErrorStatus, string>> {
+  const errors: Partial<Record<ErrorStatus, string>> = {};
+  const forbidden: string[] = [];
+  if (route.access !== 'public') errors[401] = 'Not signed in, or the session expired (`unauthenticated`).';
+  if (route.access === 'admin') forbidden.push('the caller is not an admin of the organization (`forbidden`)');
+  if (route.method !== 'get') forbidden.push('the CSRF check failed: send `x-csrf-token` equal to the `rc_csrf` cookie, from this origin (`csrf_failed`)');
+  if (forbidden.length) errors[403] = `${forbidden.join('; or ')}.`.replace(/^./, (c) => c.toUpperCase());
+  if (route.request || route.query) errors[400] = 'The body or query failed validation (`validation_failed`); `error.fields` names each field with its message.';
+  if (route.request) errors[413] = 'The body is larger than 100 KB (`payload_too_large`).';
+  if (/:\w+/.test(route.path)) errors[404] = 'No such id, or it belongs to another organization (`not_found`): other organizations\' ids are never confirmed.';
+  return errors;
+}
+
+function successResponse(route: ApiRoute): Record<string, unknown> {
+  if (route.noContent) return { '204': { description: 'Done; no body.' } };
+  if (route.redirect) return { '302': { description: 'Redirect to the next step (Location header).' } };
+  const content = { 'application/json': { schema: route.response ? z.toJSONSchema(route.response, { io: 'output', unrepresentable: 'any' }) : {} } };
+  return route.created ? { '201': { description: 'Created.', content } } : { '200': { description: 'OK.', content } };
+}
 
 /** OpenAPI 3.1, generated from the contract's route table and zod schemas (zod's own JSON Schema output). */
 export function buildOpenApiDocument(serverUrl: string): Record<string, unknown> {
@@ -15,15 +51,18 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
       const query = z.toJSONSchema(route.query, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
       for (const [name, schema] of Object.entries(query.properties ?? {})) params.push({ name, in: 'query', required: false, schema });
     }
-    const responses: Record<string, unknown> = route.noContent
-      ? { '204': { description: 'Done' } }
-      : route.redirect
-        ? { '302': { description: 'Redirect to the next step' } }
-      : { '200': { description: 'OK', content: { 'application/json': { schema: route.response ? z.toJSONSchema(route.response, { io: 'output', unrepresentable: 'any' }) : {} } } } };
-    responses.default = { description: 'Error', content: { 'application/json': { schema: errorSchema } } };
+    const responses: Record<string, unknown> = successResponse(route);
+    const errors = { ...commonErrors(route), ...route.errors } as Partial<Record<ErrorStatus, string>>;
+    for (const status of (Object.keys(errors).map(Number) as ErrorStatus[]).sort((a, b) => a - b)) {
+      responses[String(status)] = {
+        description: errors[status],
+        content: { 'application/json': { schema: errorSchema, example: { error: exampleCodes[status] } } },
+      };
+    }
     (paths[oaPath] ??= {})[route.method] = {
       operationId: name,
       summary: route.summary,
+      description: route.description,
       'x-access': route.access,
       ...(params.length ? { parameters: params } : {}),
       ...(route.request
@@ -35,7 +74,19 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Runner Console API', version: '0.1.0', description: 'Generated from packages/contracts. Non-GET requests need the x-csrf-token header (double-submit of the rc_csrf cookie).' },
+    info: {
+      title: 'Runner Console API',
+      version: '0.1.0',
+      description: [
+        'The API the Runner Console dashboard uses, generated from `packages/contracts`.',
+        '',
+        '- **Sessions.** Sign in with `POST /api/auth/sign-in`; the session is the `rc_session` cookie.',
+        '- **CSRF.** Every request that is not a GET sends the `x-csrf-token` header with the value of the `rc_csrf` cookie (set by `GET /api/auth/session`).',
+        '- **Access.** `x-access` on each operation: `public`, `member` (any signed-in user) or `admin` (an organization admin).',
+        '- **Errors.** Every error is `{ "error": { "code", "message", "fields"? } }`; `message` says what to do next and `fields` maps a field to its message.',
+        '- **Secrets.** Client secrets are sent sealed to the runner\'s key (or in plaintext by API clients, sealed on arrival); no answer ever contains one.',
+      ].join('\n'),
+    },
     servers: [{ url: serverUrl }],
     components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'rc_session' } } },
     security: [{ session: [] }],

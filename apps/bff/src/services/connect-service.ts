@@ -20,6 +20,7 @@ import { getScmProvider } from '@runner-console/scm-providers';
 import type { z } from 'zod';
 import type { StartConnectQuery } from '@runner-console/contracts';
 import type { Db } from '../store/database.ts';
+import type { AuditStore } from '../store/audit-store.ts';
 import type { ScmIntegrationsStore } from '../store/scm-integrations-store.ts';
 import type { OAuthFlowsTable, RunnersTable } from '../store/schema.ts';
 import type { EventHub } from '../events/event-hub.ts';
@@ -66,6 +67,8 @@ export function createConnectService(deps: {
   hub: EventHub;
   link: () => RunnerLinkServer;
   publicUrl: string;
+  /** Disconnects go in the runner's audit log, so admins see why a connection is gone. */
+  audit?: AuditStore;
 }) {
   const { db, runners, hub } = deps;
 
@@ -338,19 +341,61 @@ export function createConnectService(deps: {
           unreachableRunners.push({ id: runner.id, name: runner.name });
         }
       }
-      return { authentications, unreachableRunners, appAuthorizationsUrl: getScmProvider('bitbucket').docs.appAuthorizationsUrl ?? 'https://bitbucket.org/account/settings/app-authorizations/' };
+      const endedByAdmin = await this.endedByAdmin(user, rows, authentications);
+      return { authentications, unreachableRunners, endedByAdmin, appAuthorizationsUrl: getScmProvider('bitbucket').docs.appAuthorizationsUrl ?? 'https://bitbucket.org/account/settings/app-authorizations/' };
+    },
+
+    /** From the runners' audit logs: the latest removal or re-keying per runner, if the user has no connection there now. */
+    async endedByAdmin(user: SessionUser, runnerRows: { id: string; name: string }[], authentications: { runnerId: string }[]) {
+      if (!deps.audit) return [];
+      const since = new Date(Date.now() - 30 * 24 * 3600_000).toISOString();
+      const ended = [];
+      for (const runner of runnerRows) {
+        if (authentications.some((a) => a.runnerId === runner.id)) continue;
+        const entries = await deps.audit.listForRunner(user.orgId, runner.id, 20);
+        for (const entry of entries) {
+          if (entry.at < since) break;
+          const changes = entry.action === 'integration.updated' ? ((JSON.parse(entry.details) as { changes?: unknown }).changes ?? []) : [];
+          const reason =
+            entry.action === 'integration.deleted'
+              ? 'integration_deleted'
+              : Array.isArray(changes) && changes.includes('oauth_disabled')
+                ? 'oauth_disabled'
+                : Array.isArray(changes) && changes.includes('client_id_changed')
+                  ? 'client_id_changed'
+                  : null;
+          if (!reason) continue;
+          // The target reads "Bitbucket (bitbucket.org)": the host is in the brackets.
+          const host = /\(([^)]+)\)$/.exec(entry.target)?.[1] ?? entry.target;
+          ended.push({ runnerId: runner.id, runnerName: runner.name, host, at: entry.at, reason } as const);
+          break;
+        }
+      }
+      return ended;
     },
 
     async deleteGitAuthentication(user: SessionUser, runnerId: string, tokenId: string): Promise<void> {
       const runner = await runners.requireRunner(user, runnerId);
       const conn = deps.link().connectionOf(runner.id);
       if (!conn) throw runnerOffline();
+      let token: z.infer<typeof ListTokensResult>['tokens'][number] | undefined;
       try {
+        // Read first what is deleted, for the audit log (host and account name; never the token).
+        token = ListTokensResult.parse(await conn.request('listTokens', { userId: user.id }, 5_000)).tokens.find((t) => t.id === tokenId);
         await conn.request('deleteToken', { userId: user.id, tokenId }, 5_000);
       } catch (err) {
         if (err instanceof LinkRequestError && err.code === 'not_found') throw notFound('This connection');
         throw mapLinkError(err);
       }
+      const provider = token && token.host === getScmProvider('bitbucket').defaultHost ? getScmProvider('bitbucket').name : (token?.host ?? 'a provider');
+      await deps.audit?.record({
+        orgId: user.orgId,
+        runnerId: runner.id,
+        actor: user,
+        action: 'git_authentication.disconnected',
+        target: `${provider} (${token?.accountName ?? 'unknown account'})`,
+        details: { host: token?.host ?? null, accountUsername: token?.accountUsername ?? null },
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteWorkspaceResult, EnvironmentUpdateParams, ParsedContext, type Environment, type PageQuery, type SessionUser } from '@runner-console/contracts';
-import { hostOfContextUrl } from '@runner-console/scm-providers';
+import { parseBitbucketContextUrl } from '@runner-console/scm-providers';
 import type { Db } from '../store/database.ts';
 import type { EnvironmentsTable, RunnersTable } from '../store/schema.ts';
 import type { EventHub } from '../events/event-hub.ts';
@@ -88,11 +88,9 @@ export function createEnvironmentService(deps: { db: Db; runners: RunnerService;
      */
     async create(user: SessionUser, body: { contextUrl: string; runnerId: string }): Promise<Environment> {
       const runner = await deps.runners.requireRunner(user, body.runnerId);
-      if (!hostOfContextUrl(body.contextUrl)) {
-        throw new HttpError(400, 'validation_failed', 'That is not a URL. Paste a Bitbucket repository, branch, commit or pull request URL.', {
-          contextUrl: 'Paste a Bitbucket repository, branch, commit or pull request URL.',
-        });
-      }
+      // The same words the page shows while the URL is typed: one message per case, from one parser.
+      const recognized = parseBitbucketContextUrl(body.contextUrl);
+      if (!recognized.ok) throw new HttpError(400, 'validation_failed', recognized.message, { contextUrl: recognized.message });
       const conn = deps.link().connectionOf(runner.id);
       if (!conn) throw runnerOffline();
       let context;

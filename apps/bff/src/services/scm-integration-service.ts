@@ -8,6 +8,7 @@ import {
   type PageQuery,
   type RunnerConfigurationSchema,
   type RunnerPublicJwk,
+  type RunnerIntegrationConfig,
   type ScmIntegration,
   type SessionUser,
   type UpdateScmIntegrationRequest,
@@ -184,6 +185,54 @@ export function createScmIntegrationService(deps: {
     return { runner, row };
   }
 
+  /**
+   * Ask the runner to check a Key and Secret before they are stored, so a wrong one is refused with
+   * the error on its field and whatever is saved today stays in force. Anything short of "valid"
+   * throws; the refusal is audited (never with the secret).
+   */
+  async function checkCandidate(
+    user: SessionUser,
+    runner: RunnersTable,
+    candidate: RunnerIntegrationConfig,
+    replacing: boolean,
+  ): Promise<IntegrationValidation> {
+    const providerName = getScmProvider(candidate.provider).name;
+    const kept = replacing ? ' Nothing was changed: the current Key and Secret stay in force.' : ' Nothing was saved.';
+    const conn = deps.link().connectionOf(runner.id);
+    if (!conn) {
+      throw new HttpError(
+        502,
+        'runner_offline',
+        `${runner.name} is offline, so it cannot check the Key and Secret with ${providerName}.${kept} Start the runner, then save again.`,
+      );
+    }
+    let result: ValidateIntegrationResult;
+    try {
+      result = ValidateIntegrationResult.parse(await conn.request('validateCandidate', { integration: candidate }, 20_000));
+    } catch (err) {
+      if (err instanceof LinkRequestError && (err.code === 'runner_offline' || err.code === 'runner_timeout')) {
+        throw new HttpError(504, 'runner_timeout', `${runner.name} did not answer in time, so the Key and Secret could not be checked.${kept} Check that the runner is running, then save again.`);
+      }
+      if (err instanceof LinkRequestError && err.code === 'unknown_method') {
+        throw new HttpError(502, 'runner_offline', `${runner.name} runs an older version that cannot check a Key and Secret before saving.${kept} Update the runner, then save again.`);
+      }
+      throw err;
+    }
+    if (result.status === 'valid') return { status: 'valid', message: result.message, checkedAt: new Date().toISOString() };
+    await audit.record({
+      orgId: user.orgId,
+      runnerId: runner.id,
+      actor: user,
+      action: 'integration.validation_failed',
+      target: `${providerName} (${candidate.host})`,
+      details: { status: result.status, clientId: candidate.clientId, kept: replacing ? 'current secret' : 'nothing saved' },
+    });
+    if (result.status === 'provider_unreachable') throw new HttpError(502, 'provider_unreachable', `${result.message}${kept}`);
+    const field = result.field ?? 'clientSecret';
+    // The field says it all: what was refused, and that nothing replaced the working Key and Secret.
+    throw new HttpError(400, 'validation_failed', `${result.message}${kept}`, { [field]: `${result.message}${kept}` });
+  }
+
   function validateInBackground(user: SessionUser, runner: RunnersTable, row: ScmIntegrationsTable) {
     if (row.oauth_enabled !== 1 || !row.secret_envelope) return;
     validateRow(user, runner, row).catch((err) => log.warn({ err: (err as Error).message }, 'automatic validation failed'));
@@ -287,9 +336,15 @@ export function createScmIntegrationService(deps: {
         throw new HttpError(409, 'conflict', message, { host: message });
       }
       const secret = body.oauthEnabled ? await prepareSecret(runner, host, body) : undefined;
+      const id = randomUUID();
+      // With both halves present the runner checks them first; an API client may save a Key alone.
+      const checked =
+        secret && body.clientId
+          ? await checkCandidate(user, runner, { id, provider: body.provider, host, oauthEnabled: true, clientId: body.clientId, clientSecretEnvelope: secret.envelope }, false)
+          : undefined;
       const now = new Date().toISOString();
       const row: ScmIntegrationsTable = {
-        id: randomUUID(),
+        id,
         org_id: user.orgId,
         runner_id: runner.id,
         provider: body.provider,
@@ -299,9 +354,9 @@ export function createScmIntegrationService(deps: {
         client_id: body.oauthEnabled ? (body.clientId ?? null) : null,
         secret_envelope: secret?.envelope ?? null,
         secret_kid: secret?.kid ?? null,
-        validation_status: body.oauthEnabled ? 'pending' : 'oauth_disabled',
-        validation_message: null,
-        validated_at: null,
+        validation_status: body.oauthEnabled ? (checked?.status ?? 'pending') : 'oauth_disabled',
+        validation_message: checked?.message ?? null,
+        validated_at: checked?.checkedAt ?? null,
         callback_url: currentCallbackUrlOf(runner),
         created_at: now,
         updated_at: now,
@@ -318,7 +373,7 @@ export function createScmIntegrationService(deps: {
       });
       await deps.configPush.push(runner.id);
       publish(user, runner, row.id, row);
-      validateInBackground(user, runner, row);
+      if (!checked) validateInBackground(user, runner, row);
       return toScmIntegration(row, runner, true);
     },
 
@@ -356,6 +411,15 @@ export function createScmIntegrationService(deps: {
       if (secret) changes.push('secret_replaced');
       // Nothing changed: leave the row, its "last changed by" and the audit log as they are.
       if (!changes.length) return toScmIntegration(row, runner, true);
+      // A new Key, Secret or OAuth turned on: the runner checks the result before it replaces anything.
+      const checked = oauthEnabled
+        ? await checkCandidate(
+            user,
+            runner,
+            { id: row.id, provider: row.provider as RunnerIntegrationConfig['provider'], host: row.host, oauthEnabled: true, clientId, clientSecretEnvelope: secret?.envelope ?? row.secret_envelope },
+            row.oauth_enabled === 1 && row.secret_envelope !== null,
+          )
+        : undefined;
       const updated = await store.update(row.id, {
         oauth_enabled: oauthEnabled ? 1 : 0,
         pat_enabled: patEnabled ? 1 : 0,
@@ -363,8 +427,9 @@ export function createScmIntegrationService(deps: {
         ...(secret ? { secret_envelope: secret.envelope, secret_kid: secret.kid } : {}),
         // Whoever saves the integration works from the callback URL the dialog shows: the current one.
         callback_url: currentCallback ?? row.callback_url,
-        validation_status: changes.length ? (oauthEnabled ? 'pending' : 'oauth_disabled') : row.validation_status,
-        ...(changes.length ? { validation_message: null, validated_at: null } : {}),
+        validation_status: checked?.status ?? 'oauth_disabled',
+        validation_message: checked?.message ?? null,
+        validated_at: checked?.checkedAt ?? null,
         updated_at: new Date().toISOString(),
         updated_by: user.email,
       });
@@ -384,7 +449,6 @@ export function createScmIntegrationService(deps: {
       if (changes.includes('oauth_disabled') || changes.includes('client_id_changed')) await removeRunnerTokens(runner.id, row.id, 'oauth');
       if (changes.includes('pat_disabled')) await removeRunnerTokens(runner.id, row.id, 'api_token');
       publish(user, runner, row.id, updated);
-      if (changes.length) validateInBackground(user, runner, updated);
       return toScmIntegration(updated, runner, true);
     },
 

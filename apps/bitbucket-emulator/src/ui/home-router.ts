@@ -6,16 +6,24 @@ import { renderPage, STYLESHEET_PATH } from './page-layout.ts';
 import { sendPage } from './send-page.ts';
 import { STYLESHEET } from './stylesheet.ts';
 
-/** The emulator's home page and its stylesheet. */
-export function createHomeRouter(context: EmulatorContext): Router {
+/**
+ * The pages' stylesheet. Its path is under /_emulator/, so this router is mounted before the test
+ * API, whose catch-all answers 404 for every other /_emulator/ path.
+ */
+export function createStylesheetRouter(): Router {
   const router = Router();
-
   router.get(STYLESHEET_PATH, (_req, res) => {
     res
       .set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=300' })
       .type('css')
       .send(STYLESHEET);
   });
+  return router;
+}
+
+/** The emulator's home page. */
+export function createHomeRouter(context: EmulatorContext): Router {
+  const router = Router();
 
   router.get('/', (req, res) => {
     const current = context.sessions.read(req);

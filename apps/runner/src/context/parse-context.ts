@@ -25,12 +25,9 @@ export class ContextError extends Error {
 export function createContextParser(deps: { config: RunnerConfig; registry: IntegrationRegistry; tokens: AccessTokenProvider }) {
   return async function parseContext(userId: string, contextUrl: string): Promise<{ context: ParsedContext; token: StoredToken }> {
     const parsed = parseBitbucketContextUrl(contextUrl);
-    if (!parsed.ok) {
-      if (parsed.reason === 'unknown_host' || parsed.reason === 'self_hosted_unsupported') {
-        throw new ContextError('no_integration', `This runner has no integration for ${parsed.host ?? 'that host'}. Ask an admin of your organization to add one.`);
-      }
-      throw new ContextError('not_a_repository', parsed.message);
-    }
+    // Another host (github.com, a Data Center server) is not something an admin can add yet: say
+    // what the parser says ("That link is on github.com, not bitbucket.org…"), not "ask an admin".
+    if (!parsed.ok) throw new ContextError('not_a_repository', parsed.message);
     const ctx = parsed.context;
     const integration = deps.registry.findByHost(ctx.host);
     if (!integration || !(integration.oauthEnabled || integration.patEnabled)) {

@@ -17,11 +17,13 @@ export async function validateClientCredentials(
   registry: IntegrationRegistry,
   integration: RunnerIntegrationConfig,
   callbackUrl: string,
+  // A candidate's secret is not kept open in memory: it may never be saved.
+  opts: { cacheSecret?: boolean } = {},
 ): Promise<ValidateIntegrationResult> {
   if (!integration.clientId) return { status: 'invalid_credentials', message: 'Enter the Client ID (Bitbucket calls it Key).', field: 'clientId' };
   let secret: string;
   try {
-    secret = await registry.openSecret(integration);
+    secret = opts.cacheSecret === false ? await registry.openSecretUncached(integration) : await registry.openSecret(integration);
   } catch (err) {
     if (err instanceof IntegrationError && err.code === 'needs_new_secret') return { status: 'needs_new_secret', message: err.message, field: 'clientSecret' };
     if (err instanceof IntegrationError) return { status: 'invalid_credentials', message: err.message, field: 'clientSecret' };

@@ -96,6 +96,17 @@ export function AppLayout() {
               </NavLink>
             </li>
           </ul>
+          <p className="side-nav__group" id="side-nav-developers">
+            Developers
+          </p>
+          <ul aria-labelledby="side-nav-developers">
+            <li>
+              {/* A page of the BFF, not of the SPA: a plain link loads it. */}
+              <a href="/api/docs" className="side-nav__link">
+                API reference
+              </a>
+            </li>
+          </ul>
         </nav>
         <main className="app-main" id="main" ref={mainRef} tabIndex={-1}>
           <Outlet />

@@ -58,6 +58,15 @@ function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={<LoadingStatus>Loading…</LoadingStatus>}>{children}</Suspense>;
 }
 
+/**
+ * Each role starts where its work is: admins on Settings › Runners, members on New environment
+ * (they cannot set up runners, so that page would only tell them so).
+ */
+function HomeRedirect() {
+  const user = useSessionUser();
+  return <Navigate to={user?.role === 'admin' ? '/settings/runners' : '/environments/new'} replace />;
+}
+
 /** Features do not know about each other or about the session's shape: this wires them. */
 function RunnersRoute() {
   const user = useSessionUser();
@@ -139,7 +148,7 @@ export function AppRoutes() {
             </RouteErrorBoundary>
           }
         >
-          <Route index element={<Navigate to="/settings/runners" replace />} />
+          <Route index element={<HomeRedirect />} />
           <Route path="settings" element={<Navigate to="/settings/runners" replace />} />
           <Route
             path="environments"

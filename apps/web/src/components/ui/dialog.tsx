@@ -1,4 +1,13 @@
-import { cloneElement, createContext, useContext, useId, useLayoutEffect, useRef } from 'react';
+import {
+  cloneElement,
+  createContext,
+  useContext,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
+import { createPortal } from 'react-dom';
 import type {
   ButtonHTMLAttributes,
   MouseEvent as ReactMouseEvent,
@@ -16,6 +25,11 @@ import type {
  * What the element leaves to us is here, and only this: React state stays the one truth about
  * whether a dialog is open (Escape, a click outside and the close button ask its owner to close),
  * focus goes back where it came from, and the page behind does not scroll (app.css).
+ *
+ * The <dialog> is rendered into document.body: the top layer draws it above everything, but CSS
+ * still inherits through the DOM, and a dialog opened from a table cell would otherwise take the
+ * cell's `white-space: nowrap` and cut its text off. Its actions go in a footer that stays in view
+ * while the body scrolls (DialogFooter).
  */
 
 interface DialogContextValue {
@@ -67,6 +81,19 @@ export function DialogTrigger({ children }: { children: ButtonElement }) {
   });
 }
 
+// The open dialog's footer element, where DialogFooter puts its children.
+const DialogFooterSlot = createContext<HTMLElement | null>(null);
+
+/**
+ * The dialog's actions, drawn in its footer below the scrolling body, so they stay in view however
+ * long the content is. Inside a form, give the submit button `form={formId}`: the footer is outside
+ * the <form> element in the DOM.
+ */
+export function DialogFooter({ children }: { children: ReactNode }) {
+  const slot = useContext(DialogFooterSlot);
+  return slot ? createPortal(<div className="dialog__actions">{children}</div>, slot) : null;
+}
+
 /** Makes its one child (a button) close the dialog. */
 export function DialogClose({ children }: { children: ButtonElement }) {
   const { setOpen } = useDialog();
@@ -89,6 +116,7 @@ export function DialogContent({
   size = 'default',
   id,
   returnFocus,
+  onCloseRequest,
 }: {
   /** The dialog's accessible name. */
   title: string;
@@ -109,12 +137,18 @@ export function DialogContent({
   id?: string;
   /** Moves focus on close, instead of back to what had it when the dialog opened. */
   returnFocus?: (() => void) | undefined;
+  /**
+   * Asked before Escape, the × or a click outside closes the dialog; false keeps it open (to warn
+   * first, e.g. about a token shown only once). Buttons inside (DialogClose) are not asked.
+   */
+  onCloseRequest?: (() => boolean) | undefined;
 }) {
   const { open, setOpen, contentId } = useDialog();
   const dialogRef = useRef<HTMLDialogElement>(null);
   const returnFocusRef = useRef(returnFocus);
   const titleId = useId();
   const descriptionId = useId();
+  const [footer, setFooter] = useState<HTMLDivElement | null>(null);
 
   useLayoutEffect(() => {
     returnFocusRef.current = returnFocus;
@@ -138,10 +172,10 @@ export function DialogContent({
   if (!open) return null;
 
   const requestClose = () => {
-    if (dismissible) setOpen(false);
+    if (dismissible && (onCloseRequest?.() ?? true)) setOpen(false);
   };
 
-  return (
+  return createPortal(
     <dialog
       ref={dialogRef}
       id={id ?? contentId}
@@ -180,15 +214,20 @@ export function DialogContent({
         if (!inside) requestClose();
       }}
     >
-      <h2 id={titleId} className="dialog__title">
-        {title}
-      </h2>
-      {description ? (
-        <div id={descriptionId} className="dialog__description">
-          {description}
-        </div>
-      ) : null}
-      <div className="dialog__body">{children}</div>
+      <div className="dialog__header">
+        <h2 id={titleId} className="dialog__title">
+          {title}
+        </h2>
+        {description ? (
+          <div id={descriptionId} className="dialog__description">
+            {description}
+          </div>
+        ) : null}
+      </div>
+      <div className="dialog__body">
+        <DialogFooterSlot.Provider value={footer}>{children}</DialogFooterSlot.Provider>
+      </div>
+      <div ref={setFooter} className="dialog__footer" />
       {/* Last in the DOM so that opening focuses the first field, not this button; CSS puts it top right. */}
       {closeButton ? (
         <button
@@ -201,6 +240,7 @@ export function DialogContent({
           <span aria-hidden="true">×</span>
         </button>
       ) : null}
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }

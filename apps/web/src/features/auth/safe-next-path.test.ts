@@ -16,8 +16,8 @@ describe('safeNextPath', () => {
     'settings',
     '/\nx',
     '/sign-in',
-  ])('refuses %j and goes to the runners page', (next) => {
-    expect(safeNextPath(next)).toBe('/settings/runners');
+  ])('refuses %j and goes home (each role has its start page)', (next) => {
+    expect(safeNextPath(next)).toBe('/');
   });
 });
 

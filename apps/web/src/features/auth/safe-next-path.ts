@@ -1,4 +1,5 @@
-export const DEFAULT_PATH = '/settings/runners';
+/** The home route, which sends each role to its own start page (app/router.tsx). */
+export const DEFAULT_PATH = '/';
 
 /**
  * Where to go after signing in. Only a path on this site is accepted, so a crafted
@@ -19,6 +20,6 @@ export function signInPathFor(location: {
   hash: string;
 }): string {
   const here = `${location.pathname}${location.search}${location.hash}`;
-  if (here === '/' || here === DEFAULT_PATH) return '/sign-in';
+  if (here === DEFAULT_PATH) return '/sign-in';
   return `/sign-in?next=${encodeURIComponent(here)}`;
 }

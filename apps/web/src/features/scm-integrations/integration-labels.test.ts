@@ -24,6 +24,22 @@ describe('describeAuditEntry', () => {
     expect(describeAuditEntry({ action: 'runner.created', target: 'Build', details: {} })).toBe(
       'set up the runner Build',
     );
+    expect(
+      describeAuditEntry({
+        action: 'integration.validation_failed',
+        target,
+        details: { status: 'invalid_credentials', kept: 'current secret' },
+      }),
+    ).toBe(
+      'entered a Key and Secret for Bitbucket (bitbucket.org) that were refused; the current ones stayed',
+    );
+    expect(
+      describeAuditEntry({
+        action: 'git_authentication.disconnected',
+        target: 'Bitbucket (Alice)',
+        details: {},
+      }),
+    ).toBe('disconnected their Bitbucket (Alice) account');
   });
 
   it('never prints details it does not know', () => {
@@ -56,5 +72,9 @@ describe('describeValidation', () => {
     expect(
       describeValidation({ ...validation('valid'), secretNeedsReentry: true }, 'Bitbucket').label,
     ).toBe('Re-enter the secret');
+    // The old secret keeps working meanwhile: a to-do, not an error.
+    expect(
+      describeValidation({ ...validation('valid'), secretNeedsReentry: true }, 'Bitbucket').tone,
+    ).toBe('warning');
   });
 });

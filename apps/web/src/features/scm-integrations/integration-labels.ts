@@ -6,8 +6,8 @@ export function describeValidation(
   integration: Pick<ScmIntegration, 'validation' | 'secretNeedsReentry'>,
   providerName: string,
 ): { label: string; tone: StatusTone } {
-  // A rotated runner key makes the stored secret unreadable, whatever the last check said.
-  if (integration.secretNeedsReentry) return { label: 'Re-enter the secret', tone: 'danger' };
+  // After a key rotation the old secret keeps working until it is re-entered: a to-do, not a fault.
+  if (integration.secretNeedsReentry) return { label: 'Re-enter the secret', tone: 'warning' };
   switch (integration.validation.status) {
     case 'valid':
       return { label: 'Valid', tone: 'success' };
@@ -20,7 +20,7 @@ export function describeValidation(
     case 'pending':
       return { label: 'Validating…', tone: 'info' };
     case 'needs_new_secret':
-      return { label: 'Re-enter the secret', tone: 'danger' };
+      return { label: 'Re-enter the secret', tone: 'warning' };
     case 'oauth_disabled':
       return { label: 'OAuth off', tone: 'neutral' };
     case 'not_validated':
@@ -72,6 +72,15 @@ export function describeAuditEntry(
       return `changed the public URL of ${entry.target} to ${typeof entry.details.to === 'string' ? entry.details.to : 'another URL'}`;
     case 'runner.key_rotated':
       return `rotated the key of ${entry.target}`;
+    case 'integration.validation_failed': {
+      const outcome =
+        entry.details.kept === 'current secret' ? 'the current ones stayed' : 'nothing was saved';
+      return entry.details.status === 'provider_unreachable'
+        ? `could not have a Key and Secret for ${entry.target} checked (provider unreachable); ${outcome}`
+        : `entered a Key and Secret for ${entry.target} that were refused; ${outcome}`;
+    }
+    case 'git_authentication.disconnected':
+      return `disconnected their ${entry.target} account`;
     default:
       return `${entry.action.replaceAll(/[._]/g, ' ')}: ${entry.target}`;
   }

@@ -125,6 +125,8 @@ function AuthenticationState({
     );
   }
   if (result.authenticated) {
+    // Just connected: the confirmation below ("Bitbucket is now connected as Alice.") says it once.
+    if (outcome.status === 'connected') return null;
     return (
       <p className="connect-connected">
         <span className="connect-connected__mark" aria-hidden="true" />

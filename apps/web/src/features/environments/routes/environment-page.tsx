@@ -32,7 +32,15 @@ export function EnvironmentPage() {
           <li aria-current="page">{environment ? title : 'Environment'}</li>
         </ol>
       </nav>
-      <QueryState query={query} loading="Loading the environment…" errorTitle="The environment could not be loaded" />
+      <QueryState
+        query={query}
+        loading="Loading the environment…"
+        errorTitle="The environment could not be loaded"
+        notFound={{
+          title: 'There is no such environment',
+          action: <Link to="/environments">Your environments</Link>,
+        }}
+      />
       {environment ? (
         <>
           <header className="page-header">

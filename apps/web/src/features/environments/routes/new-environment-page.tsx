@@ -75,11 +75,11 @@ export function NewEnvironmentPage({
     (!authentication.data.integrationAvailable || !authentication.data.authenticated);
 
   const submitError = create.error;
-  const fieldError = emptyUrlError
-    ? EMPTY_URL_MESSAGE
-    : isApiRequestError(submitError)
-      ? submitError.fields.contextUrl
-      : undefined;
+  const serverFieldError = isApiRequestError(submitError) ? submitError.fields.contextUrl : undefined;
+  const fieldError = emptyUrlError ? EMPTY_URL_MESSAGE : serverFieldError;
+  // A URL the page already knows cannot work (another host, not a link, not a repository): its one
+  // message is the hint, and Create waits for a URL that can, so no second message comes back.
+  const urlCannotWork = recognition !== null && !recognition.ok;
   const pageError = submitError && !fieldError ? submitError : null;
 
   const returnTo = `/environments/new?${new URLSearchParams({
@@ -105,7 +105,8 @@ export function NewEnvironmentPage({
       setEmptyUrlError(true);
       return;
     }
-    if (!runner) return;
+    // Enter pressed before the typed URL was checked: check it now, and send only one that can work.
+    if (!runner || !parseBitbucketContextUrl(url).ok) return;
     const runnerId = runner.id;
     create.mutate(
       { contextUrl: url, runnerId },
@@ -125,8 +126,11 @@ export function NewEnvironmentPage({
     );
   }
 
+  // One message at a time: the server's error replaces the green "Repository acme/nope".
   let hint: ReactNode = DEFAULT_HINT;
-  if (recognition?.ok) {
+  if (fieldError) {
+    hint = undefined;
+  } else if (recognition?.ok) {
     hint = <span className="recognized-context">{describeRecognizedContext(recognition.context)}</span>;
   } else if (recognition) {
     hint = recognition.message;
@@ -156,7 +160,7 @@ export function NewEnvironmentPage({
           placeholder="https://bitbucket.org/workspace/repository"
           value={contextUrl}
           onChange={handleUrlChange}
-          hint={<span aria-live="polite">{hint}</span>}
+          hint={hint ? <span aria-live="polite">{hint}</span> : undefined}
           error={fieldError}
         />
 
@@ -211,7 +215,7 @@ export function NewEnvironmentPage({
             type="submit"
             variant="primary"
             pending={create.isPending}
-            disabled={!runner || notConnected}
+            disabled={!runner || notConnected || urlCannotWork}
           >
             Create environment
           </Button>

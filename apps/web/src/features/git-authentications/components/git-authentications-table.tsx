@@ -17,7 +17,7 @@ export function GitAuthenticationsTable({
   const now = useNow();
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table--stack">
         <caption className="visually-hidden">Your Git authentications</caption>
         <thead>
           <tr>
@@ -40,7 +40,7 @@ export function GitAuthenticationsTable({
                 {providerNameOfHost(authentication.host)}
                 <span className="cell-secondary">{authentication.host}</span>
               </th>
-              <td>
+              <td data-label="Account">
                 {authentication.accountName}
                 {authentication.accountUsername ? (
                   <span className="cell-secondary">@{authentication.accountUsername}</span>
@@ -49,15 +49,15 @@ export function GitAuthenticationsTable({
                   <span className="cell-secondary">{authentication.email}</span>
                 ) : null}
               </td>
-              <td>{authentication.method === 'api_token' ? 'API token' : 'OAuth'}</td>
-              <td>
+              <td data-label="Method">{authentication.method === 'api_token' ? 'API token' : 'OAuth'}</td>
+              <td data-label="Scopes">
                 <span className="scopes">
                   {authentication.scopes.map((scope) => (
                     <code key={scope}>{scope}</code>
                   ))}
                 </span>
               </td>
-              <td>
+              <td data-label="Expires">
                 {authentication.method === 'api_token' && authentication.expiresAt ? (
                   <ApiTokenExpiry expiresAt={authentication.expiresAt} now={now} />
                 ) : authentication.expiresAt ? (
@@ -67,12 +67,17 @@ export function GitAuthenticationsTable({
                 ) : (
                   formatExpiry(null, now)
                 )}
+                {authentication.expiresAt && !authentication.needsReauthorization ? (
+                  <span className="cell-secondary">
+                    Renews itself: the runner refreshes it on use
+                  </span>
+                ) : null}
                 <span className="cell-secondary">
                   Connected <RelativeTime iso={authentication.connectedAt} />
                 </span>
               </td>
-              <td>{authentication.runnerName}</td>
-              <td>
+              <td data-label="Runner">{authentication.runnerName}</td>
+              <td data-label="Status">
                 {authentication.needsReauthorization ? (
                   <>
                     <StatusBadge tone="warning">Needs re-authorization</StatusBadge>

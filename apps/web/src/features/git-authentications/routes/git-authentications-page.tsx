@@ -2,8 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
 import { QueryState } from '../../../components/ui/query-state.tsx';
+import { formatDateTime } from '../../../lib/format-time.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { gitAuthenticationQueries } from '../api/git-authentication-queries.ts';
+import { useGitAuthenticationLiveUpdates } from '../api/use-git-authentication-live-updates.ts';
+import { providerNameOfHost } from '../git-authentication-labels.ts';
 import { GitAuthenticationsTable } from '../components/git-authentications-table.tsx';
 import '../../../styles/connect.css';
 
@@ -11,6 +14,7 @@ import '../../../styles/connect.css';
 export function GitAuthenticationsPage() {
   useDocumentTitle('Git authentications');
   const query = useQuery(gitAuthenticationQueries.list());
+  useGitAuthenticationLiveUpdates();
   const data = query.data;
   const isEmpty = data?.authentications.length === 0;
 
@@ -40,6 +44,27 @@ export function GitAuthenticationsPage() {
           </p>
         </div>
       ) : null}
+
+      {data?.endedByAdmin?.map((ended) => {
+        const provider = providerNameOfHost(ended.host);
+        const what =
+          ended.reason === 'integration_deleted'
+            ? `removed the ${provider} integration`
+            : ended.reason === 'oauth_disabled'
+              ? `turned off OAuth for ${provider}`
+              : `replaced the ${provider} OAuth app`;
+        return (
+          <div key={ended.runnerId} className="callout callout--info" role="note">
+            <p className="callout__title">
+              An admin {what} on {ended.runnerName} ({formatDateTime(ended.at)}).
+            </p>
+            <p>
+              Any {provider} connection you had on {ended.runnerName} was deleted with it. Connect
+              again the next time you <Link to="/environments/new">create an environment</Link>.
+            </p>
+          </div>
+        );
+      })}
 
       {isEmpty ? (
         <EmptyState

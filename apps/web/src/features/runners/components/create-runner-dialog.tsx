@@ -99,6 +99,8 @@ function CreateRunnerDialogContent({
       ? `“${created.runner.name}” is active. Add the provider its developers use, so they can open repositories on it.`
       : '',
   };
+  // Escape or × on the one-time token warns once; a second one (or Done) closes.
+  const [warnedOnClose, setWarnedOnClose] = useState(false);
 
   return (
     <DialogContent
@@ -108,11 +110,22 @@ function CreateRunnerDialogContent({
       dismissible={!createRunner.isPending && !accessPending}
       // Closing by a stray click would lose the one-time token, or what was typed.
       closeOnOutsideClick={!created}
+      // Only while the one-time token is on screen.
+      onCloseRequest={
+        created && current === 'start'
+          ? () => {
+              if (warnedOnClose) return true;
+              setWarnedOnClose(true);
+              return false;
+            }
+          : undefined
+      }
     >
       {current === 'details' ? <CreateRunnerForm createRunner={createRunner} /> : null}
       {current === 'start' && created ? (
         <StartRunner
           result={created}
+          warnedOnClose={warnedOnClose}
           canConfigureAccess={Boolean(configureAccess)}
           onConfigureAccess={() => setStep('access')}
           onFinish={() => goToRunner(created.runner.id)}
@@ -214,11 +227,13 @@ const TROUBLESHOOT_AFTER_MS = 30_000;
 
 function StartRunner({
   result,
+  warnedOnClose,
   canConfigureAccess,
   onConfigureAccess,
   onFinish,
 }: {
   result: CreateRunnerResponse;
+  warnedOnClose: boolean;
   canConfigureAccess: boolean;
   onConfigureAccess: () => void;
   onFinish: () => void;
@@ -306,6 +321,12 @@ function StartRunner({
         </div>
       )}
 
+      {warnedOnClose ? (
+        <div className="form-alert" role="alert">
+          Close without the token? It is shown only once. Copy it first, or press Escape again to
+          close.
+        </div>
+      ) : null}
       <div className="dialog__actions">
         {connected && canConfigureAccess ? (
           <>

@@ -36,7 +36,7 @@ export function AuditLog({ runnerId, headingId }: { runnerId: string; headingId:
   return (
     <>
       <div className="table-wrap">
-        <table className="table audit-log" aria-labelledby={headingId}>
+        <table className="table table--stack audit-log" aria-labelledby={headingId}>
           <thead>
             <tr>
               <th scope="col">When</th>
@@ -47,11 +47,15 @@ export function AuditLog({ runnerId, headingId }: { runnerId: string; headingId:
           <tbody>
             {shown.map((entry) => (
               <tr key={entry.id}>
-                <td>
+                <td data-label="When">
                   <RelativeTime iso={entry.at} />
                 </td>
-                <td>{entry.actor ?? <span className="muted">Runner Console</span>}</td>
-                <td className="audit-log__what">{describeAuditEntry(entry)}</td>
+                <td data-label="Who">
+                  {entry.actor ?? <span className="muted">Runner Console</span>}
+                </td>
+                <td className="audit-log__what" data-label="What">
+                  {describeAuditEntry(entry)}
+                </td>
               </tr>
             ))}
           </tbody>

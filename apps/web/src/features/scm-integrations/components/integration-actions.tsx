@@ -25,6 +25,13 @@ export function IntegrationActions({
         pending={validate.isPending}
         onClick={() =>
           validate.mutate(undefined, {
+            // The row shows the status too; the toast says the check happened and what it found.
+            onSuccess: ({ validation }) =>
+              toast({
+                title: validation.status === 'valid' ? `${name} is valid` : `${name}: check failed`,
+                ...(validation.message ? { description: validation.message } : {}),
+                tone: validation.status === 'valid' ? 'success' : 'error',
+              }),
             onError: (error) =>
               toast({
                 title: `${name} could not be validated`,

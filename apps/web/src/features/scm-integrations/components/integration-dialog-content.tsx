@@ -3,7 +3,7 @@ import type { Runner, ScmIntegration } from '@runner-console/contracts';
 import { useEffect, useState } from 'react';
 import type { ReactNode, RefObject } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
-import { Dialog, DialogClose, DialogContent } from '../../../components/ui/dialog.tsx';
+import { Dialog, DialogClose, DialogContent, DialogFooter } from '../../../components/ui/dialog.tsx';
 import { QueryState } from '../../../components/ui/query-state.tsx';
 import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
 import { IntegrationForm } from './integration-form.tsx';
@@ -114,11 +114,11 @@ function RunnerKeyMissing({ runner }: { runner: Runner }) {
         </p>
         <RunnerStartHint runner={runner} />
       </div>
-      <div className="dialog__actions">
+      <DialogFooter>
         <DialogClose>
           <Button variant="primary">Close</Button>
         </DialogClose>
-      </div>
+      </DialogFooter>
     </div>
   );
 }

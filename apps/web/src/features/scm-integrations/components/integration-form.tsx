@@ -8,12 +8,12 @@ import type {
   ScmProviderId,
   UpdateScmIntegrationRequest,
 } from '@runner-console/contracts';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import * as z from 'zod/mini';
 import { Button } from '../../../components/ui/button.tsx';
 import { CopyField } from '../../../components/ui/copy-field.tsx';
-import { DialogClose } from '../../../components/ui/dialog.tsx';
+import { DialogClose, DialogFooter } from '../../../components/ui/dialog.tsx';
 import { PasswordField } from '../../../components/ui/password-field.tsx';
 import { Switch } from '../../../components/ui/switch.tsx';
 import { TextField } from '../../../components/ui/text-field.tsx';
@@ -85,6 +85,15 @@ function firstMessage(error: z.core.$ZodError): string {
 type FormValues = z.infer<ReturnType<typeof integrationFormSchema>>;
 const FIELD_NAMES = ['provider', 'host', 'oauthEnabled', 'patEnabled', 'clientId', 'clientSecret'] as const;
 
+/**
+ * Why Save is not possible yet for a new integration, or null. Developers need a way to connect:
+ * today that is OAuth only; a second way (personal access tokens) joins the list here.
+ */
+export function saveBlockedReason(providerName: string, ways: { oauth: boolean; pat: boolean }): string | null {
+  if (ways.oauth || ways.pat) return null;
+  return `Save needs a way for developers to connect to ${providerName}: turn on Enable OAuth (an OAuth consumer), Enable personal access tokens, or both.`;
+}
+
 function defaultProvider(schema: RunnerConfigurationSchema): ScmProviderId {
   const supported = schema.providers.filter((provider) => provider.supported);
   return (
@@ -132,8 +141,8 @@ export function IntegrationForm({
         integration?.host ??
         schema.providers.find((provider) => provider.id === initialProvider)?.defaultHost ??
         '',
-      // A new integration only makes sense with OAuth, so the switch starts on.
-      oauthEnabled: integration?.oauthEnabled ?? true,
+      // Starts off, as the set-up guide expects ("turn on Enable OAuth"); Save says why it needs it.
+      oauthEnabled: integration?.oauthEnabled ?? false,
       patEnabled: integration?.patEnabled ?? false,
       clientId: integration?.clientId ?? '',
       clientSecret: '',
@@ -152,6 +161,8 @@ export function IntegrationForm({
 
   // The dialog focused what it had when it opened (maybe a loading message): start on the form.
   const formRef = useRef<HTMLFormElement>(null);
+  const formId = useId();
+  const saveNoteId = useId();
   useEffect(() => {
     const element = formRef.current;
     if (!element || element.contains(document.activeElement)) return;
@@ -229,9 +240,9 @@ export function IntegrationForm({
       }
     }
 
-    const finish = (message: string) => {
+    const finish = (title: string, description?: string) => {
       form.resetField('clientSecret');
-      toast({ title: message, tone: 'success' });
+      toast({ title, ...(description ? { description } : {}), tone: 'success' });
       onDone();
     };
 
@@ -245,7 +256,11 @@ export function IntegrationForm({
           ...(values.oauthEnabled ? { clientId: newClientId, oauthClientSecretEnvelope: envelope } : {}),
         },
         {
-          onSuccess: () => finish(`${provider.name} added to ${runner.name}. Validating…`),
+          onSuccess: (saved) =>
+            finish(
+              `${provider.name} added to ${runner.name}`,
+              saved.validation.message ?? 'Developers can now connect their accounts.',
+            ),
           onError: showServerError,
         },
       );
@@ -265,25 +280,25 @@ export function IntegrationForm({
     }
     update.mutate(body, {
       onSuccess: (saved) =>
-        finish(
-          turningPatOff
-            ? `Personal access tokens for ${provider.name} are off. The tokens developers entered were deleted from the runner.`
-            : saved.oauthEnabled
-              ? `${provider.name} integration updated. Validating…`
-              : turningOff
-                ? `OAuth for ${provider.name} is off. Developers' OAuth tokens were deleted from the runner.`
-                : `${provider.name} integration updated.`,
-        ),
+        turningPatOff
+          ? finish(`Personal access tokens for ${provider.name} are off`, 'The tokens developers entered were deleted from the runner.')
+          : saved.oauthEnabled
+            ? finish(`${provider.name} integration updated`, saved.validation.message ?? undefined)
+            : turningOff
+              ? finish(`OAuth for ${provider.name} is off`, "Developers' OAuth tokens were deleted from the runner.")
+              : finish(`${provider.name} integration updated`),
       onError: showServerError,
     });
   });
 
-  const submitDisabled = !oauthEnabled && !patEnabled;
+  const blockedReason = provider?.supported ? saveBlockedReason(provider.name, { oauth: oauthEnabled, pat: patEnabled }) : null;
+  const submitDisabled = blockedReason !== null;
 
   return (
     <div className="integration-dialog">
       <form
         ref={formRef}
+        id={formId}
         className="form integration-dialog__form"
         noValidate
         onSubmit={(event) => void onSubmit(event)}
@@ -292,8 +307,8 @@ export function IntegrationForm({
           <div className="callout callout--warning" role="note">
             <p className="callout__title">{runner.name} is offline.</p>
             <p>
-              You can save: the secret is encrypted to its registered key. Validation waits until
-              the runner is back.
+              Saving needs the runner: it checks the Key and Secret with {provider?.name ?? 'the provider'}{' '}
+              before anything is stored. Start it, then save.
             </p>
           </div>
         ) : null}
@@ -427,11 +442,6 @@ export function IntegrationForm({
             ) : null}
             {turningPatOff ? <PatTurnOffWarning runnerId={runner.id} integrationId={integration.id} /> : null}
 
-            {!oauthEnabled && !patEnabled ? (
-              <div className="callout callout--warning">
-                <p>{NO_METHOD_MESSAGE}</p>
-              </div>
-            ) : null}
           </>
         ) : null}
 
@@ -441,18 +451,32 @@ export function IntegrationForm({
           </div>
         ) : null}
 
-        <div className="dialog__actions">
-          <p className="integration-dialog__progress" role="status">
-            {sealing ? 'Encrypting the secret…' : saving ? 'Saving…' : ''}
+        <DialogFooter>
+          <p
+            id={saveNoteId}
+            className={
+              blockedReason && !busy
+                ? 'integration-dialog__progress integration-dialog__progress--blocked'
+                : 'integration-dialog__progress'
+            }
+            role="status"
+          >
+            {sealing
+              ? 'Encrypting the secret…'
+              : saving
+                ? `Checking the Key and Secret with ${provider?.name ?? 'the provider'}…`
+                : (blockedReason ?? '')}
           </p>
           <DialogClose>
             <Button disabled={busy}>Cancel</Button>
           </DialogClose>
           <Button
             type="submit"
+            form={formId}
             variant={turningOff || turningPatOff ? 'danger' : 'primary'}
             pending={busy}
             disabled={submitDisabled}
+            aria-describedby={blockedReason ? saveNoteId : undefined}
           >
             {turningOff && turningPatOff
               ? 'Turn off both and save'
@@ -462,7 +486,7 @@ export function IntegrationForm({
                   ? 'Turn off tokens and save'
                   : 'Save'}
           </Button>
-        </div>
+        </DialogFooter>
       </form>
       {provider?.supported ? <OAuthConsumerHelp provider={provider} /> : null}
     </div>

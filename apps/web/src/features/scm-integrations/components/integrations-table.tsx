@@ -22,7 +22,7 @@ export function IntegrationsTable({
 }) {
   return (
     <div className="table-wrap">
-      <table className="table integrations-table">
+      <table className="table table--stack integrations-table">
         <caption className="visually-hidden">Repository access of {runner.name}</caption>
         <thead>
           <tr>
@@ -89,10 +89,10 @@ function IntegrationRow({
           </span>
         </span>
       </th>
-      <td>{integration.oauthEnabled ? 'On' : 'Off'}</td>
-      <td>{integration.patEnabled ? 'On' : 'Off'}</td>
+      <td data-label="OAuth">{integration.oauthEnabled ? 'On' : 'Off'}</td>
+      <td data-label="API tokens">{integration.patEnabled ? 'On' : 'Off'}</td>
       {canManage ? (
-        <td>
+        <td data-label="Client ID">
           {integration.clientId ? (
             <code className="integration-client-id" title={integration.clientId}>
               {integration.clientId}
@@ -102,7 +102,7 @@ function IntegrationRow({
           )}
         </td>
       ) : null}
-      <td>
+      <td data-label="Last changed">
         <span className="integration-changed">
           <span>
             {integration.updatedBy ? `by ${integration.updatedBy}` : 'by an unknown user'}
@@ -113,7 +113,7 @@ function IntegrationRow({
           </span>
         </span>
       </td>
-      <td className="integration-status">
+      <td className="integration-status" data-label="Status">
         <StatusBadge tone={status.tone}>{status.label}</StatusBadge>
         {showMessage ? (
           <span className="integration-status__message">{integration.validation.message}</span>

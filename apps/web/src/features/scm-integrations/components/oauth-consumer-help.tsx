@@ -15,6 +15,10 @@ export function OAuthConsumerHelp({ provider }: { provider: ProviderConfiguratio
       <h3 id={headingId}>Step-by-step help</h3>
       <ol className="consumer-help__steps">
         <li>
+          Here, turn on <strong>Enable OAuth</strong>: the form then shows this runner&rsquo;s{' '}
+          <strong>Callback URL</strong>.
+        </li>
+        <li>
           In {provider.name}, open your <strong>workspace settings</strong> ›{' '}
           <strong>OAuth consumers</strong> and choose <strong>Add consumer</strong>.
           {provider.docsUrl ? (

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBff, type TestBff } from './test-bff.ts';
+import { signedIn, type TestApiClient } from './api-client.ts';
+
+let t: TestBff;
+let admin: TestApiClient;
+let dev: TestApiClient;
+beforeAll(async () => {
+  t = await startTestBff();
+  admin = await signedIn(t.url, 'admin');
+  dev = await signedIn(t.url, 'dev');
+});
+afterAll(() => t.close());
+
+describe('New environment: a URL that cannot work', () => {
+  it('gets one message, the one the page shows while typing, and is refused before the runner is asked', async () => {
+    const runner = await admin.request('POST', '/api/runners', { name: `env ${Math.random()}` });
+    const runnerId = runner.body.runner.id;
+    const cases: [string, RegExp][] = [
+      ['https://github.com/acme/widgets', /^That link is on github\.com, not bitbucket\.org\./],
+      ['hello there', /^That is not a link\./],
+      ['https://bitbucket.org/acme', /./],
+    ];
+    for (const [contextUrl, message] of cases) {
+      const res = await dev.request('POST', '/api/environments', { contextUrl, runnerId });
+      expect(res.status, contextUrl).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      // The field error and the message are the same words, and none sends the developer to an admin.
+      expect(res.body.error.fields.contextUrl).toBe(res.body.error.message);
+      expect(res.body.error.message).not.toMatch(/admin/i);
+    }
+  });
+});
