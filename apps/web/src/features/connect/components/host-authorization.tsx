@@ -197,6 +197,7 @@ function AuthorizePanel({
           reason={tokenAgain ? result.reauthorizeReason : null}
           onConnected={onTokenConnected}
           onCancel={result.authorizeUrl ? () => setUsingToken(false) : undefined}
+          focusOnOpen={usingToken && !tokenAgain}
         />
       </section>
     );

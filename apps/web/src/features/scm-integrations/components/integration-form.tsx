@@ -245,7 +245,12 @@ export function IntegrationForm({
           ...(values.oauthEnabled ? { clientId: newClientId, oauthClientSecretEnvelope: envelope } : {}),
         },
         {
-          onSuccess: () => finish(`${provider.name} added to ${runner.name}. Validating…`),
+          onSuccess: () =>
+            finish(
+              values.oauthEnabled
+                ? `${provider.name} added to ${runner.name}. Validating…`
+                : `${provider.name} added to ${runner.name}. Developers connect with API tokens.`,
+            ),
           onError: showServerError,
         },
       );
