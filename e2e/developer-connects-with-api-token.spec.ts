@@ -78,6 +78,7 @@ test.describe('A developer connects Bitbucket with an API token', () => {
       const panel = page.getByRole('region', { name: 'Authorize Bitbucket' });
       await expect(panel.getByRole('button', { name: 'Connect', exact: true })).toBeVisible();
       await panel.getByRole('button', { name: 'Use an API token instead' }).click();
+      await expect(panel.getByLabel('Atlassian account e-mail')).toBeFocused();
       for (const scope of SCOPES) await expect(panel.getByText(scope, { exact: true })).toBeVisible();
       await expect(panel.getByText(/at most 365 days/)).toBeVisible();
       const { violations } = await new AxeBuilder({ page }).analyze();

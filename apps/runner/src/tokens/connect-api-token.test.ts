@@ -14,7 +14,9 @@ import { createTokenStore } from './token-store.ts';
 const TOKEN = `ATATT3x${'k'.repeat(150)}=0A1B2C3D`;
 const config = { bitbucketUrl: 'http://127.0.0.1:9', bitbucketApiUrl: 'http://127.0.0.1:9' } as RunnerConfig;
 
-async function setUp() {
+type Route = (url: URL) => Response | undefined;
+
+async function setUp(route: Route = () => undefined) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-api-token-'));
   const keyring = await loadRunnerKeyring(dir);
   const registry = createIntegrationRegistry(keyring);
@@ -25,7 +27,7 @@ async function setUp() {
   // Bitbucket is never reached in these tests: every refusal here happens before any request.
   const fetchStub = (async (url: string) => {
     calls.push(String(url));
-    return new Response('{}', { status: 500 });
+    return route(new URL(url)) ?? new Response('{}', { status: 500 });
   }) as unknown as typeof fetch;
   const connect = createApiTokenConnector({ config, registry, keyring, store, log: pino({ level: 'silent' }), fetch: fetchStub });
   const seal = (o: { runnerId?: string; userId?: string; host?: string; token?: string } = {}) =>
@@ -86,5 +88,54 @@ describe('reauthorizeReasonOf', () => {
     expect(reauthorizeReasonOf({ kind: 'api_token', expiresAt: '2020-01-01T23:59:59.999Z', needsReauthorization: false, reauthorizeReason: null })).toMatch(/expired on 2020-01-01/);
     expect(reauthorizeReasonOf({ kind: 'oauth', expiresAt: '2020-01-01T00:00:00.000Z', needsReauthorization: false, reauthorizeReason: null })).toBeNull();
     expect(reauthorizeReasonOf({ kind: 'api_token', expiresAt: null, needsReauthorization: true, reauthorizeReason: 'revoked' })).toBe('revoked');
+  });
+});
+
+const alice = { uuid: '{a1}', display_name: 'Alice', nickname: 'alice' };
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+describe('connectApiToken: what Bitbucket answers', () => {
+  it('a 401 for e-mail:token, with a token git accepts, is a wrong e-mail', async () => {
+    const { connect, params } = await setUp((url) => (url.pathname === '/2.0/user' ? json(401, {}) : url.pathname.endsWith('/info/refs') ? new Response('not found', { status: 404 }) : undefined));
+    expect(await refusal(connect(await params()))).toMatchObject({ code: 'wrong_email', message: expect.stringContaining('not with alice@acme.test') });
+  });
+
+  it('a 401 that git refuses too is a bad, expired or revoked token', async () => {
+    const { connect, params, store } = await setUp((url) => (url.pathname === '/2.0/user' || url.pathname.endsWith('/info/refs') ? json(401, {}) : undefined));
+    expect((await refusal(connect(await params()))).code).toBe('token_refused');
+    expect(store.listSummariesByUser('user-1')).toEqual([]);
+  });
+
+  it('a 403 on /2.0/user names read:user:bitbucket from the granted scopes', async () => {
+    const { connect, params } = await setUp((url) =>
+      url.pathname === '/2.0/user' ? json(403, { type: 'error', error: { message: 'lacks scopes', detail: { granted: ['read:repository:bitbucket'], required: ['read:user:bitbucket'] } } }) : undefined,
+    );
+    const error = await refusal(connect(await params()));
+    expect(error.code).toBe('missing_scope');
+    expect(error.message).toContain('read:user:bitbucket');
+    expect(error.message).not.toContain('read:repository:bitbucket (');
+  });
+
+  it('without a scopes header, probes the read scopes and names a missing read:pullrequest:bitbucket', async () => {
+    const { connect, params, calls } = await setUp((url) => {
+      if (url.pathname === '/2.0/user') return json(200, alice);
+      if (url.pathname === '/2.0/repositories') return json(200, { values: [] });
+      if (url.pathname.startsWith('/2.0/pullrequests/')) return json(403, { type: 'error', error: { message: 'lacks scopes' } });
+      return undefined;
+    });
+    const error = await refusal(connect(await params()));
+    expect(error).toMatchObject({ code: 'missing_scope', message: expect.stringContaining('read:pullrequest:bitbucket') });
+    expect(calls.some((c) => c.includes('/2.0/pullrequests/%7Ba1%7D'))).toBe(true);
+  });
+
+  it('stores an accepted token as an API token connection, with the primary e-mail as git author', async () => {
+    const { connect, params, store } = await setUp((url) => {
+      if (url.pathname === '/2.0/user') return json(200, alice, { 'x-oauth-scopes': 'read:user:bitbucket, read:repository:bitbucket, write:repository:bitbucket, read:pullrequest:bitbucket' });
+      if (url.pathname === '/2.0/user/emails') return json(200, { values: [{ email: 'alice@work.test', is_primary: true, is_confirmed: true }] });
+      return undefined;
+    });
+    const result = await connect(await params());
+    expect(result).toMatchObject({ accountName: 'Alice', accountUsername: 'alice', email: 'alice@work.test' });
+    expect(store.find('user-1', 'int-1')).toMatchObject({ kind: 'api_token', loginEmail: 'alice@acme.test', accessToken: TOKEN });
   });
 });

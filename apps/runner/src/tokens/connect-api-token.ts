@@ -106,6 +106,24 @@ export function createApiTokenConnector(deps: {
     return res.status === 403 || res.status === 404;
   }
 
+  /**
+   * Without a scopes header: one harmless read per read scope, each answered 403 when the token lacks
+   * it (https://developer.atlassian.com/cloud/bitbucket/rest/api-group-repositories/ and
+   * …/api-group-pullrequests/ list the scope of each endpoint). write:repository:bitbucket cannot be
+   * proved without writing, so it is assumed here; a push without it fails with Bitbucket's message.
+   */
+  async function probeReadScopes(apiUrl: string, authorization: string, userUuid: string | undefined): Promise<string[]> {
+    const granted = ['read:user:bitbucket', 'write:repository:bitbucket'];
+    const probes: [string, string][] = [['read:repository:bitbucket', `${apiUrl}/2.0/repositories?role=member&pagelen=1`]];
+    if (userUuid) probes.push(['read:pullrequest:bitbucket', `${apiUrl}/2.0/pullrequests/${encodeURIComponent(userUuid)}?pagelen=1`]);
+    for (const [scope, url] of probes) {
+      const res = await get(url, authorization);
+      await res.body?.cancel();
+      if (res.status !== 403) granted.push(scope);
+    }
+    return granted;
+  }
+
   return async function connectApiToken(params: unknown): Promise<ConnectApiTokenResult> {
     const p = ConnectApiTokenParams.parse(params);
     const integration = deps.registry.findByHost(p.host);
@@ -137,13 +155,12 @@ export function createApiTokenConnector(deps: {
       throw new ApiTokenRefusal('provider_unreachable', `${provider.name} answered with an error (HTTP ${userRes.status}). Try again in a moment.`);
     }
     const user = (await userRes.json()) as { uuid?: string; display_name?: string; nickname?: string; username?: string };
-    // Bitbucket lists a token's scopes in X-OAuth-Scopes, as for OAuth tokens (see the emulator's README).
+    // The token's scopes: from X-OAuth-Scopes when Bitbucket sends it (as for OAuth tokens; the
+    // emulator does), otherwise by asking an endpoint per read scope (see probeReadScopes).
     const header = userRes.headers.get('x-oauth-scopes');
-    const scopes = header ? header.split(/[\s,]+/).filter(Boolean) : [];
-    if (header !== null) {
-      const missing = findMissingApiTokenScopes(integration.provider, scopes);
-      if (missing.length > 0) throw new ApiTokenRefusal('missing_scope', describeMissingApiTokenScopes(integration.provider, missing));
-    }
+    const scopes = header !== null ? header.split(/[\s,]+/).filter(Boolean) : await probeReadScopes(endpoints.apiUrl, authorization, user.uuid);
+    const missing = findMissingApiTokenScopes(integration.provider, scopes);
+    if (missing.length > 0) throw new ApiTokenRefusal('missing_scope', describeMissingApiTokenScopes(integration.provider, missing));
     // The git author's e-mail: the primary confirmed address, else the one the token was entered with.
     const emailsRes = await get(`${endpoints.apiUrl}/2.0/user/emails`, authorization).catch(() => undefined);
     const emails = emailsRes?.ok ? ((await emailsRes.json().catch(() => ({}))) as { values?: { email: string; is_primary: boolean; is_confirmed: boolean }[] }) : {};

@@ -42,6 +42,7 @@ export function ApiTokenForm({
   reason,
   onConnected,
   onCancel,
+  focusOnOpen = false,
 }: {
   runnerId: string;
   host: string;
@@ -52,6 +53,8 @@ export function ApiTokenForm({
   onConnected: (message: string) => void;
   /** Present when Connect (OAuth) is offered too: back to it. */
   onCancel?: (() => void) | undefined;
+  /** Opened by "Use an API token instead": the button is gone, so focus moves to the first field. */
+  focusOnOpen?: boolean;
 }) {
   const headingId = useId();
   const scopesId = useId();
@@ -60,6 +63,10 @@ export function ApiTokenForm({
   const form = useForm<ApiTokenFormValues>({ resolver, mode: 'onTouched', defaultValues: { email: '', token: '', expiresOn: '' } });
   const { errors } = form.formState;
   useEffect(() => tokenSealingCode.preload(), []);
+  // When the form opens; later focus is the person's (focusOnOpen does not change while it is open).
+  useEffect(() => {
+    if (focusOnOpen) form.setFocus('email');
+  }, [focusOnOpen, form]);
 
   const reasons = new Map((getScmProvider('bitbucket').apiTokens?.requiredScopes ?? []).map((s) => [s.scope, s]));
   const today = Date.now();

@@ -209,6 +209,7 @@ function AuthorizePanel({
           reason={tokenAgain ? result.reauthorizeReason : null}
           onConnected={onTokenConnected}
           onCancel={result.authorizeUrl ? () => setUsingToken(false) : undefined}
+          focusOnOpen={usingToken && !tokenAgain}
         />
       </section>
     );

@@ -259,7 +259,9 @@ export function IntegrationForm({
           onSuccess: (saved) =>
             finish(
               `${provider.name} added to ${runner.name}`,
-              saved.validation.message ?? 'Developers can now connect their accounts.',
+              saved.oauthEnabled
+                ? (saved.validation.message ?? 'Developers can now connect their accounts.')
+                : 'Developers connect with API tokens.',
             ),
           onError: showServerError,
         },
