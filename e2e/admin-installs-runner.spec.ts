@@ -219,3 +219,47 @@ test.describe('An admin installs a runner on a machine without this repository',
     await expect(row.getByText('Callback URL changed', { exact: true })).toHaveCount(0);
   });
 });
+
+test.describe('Runner set-up and management on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the set-up dialog and the runner page fit 390 px without sideways scrolling', async ({ page }) => {
+    await signIn(page, 'admin');
+    await page.goto('/settings/runners');
+    await page.getByRole('button', { name: 'Set up a new runner' }).click();
+    const setup = page.getByRole('dialog', { name: 'Set up a new runner' });
+    const name = `Phone runner ${Date.now()}`;
+    await setup.getByLabel('Name').fill(name);
+    await expect(setup.getByLabel('Public URL')).toHaveValue(/^http:\/\/localhost:\d+$/);
+    await setup.getByRole('button', { name: 'Create runner' }).click();
+    await expect(setup.getByRole('textbox', { name: 'Start command' })).toBeVisible();
+    const fits = () =>
+      page.evaluate(() => {
+        const dialog = document.querySelector('dialog[open]');
+        const box = dialog?.getBoundingClientRect();
+        const outside = box
+          ? Array.from(dialog!.querySelectorAll("*")).filter((el) => {
+              const r = el.getBoundingClientRect();
+              return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1);
+            }).length
+          : 0;
+        // The runners table behind the dialog is the page's own (Settings › Runners layout).
+        return { dialogInViewport: Boolean(box && box.left >= 0 && box.right <= window.innerWidth), outside };
+      });
+    expect(await fits()).toEqual({ dialogInViewport: true, outside: 0 });
+    await setup.getByRole('button', { name: 'Finish later' }).click();
+
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+    await expect(page.getByText('Waiting for the runner’s first connection')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Delete runner' })).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+
+    // Clean up through the page: delete the runner that never connected.
+    await page.getByRole('button', { name: 'Delete runner' }).click();
+    const confirm = page.getByRole('alertdialog', { name: `Delete ${name}?` });
+    await expect(confirm.getByText(/the runner is offline/)).toBeVisible();
+    await confirm.getByRole('button', { name: 'Delete runner' }).click();
+    await expect(page).toHaveURL(/\/settings\/runners$/);
+    await expect(page.getByText('The runner was offline: remove its data folder on its machine.').first()).toBeVisible();
+  });
+});

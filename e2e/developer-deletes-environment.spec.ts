@@ -29,7 +29,8 @@ test.describe('Environments', () => {
     await expect(confirm.getByText(/removes the workspace folder/)).toBeVisible();
     await confirm.getByRole('button', { name: 'Delete environment' }).click();
     await expect(page).toHaveURL(/\/environments$/);
-    await expect(page.getByText('Local runner removed its workspace.', { exact: false })).toBeVisible();
+    // The toast (its text is also in the live region that announces it).
+    await expect(page.getByText('Local runner removed its workspace.', { exact: false }).first()).toBeVisible();
     expect(fs.existsSync(workspace)).toBe(false);
     expect((await page.request.get(`/api/environments/${environmentId}`)).status()).toBe(404);
 

@@ -113,6 +113,19 @@ describe('runner management', () => {
     expect(await auditOf(runner.id)).toContainEqual(expect.objectContaining({ action: 'runner.renamed', target: 'New name', details: { from: 'Old name', to: 'New name' } }));
   });
 
+  it('moves the pinned public URL on purpose, records it, and the next start command pins the new one', async () => {
+    const { runner } = await setUp('Moving host', 'https://old.acme.internal');
+    const res = await admin.request('PATCH', `/api/runners/${runner.id}`, { publicUrl: 'https://new.acme.internal/' });
+    expect(res.status).toBe(200);
+    expect(res.body.pinnedPublicUrl).toBe('https://new.acme.internal');
+    expect((await admin.request('PATCH', `/api/runners/${runner.id}`, { publicUrl: 'javascript:alert(1)' })).status).toBe(400);
+    const token = await admin.request('POST', `/api/runners/${runner.id}/token`);
+    expect(token.body.startCommand).toContain('RUNNER_PUBLIC_URL=https://new.acme.internal ');
+    expect(await auditOf(runner.id)).toContainEqual(
+      expect.objectContaining({ action: 'runner.public_url_changed', details: { from: 'https://old.acme.internal', to: 'https://new.acme.internal' } }),
+    );
+  });
+
   it('a new token revokes the old one at once: the connected runner is told why, and the old token is refused', async () => {
     const created = await setUp('Re-tokened', 'http://localhost:4100');
     const connected = await connectFakeRunner(t.url, created.runnerToken, undefined, { publicUrl: 'http://localhost:4100' });

@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
-import { RunnerName } from '@runner-console/contracts';
+import { RunnerName, RunnerPublicUrl } from '@runner-console/contracts';
 import type { CreateRunnerResponse, Runner } from '@runner-console/contracts';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -27,6 +27,7 @@ export function RunnerManagement({ runner }: { runner: Runner }) {
   return (
     <div className="runner-manage">
       <RenameRunner runner={runner} />
+      {local ? null : <MovePublicUrl runner={runner} />}
       <div className="runner-manage__actions">
         <NewToken runner={runner} disabled={local} />
         <DeleteRunner runner={runner} disabled={local} />
@@ -71,6 +72,54 @@ function RenameRunner({ runner }: { runner: Runner }) {
       />
       <Button type="submit" pending={update.isPending}>
         Rename
+      </Button>
+    </form>
+  );
+}
+
+const PublicUrlSchema = z.object({ publicUrl: RunnerPublicUrl });
+
+/**
+ * For a runner moved on purpose (a new host name): the URL its start command pins from now on.
+ * Its integrations then show "Callback URL changed" until each OAuth consumer has the new URL.
+ */
+function MovePublicUrl({ runner }: { runner: Runner }) {
+  const update = useUpdateRunner(runner.id);
+  const toast = useToast();
+  const current = runner.pinnedPublicUrl ?? runner.publicUrl ?? '';
+  const form = useForm({
+    resolver: zodResolver(PublicUrlSchema),
+    mode: 'onTouched',
+    values: { publicUrl: current },
+  });
+  const onSubmit = form.handleSubmit((values) => {
+    if (update.isPending || values.publicUrl.replace(/\/+$/, '') === current) return;
+    update.mutate(values, {
+      onSuccess: (moved) =>
+        toast({
+          title: `The public URL is now ${moved.pinnedPublicUrl ?? values.publicUrl}.`,
+          description: 'Start the runner with it (New token gives the command), and paste the new callback URL into each OAuth consumer.',
+          tone: 'success',
+        }),
+      onError: (error) => {
+        const message = isApiRequestError(error) ? (error.fields.publicUrl ?? error.message) : error.message;
+        form.setError('publicUrl', { message }, { shouldFocus: true });
+      },
+    });
+  });
+  return (
+    <form className="runner-manage__row" noValidate onSubmit={(event) => void onSubmit(event)}>
+      <TextField
+        label="Public URL"
+        autoComplete="off"
+        inputMode="url"
+        spellCheck={false}
+        hint="Fixed at set-up: OAuth consumers have its callback URL. Change it only when the runner moves."
+        error={form.formState.errors.publicUrl?.message}
+        {...form.register('publicUrl')}
+      />
+      <Button type="submit" pending={update.isPending}>
+        Change URL
       </Button>
     </form>
   );
