@@ -169,17 +169,19 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
     },
     /**
      * Takes the refresh lease of a token before its refresh token is sent to Bitbucket, and keeps
-     * it on disk. `busy` when another refresh holds a lease younger than `leaseMs`; otherwise the
-     * lease is taken, and `interrupted` says an earlier one was never finished (its process died,
-     * perhaps after Bitbucket had already rotated the refresh token).
+     * it on disk. `busy` when another owner (process) holds a lease younger than `leaseMs`;
+     * otherwise the lease is taken for `owner`, and `interrupted` says an earlier one was never
+     * finished (its process died, or lost Bitbucket's answer, perhaps after Bitbucket had already
+     * rotated the refresh token). An owner's own earlier lease never makes it wait.
      */
-    beginRefresh(tokenId: string, leaseMs: number): { status: 'busy' } | { status: 'acquired'; interrupted: boolean } | { status: 'gone' } {
+    beginRefresh(tokenId: string, opts: { leaseMs: number; owner: string }): { status: 'busy' } | { status: 'acquired'; interrupted: boolean } | { status: 'gone' } {
       return db.transaction(() => {
         const row = stmts.findById.get(tokenId);
         if (!row) return { status: 'gone' as const };
-        const started = row.refresh_started_at ? Date.parse(row.refresh_started_at) : null;
-        if (started !== null && Date.now() - started < leaseMs) return { status: 'busy' as const };
-        stmts.setRefreshStarted.run(new Date().toISOString(), tokenId);
+        const [startedAt, holder] = (row.refresh_started_at ?? '').split(' ');
+        const started = startedAt ? Date.parse(startedAt) : null;
+        if (started !== null && holder !== opts.owner && Date.now() - started < opts.leaseMs) return { status: 'busy' as const };
+        stmts.setRefreshStarted.run(`${new Date().toISOString()} ${opts.owner}`, tokenId);
         return { status: 'acquired' as const, interrupted: started !== null };
       })();
     },
