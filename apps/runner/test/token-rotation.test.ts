@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as oauth from 'oauth4webapi';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunnerIntegrationConfig } from '@runner-console/contracts';
 import { startEmulatorProcess, type EmulatorProcess } from '../../../test-support/emulator-process.ts';
 import { loadConfig, type RunnerConfig } from '../src/config.ts';
@@ -37,6 +37,11 @@ beforeEach(() => {
   storeDir = dir;
   store = createTokenStore(dir, createTokenCipher(dir));
   integration = { id: 'int-1', host: 'bitbucket.org', clientId: consumer.key, oauthEnabled: true } as RunnerIntegrationConfig;
+});
+
+afterEach(() => {
+  store.close();
+  fs.rmSync(storeDir, { recursive: true, force: true });
 });
 
 /** The registry's job here is only to hand out the consumer's secret. */
