@@ -10,13 +10,13 @@ import { expect, test, dataDir, signIn, urls } from './fixtures.ts';
 const run = promisify(execFile);
 const PR_URL = 'https://bitbucket.org/acme/widgets/pull-requests/1';
 
+const homes: string[] = [];
 /** git as a developer runs it inside the workspace: their own (empty) global config, no prompts. */
-const gitEnv = () => ({
-  PATH: process.env.PATH,
-  HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'rc-e2e-home-')),
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_TERMINAL_PROMPT: '0',
-});
+const gitEnv = () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-e2e-home-'));
+  homes.push(home);
+  return { PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
+};
 
 async function connectAndCreateEnvironment(page: Page): Promise<string> {
   await signIn(page, 'dev');
@@ -111,6 +111,7 @@ test.describe('A developer pushes from an environment', () => {
   });
 
   test.afterEach(async ({ page }) => {
+    for (const home of homes.splice(0)) fs.rmSync(home, { recursive: true, force: true });
     const list = await page.request.get('/api/git-authentications');
     if (!list.ok()) return;
     const { authentications } = (await list.json()) as { authentications: { id: string; runnerId: string }[] };

@@ -253,7 +253,13 @@ describe('refs/branches', () => {
 
   it('answers 400 to a bad pagelen or query', async () => {
     expect((await get(`${WIDGETS}/refs/branches?pagelen=0`)).response.status).toBe(400);
-    expect((await get(`${WIDGETS}/refs/branches?pagelen=1000`)).response.status).toBe(400);
+    expect((await get(`${WIDGETS}/refs/branches?pagelen=100`)).response.status).toBe(200);
+    const tooLong = await get(`${WIDGETS}/refs/branches?pagelen=101`);
+    expect(tooLong.response.status).toBe(400);
+    expect(tooLong.body).toEqual({
+      type: 'error',
+      error: { message: 'Invalid pagelen: the maximum is 100.' },
+    });
     expect((await get(`${WIDGETS}/refs/branches?q=bogus`)).response.status).toBe(400);
   });
 

@@ -182,6 +182,21 @@ describe('test API', () => {
     });
   });
 
+  describe('tokens/expire', () => {
+    it('refuses an unknown user, an unknown kind and extra fields', async () => {
+      expect(
+        (await post('/_emulator/tokens/expire', { username: 'nobody', kind: 'access' })).status,
+      ).toBe(404);
+      expect(
+        (await post('/_emulator/tokens/expire', { username: 'alice', kind: 'both' })).status,
+      ).toBe(400);
+      expect(
+        (await post('/_emulator/tokens/expire', { username: 'alice', kind: 'access', all: true }))
+          .status,
+      ).toBe(400);
+    });
+  });
+
   describe('stats', () => {
     it('counts token calls per grant type and resets', async () => {
       expect((await post('/_emulator/reset-stats', {})).status).toBe(204);

@@ -36,7 +36,8 @@ let gitEnv: NodeJS.ProcessEnv;
 beforeAll(async () => {
   emulator = await startEmulatorProcess();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-push-'));
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-push-home-'));
+  const home = path.join(dataDir, 'home');
+  fs.mkdirSync(home);
   gitEnv = { PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
   const config = loadConfig({ RUNNER_TOKEN: 'rct_test_token_for_git_push_tests', BITBUCKET_URL: emulator.baseUrl, BITBUCKET_API_URL: emulator.baseUrl, DATA_DIR: dataDir });
   const consumer = await emulator.createConsumer();
@@ -87,6 +88,7 @@ afterAll(async () => {
   await server?.close();
   store?.close();
   await emulator?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function commitAndPush(file: string): Promise<{ ok: boolean; head: string; stderr: string }> {

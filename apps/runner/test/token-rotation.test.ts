@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as oauth from 'oauth4webapi';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunnerIntegrationConfig } from '@runner-console/contracts';
 import { startEmulatorProcess, type EmulatorProcess } from '../../../test-support/emulator-process.ts';
 import { loadConfig, type RunnerConfig } from '../src/config.ts';
@@ -37,6 +37,11 @@ beforeEach(() => {
   storeDir = dir;
   store = createTokenStore(dir, createTokenCipher(dir));
   integration = { id: 'int-1', host: 'bitbucket.org', clientId: consumer.key, oauthEnabled: true } as RunnerIntegrationConfig;
+});
+
+afterEach(() => {
+  store.close();
+  fs.rmSync(storeDir, { recursive: true, force: true });
 });
 
 /** The registry's job here is only to hand out the consumer's secret. */
@@ -144,7 +149,7 @@ describe('refresh with rotating refresh tokens', () => {
   it('ends as "Connect again" with a clear reason when the runner was killed between Bitbucket’s answer and the store write', async () => {
     const before = await connectExpired();
     // The killed process took the lease and spent the refresh token; its answer never reached the store.
-    expect(store.beginRefresh(before.id, 30_000)).toEqual({ status: 'acquired', interrupted: false });
+    expect(store.beginRefresh(before.id, { leaseMs: 30_000, owner: 'killed-process' })).toEqual({ status: 'acquired', interrupted: false });
     await spendAtBitbucket(before.refreshToken!);
     // The runner starts again; the lease has run out.
     const reason = await reasonOf(provider({ refreshLeaseMs: 50 }).getToken('u1', integration));
@@ -174,10 +179,22 @@ describe('refresh with rotating refresh tokens', () => {
 
   it('recovers when the runner was killed before the request reached Bitbucket', async () => {
     const before = await connectExpired();
-    store.beginRefresh(before.id, 30_000);
+    store.beginRefresh(before.id, { leaseMs: 30_000, owner: 'killed-process' });
     const fresh = await provider({ refreshLeaseMs: 50 }).getToken('u1', integration);
     expect(await userStatus(fresh.accessToken)).toBe(200);
     expect(store.findSummary('u1', integration.id)?.needsReauthorization).toBe(false);
+  });
+
+  it('retries at once after Bitbucket failed a refresh, without waiting for its own lease', async () => {
+    await connectExpired();
+    const tokens = provider();
+    await emulator.testApi('POST', '/_emulator/faults', { endpoint: 'token', failNext: 1 });
+    const failed = await tokens.getToken('u1', integration).catch((err: unknown) => err);
+    expect(failed).toMatchObject({ code: 'provider_unreachable' });
+    const started = Date.now();
+    const fresh = await tokens.getToken('u1', integration);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await userStatus(fresh.accessToken)).toBe(200);
   });
 
   it('says that Bitbucket expires sign-ins unused for 3 months', async () => {

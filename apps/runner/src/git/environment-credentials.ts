@@ -103,10 +103,16 @@ function helperScript(opts: { environmentId: string; socketPath: string; secretP
 # It holds no token: it asks the runner for the user's current one each time git needs it.
 [ "$1" = get ] || exit 0
 IFS= read -r secret < ${shellQuote(opts.secretPath)} || :
-# git's request is copied with shell builtins only: one process fewer on every push.
-answer=$({ printf 'environment=%s\\nsecret=%s\\n' ${shellQuote(opts.environmentId)} "$secret"
-  while IFS= read -r line && [ -n "$line" ]; do printf '%s\\n' "$line"; done; } |
-  git credential-cache --socket ${shellQuote(opts.socketPath)} get 2>/dev/null)
+# git's request is read with shell builtins, and sent in a here-document: no process but git's client.
+request=
+while IFS= read -r line && [ -n "$line" ]; do request="$request$line
+"; done
+answer=$(git credential-cache --socket ${shellQuote(opts.socketPath)} get 2>/dev/null <<REQUEST
+environment=${opts.environmentId}
+secret=$secret
+$request
+REQUEST
+)
 case "$answer" in
   runner-console-error=*)
     printf 'Runner Console: %s\\n' "\${answer#runner-console-error=}" >&2

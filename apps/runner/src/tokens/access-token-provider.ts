@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import type { RunnerIntegrationConfig } from '@runner-console/contracts';
 import type { RunnerConfig } from '../config.ts';
@@ -28,7 +29,7 @@ export const reauthReasons = {
   revoked: 'Bitbucket no longer accepts this connection (access was revoked or the OAuth consumer changed). Connect again.',
   idle: 'Bitbucket expires sign-ins that are not used for 3 months, and this one expired. Connect again.',
   interrupted:
-    'The runner was stopped while it renewed your Bitbucket sign-in, and Bitbucket had already replaced it, so the renewed sign-in was lost. Connect again.',
+    'The runner lost Bitbucket’s answer while it renewed your sign-in (it was stopped, or the connection broke), and Bitbucket had already replaced the old one. Connect again.',
   noRefreshToken: 'Bitbucket gave no refresh token. Connect again.',
 } as const;
 
@@ -62,9 +63,13 @@ export function createAccessTokenProvider(deps: {
 }) {
   const inFlight = new Map<string, Promise<StoredToken>>();
   const leaseMs = deps.refreshLeaseMs ?? defaultRefreshLeaseMs;
+  /** Names this provider's leases: its own earlier lease (a lost answer) never makes it wait. */
+  const leaseOwner = randomUUID();
 
   async function refresh(token: StoredToken, integration: RunnerIntegrationConfig, attempt = 0): Promise<StoredToken> {
-    const lease = deps.store.beginRefresh(token.id, leaseMs);
+    // The secret first: failing to open it must not leave a lease behind.
+    const secret = await deps.registry.openSecret(integration);
+    const lease = deps.store.beginRefresh(token.id, { leaseMs, owner: leaseOwner });
     if (lease.status === 'gone') throw new TokenUnavailableError('not_connected', 'This connection was removed. Click Connect.');
     if (lease.status === 'busy') return waitForOtherRefresh(token, integration, attempt);
     // Someone may have rotated the token since the caller read it: use theirs.
@@ -83,7 +88,6 @@ export function createAccessTokenProvider(deps: {
 
     const endpoints = endpointsForHost(deps.config, integration.host);
     const client: oauth.Client = { client_id: integration.clientId ?? '' };
-    const secret = await deps.registry.openSecret(integration);
     let response: Response;
     try {
       response = await oauth.refreshTokenGrantRequest(endpoints.authorizationServer, client, oauth.ClientSecretBasic(secret), spent, {

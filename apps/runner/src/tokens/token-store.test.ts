@@ -176,32 +176,38 @@ describe('token store', () => {
       expect(store.find('u1', 'int-1')).toMatchObject({ accessToken: 'a2', refreshToken: 'r2' });
     });
 
-    it('beginRefresh leases a token, says busy while the lease lives, and reports a lease that outlived its process', async () => {
+    it('beginRefresh leases a token: busy for another owner while the lease lives, never for its own owner, and reports a lease that was not finished', async () => {
       const { store } = newStore();
       const saved = store.save(token('u1', 'a1'));
-      expect(store.beginRefresh(saved.id, 60_000)).toEqual({ status: 'acquired', interrupted: false });
-      expect(store.beginRefresh(saved.id, 60_000)).toEqual({ status: 'busy' });
+      const a = { leaseMs: 60_000, owner: 'process-a' };
+      const b = { leaseMs: 60_000, owner: 'process-b' };
+      expect(store.beginRefresh(saved.id, a)).toEqual({ status: 'acquired', interrupted: false });
+      expect(store.beginRefresh(saved.id, b)).toEqual({ status: 'busy' });
+      // Its own earlier lease (a refresh whose answer it lost) does not make an owner wait, but counts as unfinished.
+      expect(store.beginRefresh(saved.id, a)).toEqual({ status: 'acquired', interrupted: true });
       await new Promise((resolve) => setTimeout(resolve, 20));
-      // With a lease shorter than its age, the earlier refresh counts as interrupted.
-      expect(store.beginRefresh(saved.id, 10)).toEqual({ status: 'acquired', interrupted: true });
+      // Once older than the lease time, another owner takes it over: the holder is gone.
+      expect(store.beginRefresh(saved.id, { leaseMs: 10, owner: 'process-b' })).toEqual({ status: 'acquired', interrupted: true });
       store.endRefresh(saved.id);
-      expect(store.beginRefresh(saved.id, 60_000)).toEqual({ status: 'acquired', interrupted: false });
-      expect(store.beginRefresh('no-such-token', 60_000)).toEqual({ status: 'gone' });
+      expect(store.beginRefresh(saved.id, a)).toEqual({ status: 'acquired', interrupted: false });
+      expect(store.beginRefresh('no-such-token', a)).toEqual({ status: 'gone' });
     });
 
     it('the lease survives a restart, and a stored rotation, a reconnect or Connect again ends it', () => {
       const { dir, store } = newStore();
       const saved = store.save(token('u1', 'a1'));
-      store.beginRefresh(saved.id, 60_000);
+      const killed = { leaseMs: 60_000, owner: 'killed-process' };
+      const next = { leaseMs: 60_000, owner: 'next-process' };
+      store.beginRefresh(saved.id, killed);
       store.close();
       const reopened = createTokenStore(dir, createTokenCipher(dir));
-      expect(reopened.beginRefresh(saved.id, 60_000)).toEqual({ status: 'busy' });
+      expect(reopened.beginRefresh(saved.id, next)).toEqual({ status: 'busy' });
       reopened.replaceRefresh(saved.id, 'refresh-a1', { accessToken: 'a2', refreshToken: 'r2', expiresAt: null, scopes: [] });
-      expect(reopened.beginRefresh(saved.id, 60_000)).toEqual({ status: 'acquired', interrupted: false });
+      expect(reopened.beginRefresh(saved.id, next)).toEqual({ status: 'acquired', interrupted: false });
       reopened.save(token('u1', 'b1'));
-      expect(reopened.beginRefresh(saved.id, 60_000)).toEqual({ status: 'acquired', interrupted: false });
+      expect(reopened.beginRefresh(saved.id, killed)).toEqual({ status: 'acquired', interrupted: false });
       reopened.markNeedsReauthorization(reopened.find('u1', 'int-1')!, 'Connect again.');
-      expect(reopened.beginRefresh(saved.id, 60_000)).toEqual({ status: 'acquired', interrupted: false });
+      expect(reopened.beginRefresh(saved.id, next)).toEqual({ status: 'acquired', interrupted: false });
     });
   });
 });

@@ -172,16 +172,18 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
     },
     /**
      * Takes the refresh lease of a token before its refresh token is sent to Bitbucket, and keeps
-     * it on disk. `busy` when another refresh holds a lease younger than `leaseMs`; otherwise the
-     * lease is taken, and `interrupted` says an earlier one was never finished (its process died,
-     * perhaps after Bitbucket had already rotated the refresh token).
+     * it on disk. `busy` when another owner (process) holds a lease younger than `leaseMs`;
+     * otherwise the lease is taken for `owner`, and `interrupted` says an earlier one was never
+     * finished (its process died, or lost Bitbucket's answer, perhaps after Bitbucket had already
+     * rotated the refresh token). An owner's own earlier lease never makes it wait.
      */
-    beginRefresh(tokenId: string, leaseMs: number): { status: 'busy' } | { status: 'acquired'; interrupted: boolean } | { status: 'gone' } {
+    beginRefresh(tokenId: string, opts: { leaseMs: number; owner: string }): { status: 'busy' } | { status: 'acquired'; interrupted: boolean } | { status: 'gone' } {
       const row = rowById(tokenId);
       if (!row) return { status: 'gone' };
-      const started = row.refresh_started_at ? Date.parse(row.refresh_started_at) : null;
-      if (started !== null && Date.now() - started < leaseMs) return { status: 'busy' };
-      table.commit([{ put: { ...row, refresh_started_at: new Date().toISOString() } }]);
+      const [startedAt, holder] = (row.refresh_started_at ?? '').split(' ');
+      const started = startedAt ? Date.parse(startedAt) : null;
+      if (started !== null && holder !== opts.owner && Date.now() - started < opts.leaseMs) return { status: 'busy' };
+      table.commit([{ put: { ...row, refresh_started_at: `${new Date().toISOString()} ${opts.owner}` } }]);
       return { status: 'acquired', interrupted: started !== null };
     },
     /** Gives the lease back when the refresh token was certainly not spent (Bitbucket answered an error that keeps it). */
