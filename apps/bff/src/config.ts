@@ -16,6 +16,8 @@ const Env = z.object({
   LOCAL_RUNNER_TOKEN: z.string().min(20).optional(),
   /** How often runners heartbeat, and how long silence makes them inactive. */
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+  /** postgres://… to use PostgreSQL (shared by several instances); unset for the embedded SQLite file. */
+  DATABASE_URL: z.string().optional(),
 });
 
 export interface BffConfig {
@@ -27,6 +29,8 @@ export interface BffConfig {
   publicUrlExplicit: boolean;
   dataDir: string;
   dbFile: string;
+  /** PostgreSQL instead of dbFile when set. */
+  databaseUrl: string | undefined;
   webDist: string;
   logLevel: string;
   localRunnerToken: string | undefined;
@@ -53,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     publicUrlExplicit: Boolean(e.PUBLIC_URL),
     dataDir,
     dbFile: path.join(dataDir, 'runner-console.sqlite'),
+    databaseUrl: e.DATABASE_URL?.trim() || undefined,
     webDist: e.WEB_DIST,
     logLevel: e.LOG_LEVEL,
     localRunnerToken: e.LOCAL_RUNNER_TOKEN,
