@@ -10,6 +10,7 @@ import type { RunnersTable } from '../store/schema.ts';
 import { hashSecretToken } from '../services/secret-tokens.ts';
 import { LinkRequestError, RunnerConnection } from './runner-connection.ts';
 import { createLocalBus, type ClusterBus } from '../store/cluster-bus.ts';
+import { isDatabaseUnavailable } from '../store/database.ts';
 import { createClusterLink, type RunnerChannel } from './cluster-link.ts';
 
 export const runnerLinkPath = '/api/runner-link';
@@ -42,7 +43,10 @@ export function createRunnerLinkServer(opts: {
   const cluster = createClusterLink({ bus, store, log, local: (runnerId) => connections.get(runnerId) });
   let closed = false;
   const logFailure = (what: string) => (err: unknown) => {
-    if (!closed) log.error({ err }, what);
+    if (closed) return;
+    // The database being away is reported once per request as a 503; here one line is enough.
+    if (isDatabaseUnavailable(err)) log.warn({ err: (err as Error).message }, what);
+    else log.error({ err }, what);
   };
 
   async function publishRunner(row: RunnersTable | undefined) {

@@ -84,6 +84,11 @@ export async function openPostgresDatabase(url: string, opts: PostgresOptions = 
   });
   // Without a listener an idle connection dropped by the server would crash the process.
   pool.on('error', (err) => opts.onIdleError?.(err));
+  // pg also emits 'error' on a client that is checked out (in a query) when its connection drops,
+  // and pg-pool listens only while the client is idle; the query itself fails and reports it.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const where = redactDatabaseUrl(url);
   try {
     const client = await pool.connect();
