@@ -77,6 +77,10 @@ export function startPostgresCluster({ dir, port, fast = false }) {
     // Tests throw the cluster away afterwards: durability on disk buys them nothing.
     ...(fast ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
   ].join(' ');
+  // A server left running by an earlier start that was killed outright: stop it, then start afresh.
+  if (spawnSync(isRoot() ? 'runuser' : path.join(bin, 'pg_ctl'), isRoot() ? ['-u', clusterUser, '--', path.join(bin, 'pg_ctl'), '-D', dataDir, 'status'] : ['-D', dataDir, 'status'], { stdio: 'ignore', cwd: '/' }).status === 0) {
+    runAsOwner(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+  }
   runAsOwner(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', logFile, '-o', options, '-w', '-t', '60', 'start']);
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
   return {

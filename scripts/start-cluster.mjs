@@ -1,4 +1,5 @@
 // `npm run start:cluster`: the "several machines" shape on one machine. A PostgreSQL database
+/* global AbortSignal */
 // (a throwaway cluster in DATA_DIR/postgres unless DATABASE_URL is given), three BFF instances on
 // loopback ports PORT+10..PORT+12, HAProxy on PORT balancing them round robin with health checks
 // on /healthz (no stickiness: event streams and runner links work on any instance), and the Local
@@ -97,7 +98,7 @@ async function waitFor(name, url, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(url)).ok) return;
+      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
     } catch {
       /* not up yet */
     }
@@ -170,7 +171,8 @@ function redact(url) {
 function haproxyConfig() {
   const servers = bffPorts.map((p, i) => `  server bff-${i + 1} 127.0.0.1:${p} check inter 1s fall 2 rise 1`).join('\n');
   // Event streams and runner links are long-lived: client/server/tunnel timeouts are long. A request
-  // that cannot reach an instance (it just died) is sent to another one (redispatch).
+  // that cannot connect to an instance (it just died) is sent to another one (redispatch); one that
+  // was in flight on it is not retried, since it may have been applied.
   return `# Written by scripts/start-cluster.mjs on every start.
 global
   maxconn 4096
@@ -180,7 +182,6 @@ defaults
   option forwardfor
   option redispatch
   retries 3
-  retry-on conn-failure empty-response
   timeout connect 1s
   timeout client 1h
   timeout server 1h
@@ -194,6 +195,8 @@ frontend dashboard
 
 backend bff
   balance roundrobin
+  # Which instance answered: for people looking at the cluster, and for its end-to-end tests.
+  http-response set-header X-Served-By %[srv_name]
   option httpchk GET /healthz
   http-check expect status 200
 ${servers}

@@ -51,9 +51,11 @@ export async function startBff(config: BffConfig, log: Logger, extra: { runnerEn
   const port = (server.address() as AddressInfo).port;
   const running: BffConfig = config.publicUrlExplicit ? config : { ...config, port, publicUrl: `http://localhost:${port}` };
   const bff = createBffApp(running, db, log, { ...extra, bus });
-  await bff.link.start();
+  // The request handler goes on before anything else is awaited: a request arriving in between
+  // would find no listener and hang.
   server.on('request', bff.app);
   bff.link.attach(server);
+  await bff.link.start();
   server.keepAliveTimeout = 65_000;
   log.info({ url: running.publicUrl, database: config.databaseUrl ? 'postgres' : 'sqlite', instanceId: bus.instanceId }, `BFF listening on ${running.publicUrl}`);
 
