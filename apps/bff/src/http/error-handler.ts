@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { HttpError } from './http-error.ts';
-import { isDatabaseUnavailable } from '../store/database.ts';
+import { isDatabaseUnavailable, isUnstorableText } from '../store/database.ts';
 
 /** Map every error to `{ error: { code, message, fields? } }`; nothing internal leaks. */
 export function createErrorHandler(log: Logger): ErrorRequestHandler {
@@ -9,6 +9,7 @@ export function createErrorHandler(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     const e = toHttpError(err);
     if (e.code === 'database_unavailable') {
+      res.set('Retry-After', '2');
       log.warn({ path: req.path, err: (err as Error)?.message }, 'the database is unavailable');
     } else if (e.status >= 500 && !(err instanceof HttpError)) {
       log.error({ err: { name: err?.name, message: err?.message, stack: err?.stack }, path: req.path }, 'request failed');
@@ -27,6 +28,9 @@ function toHttpError(err: unknown): HttpError {
   }
   if (isDatabaseUnavailable(err)) {
     return new HttpError(503, 'database_unavailable', 'Runner Console cannot reach its database right now, so nothing was changed. Try again in a moment; if it keeps failing, ask your administrator to check the database.');
+  }
+  if (isUnstorableText(err)) {
+    return new HttpError(400, 'validation_failed', 'The request contains a character that cannot be stored (a NUL byte). Remove it and try again.');
   }
   if (type === 'entity.too.large' || status === 413) {
     return new HttpError(413, 'payload_too_large', 'The request body is larger than 100 KB. Send a smaller body.');

@@ -154,6 +154,15 @@ export async function withStartupLock<T>(db: Db, run: (db: Db) => Promise<T>): P
 
 const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
 
+/**
+ * Whether PostgreSQL refused a text value it cannot store (a NUL byte, which SQLite keeps): the
+ * request is at fault, not the server.
+ */
+export function isUnstorableText(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '22021' || code === '22P05';
+}
+
 /** Whether an error means the database cannot be reached right now (as opposed to a bad query). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
