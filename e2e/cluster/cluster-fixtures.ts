@@ -29,17 +29,22 @@ function databaseUrl(): string {
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${e2ePorts.bff + 20}/runner_console`;
 }
 
-/** Which instance holds the runner's link now, as the database records it. */
-export async function linkOwnerOf(runnerName = 'Local runner'): Promise<InstanceName | undefined> {
+/** The id of the instance holding the runner's link, as the database records it (undefined: not connected). */
+export async function linkInstanceIdOf(runnerName = 'Local runner'): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: databaseUrl() });
   await client.connect();
   try {
     const { rows } = await client.query<{ link_instance: string | null; phase: string }>('select link_instance, phase from runners where name = $1', [runnerName]);
-    const owner = rows[0]?.phase === 'active' || rows[0]?.phase === 'degraded' ? rows[0].link_instance : null;
-    return cluster.instances.find((name) => owner && instanceIdOf(name) === owner);
+    return (rows[0]?.phase === 'active' || rows[0]?.phase === 'degraded') && rows[0].link_instance ? rows[0].link_instance : undefined;
   } finally {
     await client.end();
   }
+}
+
+/** Which instance holds the runner's link now. */
+export async function linkOwnerOf(runnerName = 'Local runner'): Promise<InstanceName | undefined> {
+  const owner = await linkInstanceIdOf(runnerName);
+  return cluster.instances.find((name) => owner && instanceIdOf(name) === owner);
 }
 
 /** SIGKILL one instance, as a crash; start:cluster starts it again a second later. */

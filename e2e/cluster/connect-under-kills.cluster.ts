@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cluster, configureBitbucket, connectThroughHttp, killInstance, linkOwnerOf, signedInBrowser, waitUntil, waitUntilHealthy, type InstanceName } from './cluster-fixtures.ts';
+import { cluster, configureBitbucket, connectThroughHttp, killInstance, linkInstanceIdOf, linkOwnerOf, signedInBrowser, waitUntil, waitUntilHealthy, type InstanceName } from './cluster-fixtures.ts';
 
 // 50 Connect flows for two users while each BFF instance is killed (SIGKILL) in turn, in the
 // middle of a flow: after Bitbucket answered, before the browser is back at the runner. Every
@@ -19,16 +19,30 @@ test('50 Connect flows with each instance killed in turn: 0 mix-ups, 0 lost writ
   ];
   const completed: { flowId: string; person: (typeof people)[number] }[] = [];
   const acknowledgedRunners: string[] = [];
-  const killed: { instance: InstanceName; heldLink: boolean }[] = [];
+  const killed: { instance: InstanceName; heldLink: boolean; runnerBackInMs?: number }[] = [];
 
   for (let i = 0; i < FLOWS; i++) {
     const person = people[i % people.length]!;
     const killNow = i % KILL_EVERY === KILL_EVERY - 1;
-    const victim = cluster.instances[killed.length % cluster.instances.length]!;
+    // Kill rounds take turns: the next instance in turn, then the one holding the runner's link.
+    const round = killed.length;
+    let victim: InstanceName = cluster.instances[Math.floor(round / 2) % cluster.instances.length]!;
     const flowId = await connectThroughHttp(person.browser, runnerId, person.bitbucket, async () => {
       if (!killNow) return;
-      killed.push({ instance: victim, heldLink: (await linkOwnerOf()) === victim });
+      const ownerId = await linkInstanceIdOf();
+      const owner = await linkOwnerOf();
+      if (round % 2 === 1 && owner) victim = owner;
+      const kill = { instance: victim, heldLink: owner === victim } as (typeof killed)[number];
+      killed.push(kill);
+      const at = Date.now();
       killInstance(victim);
+      if (kill.heldLink) {
+        // The runner's link dropped with it: it must be linked through another instance within 5 s.
+        // (Through any instance but the dead process: maybe the same name, started again.)
+        await waitUntil(() => linkInstanceIdOf(), (id) => id !== undefined && id !== ownerId, 10_000);
+        kill.runnerBackInMs = Date.now() - at;
+        expect(kill.runnerBackInMs, 'runner reconnected to another instance').toBeLessThan(5_000);
+      }
     });
     // The dashboard reads the outcome through any instance.
     const flow = await waitUntil(
@@ -48,6 +62,7 @@ test('50 Connect flows with each instance killed in turn: 0 mix-ups, 0 lost writ
   }
 
   expect(new Set(killed.map((k) => k.instance))).toEqual(new Set(cluster.instances));
+  expect(killed.filter((k) => k.heldLink).length).toBeGreaterThanOrEqual(3);
   // Every flow still reads connected, for its own user only.
   for (const { flowId, person } of completed) {
     const own = await person.browser.api(cluster.dashboard, 'GET', `/api/connect/flows/${flowId}`);
