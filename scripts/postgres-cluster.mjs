@@ -41,7 +41,11 @@ function runAsOwner(file, args) {
 function allowTraversal(dir) {
   for (let d = path.dirname(dir); d !== path.dirname(d); d = path.dirname(d)) {
     const mode = fs.statSync(d).mode;
-    if ((mode & 0o001) === 0) fs.chmodSync(d, (mode & 0o7777) | 0o001);
+    if ((mode & 0o001) === 0) {
+      // Search (x) only, not read: others can pass through but not list the folder.
+      console.warn(`[postgres] letting the "${clusterUser}" user pass through ${d} (chmod o+x) so PostgreSQL can reach its data folder`);
+      fs.chmodSync(d, (mode & 0o7777) | 0o001);
+    }
   }
 }
 

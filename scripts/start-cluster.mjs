@@ -1,10 +1,10 @@
 // `npm run start:cluster`: the "several machines" shape on one machine. A PostgreSQL database
-/* global AbortSignal */
 // (a throwaway cluster in DATA_DIR/postgres unless DATABASE_URL is given), three BFF instances on
 // loopback ports PORT+10..PORT+12, HAProxy on PORT balancing them round robin with health checks
 // on /healthz (no stickiness: event streams and runner links work on any instance), and the Local
 // runner and the Bitbucket emulator as `npm start` runs them. Same seed data, same URLs.
 // A BFF instance that dies is started again (the others carry on meanwhile); Ctrl-C stops all.
+/* global AbortSignal */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
