@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { localRunnerId, signedInClient } from './bench-api.ts';
+import { benchCluster } from './cluster.ts';
 import { benchConnectLatency } from './connect-latency.ts';
 import { benchGitPush } from './git-push.ts';
 import { benchLighthouse, benchModal, benchPageWeight } from './page-weight.ts';
@@ -83,6 +84,16 @@ try {
 
   const push = await step('7. git push', '≤ 1.2× baseline', () => benchGitPush(stack, pushes));
   if (push) rows.push(...push);
+  // Before the scale seeding, so the SQLite stack holds as little as the fresh cluster (7e).
+  const clusterRows = await step('8. Cluster (start:cluster)', 'see rows', async () => {
+    const clusterBrowser = await chromium.launch({ executablePath: chromePath, args: chromeFlags });
+    try {
+      return await benchCluster(stack, admin, clusterBrowser, flows, seconds, log);
+    } finally {
+      await clusterBrowser.close();
+    }
+  });
+  if (clusterRows) rows.push(...clusterRows);
 
   const bench50RunnerId = load ? await findRunner(admin, 'Bench runner with 50 integrations 00000') : undefined;
   if (bench50RunnerId) {

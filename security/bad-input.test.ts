@@ -7,6 +7,7 @@ import { authorizeAtBitbucket, configureBitbucket, flowIdOf, signedInBrowser } f
 import { recordSecurityRow } from './support/record-security-row.ts';
 import { rawRequest, runPooled, type RawResponse } from './support/raw-http.ts';
 import { diffBffState, snapshotBffState, type BffStateSnapshot } from './support/bff-state-snapshot.ts';
+import { createPostgresDatabase, onPostgres } from '../test-support/postgres-database.ts';
 import {
   contextUrlArbitrary,
   deepJsonArbitrary,
@@ -35,7 +36,7 @@ const contextUrlRuns = Number(process.env.FUZZ_CONTEXT_URL_RUNS ?? 1_000);
 const concurrency = 8;
 const batchSize = 400;
 const maxPathLength = 8_000;
-const leakPattern = /at .+\.ts:\d+|SQLITE|sqlite/;
+const leakPattern = /at .+\.ts:\d+|SQLITE|sqlite|relation "|syntax error at|violates .* constraint|ECONNREFUSED/;
 
 type RouteName = keyof typeof apiRoutes;
 type RealIds = Record<'runnerId' | 'integrationId' | 'flowId' | 'environmentId' | 'tokenId', string>;
@@ -180,6 +181,7 @@ function judge(req: FuzzRequest, res: RawResponse): string[] {
 
 describe('bad input (property-based)', () => {
   let stack: TestStack;
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
   let admin: TestBrowser;
   let ids: RealIds;
   let adminHeaders: Record<string, string>;
@@ -234,7 +236,7 @@ describe('bad input (property-based)', () => {
     const health = await rawRequest(stack.bffDirect, { method: 'GET', path: '/healthz' }, 5_000);
     if (health.status !== 200) failures.push({ req: `health after ${label}`, problems: ['BFF not healthy'], status: health.status, answer: health.text.slice(0, 200) });
     tried++;
-    const now = snapshotBffState(stack.dataDir, { ignoreEnvironmentIds: acceptedEnvironmentIds });
+    const now = await snapshotBffState({ dataDir: stack.dataDir, databaseUrl: database?.url }, { ignoreEnvironmentIds: acceptedEnvironmentIds });
     const diffs = diffBffState(baseline, now);
     // The runner's side: the admin's Bitbucket tokens (only the runner holds them).
     const tokens = await runnerTokens();
@@ -262,7 +264,9 @@ describe('bad input (property-based)', () => {
 
   beforeAll(async () => {
     console.log(`bad-input: FUZZ_SEED=${seed} FUZZ_RUNS_PER_ROUTE=${runsPerRoute}`);
-    stack = await startTestStack();
+    // In the PostgreSQL project the stack's BFF gets a fresh database of the run's cluster.
+    database = onPostgres ? await createPostgresDatabase() : undefined;
+    stack = await startTestStack(database ? { env: { DATABASE_URL: database.url } } : {});
     admin = await signedInBrowser(stack, 'admin@acme.test', 'admin');
     // Real ids for every path parameter: an integration, a finished Connect flow, a token, an environment.
     const { runnerId, integrationId } = await configureBitbucket(stack, admin);
@@ -282,7 +286,7 @@ describe('bad input (property-based)', () => {
     adminHeaders = { cookie: `rc_session=${admin.cookie(stack.dashboard, 'rc_session')}; rc_csrf=${csrf}`, 'x-csrf-token': csrf };
     // Sign-out is fuzzed without a session (it would otherwise end the admin's), still past the CSRF check.
     anonymousHeaders = { cookie: `rc_csrf=${csrf}`, 'x-csrf-token': csrf };
-    baseline = snapshotBffState(stack.dataDir);
+    baseline = await snapshotBffState({ dataDir: stack.dataDir, databaseUrl: database?.url });
     runnerTokensBaseline = await runnerTokens();
     expect(JSON.parse(runnerTokensBaseline)).toHaveLength(1);
   });
@@ -294,6 +298,7 @@ describe('bad input (property-based)', () => {
       console.log(`bad-input: ${sent} generated requests, ${tried} checks, ${lost} lost (FUZZ_SEED=${seed})`);
     }
     await stack?.stop();
+    await database?.drop();
   });
 
   it('every endpoint of the route table: generated bodies, query strings and path params', async () => {

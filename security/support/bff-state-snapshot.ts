@@ -1,9 +1,10 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 
 /**
  * What a refused request must not change, read from the BFF's SQLite file (read-only, beside the
- * running BFF: WAL lets us read while it writes). Columns that move on their own are left out:
+ * running BFF: WAL lets us read while it writes), or from its PostgreSQL database. Columns that move on their own are left out:
  * heartbeats (runners.last_seen_at, phase, version) and sliding session times.
  */
 const queries: Record<string, string> = {
@@ -23,16 +24,27 @@ export function bffDatabaseFile(dataDir: string): string {
   return path.join(dataDir, 'bff', 'runner-console.sqlite');
 }
 
-/** Every row the API could change, except environments whose ids are in `ignoreEnvironmentIds` (accepted creations). */
-export function snapshotBffState(dataDir: string, opts: { ignoreEnvironmentIds?: ReadonlySet<string> } = {}): BffStateSnapshot {
-  const db = new Database(bffDatabaseFile(dataDir), { readonly: true, fileMustExist: true });
-  try {
-    const snapshot: BffStateSnapshot = {};
-    for (const [table, sql] of Object.entries(queries)) {
-      let rows = db.prepare(sql).all() as Record<string, unknown>[];
-      if (table === 'environments' && opts.ignoreEnvironmentIds) rows = rows.filter((r) => !opts.ignoreEnvironmentIds!.has(String(r.id)));
-      snapshot[table] = rows;
+/**
+ * Every row the API could change, except environments whose ids are in `ignoreEnvironmentIds`
+ * (accepted creations). From `databaseUrl` when the BFF runs on PostgreSQL, else its SQLite file.
+ */
+export async function snapshotBffState(source: { dataDir: string; databaseUrl?: string }, opts: { ignoreEnvironmentIds?: ReadonlySet<string> } = {}): Promise<BffStateSnapshot> {
+  const keep = (table: string, rows: Record<string, unknown>[]) =>
+    table === 'environments' && opts.ignoreEnvironmentIds ? rows.filter((r) => !opts.ignoreEnvironmentIds!.has(String(r.id))) : rows;
+  const snapshot: BffStateSnapshot = {};
+  if (source.databaseUrl) {
+    const client = new pg.Client({ connectionString: source.databaseUrl });
+    await client.connect();
+    try {
+      for (const [table, sql] of Object.entries(queries)) snapshot[table] = keep(table, (await client.query(sql)).rows as Record<string, unknown>[]);
+    } finally {
+      await client.end();
     }
+    return snapshot;
+  }
+  const db = new Database(bffDatabaseFile(source.dataDir), { readonly: true, fileMustExist: true });
+  try {
+    for (const [table, sql] of Object.entries(queries)) snapshot[table] = keep(table, db.prepare(sql).all() as Record<string, unknown>[]);
     return snapshot;
   } finally {
     db.close();

@@ -32,6 +32,8 @@ import { createEnvironmentService } from './services/environment-service.ts';
 import { createConnectRoutes } from './routes/connect-routes.ts';
 import { createEnvironmentRoutes } from './routes/environment-routes.ts';
 import { createRunnerDownloadRoutes } from './downloads/runner-download.ts';
+import { createLocalBus, type ClusterBus } from './store/cluster-bus.ts';
+import { createRateLimitStore } from './store/rate-limit-store.ts';
 
 export interface BffApp {
   app: Express;
@@ -40,13 +42,15 @@ export interface BffApp {
 }
 
 /** Build the Express app from its parts. server.ts only listens. */
-export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { runnerEnv?: Record<string, string> } = {}): BffApp {
-  const runnersStore = createRunnersStore(db);
+/** `bus` connects this instance to the others on the same PostgreSQL database (none with SQLite). */
+export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { runnerEnv?: Record<string, string>; bus?: ClusterBus } = {}): BffApp {
+  const bus = extra.bus ?? createLocalBus();
+  const runnersStore = createRunnersStore(db, bus);
   const audit = createAuditStore(db);
-  const hub = createEventHub();
-  const auth = createAuthService(db);
+  const hub = createEventHub(bus);
+  const auth = createAuthService(db, bus);
   const cookies = createCookieNames(config.secureCookies);
-  const integrationsStore = createScmIntegrationsStore(db);
+  const integrationsStore = createScmIntegrationsStore(db, bus);
   const configPush = createRunnerConfigPush({ store: integrationsStore, link: () => link, log });
 
   const link = createRunnerLinkServer({
@@ -65,6 +69,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
       void configPush.push(conn.runnerId);
       integrations.onRunnerConnected(conn.runnerId).catch((err: Error) => log.warn({ err: err.message }, 'recording callback URLs failed'));
     },
+    bus,
   });
   const runners = createRunnerService({
     store: runnersStore,
@@ -75,7 +80,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     integrations: integrationsStore,
   });
 
-  const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl, audit });
+  const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl, audit, bus });
   const environments = createEnvironmentService({ db, runners, hub, link: () => link, log });
   const integrations = createScmIntegrationService({ store: integrationsStore, runners, audit, hub, link: () => link, configPush, log });
 
@@ -130,7 +135,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     next();
   });
   api.use(createOpenApiRoutes(config.publicUrl));
-  api.use(createAuthRoutes(auth, cookies, config.secureCookies));
+  api.use(createAuthRoutes(auth, cookies, config.secureCookies, createRateLimitStore(db, 'sign-in')));
   api.use(createEventRoutes(hub));
   api.use(createRunnerRoutes(runners, integrations));
   api.use(createScmIntegrationRoutes(integrations));

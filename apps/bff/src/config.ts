@@ -18,6 +18,8 @@ const Env = z.object({
   LOCAL_RUNNER_TOKEN: z.string().min(20).optional(),
   /** How often runners heartbeat, and how long silence makes them inactive. */
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+  /** postgres://… to use PostgreSQL (shared by several instances); unset for the embedded SQLite file. */
+  DATABASE_URL: z.string().optional(),
 });
 
 export interface BffConfig {
@@ -29,6 +31,8 @@ export interface BffConfig {
   publicUrlExplicit: boolean;
   dataDir: string;
   dbFile: string;
+  /** PostgreSQL instead of dbFile when set. */
+  databaseUrl: string | undefined;
   webDist: string;
   runnerBundle: string;
   logLevel: string;
@@ -56,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     publicUrlExplicit: Boolean(e.PUBLIC_URL),
     dataDir,
     dbFile: path.join(dataDir, 'runner-console.sqlite'),
+    databaseUrl: e.DATABASE_URL?.trim() || undefined,
     webDist: e.WEB_DIST,
     runnerBundle: path.resolve(e.RUNNER_BUNDLE),
     logLevel: e.LOG_LEVEL,

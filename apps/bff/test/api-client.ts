@@ -4,6 +4,13 @@ export class TestApiClient {
 
   constructor(readonly baseUrl: string) {}
 
+  /** The same browser (its cookies) talking to another address: another BFF instance of a cluster. */
+  at(baseUrl: string): TestApiClient {
+    const other = new TestApiClient(baseUrl);
+    other.cookies = this.cookies;
+    return other;
+  }
+
   get csrfToken(): string | undefined {
     return this.cookies.get('rc_csrf');
   }

@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../src/store/database.ts';
+import type { Db } from '../src/store/database.ts';
+import { openTestDatabase } from './test-database.ts';
 import { createRunnersStore } from '../src/store/runners-store.ts';
 import { createScmIntegrationsStore } from '../src/store/scm-integrations-store.ts';
 import type { ScmIntegrationsTable } from '../src/store/schema.ts';
@@ -10,13 +8,12 @@ import type { ScmIntegrationsTable } from '../src/store/schema.ts';
 // check-authentication asks two questions of the store on every call; both are answered from
 // memory after the first time. These prove the answers stay right across writes.
 
-let dir: string;
+let close: () => Promise<void>;
 let db: Db;
 const now = new Date().toISOString();
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bff-caches-'));
-  db = await openDatabase(path.join(dir, 'bff.db'));
+  ({ db, close } = await openTestDatabase());
   await db.insertInto('orgs').values([
     { id: 'org-a', name: 'A', created_at: now },
     { id: 'org-b', name: 'B', created_at: now },
@@ -27,8 +24,7 @@ beforeAll(async () => {
   }).execute();
 });
 afterAll(async () => {
-  await db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await close();
 });
 
 /** The database, counting the statements sent through it: tells a cached answer from a query. */

@@ -17,6 +17,7 @@ export const ApiErrorCode = z.enum([
   'scm_not_connected',
   'provider_unreachable',
   'storage_full',
+  'database_unavailable',
   'internal',
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;

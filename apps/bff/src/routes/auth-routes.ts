@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { apiRoutes } from '@runner-console/contracts';
 import type { AuthService } from '../services/auth-service.ts';
 import { sessionMaxMs } from '../services/auth-service.ts';
@@ -7,7 +7,8 @@ import { readCookie, setSessionCookie, type CookieNames } from '../http/cookies.
 import { HttpError } from '../http/http-error.ts';
 import { mountRoute } from './mount-route.ts';
 
-export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure: boolean): Router {
+/** `limitStore` holds the attempt counters; the BFF passes one in its database, shared by every instance. */
+export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure: boolean, limitStore?: Store): Router {
   const router = Router();
 
   // Failed sign-ins per client and e-mail: 10 per 15 minutes, then a clear 429.
@@ -15,6 +16,7 @@ export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure
     windowMs: 15 * 60 * 1000,
     limit: 10,
     skipSuccessfulRequests: true,
+    ...(limitStore ? { store: limitStore } : {}),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => {

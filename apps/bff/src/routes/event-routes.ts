@@ -17,9 +17,15 @@ export function createEventRoutes(hub: EventHub): Router {
     });
     res.write('retry: 1000\n\n');
     res.flushHeaders();
-    const unsubscribe = hub.subscribe(user.orgId, user.id, (event) => {
-      res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    });
+    const unsubscribe = hub.subscribe(
+      user.orgId,
+      user.id,
+      (event) => {
+        res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      },
+      // Events from other instances may have been missed: the browser reconnects and refetches.
+      () => res.end(),
+    );
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(keepAlive);

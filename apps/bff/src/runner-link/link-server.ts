@@ -9,6 +9,9 @@ import { toRunner, type RunnersStore } from '../store/runners-store.ts';
 import type { RunnersTable } from '../store/schema.ts';
 import { hashSecretToken } from '../services/secret-tokens.ts';
 import { LinkRequestError, RunnerConnection } from './runner-connection.ts';
+import { createLocalBus, type ClusterBus } from '../store/cluster-bus.ts';
+import { isDatabaseUnavailable } from '../store/database.ts';
+import { createClusterLink, type RunnerChannel } from './cluster-link.ts';
 
 export const runnerLinkPath = '/api/runner-link';
 const helloTimeoutMs = 5_000;
@@ -20,6 +23,9 @@ export type RunnerRequestHandler = (runner: RunnersTable, method: string, params
  * The runners' outbound WebSocket connections. A runner behind a firewall dials in; the BFF never
  * opens a connection to it. Phase: active on hello, degraded when heartbeats are late, inactive when
  * the socket closes or stays silent.
+ *
+ * With several instances (PostgreSQL), a runner's link is on one of them; `connectionOf` hands back
+ * a channel that forwards to that instance (cluster-link.ts), so services do not care where it is.
  */
 export function createRunnerLinkServer(opts: {
   store: RunnersStore;
@@ -28,13 +34,19 @@ export function createRunnerLinkServer(opts: {
   heartbeatIntervalMs: number;
   onRunnerRequest: RunnerRequestHandler;
   onConnected?: (conn: RunnerConnection) => void;
+  bus?: ClusterBus;
 }) {
   const { store, hub, log, heartbeatIntervalMs } = opts;
+  const bus = opts.bus ?? createLocalBus();
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   const connections = new Map<string, RunnerConnection>();
+  const cluster = createClusterLink({ bus, store, log, local: (runnerId) => connections.get(runnerId) });
   let closed = false;
   const logFailure = (what: string) => (err: unknown) => {
-    if (!closed) log.error({ err }, what);
+    if (closed) return;
+    // The database being away is reported once per request as a 503; here one line is enough.
+    if (isDatabaseUnavailable(err)) log.warn({ err: (err as Error).message }, what);
+    else log.error({ err }, what);
   };
 
   async function publishRunner(row: RunnersTable | undefined) {
@@ -101,7 +113,8 @@ export function createRunnerLinkServer(opts: {
       }, tcp);
       connections.set(runner.id, conn);
       if (previous) previous.close(4000, 'replaced by a newer connection');
-      const row = await store.recordHello(runner.id, hello, new Date().toISOString());
+      const row = await store.recordHello(runner.id, hello, new Date().toISOString(), bus.instanceId);
+      cluster.announce(runner.id, true);
       const welcome: LinkWelcome = { type: 'welcome', runnerId: runner.id, orgId: runner.org_id, heartbeatIntervalMs };
       conn.send(welcome);
       log.info({ runnerId: runner.id, version: hello.version, kid: hello.publicKey.kid }, 'runner connected');
@@ -116,7 +129,15 @@ export function createRunnerLinkServer(opts: {
       if (closed || connections.get(runner.id) !== conn) return;
       connections.delete(runner.id);
       log.info({ runnerId: runner.id }, 'runner disconnected');
-      store.setPhase(runner.id, 'inactive').then(publishRunner).catch(logFailure('marking a runner inactive failed'));
+      // Unless it has meanwhile connected to another instance.
+      store
+        .setInactiveIfLinkedTo(runner.id, bus.instanceId)
+        .then(async (row) => {
+          if (!row) return;
+          cluster.announce(runner.id, false);
+          await publishRunner(row);
+        })
+        .catch(logFailure('marking a runner inactive failed'));
     });
     ws.on('error', (err) => log.warn({ runnerId: runner.id, err: err.message }, 'runner link error'));
   }
@@ -135,7 +156,11 @@ export function createRunnerLinkServer(opts: {
             if (!row) return conn.close(4003, 'runner deleted');
             const at = new Date(conn.lastHeartbeatAt).toISOString();
             const phase = silentFor > heartbeatIntervalMs * 2 ? 'degraded' : 'active';
-            if (row.phase !== phase) await publishRunner(await store.setPhase(row.id, phase, at));
+            if (row.phase !== phase) {
+              // Back from inactive (another instance may have given it up while the database was away).
+              if (row.phase === 'inactive') cluster.announce(row.id, true);
+              await publishRunner(await store.setPhase(row.id, phase, at));
+            }
             else {
               await store.touch(row.id, at);
               // "Last seen" stays current in open dashboards without a event per heartbeat.
@@ -148,6 +173,20 @@ export function createRunnerLinkServer(opts: {
           .catch(logFailure('runner heartbeat sweep failed'));
       }
     }
+    // A runner shown connected that nobody hears from (its instance died with it, or it has not
+    // reconnected anywhere): inactive. Every instance checks; the update is conditional, so one wins.
+    if (bus.clustered) {
+      const cutoff = new Date(now - heartbeatIntervalMs * 4).toISOString();
+      store
+        .markSilentInactive(cutoff)
+        .then(async (rows) => {
+          for (const row of rows) {
+            cluster.forget(row.id, row.link_instance);
+            await publishRunner(row);
+          }
+        })
+        .catch(logFailure('marking silent runners inactive failed'));
+    }
   }, heartbeatIntervalMs);
   sweeper.unref();
 
@@ -158,11 +197,14 @@ export function createRunnerLinkServer(opts: {
         else socket.destroy();
       });
     },
-    connectionOf(runnerId: string): RunnerConnection | undefined {
-      return connections.get(runnerId);
+    /** Load which instance holds which runner (several instances only). */
+    start: () => cluster.start(),
+    /** The runner's link, here or on another instance; undefined when it is connected nowhere. */
+    connectionOf(runnerId: string): RunnerChannel | undefined {
+      return connections.get(runnerId) ?? cluster.channel(runnerId);
     },
     isConnected(runnerId: string): boolean {
-      return connections.has(runnerId);
+      return connections.has(runnerId) || cluster.isConnectedElsewhere(runnerId);
     },
     /** End a runner's connection with a reason it logs (its token was replaced, or it was deleted). */
     disconnect(runnerId: string, code: number, reason: string): boolean {
@@ -177,6 +219,7 @@ export function createRunnerLinkServer(opts: {
     async close() {
       closed = true;
       clearInterval(sweeper);
+      cluster.close();
       for (const conn of connections.values()) conn.close(1001, 'BFF shutting down');
       wss.close();
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionUser } from '@runner-console/contracts';
 import type { Db } from '../store/database.ts';
+import type { ClusterBus } from '../store/cluster-bus.ts';
 import { HttpError } from '../http/http-error.ts';
 import { decoyPasswordHash, verifyPassword } from './password-hashing.ts';
 import { createSecretToken, hashSecretToken } from './secret-tokens.ts';
@@ -9,8 +10,8 @@ export const sessionIdleMs = 12 * 60 * 60 * 1000;
 export const sessionMaxMs = 7 * 24 * 60 * 60 * 1000;
 /**
  * A resolved session is reused for this long without asking the database again: the two lookups per
- * request were most of an API call's cost. Sign-out here drops it at once; a session ended some other
- * way (another BFF process, a deleted user) stops working within this time.
+ * request were most of an API call's cost. Sign-out drops it at once, on every instance (over the
+ * cluster bus); a session ended some other way (a deleted user) stops working within this time.
  */
 export const sessionCacheMs = 2_000;
 const sessionCacheMax = 10_000;
@@ -22,8 +23,12 @@ interface CachedSession {
   cachedAt: number;
 }
 
-export function createAuthService(db: Db) {
+const sessionTopic = 'cache.sessions';
+
+export function createAuthService(db: Db, bus?: ClusterBus) {
   const cache = new Map<string, CachedSession>();
+  bus?.subscribe(sessionTopic, (idHash) => void cache.delete(idHash as string));
+  bus?.onResync(() => cache.clear());
   async function signIn(email: string, password: string): Promise<{ sessionToken: string; user: SessionUser }> {
     const row = await db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
     const ok = await verifyPassword(password, row?.password_hash ?? (await decoyPasswordHash));
@@ -92,8 +97,10 @@ export function createAuthService(db: Db) {
   }
 
   async function signOut(sessionToken: string): Promise<void> {
-    cache.delete(hashSecretToken(sessionToken));
-    await db.deleteFrom('sessions').where('id_hash', '=', hashSecretToken(sessionToken)).execute();
+    const idHash = hashSecretToken(sessionToken);
+    cache.delete(idHash);
+    await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    bus?.publish(sessionTopic, idHash);
   }
 
   return { signIn, signOut, resolveSession, findSessionUser, newId: randomUUID };

@@ -24,6 +24,7 @@ import type { AuditStore } from '../store/audit-store.ts';
 import type { ScmIntegrationsStore } from '../store/scm-integrations-store.ts';
 import type { OAuthFlowsTable, RunnersTable } from '../store/schema.ts';
 import type { EventHub } from '../events/event-hub.ts';
+import type { ClusterBus } from '../store/cluster-bus.ts';
 import type { RunnerLinkServer } from '../runner-link/link-server.ts';
 import { LinkRequestError } from '../runner-link/runner-connection.ts';
 import { HttpError, notFound } from '../http/http-error.ts';
@@ -59,6 +60,8 @@ function equalSecrets(a: string, b: string): boolean {
 
 /** How long an org's list of admins is reused by check-authentication. */
 export const adminContactsCacheMs = 5_000;
+/** Cluster topic: an org's admins changed (body: its id), so every instance drops its list. */
+export const adminContactsTopic = 'cache.admin-contacts';
 
 export function createConnectService(deps: {
   db: Db;
@@ -69,12 +72,16 @@ export function createConnectService(deps: {
   publicUrl: string;
   /** Disconnects go in the runner's audit log, so admins see why a connection is gone. */
   audit?: AuditStore;
+  bus?: ClusterBus;
 }) {
   const { db, runners, hub } = deps;
 
   // Who to ask when a host has no integration: part of every check-authentication answer, which an
   // environment page polls. Kept per org for a few seconds; a change of admins shows within that.
+  // Whoever changes an org's admins publishes adminContactsTopic; every instance's list goes at once.
   const adminContactsCache = new Map<string, { at: number; emails: string[] }>();
+  deps.bus?.subscribe(adminContactsTopic, (orgId) => void adminContactsCache.delete(orgId as string));
+  deps.bus?.onResync(() => adminContactsCache.clear());
   async function adminContacts(orgId: string): Promise<string[]> {
     const cached = adminContactsCache.get(orgId);
     if (cached && Date.now() - cached.at < adminContactsCacheMs) return cached.emails;

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-scm-integrations.ts';
@@ -10,10 +12,11 @@ import * as m0004 from './migrations/0004-list-pagination.ts';
 import * as m0005 from './migrations/0005-org-admins-index.ts';
 import * as m0006 from './migrations/0006-runner-management.ts';
 import * as m0007 from './migrations/0007-api-tokens.ts';
+import * as m0008 from './migrations/0008-cluster.ts';
 
 /**
- * The data layer's one entry point. Everything above it talks to kysely's typed builder, so a
- * PostgresDialect can replace SqliteDialect here without touching services or routes.
+ * The data layer's one entry point. Everything above it talks to kysely's typed builder; the two
+ * dialects (SQLite embedded, PostgreSQL with DATABASE_URL) differ only inside store/.
  */
 export type Db = Kysely<Database>;
 
@@ -25,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0005-org-admins-index': m0005,
   '0006-runner-management': m0006,
   '0007-api-tokens': m0007,
+  '0008-cluster': m0008,
 };
 
 export async function openDatabase(file: string): Promise<Db> {
@@ -37,6 +41,138 @@ export async function openDatabase(file: string): Promise<Db> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db);
   return db;
+}
+
+/** Thrown when start-up cannot use DATABASE_URL: the message says what to fix and never holds the password. */
+export class DatabaseConfigError extends Error {}
+
+/** DATABASE_URL without its password, for messages and logs. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+export interface PostgresOptions {
+  /** Connections per BFF instance. */
+  poolSize?: number;
+  /** Called for errors of idle pooled connections (PostgreSQL restarting, for example). */
+  onIdleError?: (err: Error) => void;
+}
+
+/**
+ * Connect to PostgreSQL and migrate. A URL that is malformed, unreachable, or refused fails with a
+ * DatabaseConfigError that says which of these it is.
+ */
+export async function openPostgresDatabase(url: string, opts: PostgresOptions = {}): Promise<Db> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DatabaseConfigError('DATABASE_URL is not a URL. Use the form postgres://USER:PASSWORD@HOST:PORT/DATABASE.');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new DatabaseConfigError(`DATABASE_URL must start with postgres:// (got ${parsed.protocol}//). Unset it to use the embedded SQLite database.`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    // During an outage a request fails fast (503) instead of queueing until its client gives up.
+    connectionTimeoutMillis: 3_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'runner-console-bff',
+  });
+  // Without a listener an idle connection dropped by the server would crash the process.
+  pool.on('error', (err) => opts.onIdleError?.(err));
+  // pg also emits 'error' on a client that is checked out (in a query) when its connection drops,
+  // and pg-pool listens only while the client is idle; the query itself fails and reports it.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
+  const where = redactDatabaseUrl(url);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new DatabaseConfigError(describeConnectError(err, where));
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw err;
+  }
+  return db;
+}
+
+function describeConnectError(err: unknown, where: string): string {
+  const code = (err as { code?: string })?.code;
+  const fix = 'Fix DATABASE_URL (or unset it to use the embedded SQLite database) and start again.';
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `Could not connect to PostgreSQL at ${where}: nothing is listening there. Check that PostgreSQL is running and that the host and port in DATABASE_URL are right. ${fix}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Could not connect to PostgreSQL at ${where}: the host name does not resolve. ${fix}`;
+    case 'ETIMEDOUT':
+      return `Could not connect to PostgreSQL at ${where}: the connection timed out. Check the host, the port and any firewall in between. ${fix}`;
+    case '28P01':
+    case '28000':
+      return `PostgreSQL at ${where} refused the user name or password in DATABASE_URL. ${fix}`;
+    case '3D000':
+      return `PostgreSQL at ${where} has no such database. Create it (createdb) or name an existing one in DATABASE_URL.`;
+    case '57P03':
+      return `PostgreSQL at ${where} is starting up or shutting down. Wait for it, then start again.`;
+    default: {
+      const message = (err as Error)?.message ?? String(err);
+      if (/timeout/i.test(message)) return `Could not connect to PostgreSQL at ${where}: the connection timed out. ${fix}`;
+      return `Could not connect to PostgreSQL at ${where}: ${message.replace(/:\/\/[^@\s]*@/g, '://***@')}. ${fix}`;
+    }
+  }
+}
+
+/** An arbitrary, fixed advisory-lock key for start-up work (the development seed). */
+const startupLockKey = 7_331_001;
+
+/**
+ * Run start-up work (the development seed) one instance at a time: instances starting together on
+ * PostgreSQL would otherwise both find "no Acme yet" and both create it.
+ */
+export async function withStartupLock<T>(db: Db, run: (db: Db) => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== 'postgres') return run(db);
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${startupLockKey})`.execute(conn);
+    try {
+      return await run(conn);
+    } finally {
+      await sql`select pg_advisory_unlock(${startupLockKey})`.execute(conn);
+    }
+  });
+}
+
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
+
+/**
+ * Whether PostgreSQL refused a text value it cannot store (a NUL byte, which SQLite keeps): the
+ * request is at fault, not the server.
+ */
+export function isUnstorableText(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '22021' || code === '22P05';
+}
+
+/** Whether an error means the database cannot be reached right now (as opposed to a bad query). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && unavailableCodes.has(code)) return true;
+  const message = (err as { message?: unknown })?.message;
+  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(message);
 }
 
 /**
@@ -65,6 +201,7 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): Pick<SQLite.Dat
 }
 
 async function migrateToLatest(db: Db): Promise<void> {
+  // On PostgreSQL kysely's migrator holds an advisory lock: instances starting together migrate once.
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -1,6 +1,7 @@
 import type { Runner, RunnerPhase, RunnerPublicJwk } from '@runner-console/contracts';
 import type { Db } from './database.ts';
 import type { RunnersTable } from './schema.ts';
+import type { ClusterBus } from './cluster-bus.ts';
 
 export function toRunner(row: RunnersTable): Runner {
   return {
@@ -21,20 +22,44 @@ export function toRunner(row: RunnersTable): Runner {
 /** How many runner rows the store keeps before it starts over. */
 const ROWS_MAX = 10_000;
 
-export function createRunnersStore(db: Db) {
+const cacheTopic = 'cache.runners';
+
+export function createRunnersStore(db: Db, bus?: ClusterBus) {
   // findInOrg runs before nearly every runner-scoped API call. Its rows are kept until a write
-  // through this store changes them: each write below names its runner (or all of them, at start),
-  // and the BFF is the only writer of existing rows. A read counts writes before it queries and
-  // keeps its row only if none happened meanwhile. Rows are frozen: callers map them, never change them.
+  // changes them: each write below names its runner (or all of them, at start). With several
+  // instances, each write is also sent over the cluster bus (the ids of one event-loop turn in one
+  // message), and a write on another instance drops the row here. A read counts writes before it
+  // queries and keeps its row only if none happened meanwhile. Rows are frozen: callers map them,
+  // never change them.
   let writes = 0;
   const rows = new Map<string, Readonly<RunnersTable>>();
+  function drop(runnerIds: readonly string[] | null) {
+    writes++;
+    if (runnerIds === null) rows.clear();
+    else for (const id of runnerIds) rows.delete(id);
+  }
+  let outgoing: Set<string> | null | undefined;
+  function announce(runnerId: string | null) {
+    if (!bus?.clustered) return;
+    if (outgoing === undefined) {
+      outgoing = new Set();
+      setImmediate(() => {
+        const ids = outgoing;
+        outgoing = undefined;
+        bus.publish(cacheTopic, ids === null ? null : [...ids!]);
+      });
+    }
+    if (runnerId === null) outgoing = null;
+    else outgoing?.add(runnerId);
+  }
+  bus?.subscribe(cacheTopic, (body) => drop(body as string[] | null));
+  bus?.onResync(() => drop(null));
   async function write<T>(runnerId: string | null, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } finally {
-      writes++;
-      if (runnerId === null) rows.clear();
-      else rows.delete(runnerId);
+      drop(runnerId === null ? null : [runnerId]);
+      announce(runnerId);
     }
   }
   return {
@@ -89,11 +114,13 @@ export function createRunnersStore(db: Db) {
       runnerId: string,
       hello: { version: string; region: string | null; publicUrl: string; publicKey: RunnerPublicJwk },
       at: string,
+      linkInstance: string | null = null,
     ): Promise<RunnersTable | undefined> {
       await write(runnerId, () =>
         db
           .updateTable('runners')
           .set({
+            link_instance: linkInstance,
             phase: 'active',
             version: hello.version,
             region: hello.region,
@@ -138,6 +165,39 @@ export function createRunnersStore(db: Db) {
     },
     async touch(runnerId: string, at: string): Promise<void> {
       await write(runnerId, () => db.updateTable('runners').set({ last_seen_at: at }).where('id', '=', runnerId).execute());
+    },
+    /** The link closed on this instance: inactive, unless the runner has meanwhile connected to another one. */
+    async setInactiveIfLinkedTo(runnerId: string, linkInstance: string): Promise<RunnersTable | undefined> {
+      const result = await write(runnerId, () =>
+        db.updateTable('runners').set({ phase: 'inactive' }).where('id', '=', runnerId).where('link_instance', '=', linkInstance).executeTakeFirst(),
+      );
+      return Number(result.numUpdatedRows) === 1 ? this.findById(runnerId) : undefined;
+    },
+    /** Runners whose link is on an instance, as the database says (a cluster's view of who holds which link). */
+    async listLinkOwners(): Promise<{ id: string; link_instance: string }[]> {
+      const owners = await db
+        .selectFrom('runners')
+        .select(['id', 'link_instance'])
+        .where('phase', 'in', ['active', 'degraded'])
+        .where('link_instance', 'is not', null)
+        .execute();
+      return owners as { id: string; link_instance: string }[];
+    },
+    /**
+     * Runners still shown connected though nobody heard from them since `cutoff` (their instance
+     * died with them, or they never reconnected): inactive. Returns them.
+     */
+    async markSilentInactive(cutoff: string): Promise<RunnersTable[]> {
+      const silent = await db.selectFrom('runners').select('id').where('phase', 'in', ['active', 'degraded']).where('last_seen_at', '<', cutoff).execute();
+      const changed: RunnersTable[] = [];
+      for (const { id } of silent) {
+        const result = await write(id, () =>
+          db.updateTable('runners').set({ phase: 'inactive' }).where('id', '=', id).where('phase', 'in', ['active', 'degraded']).where('last_seen_at', '<', cutoff).executeTakeFirst(),
+        );
+        const row = Number(result.numUpdatedRows) === 1 ? await this.findById(id) : undefined;
+        if (row) changed.push(row);
+      }
+      return changed;
     },
     /** At start nobody is connected yet: whatever was active is inactive until it reconnects. */
     async markAllDisconnected(): Promise<void> {

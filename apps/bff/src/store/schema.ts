@@ -42,6 +42,21 @@ export interface RunnersTable {
   last_seen_at: string | null;
   created_at: string;
   created_by: string | null;
+  /** The BFF instance holding the runner's link (0008); null until it first connects. */
+  link_instance?: string | null;
+}
+
+export interface RateLimitHitsTable {
+  key: string;
+  hits: number;
+  reset_at: string;
+}
+
+/** Cluster messages too large for a NOTIFY payload: the notification carries the id. */
+export interface ClusterMessagesTable {
+  id: string;
+  body: string;
+  created_at: string;
 }
 
 export interface AuditLogTable {
@@ -121,4 +136,6 @@ export interface Database {
   sessions: SessionsTable;
   runners: RunnersTable;
   audit_log: AuditLogTable;
+  rate_limit_hits: RateLimitHitsTable;
+  cluster_messages: ClusterMessagesTable;
 }

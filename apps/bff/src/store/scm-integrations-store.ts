@@ -1,6 +1,7 @@
 import { sql, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
 import type { ScmIntegrationsTable } from './schema.ts';
+import type { ClusterBus } from './cluster-bus.ts';
 
 /** A list row: everything but the sealed secret (about 1 KB each, which a list never needs), and
  * whether there is one. Reading 50 envelopes per page cost more than the rest of the query. */
@@ -28,9 +29,11 @@ const listColumns = [
 /** How many list pages the read cache keeps before it starts over. */
 const PAGE_CACHE_MAX = 2_000;
 
-export function createScmIntegrationsStore(db: Db) {
+const cacheTopic = 'cache.integrations';
+
+export function createScmIntegrationsStore(db: Db, bus?: ClusterBus) {
   // A read cache for list pages, the one read an admin's dashboard repeats (every runner page load
-  // and every refetch). The BFF is the only writer of its database and every write to
+  // and every refetch). The BFF (all its instances) is the only writer of its database and every write to
   // scm_integrations goes through insert/update/remove below, so a generation counter bumped on each
   // write invalidates it exactly. A read captures the generation before it queries, so a write that
   // lands while it runs makes its result stale rather than the cache wrong. Rows are frozen: callers
@@ -41,9 +44,13 @@ export function createScmIntegrationsStore(db: Db) {
   // The same for "does this runner have OAuth for this host?", asked by every check-authentication.
   const oauthCache = new Map<string, { generation: number; available: boolean }>();
   const methodsCache = new Map<string, { generation: number; methods: { oauth: boolean; pat: boolean } | undefined }>();
+  // With several instances a write anywhere bumps every instance's generation (over the cluster bus).
   const written = () => {
     generation++;
+    if (bus?.clustered) bus.publish(cacheTopic, null);
   };
+  bus?.subscribe(cacheTopic, () => void generation++);
+  bus?.onResync(() => void generation++);
 
   return {
     async listByRunner(orgId: string, runnerId: string): Promise<ScmIntegrationsTable[]> {
@@ -64,7 +71,7 @@ export function createScmIntegrationsStore(db: Db) {
       let query = db
         .selectFrom('scm_integrations')
         .select(listColumns)
-        .select(sql<number>`secret_envelope is not null`.as('has_client_secret'))
+        .select(sql<number>`case when secret_envelope is not null then 1 else 0 end`.as('has_client_secret'))
         .where('org_id', '=', orgId)
         .where('runner_id', '=', runnerId);
       if (after) {

@@ -65,6 +65,25 @@ export function parseState(state: string | null): { flowId: string; nonceHash: s
  * nonce, expiry, single use and host, exchanges the code with oauth4webapi, checks scopes, reads the
  * account and stores the token. Every refusal names its check.
  */
+/**
+ * Ask the BFF, waiting out a dropped link: with several BFF instances, the one holding this
+ * runner's link may die in the middle of a Connect, and the runner is linked to another within a
+ * few seconds. `retryOnTimeout` only for requests the BFF refuses to apply twice (completeFlow).
+ */
+async function requestThroughOutage<T>(link: BffLink, method: string, params: unknown, opts: { waitMs: number; retryOnTimeout: boolean }): Promise<T> {
+  const deadline = Date.now() + opts.waitMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      return await link.request<T>(method, params, 5_000);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const retry = code === 'bff_unreachable' || (opts.retryOnTimeout && code === 'bff_timeout');
+      if (!retry || Date.now() + delay > deadline) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
 export function createConnectFlows(deps: {
   config: RunnerConfig;
   log: Logger;
@@ -83,7 +102,7 @@ export function createConnectFlows(deps: {
   async function start(flowId: string, redeemSecret: string): Promise<{ redirectTo: string; cookie: { name: string; value: string; secure: boolean; maxAgeMs: number } }> {
     let redeemed: RedeemFlowResult;
     try {
-      redeemed = RedeemFlowResult.parse(await deps.link.request('redeemFlow', { flowId, redeemSecret }, 5_000));
+      redeemed = RedeemFlowResult.parse(await requestThroughOutage(deps.link, 'redeemFlow', { flowId, redeemSecret }, { waitMs: 8_000, retryOnTimeout: false }));
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'flow_expired') throw new ConnectError('flow_expired', (err as Error).message);
@@ -231,9 +250,13 @@ export function createConnectFlows(deps: {
       outcome = { flowId: flow.flowId, status: 'failed', failureCode: e.failureCode, message: e.message, accountName: null, dashboardOrigin: flow.dashboardOrigin, returnUrl: flow.returnUrl, mode: flow.mode };
     }
     // Tell the BFF (which pushes it to the dashboard at once); the page also posts it to its opener.
-    deps.link
-      .request('completeFlow', { flowId: outcome.flowId, status: outcome.status, failureCode: outcome.failureCode, message: outcome.message, accountName: outcome.accountName }, 5_000)
-      .catch((err) => deps.log.warn({ err: (err as Error).message, flowId: outcome.flowId }, 'could not report the Connect result to the BFF'));
+    // Retried through a BFF outage (the BFF applies a result once and refuses a second one).
+    requestThroughOutage(
+      deps.link,
+      'completeFlow',
+      { flowId: outcome.flowId, status: outcome.status, failureCode: outcome.failureCode, message: outcome.message, accountName: outcome.accountName },
+      { waitMs: 60_000, retryOnTimeout: true },
+    ).catch((err) => deps.log.warn({ err: (err as Error).message, flowId: outcome.flowId }, 'could not report the Connect result to the BFF'));
     return outcome;
   }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { dialectOf } from '../dialect.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -42,9 +43,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_by', 'text')
     .execute();
   await db.schema.createIndex('runners_org').on('runners').columns(['org_id', 'name']).execute();
+  // SQLite: INTEGER PRIMARY KEY AUTOINCREMENT; PostgreSQL: serial (its own sequence). Both count up.
   await db.schema
     .createTable('audit_log')
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', dialectOf(db) === 'postgres' ? 'serial' : 'integer', (c) => (dialectOf(db) === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
     .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('org_id', 'text', (c) => c.notNull())
     .addColumn('runner_id', 'text')

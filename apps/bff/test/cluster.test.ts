@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBff, localRunnerToken, type TestBff } from './test-bff.ts';
+import { TestApiClient, signedIn } from './api-client.ts';
+import { connectFakeRunner } from './fake-runner.ts';
+import { createPostgresDatabase } from '../../../test-support/postgres-database.ts';
+
+// Several BFF instances on one PostgreSQL database (PostgreSQL project only): any instance serves
+// any request. Three instances, started together as `npm run start:cluster` starts them.
+let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+let a: TestBff, b: TestBff, c: TestBff;
+let admin: TestApiClient;
+
+beforeAll(async () => {
+  database = await createPostgresDatabase();
+  [a, b, c] = (await Promise.all([1, 2, 3].map(() => startTestBff({ DATABASE_URL: database.url })))) as [TestBff, TestBff, TestBff];
+  admin = await signedIn(a.url, 'admin');
+});
+afterAll(async () => {
+  await Promise.all([a, b, c].map((x) => x?.close()));
+  await database?.drop();
+});
+
+async function localRunnerId(client: TestApiClient): Promise<string> {
+  const res = await client.request('GET', '/api/runners');
+  return res.body.runners.find((r: { name: string }) => r.name === 'Local runner').id;
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`never happened; last value: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** An event stream on one instance; `next(match)` resolves with the first event whose text matches. */
+async function openEvents(url: string, client: TestApiClient) {
+  const res = await fetch(`${url}/api/events`, { headers: { cookie: client.cookieHeader() } });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  return {
+    async next(match: string, timeoutMs = 5_000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      while (!text.includes(match)) {
+        if (Date.now() > deadline) throw new Error(`no event with ${match}; got:\n${text}`);
+        const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(r, deadline - Date.now()))]);
+        if (chunk?.value) text += decoder.decode(chunk.value);
+      }
+      const at = text.indexOf(match);
+      const found = text.slice(0, text.indexOf('\n\n', at) + 2);
+      text = text.slice(found.length);
+      return found;
+    },
+    close: () => reader.cancel(),
+  };
+}
+
+describe('a cluster of BFF instances on one PostgreSQL database', () => {
+  it('seeds once although the instances started together', async () => {
+    const orgs = await a.db.selectFrom('orgs').select('name').where('name', '=', 'Acme').execute();
+    expect(orgs).toHaveLength(1);
+    const users = await a.db.selectFrom('users').select('email').execute();
+    expect(users.map((u) => u.email).sort()).toEqual(['admin@acme.test', 'dev@acme.test']);
+  });
+
+  it('keeps a session signed in on every instance, and signs it out on every instance at once', async () => {
+    const dev = await signedIn(a.url, 'dev');
+    expect((await dev.at(b.url).request('GET', '/api/runners')).status).toBe(200);
+    expect((await dev.at(c.url).request('GET', '/api/runners')).status).toBe(200);
+    const cookies = dev.cookieHeader();
+    await dev.at(b.url).request('POST', '/api/auth/sign-out');
+    // The session was cached on a and c a moment ago; sign-out on b must end it there too, now.
+    for (const url of [a.url, c.url]) {
+      const res = await fetch(`${url}/api/runners`, { headers: { cookie: cookies } });
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it('forwards any runner-link request to the instance holding the link', async () => {
+    const runner = await connectFakeRunner(a.url, localRunnerToken, {
+      ping: () => ({ version: 'fake-1' }),
+      // A method the BFF has no special knowledge of: forwarding is by name and params.
+      listTokens: (params: { userId: string }) => ({ tokens: [], seenUser: params.userId }),
+    });
+    try {
+      const runnerId = await localRunnerId(admin);
+      for (const instance of [b, c]) {
+        const res = await eventually(
+          () => admin.at(instance.url).request('POST', `/api/runners/${runnerId}/ping`),
+          (r) => r.status === 200,
+        );
+        expect(res.body).toMatchObject({ ok: true, runnerVersion: 'fake-1' });
+      }
+      const auths = await admin.at(c.url).request('GET', '/api/git-authentications');
+      expect(auths.status).toBe(200);
+      expect(auths.body.unreachableRunners).toEqual([]);
+    } finally {
+      runner.close();
+    }
+  });
+
+  it('follows a runner that reconnects to another instance', async () => {
+    const runnerId = await localRunnerId(admin);
+    const first = await connectFakeRunner(a.url, localRunnerToken, { ping: () => ({ version: 'on-a' }) });
+    await eventually(() => admin.at(c.url).request('POST', `/api/runners/${runnerId}/ping`), (r) => r.body?.runnerVersion === 'on-a');
+    first.close();
+    const second = await connectFakeRunner(b.url, localRunnerToken, { ping: () => ({ version: 'on-b' }) });
+    try {
+      const res = await eventually(() => admin.at(c.url).request('POST', `/api/runners/${runnerId}/ping`), (r) => r.body?.runnerVersion === 'on-b');
+      expect(res.status).toBe(200);
+      // a saw its link close after b had the runner: it must not have marked it inactive.
+      const detail = await eventually(() => admin.at(a.url).request('GET', `/api/runners/${runnerId}`), (r) => r.body?.phase === 'active');
+      expect(detail.body.phase).toBe('active');
+    } finally {
+      second.close();
+    }
+    const gone = await eventually(() => admin.at(c.url).request('POST', `/api/runners/${runnerId}/ping`), (r) => r.status !== 200);
+    expect(gone.body.error.code).toBe('runner_offline');
+  });
+
+  it('sends server events to a browser whose stream is on another instance', async () => {
+    const events = await openEvents(c.url, admin);
+    try {
+      const created = await admin.at(a.url).request('POST', '/api/runners', { name: `cluster events ${Date.now()}` });
+      expect(created.status).toBe(201);
+      const event = await events.next(created.body.runner.id);
+      expect(event).toContain('event: runner.changed');
+    } finally {
+      await events.close();
+    }
+  });
+
+  it('drops cached runner rows and integration pages on every instance when they change elsewhere', async () => {
+    const created = await admin.at(a.url).request('POST', '/api/runners', { name: `cluster cache ${Date.now()}` });
+    const runnerId = created.body.runner.id as string;
+    // Warm the caches of b: the runner row and its (empty) integrations page.
+    expect((await admin.at(b.url).request('GET', `/api/runners/${runnerId}`)).body.phase).toBe('created');
+    expect((await admin.at(b.url).request('GET', `/api/runners/${runnerId}/integrations`)).body.integrations).toEqual([]);
+    // The runner connects to c (so its phase and key change there), and an integration is added on c.
+    const runnerToken = created.body.runnerToken as string;
+    const runner = await connectFakeRunner(c.url, runnerToken, { ping: () => ({ version: 'x' }), configure: () => ({ ok: true }), validateIntegration: () => ({ status: 'valid', message: 'ok', field: null }) });
+    try {
+      const active = await eventually(() => admin.at(b.url).request('GET', `/api/runners/${runnerId}`), (r) => r.body?.phase === 'active', 2_000);
+      expect(active.body.publicKey?.kid).toBe(runner.publicJwk.kid);
+      const added = await admin.at(c.url).request('POST', `/api/runners/${runnerId}/integrations`, {
+        provider: 'bitbucket',
+        host: 'bitbucket.org',
+        oauthEnabled: true,
+        clientId: 'cluster-key',
+        oauthPlaintextClientSecret: 'cluster-secret',
+      });
+      expect(added.status).toBe(201);
+      const page = await eventually(
+        () => admin.at(b.url).request('GET', `/api/runners/${runnerId}/integrations`),
+        (r) => r.body?.integrations?.length === 1,
+        2_000,
+      );
+      expect(page.body.integrations[0].clientId).toBe('cluster-key');
+    } finally {
+      runner.close();
+    }
+  });
+
+  it('counts failed sign-ins across instances', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const instance = [a, b, c][i % 3]!;
+      statuses.push((await new TestApiClient(instance.url).request('POST', '/api/auth/sign-in', { email: 'cluster-limited@acme.test', password: 'wrong' })).status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
+  it('marks a runner inactive when the instance holding its link dies with it', async () => {
+    const runnerId = await localRunnerId(admin);
+    const runner = await connectFakeRunner(a.url, localRunnerToken, { ping: () => ({ version: 'x' }) }, { heartbeat: false });
+    // Simulate a crash of a's side: the link row says a, but nobody heartbeats or closes it cleanly.
+    runner.ws.pause();
+    await eventually(() => admin.at(b.url).request('GET', `/api/runners/${runnerId}`), (r) => r.body?.phase === 'inactive', 5_000);
+    runner.close();
+  });
+});

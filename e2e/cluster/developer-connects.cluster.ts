@@ -1,0 +1,57 @@
+import { expect, test, type Page } from '@playwright/test';
+import { signIn } from '../fixtures.ts';
+import { cluster, configureBitbucket, linkOwnerOf, signedInBrowser } from './cluster-fixtures.ts';
+
+const PR_URL = 'https://bitbucket.org/acme/widgets/pull-requests/1';
+
+/** Open New environment as dev; resolves with the instance serving this page's event stream. */
+async function openNewEnvironment(page: Page): Promise<string> {
+  const stream = page.waitForResponse((res) => new URL(res.url()).pathname === '/api/events');
+  await page.goto('/environments/new');
+  const served = (await stream).headers()['x-served-by'] ?? '';
+  await page.getByLabel('Context URL').fill(PR_URL);
+  await expect(page.getByText('Pull request #1 in acme/widgets')).toBeVisible();
+  return served;
+}
+
+test('a developer connects Bitbucket: the callback reaches another instance than the dashboard’s event stream', async ({ page }) => {
+  const admin = await signedInBrowser('admin@acme.test', 'admin');
+  await configureBitbucket(admin);
+  await signIn(page, 'dev');
+
+  // The runner reports the callback over its link; make sure that is not this page's instance.
+  let streamOn = await openNewEnvironment(page);
+  let linkOn = await linkOwnerOf();
+  for (let i = 0; i < 10 && (!linkOn || streamOn === linkOn); i++) {
+    streamOn = await openNewEnvironment(page);
+    linkOn = await linkOwnerOf();
+  }
+  expect(linkOn).toBeTruthy();
+  expect(streamOn).toMatch(/^bff-\d$/);
+  expect(streamOn).not.toBe(linkOn);
+
+  const panel = page.getByRole('region', { name: 'Authorize Bitbucket' });
+  const popupPromise = page.waitForEvent('popup');
+  await panel.getByRole('button', { name: 'Connect', exact: true }).click();
+  const popup = await popupPromise;
+  await popup.getByLabel('Username').waitFor();
+  // Cut the popup from its opener: only the server-pushed event can tell the dashboard now.
+  await popup.evaluate(() => {
+    window.opener = null;
+  });
+  await popup.getByLabel('Username').fill('alice');
+  await popup.getByLabel('Password').fill('alice');
+  await popup.getByRole('button', { name: 'Log in' }).click();
+  const grant = popup.getByRole('button', { name: 'Grant access' });
+  if (await grant.isVisible({ timeout: 5_000 }).catch(() => false)) await grant.click();
+
+  await expect(page.getByRole('status').filter({ hasText: 'Bitbucket is now connected as Alice' })).toBeVisible();
+  await expect(page.getByText('Connected to Bitbucket as Alice')).toBeVisible();
+
+  // The environment is resolved and cloned through the runner's link on the other instance, and its
+  // progress comes back over this page's stream.
+  await page.getByRole('button', { name: 'Create environment' }).click();
+  await expect(page).toHaveURL(/\/environments\/[^/]+$/, { timeout: 30_000 });
+  await expect(page.getByText('Ready', { exact: true })).toBeVisible({ timeout: 30_000 });
+  expect(cluster.instances).toContain(streamOn);
+});
