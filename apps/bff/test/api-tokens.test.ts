@@ -34,6 +34,7 @@ async function newRunner(connectApiToken: (params: any) => unknown = () => ({ ac
   const runner = await connectFakeRunner(t.url, created.body.runnerToken, {
     configure: record('configure', () => ({ applied: 1 })),
     validateIntegration: record('validateIntegration', () => ({ status: 'valid', message: 'ok', field: null })),
+    validateCandidate: record('validateCandidate', () => ({ status: 'valid', message: 'ok', field: null })),
     deleteTokensForIntegration: record('deleteTokensForIntegration', () => ({ deleted: 2 })),
     countApiTokens: record('countApiTokens', () => ({ count: 2 })),
     checkAuthentication: record('checkAuthentication', () => ({ integrationAvailable: true, authenticated: false, accountName: null, reauthorizeReason: null, oauthAvailable: false, patAvailable: true, apiTokenCreateUrl: 'http://127.0.0.1:9/account/settings/api-tokens/', method: null, expiresAt: null })),

@@ -102,6 +102,26 @@ describe('a cluster of BFF instances on one PostgreSQL database', () => {
     }
   });
 
+  it('a new token or a delete on one instance disconnects the runner whose link is on another', async () => {
+    const created = await admin.at(a.url).request('POST', '/api/runners', { name: `cluster revoke ${Date.now()}` });
+    const runnerId = created.body.runner.id as string;
+    const runner = await connectFakeRunner(c.url, created.body.runnerToken as string, { ping: () => ({ version: 'on-c' }) });
+    try {
+      // a knows that c holds the link (it can ping through it) before it replaces the token.
+      await eventually(() => admin.at(a.url).request('POST', `/api/runners/${runnerId}/ping`), (r) => r.body?.runnerVersion === 'on-c');
+      const replaced = await admin.at(a.url).request('POST', `/api/runners/${runnerId}/token`);
+      expect(replaced.status).toBe(200);
+      expect(await runner.closed).toEqual({ code: 4004, reason: expect.stringMatching(/token revoked/) });
+      await expect(connectFakeRunner(b.url, created.body.runnerToken as string)).rejects.toThrow('refused: 401');
+      const again = await connectFakeRunner(c.url, replaced.body.runnerToken as string, { ping: () => ({ version: 'on-c' }) });
+      await eventually(() => admin.at(b.url).request('POST', `/api/runners/${runnerId}/ping`), (r) => r.body?.runnerVersion === 'on-c');
+      expect((await admin.at(b.url).request('DELETE', `/api/runners/${runnerId}`)).status).toBeLessThan(300);
+      expect(await again.closed).toEqual({ code: 4003, reason: expect.stringMatching(/deleted/) });
+    } finally {
+      runner.close();
+    }
+  });
+
   it('follows a runner that reconnects to another instance', async () => {
     const runnerId = await localRunnerId(admin);
     const first = await connectFakeRunner(a.url, localRunnerToken, { ping: () => ({ version: 'on-a' }) });
@@ -141,7 +161,7 @@ describe('a cluster of BFF instances on one PostgreSQL database', () => {
     expect((await admin.at(b.url).request('GET', `/api/runners/${runnerId}/integrations`)).body.integrations).toEqual([]);
     // The runner connects to c (so its phase and key change there), and an integration is added on c.
     const runnerToken = created.body.runnerToken as string;
-    const runner = await connectFakeRunner(c.url, runnerToken, { ping: () => ({ version: 'x' }), configure: () => ({ ok: true }), validateIntegration: () => ({ status: 'valid', message: 'ok', field: null }) });
+    const runner = await connectFakeRunner(c.url, runnerToken, { ping: () => ({ version: 'x' }), configure: () => ({ ok: true }), validateIntegration: () => ({ status: 'valid', message: 'ok', field: null }), validateCandidate: () => ({ status: 'valid', message: 'ok', field: null }) });
     try {
       const active = await eventually(() => admin.at(b.url).request('GET', `/api/runners/${runnerId}`), (r) => r.body?.phase === 'active', 2_000);
       expect(active.body.publicKey?.kid).toBe(runner.publicJwk.kid);

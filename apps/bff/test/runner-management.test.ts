@@ -161,7 +161,7 @@ describe('runner management', () => {
     const connected = await connectFakeRunner(
       t.url,
       created.runnerToken,
-      { configure: () => ({}), countTokens: () => ({ tokens: 3 }), eraseAll: () => ((erased += 1), { tokens: 3, workspaces: 2 }) },
+      { configure: () => ({}), validateCandidate: () => ({ status: 'valid', message: 'ok', field: null }), countTokens: () => ({ tokens: 3 }), eraseAll: () => ((erased += 1), { tokens: 3, workspaces: 2 }) },
       { publicUrl: 'http://localhost:4200' },
     );
     await waitFor(() => runnerOf(created.runner.id), (r) => r.phase === 'active', 'active');
@@ -202,6 +202,8 @@ describe('Callback URL changed', () => {
     const handlers = {
       configure: () => ({}),
       validateIntegration: () => ((validations += 1), { status: 'valid', message: 'ok', field: null }),
+      // The check before a new Key and Secret is saved (not a Validate).
+      validateCandidate: () => ({ status: 'valid', message: 'ok', field: null }),
       checkAuthentication: () => ({ integrationAvailable: true, authenticated: false, accountName: null, reauthorizeReason: null }),
     };
     const first = await connectFakeRunner(t.url, created.runnerToken, handlers, { publicUrl: 'http://localhost:4300' });

@@ -17,7 +17,15 @@ const topics = {
   request: 'link.request',
   /** Its answer, for instance `to`. */
   response: 'link.response',
+  /** { runnerId, code, reason }: whichever instance holds the link closes it (token replaced, runner deleted). */
+  disconnect: 'link.disconnect',
 } as const;
+
+interface DisconnectMessage {
+  runnerId: string;
+  code: number;
+  reason: string;
+}
 
 interface OwnerMessage {
   runnerId: string;
@@ -51,7 +59,14 @@ interface ResponseMessage {
  * answer or error comes back the same way. Nothing here knows the methods: a new link RPC works
  * across instances as soon as the runner answers it.
  */
-export function createClusterLink(opts: { bus: ClusterBus; store: RunnersStore; log: Logger; local: (runnerId: string) => RunnerConnection | undefined }) {
+export function createClusterLink(opts: {
+  bus: ClusterBus;
+  store: RunnersStore;
+  log: Logger;
+  local: (runnerId: string) => RunnerConnection | undefined;
+  /** Close a link this instance holds, because another instance was asked to. */
+  disconnectLocal: (runnerId: string, code: number, reason: string) => void;
+}) {
   const { bus, log } = opts;
   const owners = new Map<string, string>();
   const pending = new Map<string, { runnerId: string; owner: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
@@ -99,6 +114,10 @@ export function createClusterLink(opts: { bus: ClusterBus; store: RunnersStore; 
       clearTimeout(waiter.timer);
       if (res.ok) waiter.resolve(res.result);
       else waiter.reject(new LinkRequestError(res.error?.code ?? 'internal', res.error?.message ?? 'The runner could not answer.'));
+    });
+    bus.subscribe(topics.disconnect, (body) => {
+      const { runnerId, code, reason } = body as DisconnectMessage;
+      if (opts.local(runnerId)) opts.disconnectLocal(runnerId, code, reason);
     });
     bus.onResync(() => {
       reloadOwners().catch((err) => log.warn({ err: (err as Error).message }, 'reloading runner link owners failed'));
@@ -160,6 +179,12 @@ export function createClusterLink(opts: { bus: ClusterBus; store: RunnersStore; 
     },
     isConnectedElsewhere(runnerId: string): boolean {
       return owners.has(runnerId);
+    },
+    /** Ask the instance holding the runner's link to close it; false when no other instance holds it. */
+    disconnectElsewhere(runnerId: string, code: number, reason: string): boolean {
+      if (!bus.clustered || !owners.has(runnerId)) return false;
+      bus.publish(topics.disconnect, { runnerId, code, reason } satisfies DisconnectMessage);
+      return true;
     },
     close() {
       for (const [id, waiter] of pending) {

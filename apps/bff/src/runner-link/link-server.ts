@@ -40,8 +40,17 @@ export function createRunnerLinkServer(opts: {
   const bus = opts.bus ?? createLocalBus();
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   const connections = new Map<string, RunnerConnection>();
-  const cluster = createClusterLink({ bus, store, log, local: (runnerId) => connections.get(runnerId) });
+  const cluster = createClusterLink({ bus, store, log, local: (runnerId) => connections.get(runnerId), disconnectLocal: (runnerId, code, reason) => void disconnectLocal(runnerId, code, reason) });
   let closed = false;
+  function disconnectLocal(runnerId: string, code: number, reason: string): boolean {
+    const conn = connections.get(runnerId);
+    if (!conn) return false;
+    connections.delete(runnerId);
+    conn.close(code, reason);
+    conn.failPending();
+    store.setPhase(runnerId, 'inactive').then(publishRunner).catch(logFailure('marking a runner inactive failed'));
+    return true;
+  }
   const logFailure = (what: string) => (err: unknown) => {
     if (closed) return;
     // The database being away is reported once per request as a 503; here one line is enough.
@@ -207,14 +216,9 @@ export function createRunnerLinkServer(opts: {
       return connections.has(runnerId) || cluster.isConnectedElsewhere(runnerId);
     },
     /** End a runner's connection with a reason it logs (its token was replaced, or it was deleted). */
+    // With several instances the link may be on another one: it is asked over the cluster bus.
     disconnect(runnerId: string, code: number, reason: string): boolean {
-      const conn = connections.get(runnerId);
-      if (!conn) return false;
-      connections.delete(runnerId);
-      conn.close(code, reason);
-      conn.failPending();
-      store.setPhase(runnerId, 'inactive').then(publishRunner).catch(logFailure('marking a runner inactive failed'));
-      return true;
+      return disconnectLocal(runnerId, code, reason) || cluster.disconnectElsewhere(runnerId, code, reason);
     },
     async close() {
       closed = true;
