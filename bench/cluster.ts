@@ -88,7 +88,7 @@ export async function benchCluster(single: BenchStack, singleAdmin: TestBrowser,
     await new Promise((r) => setTimeout(r, 5_000));
     cluster.instances.forEach((instance, i) => {
       const m = memoryOf(instance.pid());
-      rows.push({ benchmark: `7d. Cluster: BFF instance ${i + 1} memory at idle, peak RSS (VmHWM; RSS now ${mb(m.rss)})`, figure: mb(m.peak), baseline: '–', ratio: '–', budget: '< 150 MB', pass: m.peak < 150 * 1024 * 1024 });
+      rows.push({ benchmark: `8d. Cluster: BFF instance ${i + 1} memory at idle, peak RSS (VmHWM; RSS now ${mb(m.rss)})`, figure: mb(m.peak), baseline: '–', ratio: '–', budget: '< 150 MB', pass: m.peak < 150 * 1024 * 1024 });
     });
 
     const admin = await signedInClient(cluster, 'admin');
@@ -110,7 +110,7 @@ export async function benchCluster(single: BenchStack, singleAdmin: TestBrowser,
     const three = await run(`${cluster.dashboard}${listPath}`, { cookie }, seconds);
     const one = await run(`${cluster.instances[0]!.url}${listPath}`, { cookie }, seconds);
     rows.push({
-      benchmark: `7c. Cluster: GET integrations, 3 instances behind HAProxy against 1 instance, same machine (${CONNECTIONS} conn, ${seconds} s; p99 ${ms(three.latency.p99)} vs ${ms(one.latency.p99)}${failuresOf(three) + failuresOf(one) ? `; ${failuresOf(three) + failuresOf(one)} failed` : ''})`,
+      benchmark: `8c. Cluster: GET integrations, 3 instances behind HAProxy against 1 instance, same machine (${CONNECTIONS} conn, ${seconds} s; p99 ${ms(three.latency.p99)} vs ${ms(one.latency.p99)}${failuresOf(three) + failuresOf(one) ? `; ${failuresOf(three) + failuresOf(one)} failed` : ''})`,
       figure: `${Math.round(three.requests.average)} req/s`,
       baseline: `${Math.round(one.requests.average)} req/s (1 instance, direct)`,
       ratio: ratio(three.requests.average, one.requests.average),
@@ -133,7 +133,7 @@ export async function benchCluster(single: BenchStack, singleAdmin: TestBrowser,
       const sqlite = await run(`${single.dashboard}${e.sqlite}`, { cookie: singleCookie }, Math.max(3, Math.round(seconds / 2)));
       const share = pg.requests.average / sqlite.requests.average;
       rows.push({
-        benchmark: `7e. PostgreSQL against SQLite, one BFF each: ${e.name} (${CONNECTIONS} conn; p99 ${ms(pg.latency.p99)} vs ${ms(sqlite.latency.p99)})`,
+        benchmark: `8e. PostgreSQL against SQLite, one BFF each: ${e.name} (${CONNECTIONS} conn; p99 ${ms(pg.latency.p99)} vs ${ms(sqlite.latency.p99)})`,
         figure: `${Math.round(pg.requests.average)} req/s`,
         baseline: `${Math.round(sqlite.requests.average)} req/s (SQLite)`,
         ratio: ratio(pg.requests.average, sqlite.requests.average),

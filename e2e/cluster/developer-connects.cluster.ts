@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from '../fixtures.ts';
-import { cluster, configureBitbucket, linkOwnerOf, signedInBrowser } from './cluster-fixtures.ts';
+import { cluster, configureBitbucket, killInstance, linkOwnerOf, signedInBrowser, type InstanceName } from './cluster-fixtures.ts';
 
 const PR_URL = 'https://bitbucket.org/acme/widgets/pull-requests/1';
 
@@ -48,8 +48,15 @@ test('a developer connects Bitbucket: the callback reaches another instance than
   await expect(page.getByRole('status').filter({ hasText: 'Bitbucket is now connected as Alice' })).toBeVisible();
   await expect(page.getByText('Connected to Bitbucket as Alice')).toBeVisible();
 
-  // The environment is resolved and cloned through the runner's link on the other instance, and its
-  // progress comes back over this page's stream.
+  // The instance serving this page's event stream dies: the browser's stream reconnects (to another
+  // instance) by itself.
+  const reconnected = page.waitForResponse((res) => new URL(res.url()).pathname === '/api/events' && res.status() === 200, { timeout: 15_000 });
+  killInstance(streamOn as InstanceName);
+  // (To another instance, or to this one started again: HAProxy decides.)
+  expect((await reconnected).headers()['x-served-by']).toMatch(/^bff-\d$/);
+
+  // The environment is resolved and cloned through the runner's link, and its progress comes back
+  // over the new stream.
   await page.getByRole('button', { name: 'Create environment' }).click();
   await expect(page).toHaveURL(/\/environments\/[^/]+$/, { timeout: 30_000 });
   await expect(page.getByText('Ready', { exact: true })).toBeVisible({ timeout: 30_000 });
