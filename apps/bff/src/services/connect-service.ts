@@ -51,7 +51,7 @@ export const adminContactsCacheMs = 5_000;
 export function createConnectService(deps: {
   db: Db;
   runners: RunnerService;
-  integrations: Pick<ScmIntegrationsStore, 'hasOAuthIntegration' | 'findByHost'>;
+  integrations: Pick<ScmIntegrationsStore, 'hasOAuthIntegration' | 'findCallbackUrl'>;
   hub: EventHub;
   link: () => RunnerLinkServer;
   publicUrl: string;
@@ -83,17 +83,17 @@ export function createConnectService(deps: {
    * What to tell a developer when the runner's callback URL is no longer the one registered in the
    * OAuth consumer: sending them on would end on Bitbucket's "Invalid redirect_uri" page.
    */
-  async function callbackChanged(runnerId: string, host: string, known?: RunnersTable): Promise<string | null> {
-    const integration = await deps.integrations.findByHost(runnerId, host);
-    const runner = known ?? (await runners.findById(runnerId));
-    if (!integration || !runner || !changedCallbackUrlOf(integration, runner)) return null;
+  async function callbackChanged(runner: RunnersTable, host: string): Promise<string | null> {
+    const integration = await deps.integrations.findCallbackUrl(runner.id, host);
+    if (!integration || !changedCallbackUrlOf(integration, runner)) return null;
     const who = (await adminContacts(runner.org_id)).join(', ');
     return `Connect is paused: this runner's address changed, so Bitbucket would refuse the sign-in. Ask an admin of your organization${who ? ` (${who})` : ''} to update the OAuth consumer's callback URL on the runner's page.`;
   }
 
   return {
     async checkAuthentication(user: SessionUser, runnerId: string, host: string): Promise<CheckAuthenticationResponse> {
-      await runners.requireRunnerInOrg(user, runnerId);
+      // The runner's row comes from the runners store's read cache, as requireRunnerInOrg's did.
+      const runner = await runners.requireRunner(user, runnerId);
       const provider = getScmProvider('bitbucket');
       const base: CheckAuthenticationResponse = {
         host,
@@ -109,7 +109,7 @@ export function createConnectService(deps: {
         adminContacts: await adminContacts(user.orgId),
       };
       if (!(await deps.integrations.hasOAuthIntegration(runnerId, host))) return base;
-      const changed = await callbackChanged(runnerId, host);
+      const changed = await callbackChanged(runner, host);
       const conn = deps.link().connectionOf(runnerId);
       if (!conn) throw runnerOffline();
       let result;
@@ -153,7 +153,7 @@ export function createConnectService(deps: {
       if (!(await deps.integrations.hasOAuthIntegration(runner.id, query.host))) {
         return { flow: await failFlow(row, 'no_integration', `This runner has no ${query.host} integration. Ask an admin of your organization to add one.`), redirectTo: null };
       }
-      const changed = await callbackChanged(runner.id, query.host, runner);
+      const changed = await callbackChanged(runner, query.host);
       if (changed) return { flow: await failFlow(row, 'callback_url_changed', changed), redirectTo: null };
       if (!deps.link().isConnected(runner.id) || !runner.public_url) {
         return { flow: await failFlow(row, 'runner_offline', 'The runner is offline, so it cannot connect your account. Try again when it is active.'), redirectTo: null };

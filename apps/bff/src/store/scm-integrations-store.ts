@@ -39,6 +39,8 @@ export function createScmIntegrationsStore(db: Db) {
   const pageCache = new Map<string, { generation: number; rows: readonly ScmIntegrationListRow[] }>();
   // The same for "does this runner have OAuth for this host?", asked by every check-authentication.
   const oauthCache = new Map<string, { generation: number; available: boolean }>();
+  // And "which callback URL was this host's consumer set up with?", asked by the same calls.
+  const callbackCache = new Map<string, { generation: number; row: Pick<ScmIntegrationsTable, 'callback_url' | 'oauth_enabled'> | undefined }>();
   const written = () => {
     generation++;
   };
@@ -90,6 +92,17 @@ export function createScmIntegrationsStore(db: Db) {
       if (oauthCache.size >= PAGE_CACHE_MAX) oauthCache.clear();
       oauthCache.set(key, { generation: readAt, available: row !== undefined });
       return row !== undefined;
+    },
+    /** The callback URL and OAuth switch of the runner's integration for the host (cached like hasOAuthIntegration). */
+    async findCallbackUrl(runnerId: string, host: string): Promise<Pick<ScmIntegrationsTable, 'callback_url' | 'oauth_enabled'> | undefined> {
+      const key = `${runnerId}\n${host}`;
+      const cached = callbackCache.get(key);
+      if (cached?.generation === generation) return cached.row;
+      const readAt = generation;
+      const row = await db.selectFrom('scm_integrations').select(['callback_url', 'oauth_enabled']).where('runner_id', '=', runnerId).where('host', '=', host).executeTakeFirst();
+      if (callbackCache.size >= PAGE_CACHE_MAX) callbackCache.clear();
+      callbackCache.set(key, { generation: readAt, row });
+      return row;
     },
     async listForRunnerConfig(runnerId: string): Promise<ScmIntegrationsTable[]> {
       return db.selectFrom('scm_integrations').selectAll().where('runner_id', '=', runnerId).execute();
