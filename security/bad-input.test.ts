@@ -53,9 +53,9 @@ interface FuzzRequest {
 }
 
 /** Routes that change state without a request schema: only odd path params, so they can only 404. */
-const mutatingWithoutSchema: RouteName[] = ['rotateRunnerKey', 'deleteScmIntegration', 'validateScmIntegration', 'deleteGitAuthentication'];
+const mutatingWithoutSchema: RouteName[] = ['rotateRunnerKey', 'deleteScmIntegration', 'validateScmIntegration', 'deleteGitAuthentication', 'newRunnerToken', 'deleteRunner', 'deleteEnvironment'];
 /** Routes whose accepted body would change state: generated bodies that the contract accepts are left out. */
-const mutatingWithSchema: RouteName[] = ['createRunner', 'createScmIntegration', 'updateScmIntegration', 'createEnvironment'];
+const mutatingWithSchema: RouteName[] = ['createRunner', 'updateRunner', 'createScmIntegration', 'updateScmIntegration', 'createEnvironment'];
 
 function schemaKeys(schema: z.ZodMiniType | undefined): string[] {
   const shape = (schema as unknown as { shape?: Record<string, unknown> } | undefined)?.shape;
@@ -307,6 +307,7 @@ describe('bad input (property-based)', () => {
     const templates: Partial<Record<RouteName, Record<string, unknown>>> = {
       signIn: { email: 'admin@acme.test', password: 'not-the-password' },
       createRunner: { name: 'fuzzed runner' },
+      updateRunner: { name: 'fuzzed name' },
       createScmIntegration: { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: 'key', oauthPlaintextClientSecret: 'secret' },
       updateScmIntegration: { oauthEnabled: false },
       checkAuthentication: { host: 'bitbucket.org' },

@@ -66,7 +66,7 @@ export const adminContactsTopic = 'cache.admin-contacts';
 export function createConnectService(deps: {
   db: Db;
   runners: RunnerService;
-  integrations: Pick<ScmIntegrationsStore, 'hasOAuthIntegration' | 'findByHost' | 'connectMethods'>;
+  integrations: Pick<ScmIntegrationsStore, 'hasOAuthIntegration' | 'findCallbackUrl' | 'connectMethods'>;
   hub: EventHub;
   link: () => RunnerLinkServer;
   publicUrl: string;
@@ -104,17 +104,17 @@ export function createConnectService(deps: {
    * What to tell a developer when the runner's callback URL is no longer the one registered in the
    * OAuth consumer: sending them on would end on Bitbucket's "Invalid redirect_uri" page.
    */
-  async function callbackChanged(runnerId: string, host: string, known?: RunnersTable): Promise<string | null> {
-    const integration = await deps.integrations.findByHost(runnerId, host);
-    const runner = known ?? (await runners.findById(runnerId));
-    if (!integration || !runner || !changedCallbackUrlOf(integration, runner)) return null;
+  async function callbackChanged(runner: RunnersTable, host: string): Promise<string | null> {
+    const integration = await deps.integrations.findCallbackUrl(runner.id, host);
+    if (!integration || !changedCallbackUrlOf(integration, runner)) return null;
     const who = (await adminContacts(runner.org_id)).join(', ');
     return `Connect is paused: this runner's address changed, so Bitbucket would refuse the sign-in. Ask an admin of your organization${who ? ` (${who})` : ''} to update the OAuth consumer's callback URL on the runner's page.`;
   }
 
   return {
     async checkAuthentication(user: SessionUser, runnerId: string, host: string): Promise<CheckAuthenticationResponse> {
-      await runners.requireRunnerInOrg(user, runnerId);
+      // The runner's row comes from the runners store's read cache, as requireRunnerInOrg's did.
+      const runner = await runners.requireRunner(user, runnerId);
       const provider = getScmProvider('bitbucket');
       const base: CheckAuthenticationResponse = {
         host,
@@ -136,7 +136,7 @@ export function createConnectService(deps: {
       const methods = await deps.integrations.connectMethods(runnerId, host);
       if (!methods || (!methods.oauth && !methods.pat)) return base;
       // Connect would end on Bitbucket's error page when the callback URL changed: say so instead.
-      const changed = methods.oauth ? await callbackChanged(runnerId, host) : null;
+      const changed = methods.oauth ? await callbackChanged(runner, host) : null;
       const conn = deps.link().connectionOf(runnerId);
       if (!conn) throw runnerOffline();
       let result;
@@ -149,7 +149,6 @@ export function createConnectService(deps: {
       const oauth = methods.oauth && (result.oauthAvailable ?? result.integrationAvailable);
       const pat = methods.pat && (result.patAvailable ?? false) && Boolean(provider.apiTokens);
       const authorizeUrl = oauth && !changed ? `${deps.publicUrl}/api/connect/start?${new URLSearchParams({ runnerId, host })}` : null;
-      const runner = pat ? await runners.requireRunner(user, runnerId) : undefined;
       return {
         ...base,
         integrationAvailable: oauth || pat,
@@ -166,7 +165,7 @@ export function createConnectService(deps: {
                 docsUrl: provider.apiTokens.docsUrl,
                 requiredScopes: provider.apiTokens.requiredScopes.map((s) => s.scope),
                 maxLifetimeDays: provider.apiTokens.maxLifetimeDays,
-                publicKey: runner?.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk) : null,
+                publicKey: runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk) : null,
                 userId: user.id,
               }
             : null,
@@ -257,7 +256,7 @@ export function createConnectService(deps: {
       if (!(await deps.integrations.hasOAuthIntegration(runner.id, query.host))) {
         return { flow: await failFlow(row, 'no_integration', `This runner has no ${query.host} integration. Ask an admin of your organization to add one.`), redirectTo: null };
       }
-      const changed = await callbackChanged(runner.id, query.host, runner);
+      const changed = await callbackChanged(runner, query.host);
       if (changed) return { flow: await failFlow(row, 'callback_url_changed', changed), redirectTo: null };
       if (!deps.link().isConnected(runner.id) || !runner.public_url) {
         return { flow: await failFlow(row, 'runner_offline', 'The runner is offline, so it cannot connect your account. Try again when it is active.'), redirectTo: null };

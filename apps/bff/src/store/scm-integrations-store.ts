@@ -45,6 +45,8 @@ export function createScmIntegrationsStore(db: Db, bus?: ClusterBus) {
   const oauthCache = new Map<string, { generation: number; available: boolean }>();
   const methodsCache = new Map<string, { generation: number; methods: { oauth: boolean; pat: boolean } | undefined }>();
   // With several instances a write anywhere bumps every instance's generation (over the cluster bus).
+  // And "which callback URL was this host's consumer set up with?", asked by the same calls.
+  const callbackCache = new Map<string, { generation: number; row: Pick<ScmIntegrationsTable, 'callback_url' | 'oauth_enabled'> | undefined }>();
   const written = () => {
     generation++;
     if (bus?.clustered) bus.publish(cacheTopic, null);
@@ -116,6 +118,17 @@ export function createScmIntegrationsStore(db: Db, bus?: ClusterBus) {
       if (methodsCache.size >= PAGE_CACHE_MAX) methodsCache.clear();
       methodsCache.set(key, { generation: readAt, methods });
       return methods;
+    },
+    /** The callback URL and OAuth switch of the runner's integration for the host (cached like hasOAuthIntegration). */
+    async findCallbackUrl(runnerId: string, host: string): Promise<Pick<ScmIntegrationsTable, 'callback_url' | 'oauth_enabled'> | undefined> {
+      const key = `${runnerId}\n${host}`;
+      const cached = callbackCache.get(key);
+      if (cached?.generation === generation) return cached.row;
+      const readAt = generation;
+      const row = await db.selectFrom('scm_integrations').select(['callback_url', 'oauth_enabled']).where('runner_id', '=', runnerId).where('host', '=', host).executeTakeFirst();
+      if (callbackCache.size >= PAGE_CACHE_MAX) callbackCache.clear();
+      callbackCache.set(key, { generation: readAt, row });
+      return row;
     },
     async listForRunnerConfig(runnerId: string): Promise<ScmIntegrationsTable[]> {
       return db.selectFrom('scm_integrations').selectAll().where('runner_id', '=', runnerId).execute();
