@@ -77,7 +77,8 @@ beforeAll(async () => {
   goodEnvelope = await sealClientSecret({ secret: consumer.secret, publicJwk: await publicKeyOf(r1), runnerId: r1, host: 'bitbucket.org' });
   const base = { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: consumer.key };
   i1 = (await admin.api(stack.dashboard, 'POST', `/api/runners/${r1}/integrations`, { ...base, oauthClientSecretEnvelope: goodEnvelope })).body.id;
-  const forR2 = await sealClientSecret({ secret: 'other', publicJwk: await publicKeyOf(r2.id), runnerId: r2.id, host: 'bitbucket.org' });
+  // The runner checks a Key and Secret before they are saved: r2 gets the real secret, sealed to its own key.
+  const forR2 = await sealClientSecret({ secret: consumer.secret, publicJwk: await publicKeyOf(r2.id), runnerId: r2.id, host: 'bitbucket.org' });
   i2 = (await admin.api(stack.dashboard, 'POST', `/api/runners/${r2.id}/integrations`, { ...base, oauthClientSecretEnvelope: forR2 })).body.id;
   await settled(r1, i1);
   await settled(r2.id, i2);

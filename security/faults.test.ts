@@ -112,11 +112,17 @@ describe('process faults', () => {
       expect(page.text).toContain('now connected');
     }));
 
-  it('the runner offline while an admin saves: saved, marked offline, and valid once it is back', () =>
+  it('the runner offline while an admin saves: a new Key is not saved (it cannot be checked), the working one stays and is valid once it is back', () =>
     check('faults', 'runner offline on save', async () => {
       await stack.kill('runner');
       await waitForRunner('inactive');
-      const updated = await admin.api(stack.dashboard, 'PATCH', `/api/runners/${runnerId}/integrations/${integrationId}`, { clientId: (await admin.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/integrations`)).body.integrations[0].clientId });
+      const current = (await admin.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/integrations`)).body.integrations[0].clientId;
+      const refused = await admin.api(stack.dashboard, 'PATCH', `/api/runners/${runnerId}/integrations/${integrationId}`, { clientId: `${current}-new` });
+      expect(refused.status).toBe(502);
+      expect(refused.body.error).toMatchObject({ code: 'runner_offline', message: expect.stringMatching(/stay in force/) });
+      expect((await admin.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/integrations`)).body.integrations[0].clientId).toBe(current);
+      // Saving what is already there changes nothing and needs no check.
+      const updated = await admin.api(stack.dashboard, 'PATCH', `/api/runners/${runnerId}/integrations/${integrationId}`, { clientId: current });
       expect(updated.status).toBe(200);
       expect((await validate()).status).toBe('runner_offline');
       await stack.start('runner');

@@ -93,7 +93,10 @@ describe('OAuth flow attacks', () => {
         const start = await d.fetch(startUrl(stack, d, other.id));
         expect(start.status).toBe(200); // the other runner has no integration: Connect does not start at all
         expect(start.text).toMatch(/has no bitbucket.org integration/);
-        await admin.api(stack.dashboard, 'POST', `/api/runners/${other.id}/integrations`, { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: 'k', oauthPlaintextClientSecret: 's' });
+        // A real consumer: the runner checks the Key and Secret before the integration is saved.
+        const consumer = await createConsumer(stack);
+        const added = await admin.api(stack.dashboard, 'POST', `/api/runners/${other.id}/integrations`, { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: consumer.key, oauthPlaintextClientSecret: consumer.secret });
+        expect(added.status).toBe(201);
         const issued = await d.fetch(startUrl(stack, d, other.id));
         expect(issued.status).toBe(302);
         const stolen = new URL(issued.location!);

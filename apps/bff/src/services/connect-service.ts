@@ -387,7 +387,11 @@ export function createConnectService(deps: {
       let token: z.infer<typeof ListTokensResult>['tokens'][number] | undefined;
       try {
         // Read first what is deleted, for the audit log (host and account name; never the token).
-        token = ListTokensResult.parse(await conn.request('listTokens', { userId: user.id }, 5_000)).tokens.find((t) => t.id === tokenId);
+        // Only for the log: a runner that cannot list still disconnects.
+        token = await conn
+          .request('listTokens', { userId: user.id }, 5_000)
+          .then((listed) => ListTokensResult.parse(listed).tokens.find((t) => t.id === tokenId))
+          .catch(() => undefined);
         await conn.request('deleteToken', { userId: user.id, tokenId }, 5_000);
       } catch (err) {
         if (err instanceof LinkRequestError && err.code === 'not_found') throw notFound('This connection');
