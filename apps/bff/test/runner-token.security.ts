@@ -45,7 +45,12 @@ describe('runner tokens', () => {
   it('a deleted runner’s token is refused, and its sealed secrets are gone from the database', () =>
     check('access', 'deleted runner token', async () => {
       const { runner, runnerToken } = await setUp('Deletion target');
-      const live = await connectFakeRunner(t.url, runnerToken, { configure: () => ({}), eraseAll: () => ({ tokens: 0, workspaces: 0 }) });
+      const live = await connectFakeRunner(t.url, runnerToken, {
+        configure: () => ({}),
+        // The runner checks a new Key and Secret before the BFF stores them.
+        validateCandidate: () => ({ status: 'valid', message: 'ok', field: null }),
+        eraseAll: () => ({ tokens: 0, workspaces: 0 }),
+      });
       const added = await admin.request('POST', `/api/runners/${runner.id}/integrations`, {
         provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: 'key', oauthPlaintextClientSecret: 'deleted-runner-secret',
       });
