@@ -372,8 +372,8 @@ test.describe('Configure repository access › Add a new provider', () => {
       await page.keyboard.press('Tab');
       await expect(dialog.getByRole('switch', { name: 'Enable OAuth' })).toBeFocused();
 
-      // Off, the modal says why Save is disabled; on again, the form comes back.
-      await page.keyboard.press('Space');
+      // Off at first: the modal says why Save is disabled; Space turns it on and the form comes.
+      await expect(dialog.getByRole('switch', { name: 'Enable OAuth' })).not.toBeChecked();
       await expect(dialog.getByText(/^Save needs a way for developers to connect to Bitbucket/)).toBeVisible();
       await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled();
       await page.keyboard.press('Space');

@@ -28,10 +28,11 @@ test.describe('Long lists', () => {
     const admin = await signInThroughApi('admin');
     const csrf = { 'x-csrf-token': await csrfTokenOf({ kind: 'api', api: admin }) };
     const [integration] = (await (await admin.get(`/api/runners/${runnerId}/integrations`)).json()).integrations;
-    // 56 edits, OAuth off and on again, ending where it started: 56 audit entries, more than a page.
-    // (A new client ID would be checked with Bitbucket first, and a made-up one refused.)
+    // 56 edits, personal access tokens on and off again, ending where it started: 56 audit entries,
+    // more than a page. (A new client ID would be checked with Bitbucket first, and a made-up one
+    // refused; OAuth off alone would leave developers no way to connect, which is refused too.)
     for (let i = 0; i < 56; i++) {
-      const edited = await admin.patch(`/api/runners/${runnerId}/integrations/${integration.id}`, { data: { oauthEnabled: i % 2 === 1 }, headers: csrf });
+      const edited = await admin.patch(`/api/runners/${runnerId}/integrations/${integration.id}`, { data: { patEnabled: i % 2 === 0 }, headers: csrf });
       expect(edited.status(), await edited.text()).toBe(200);
     }
     await admin.dispose();

@@ -77,6 +77,8 @@ test.describe('An admin installs a runner on a machine without this repository',
       await setup.getByRole('button', { name: 'Configure repository access' }).click();
       const access = page.getByRole('dialog', { name: 'Configure repository access' });
       await expect(access.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
+      // OAuth starts off, as the set-up guide says ("turn on Enable OAuth").
+      await access.getByRole('switch', { name: 'Enable OAuth' }).click();
       const callbackUrl = await access.getByRole('textbox', { name: 'Callback URL' }).inputValue();
       expect(callbackUrl).toBe(`${publicUrl}/oauth/callback`);
       consumer = await createConsumer(page.request, callbackUrl);

@@ -1,14 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { signIn } from '../fixtures.ts';
+import { InstalledRunner } from '../installed-runner.ts';
 
 // The admin path on the cluster: every request goes through HAProxy, round robin over three BFF
 // instances with no stickiness, so the pages, the event stream and the runner's link land on
 // different instances.
+
 test.describe('Settings › Runners on the cluster', () => {
-  let started: ChildProcess | undefined;
-  test.afterEach(() => {
-    if (started?.pid) process.kill(-started.pid, 'SIGTERM');
+  let runner: InstalledRunner | undefined;
+  test.afterEach(async () => {
+    await runner?.stop();
+    runner?.remove();
+    runner = undefined;
   });
 
   test('an admin sets up a runner, sees it come online and tests it, whichever instance answers', async ({ page }) => {
@@ -26,27 +29,23 @@ test.describe('Settings › Runners on the cluster', () => {
     const name = `Cluster runner ${Date.now()}`;
     await dialog.getByLabel('Name').fill(name);
     await dialog.getByRole('button', { name: 'Create runner' }).click();
-    await expect(dialog.getByText('This token is shown only once.')).toBeVisible();
     const command = await dialog.getByRole('textbox', { name: 'Start command' }).inputValue();
-    // Runners dial the load balancer, never one instance.
-    expect(command).toContain(`BFF_URL=${new URL(page.url()).origin}`);
-    await dialog.getByRole('button', { name: 'Done' }).click();
+    // Runners download from, and dial, the load balancer, never one instance.
+    expect(command).toContain(`${new URL(page.url()).origin}/downloads/runner.mjs`);
+    runner = new InstalledRunner();
+    runner.start(command);
+    // The phase change is published by the instance holding the link, wherever this dialog's stream is.
+    await expect(dialog.getByText(/connected after \d+ s/)).toBeVisible({ timeout: 60_000 });
+    await dialog.getByRole('button', { name: /^(Later|Go to the runner)$/ }).click();
 
-    const row = page.getByRole('row', { name: new RegExp(name) });
-    await expect(row).toBeVisible();
-    started = spawn('sh', ['-c', command], { cwd: process.cwd(), detached: true, stdio: 'ignore' });
-    // The phase change is published by the instance holding the link, wherever this page's stream is.
-    await expect(row).toContainText('active', { timeout: 30_000 });
-
-    await row.getByRole('link', { name }).click();
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Configure repository access' })).toBeVisible();
     for (let i = 0; i < 3; i++) {
       await page.getByRole('button', { name: 'Test connection' }).click();
       await expect(page.getByText(/ms/)).toBeVisible();
     }
 
-    process.kill(-started.pid!, 'SIGTERM');
-    started = undefined;
+    await runner.stop();
     await expect(page.getByText('inactive').first()).toBeVisible({ timeout: 15_000 });
     expect(servedBy.size).toBeGreaterThanOrEqual(2);
   });
