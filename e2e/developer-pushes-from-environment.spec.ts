@@ -30,7 +30,7 @@ async function connectAndCreateEnvironment(page: Page): Promise<string> {
   await popup.getByLabel('Password').fill('alice');
   await popup.getByRole('button', { name: 'Log in' }).click();
   await popup.getByRole('button', { name: 'Grant access' }).click();
-  await expect(page.getByText('Connected to Bitbucket as Alice')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Bitbucket is now connected as Alice' })).toBeVisible();
   await page.getByRole('button', { name: 'Create environment' }).click();
   await expect(page).toHaveURL(/\/environments\/[^/]+$/, { timeout: 30_000 });
   await expect(page.getByText('Ready', { exact: true })).toBeVisible({ timeout: 30_000 });

@@ -94,7 +94,9 @@ for (const { name: width, viewport } of WIDTHS) {
       const dialog = page.getByRole('dialog', { name: 'Set up a new runner' });
       await expect(dialog.getByLabel('Name')).toBeFocused();
       await expectNoAxeViolations(page, 'set up a runner');
-      await looksAsBefore(page, `set-up-runner-${width}`, [], { dialog });
+      // The suggested public URL is a port that is free at that moment: masked, with its hint.
+      await expect(dialog.getByLabel('Public URL')).toHaveValue(/^http:\/\/localhost:\d+$/);
+      await looksAsBefore(page, `set-up-runner-${width}`, [dialog.getByLabel('Public URL'), dialog.getByText(/is a free port on this machine/)], { dialog });
     });
 
     test(`a runner's page, the provider modal, Edit and Delete (${width})`, async ({ page }) => {

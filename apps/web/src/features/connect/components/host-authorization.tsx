@@ -125,8 +125,9 @@ function AuthenticationState({
     );
   }
   if (result.authenticated) {
-    // Just connected: the confirmation below ("Bitbucket is now connected as Alice.") says it once.
-    if (outcome.status === 'connected') return null;
+    // Just connected: the confirmation below ("Bitbucket is now connected as Alice.") says it once;
+    // an API token close to its expiry still gets its flag.
+    if (outcome.status === 'connected') return result.method === 'api_token' && result.expiresAt ? <ApiTokenExpiresSoon expiresAt={result.expiresAt} /> : null;
     return (
       <p className="connect-connected">
         <span className="connect-connected__mark" aria-hidden="true" />
@@ -155,6 +156,17 @@ function AuthenticationState({
       onContinueInThisTab={onContinueInThisTab}
       onTokenConnected={onTokenConnected}
     />
+  );
+}
+
+/** The flag alone, for an API token within 14 days of its expiry (nothing otherwise). */
+function ApiTokenExpiresSoon({ expiresAt }: { expiresAt: string }) {
+  const now = useNow();
+  if (!describeApiTokenExpiry(expiresAt, now).soon) return null;
+  return (
+    <p className="connect-connected">
+      <StatusBadge tone="warning">Expires soon: create a new token</StatusBadge>
+    </p>
   );
 }
 
