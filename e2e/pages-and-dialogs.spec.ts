@@ -90,13 +90,15 @@ for (const { name: width, viewport } of WIDTHS) {
       // Other specs add runners: the frame and the page's header are compared, not the rows.
       await looksAsBefore(page, `runners-${width}`, volatile(page), { upTo: pageHeader(page, 'Runners') });
 
+      // The suggested public URL is a port that is free at that moment, and its digits change how
+      // the hint wraps, so the dialog's height and centring: the picture is taken with a fixed one.
+      await page.route('**/api/runners/suggested-public-url', (route) => route.fulfill({ json: { publicUrl: 'http://localhost:40000' } }));
       await page.getByRole('button', { name: 'Set up a new runner' }).click();
       const dialog = page.getByRole('dialog', { name: 'Set up a new runner' });
       await expect(dialog.getByLabel('Name')).toBeFocused();
+      await expect(dialog.getByLabel('Public URL')).toHaveValue('http://localhost:40000');
       await expectNoAxeViolations(page, 'set up a runner');
-      // The suggested public URL is a port that is free at that moment: masked, with its hint.
-      await expect(dialog.getByLabel('Public URL')).toHaveValue(/^http:\/\/localhost:\d+$/);
-      await looksAsBefore(page, `set-up-runner-${width}`, [dialog.getByLabel('Public URL'), dialog.getByText(/is a free port on this machine/)], { dialog });
+      await looksAsBefore(page, `set-up-runner-${width}`, [], { dialog });
     });
 
     test(`a runner's page, the provider modal, Edit and Delete (${width})`, async ({ page }) => {
