@@ -173,6 +173,8 @@ function haproxyConfig() {
   // Event streams and runner links are long-lived: client/server/tunnel timeouts are long. A request
   // that cannot connect to an instance (it just died) is sent to another one (redispatch); one that
   // was in flight on it is not retried, since it may have been applied.
+  // http-no-delay: without it HAProxy sends a small response chunk with MSG_MORE and the kernel
+  // holds it for about 200 ms waiting for more; a server event (a Connect result) is one small chunk.
   return `# Written by scripts/start-cluster.mjs on every start.
 global
   maxconn 4096
@@ -181,6 +183,7 @@ defaults
   mode http
   option forwardfor
   option redispatch
+  option http-no-delay
   retries 3
   timeout connect 1s
   timeout client 1h

@@ -8,6 +8,7 @@ import { repoRoot } from '../../../scripts/build-services.mjs';
 import { freePort } from '../../../test-support/free-port.ts';
 import { startTestBff, type TestBff } from './test-bff.ts';
 import { signedIn, type TestApiClient } from './api-client.ts';
+import { eventually } from './wait-for.ts';
 
 // Faults of the database under a cluster (PostgreSQL project only). This file stops and starts
 // PostgreSQL, so it has a cluster of its own instead of the run's shared one.
@@ -31,16 +32,6 @@ afterAll(async () => {
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`never happened; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Start server.ts as `npm start` would, with this environment; resolves with its exit code and output. */
 function runServer(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -70,7 +61,7 @@ describe('PostgreSQL restarting under the cluster', () => {
     try {
       // a may miss other instances' events from now on: its stream ends, so the browser reconnects and refetches.
       for (;;) if ((await stream.read()).done) break;
-      const down = await eventually(() => admin.at(b.url).request('POST', '/api/runners', { name: 'while down' }), (r) => r.status !== 201);
+      const down = await eventually(() => admin.at(b.url).request('POST', '/api/runners', { name: 'while down' }), (r) => r.status !== 201, 10_000);
       expect(down.status).toBe(503);
       expect(down.body.error.code).toBe('database_unavailable');
       expect(down.body.error.message).toMatch(/cannot reach its database/);
@@ -78,10 +69,10 @@ describe('PostgreSQL restarting under the cluster', () => {
     } finally {
       pg.restart();
     }
-    const created = await eventually(() => admin.at(b.url).request('POST', '/api/runners', { name: `after restart ${Date.now()}` }), (r) => r.status === 201);
+    const created = await eventually(() => admin.at(b.url).request('POST', '/api/runners', { name: `after restart ${Date.now()}` }), (r) => r.status === 201, 10_000);
     // Until an instance listens again it hears nothing from the others (its streams were ended, so
     // browsers reconnect and refetch). Once it does, events flow again.
-    await eventually(async () => a.logLines.some((l) => l.includes('cluster listener connected again')), Boolean);
+    await eventually(async () => a.logLines.some((l) => l.includes('cluster listener connected again')), Boolean, 10_000);
     // The listener reconnected too: an event from b reaches a stream on a again.
     const res = await fetch(`${a.url}/api/events`, { headers: { cookie: admin.cookieHeader() } });
     const reader = res.body!.getReader();

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBff, localRunnerToken, type TestBff } from './test-bff.ts';
 import { TestApiClient, signedIn } from './api-client.ts';
 import { connectFakeRunner } from './fake-runner.ts';
+import { eventually, openEvents } from './wait-for.ts';
+import { insertStartedFlow } from './started-flow.ts';
 import { createPostgresDatabase } from '../../../test-support/postgres-database.ts';
 
 // Several BFF instances on one PostgreSQL database (PostgreSQL project only): any instance serves
@@ -23,39 +25,6 @@ afterAll(async () => {
 async function localRunnerId(client: TestApiClient): Promise<string> {
   const res = await client.request('GET', '/api/runners');
   return res.body.runners.find((r: { name: string }) => r.name === 'Local runner').id;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`never happened; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** An event stream on one instance; `next(match)` resolves with the first event whose text matches. */
-async function openEvents(url: string, client: TestApiClient) {
-  const res = await fetch(`${url}/api/events`, { headers: { cookie: client.cookieHeader() } });
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  return {
-    async next(match: string, timeoutMs = 5_000): Promise<string> {
-      const deadline = Date.now() + timeoutMs;
-      while (!text.includes(match)) {
-        if (Date.now() > deadline) throw new Error(`no event with ${match}; got:\n${text}`);
-        const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(r, deadline - Date.now()))]);
-        if (chunk?.value) text += decoder.decode(chunk.value);
-      }
-      const at = text.indexOf(match);
-      const found = text.slice(0, text.indexOf('\n\n', at) + 2);
-      text = text.slice(found.length);
-      return found;
-    },
-    close: () => reader.cancel(),
-  };
 }
 
 describe('a cluster of BFF instances on one PostgreSQL database', () => {
@@ -119,6 +88,33 @@ describe('a cluster of BFF instances on one PostgreSQL database', () => {
       expect(await again.closed).toEqual({ code: 4003, reason: expect.stringMatching(/deleted/) });
     } finally {
       runner.close();
+    }
+  });
+
+  it('a Connect result reported to another instance than the one that redeemed the flow reaches the dashboard once, on a third', async () => {
+    const created = await admin.at(a.url).request('POST', '/api/runners', { name: `cluster result ${Date.now()}` });
+    const token = created.body.runnerToken as string;
+    const events = await openEvents(c.url, admin);
+    const first = await connectFakeRunner(a.url, token);
+    let second: Awaited<ReturnType<typeof connectFakeRunner>> | undefined;
+    try {
+      const { flowId, redeemSecret } = await insertStartedFlow(a.db, 'admin@acme.test', created.body.runner.id as string);
+      await first.request('redeemFlow', { flowId, redeemSecret });
+      // The link moves (a's link dropped) before the result is reported: b has no memory of the flow.
+      first.close();
+      second = await connectFakeRunner(b.url, token);
+      const report = { flowId, status: 'connected', failureCode: null, message: 'Bitbucket is now connected as Alice.', accountName: 'Alice' };
+      await second.request('completeFlow', report);
+      const results = (await events.next(flowId)).split('\n\n').filter((e) => e.startsWith('event: connect.result') && e.includes(flowId));
+      expect(results).toHaveLength(1);
+      expect(results[0]).toContain('Bitbucket is now connected as Alice.');
+      expect((await events.drain(300)).includes(flowId)).toBe(false);
+      await expect(second.request('completeFlow', report)).rejects.toMatchObject({ code: 'flow_invalid' });
+      expect(await c.db.selectFrom('oauth_flows').select(['status', 'message']).where('id', '=', flowId).executeTakeFirst()).toEqual({ status: 'connected', message: report.message });
+    } finally {
+      await events.close();
+      first.close();
+      second?.close();
     }
   });
 

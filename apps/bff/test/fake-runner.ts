@@ -14,6 +14,8 @@ export async function connectFakeRunner(
   const { publicJwk } = await createRunnerKeyPair();
   const ws = new WebSocket(`${bffUrl.replace('http', 'ws')}/api/runner-link`, { headers: { authorization: `Bearer ${token}` } });
   let heartbeat: NodeJS.Timeout | undefined;
+  /** Answers to this runner's own requests to the BFF, by request id. */
+  const asked = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   /** How the BFF ended the link (code and reason), once it has. */
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   const welcome = await new Promise<any>((resolve, reject) => {
@@ -27,6 +29,11 @@ export async function connectFakeRunner(
       if (msg.type === 'welcome') {
         if (opts.heartbeat !== false) heartbeat = setInterval(() => ws.send(JSON.stringify({ type: 'heartbeat' })), msg.heartbeatIntervalMs);
         resolve(msg);
+      } else if (msg.type === 'response') {
+        const waiter = asked.get(msg.id);
+        asked.delete(msg.id);
+        if (msg.ok) waiter?.resolve(msg.result);
+        else waiter?.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
       } else if (msg.type === 'request') {
         const handler = handlers[msg.method];
         Promise.resolve()
@@ -46,6 +53,14 @@ export async function connectFakeRunner(
     publicJwk,
     closed,
     ws,
+    /** Runner → BFF, as the runner asks (redeemFlow, completeFlow, …); rejects with the BFF's error code. */
+    request(method: string, params: unknown): Promise<any> {
+      const id = `fake-${Math.random().toString(36).slice(2)}`;
+      return new Promise((resolve, reject) => {
+        asked.set(id, { resolve, reject });
+        ws.send(JSON.stringify({ type: 'request', id, method, params }));
+      });
+    },
     close() {
       clearInterval(heartbeat);
       ws.close();

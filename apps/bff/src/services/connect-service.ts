@@ -75,6 +75,16 @@ export function createConnectService(deps: {
   bus?: ClusterBus;
 }) {
   const { db, runners, hub } = deps;
+  /**
+   * Flows this instance redeemed, as their rows read back then. The runner reports the result
+   * over the same link, so usually to this instance: the result then goes to the dashboard at once
+   * and the row is updated beside it, one database round trip fewer on the way to the user's
+   * screen. A result arriving elsewhere (the link moved) takes the database path.
+   */
+  const redeemedHere = new Map<string, OAuthFlowsTable>();
+  const redeemedHereMax = 10_000;
+  /** Results of flows in redeemedHere being written now: a second report waits for nothing, it is refused. */
+  const completingHere = new Set<string>();
 
   // Who to ask when a host has no integration: part of every check-authentication answer, which an
   // environment page polls. Kept per org for a few seconds; a change of admins shows within that.
@@ -299,6 +309,8 @@ export function createConnectService(deps: {
       if (Number(redeemed.numUpdatedRows) !== 1) {
         throw new LinkRequestError('flow_invalid', 'This sign-in link was already used. Close this window and click Connect again.');
       }
+      if (redeemedHere.size >= redeemedHereMax) redeemedHere.delete(redeemedHere.keys().next().value!);
+      redeemedHere.set(row.id, { ...row, status: 'redeemed' });
       return {
         flowId: row.id,
         userId: row.user_id,
@@ -313,13 +325,48 @@ export function createConnectService(deps: {
     /** Runner → BFF: the result of the callback. Pushed at once to the user's dashboard. */
     async completeFlow(runner: RunnersTable, params: unknown): Promise<{ ok: true }> {
       const p = CompleteFlowParams.parse(params);
-      const row = await db.selectFrom('oauth_flows').selectAll().where('id', '=', p.flowId).executeTakeFirst();
-      if (!row || row.runner_id !== runner.id) throw new LinkRequestError('flow_invalid', 'Unknown flow.');
-      if (row.status !== 'redeemed') throw new LinkRequestError('flow_invalid', 'This flow is already finished.');
       const now = new Date().toISOString();
       const patch = { status: p.status, failure_code: p.failureCode, message: p.message, account_name: p.accountName, completed_at: now };
-      await db.updateTable('oauth_flows').set(patch).where('id', '=', row.id).execute();
-      hub.publish(row.org_id, { type: 'connect.result', flow: toConnectFlow({ ...row, ...patch }) }, row.user_id);
+      if (completingHere.has(p.flowId)) throw new LinkRequestError('flow_invalid', 'This flow is already finished.');
+      const known = redeemedHere.get(p.flowId);
+      if (known && known.runner_id === runner.id && Date.parse(known.expires_at) >= Date.now()) {
+        // Applied once: a second report to this instance is refused while this one is written, and
+        // by the update's condition (still redeemed) afterwards, here or on any instance. The
+        // result is the runner's own (its token is stored already), so the dashboard may see it
+        // before the row is written.
+        redeemedHere.delete(p.flowId);
+        completingHere.add(p.flowId);
+        try {
+          hub.publish(known.org_id, { type: 'connect.result', flow: toConnectFlow({ ...known, ...patch }) }, known.user_id);
+          const updated = await db
+            .updateTable('oauth_flows')
+            .set(patch)
+            .where('id', '=', p.flowId)
+            .where('runner_id', '=', runner.id)
+            .where('status', '=', 'redeemed')
+            .executeTakeFirst();
+          if (Number(updated.numUpdatedRows) !== 1) throw new LinkRequestError('flow_invalid', 'This flow is already finished.');
+          return { ok: true };
+        } finally {
+          completingHere.delete(p.flowId);
+        }
+      }
+      // One round trip on the way to the dashboard: the checks are the update's conditions (the
+      // runner's own flow, still redeemed, so applied once), and the row comes back with it.
+      const row = await db
+        .updateTable('oauth_flows')
+        .set(patch)
+        .where('id', '=', p.flowId)
+        .where('runner_id', '=', runner.id)
+        .where('status', '=', 'redeemed')
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) {
+        const known = await db.selectFrom('oauth_flows').select('runner_id').where('id', '=', p.flowId).executeTakeFirst();
+        if (!known || known.runner_id !== runner.id) throw new LinkRequestError('flow_invalid', 'Unknown flow.');
+        throw new LinkRequestError('flow_invalid', 'This flow is already finished.');
+      }
+      hub.publish(row.org_id, { type: 'connect.result', flow: toConnectFlow(row) }, row.user_id);
       return { ok: true };
     },
 

@@ -180,6 +180,19 @@ export async function createPostgresBus(db: Db, databaseUrl: string, log: Logger
       await db.insertInto('cluster_messages').values({ id, body: JSON.stringify(body), created_at: new Date().toISOString() }).execute();
       payload = JSON.stringify({ f: instanceId, t: topic, r: id } satisfies Envelope);
     }
+    // On the listening connection when it is up: it is idle otherwise, so a message never waits
+    // for a pooled connection behind busy requests (a Connect result crosses instances this way).
+    // PostgreSQL delivers a session's own notifications to it too; onNotification skips them.
+    const direct = listener;
+    if (direct) {
+      try {
+        await direct.query('select pg_notify($1, $2)', [clusterChannel, payload]);
+        return;
+      } catch (err) {
+        if (listener === direct) throw err;
+        // The listener dropped under this message: the pool still reaches the database.
+      }
+    }
     await sql`select pg_notify(${clusterChannel}, ${payload})`.execute(db);
   }
 

@@ -193,6 +193,12 @@ export function createConnectFlows(deps: {
     if (missing.length) throw new ConnectError('missing_scope', `${describeMissingScopes('bitbucket', missing)} Ask an admin to fix the OAuth consumer on Bitbucket, then Connect again.`);
 
     const api = createBitbucketApi(endpoints, tokens.access_token);
+    // The account and its e-mail are asked for together: the popup waits for both.
+    // /user/emails needs the `email` scope, which we do not require; without it the e-mail stays empty.
+    const emailRequest = api
+      .emails()
+      .then((emails) => emails.find((e) => e.is_primary && e.is_confirmed)?.email ?? null)
+      .catch(() => null);
     let user;
     try {
       user = await api.user();
@@ -201,11 +207,7 @@ export function createConnectFlows(deps: {
     }
     // Atlassian's schema makes display_name optional; a nickname is the next best name to show.
     const accountName = user.display_name ?? user.nickname ?? 'your Bitbucket account';
-    // /user/emails needs the `email` scope, which we do not require; without it the e-mail stays empty.
-    const email = await api
-      .emails()
-      .then((emails) => emails.find((e) => e.is_primary && e.is_confirmed)?.email ?? null)
-      .catch(() => null);
+    const email = await emailRequest;
     deps.tokens.save({
       userId: flow.userId,
       host: integration.host,

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { readCsrfToken } from '../../lib/api-client.ts';
 import { hostAuthenticationQueries } from '../../lib/host-authentication-query.ts';
 import { serverEvents } from '../../lib/server-events.ts';
@@ -75,10 +76,13 @@ export function useConnect({
       serverEvents,
       onResult: (outcome) => {
         stopWatching.current = null;
-        setState(
-          outcome.status === 'connected'
-            ? { status: 'connected', message: outcome.message }
-            : { status: 'failed', message: outcome.message },
+        // Shown in this task rather than a scheduled render: the confirmation is what the user waits for.
+        flushSync(() =>
+          setState(
+            outcome.status === 'connected'
+              ? { status: 'connected', message: outcome.message }
+              : { status: 'failed', message: outcome.message },
+          ),
         );
         void queryClient.invalidateQueries({
           queryKey: hostAuthenticationQueries.check(runnerId, host).queryKey,
