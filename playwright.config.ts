@@ -14,7 +14,8 @@ export default defineConfig({
   testDir: 'e2e',
   fullyParallel: false,
   workers: 1,
-  retries: process.env.CI ? 1 : 0,
+  // No retries: a test that fails now and then is a defect to find, not to retry into green.
+  retries: 0,
   timeout: 60_000,
   // Screenshot baselines (e2e/*-snapshots/) are compared, never written, on CI; locally a missing
   // one is written (update them on purpose with --update-snapshots).
