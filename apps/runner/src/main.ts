@@ -12,7 +12,7 @@ import {
   ValidateCandidateParams,
   ValidateIntegrationParams,
 } from '@runner-console/contracts';
-import { EnvironmentUpdateParams, DeleteWorkspaceParams } from '@runner-console/contracts';
+import { EnvironmentUpdateParams, DeleteWorkspaceParams, DeleteTokensForIntegrationParams } from '@runner-console/contracts';
 import { helpText, loadConfig, readFlags } from './config.ts';
 import { createLogger } from './logger.ts';
 import { loadRunnerKeyring } from './keys/runner-keys.ts';
@@ -33,13 +33,11 @@ import { gitCredentialSocketPath, startGitCredentialServer } from './git/git-cre
 import { createGitCredentialResolver } from './git/resolve-git-credentials.ts';
 import { ApiTokenRefusal, apiTokenCreateUrl, createApiTokenConnector, reauthorizeReasonOf } from './tokens/connect-api-token.ts';
 import { gitCredentialsFor } from './tokens/provider-credentials.ts';
-import { z } from 'zod';
 
 /** Exit status when the runner's token no longer works (sysexits EX_CONFIG): systemd's
  * RestartPreventExitStatus=78 stops restarting a runner that cannot connect again. */
 const exitTokenRevoked = 78;
 
-const DeleteTokensForIntegrationParams = z.object({ integrationId: z.string(), kind: z.enum(['oauth', 'api_token']).optional() });
 
 async function main() {
   const argv = process.argv.slice(2);

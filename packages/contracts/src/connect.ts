@@ -186,3 +186,5 @@ export const ListTokensParams = z.object({ userId: z.string() });
 export const RunnerTokenSummary = z.omit(GitAuthentication, { runnerId: true, runnerName: true });
 export const ListTokensResult = z.object({ tokens: z.array(RunnerTokenSummary) });
 export const DeleteTokenParams = z.object({ userId: z.string(), tokenId: z.string() });
+/** BFF → runner: an integration was removed, or one way to connect turned off (`kind`): drop those tokens. */
+export const DeleteTokensForIntegrationParams = z.object({ integrationId: z.string(), kind: z.optional(ConnectionMethod) });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CountApiTokensResult,
   NO_METHOD_MESSAGE,
+  DeleteTokensForIntegrationParams,
   ValidateIntegrationResult,
   type CreateScmIntegrationRequest,
   type IntegrationValidation,
@@ -241,7 +242,8 @@ export function createScmIntegrationService(deps: {
   async function removeRunnerTokens(runnerId: string, integrationId: string, kind?: 'oauth' | 'api_token') {
     const conn = deps.link().connectionOf(runnerId);
     // An offline runner drops them when it reconnects and sees the new configuration.
-    if (conn) await conn.request('deleteTokensForIntegration', { integrationId, ...(kind ? { kind } : {}) }, 5_000).catch(() => undefined);
+    const params = DeleteTokensForIntegrationParams.parse({ integrationId, ...(kind ? { kind } : {}) });
+    if (conn) await conn.request('deleteTokensForIntegration', params, 5_000).catch(() => undefined);
   }
 
 
