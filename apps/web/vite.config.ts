@@ -42,6 +42,24 @@ export default defineConfig({
               test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/,
             },
             { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
+            // The forms' library with our resolver for it (otherwise a chunk named after the resolver).
+            {
+              name: 'react-hook-form',
+              test: /node_modules[\\/]react-hook-form[\\/]|src[\\/]lib[\\/]zod-resolver\.ts$/,
+            },
+            // Small pieces shared by several pages, each of which was a chunk of a few hundred bytes:
+            // together with what they import (the contracts, the API client, Button), which every
+            // page loads anyway, they make one chunk. Nothing large or lazily loaded belongs here
+            // (a module's imports come along, and the chunk loads with the first page).
+            {
+              name: 'ui',
+              test: /src[\\/](components[\\/]ui[\\/](dialog|alert-dialog|confirm-dialog|copy-field|text-field|password-field|query-state|empty-state|relative-time|status-badge)\.tsx|lib[\\/](use-now|format-time|all-pages)\.ts)$/,
+            },
+            // The provider catalogue and its URL reader, which the runner page and New environment both load.
+            {
+              name: 'scm-providers',
+              test: /packages[\\/]scm-providers[\\/]src[\\/](scm-provider-catalogue|read-url-like)\.ts$/,
+            },
           ],
         },
       },

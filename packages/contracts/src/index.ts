@@ -8,3 +8,4 @@ export * from './connect.ts';
 export * from './api-tokens.ts';
 export * from './environments.ts';
 export * from './api-routes.ts';
+export * from './api-route-docs.ts';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ApiError, apiRoutes, type ApiErrorCode, type ApiRoute } from '@runner-console/contracts';
+import { ApiError, apiRouteDocs, apiRoutes, type ApiErrorCode, type ApiRoute, type ApiRouteName } from '@runner-console/contracts';
 
 export const openApiPath = '/api/openapi.json';
 
@@ -19,7 +19,7 @@ const exampleCodes: Record<ErrorStatus, { code: ApiErrorCode; message: string }>
   504: { code: 'runner_timeout', message: 'The runner did not answer in time. Check that it is running and try again.' },
 };
 
-/** The errors any route of this shape can answer, before its own (ApiRoute.errors). */
+/** The errors any route of this shape can answer, before its own (ApiRouteDoc.errors). */
 function commonErrors(route: ApiRoute): Partial<Record<ErrorStatus, string>> {
   const errors: Partial<Record<ErrorStatus, string>> = {};
   const forbidden: string[] = [];
@@ -44,7 +44,8 @@ function successResponse(route: ApiRoute): Record<string, unknown> {
 export function buildOpenApiDocument(serverUrl: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const errorSchema = z.toJSONSchema(ApiError, { io: 'output' });
-  for (const [name, route] of Object.entries(apiRoutes) as [string, ApiRoute][]) {
+  for (const [name, route] of Object.entries(apiRoutes) as [ApiRouteName, ApiRoute][]) {
+    const docs = apiRouteDocs[name];
     const oaPath = route.path.replace(/:(\w+)/g, '{$1}');
     const params: unknown[] = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     if (route.query) {
@@ -52,7 +53,7 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
       for (const [name, schema] of Object.entries(query.properties ?? {})) params.push({ name, in: 'query', required: false, schema });
     }
     const responses: Record<string, unknown> = successResponse(route);
-    const errors = { ...commonErrors(route), ...route.errors } as Partial<Record<ErrorStatus, string>>;
+    const errors = { ...commonErrors(route), ...docs.errors } as Partial<Record<ErrorStatus, string>>;
     for (const status of (Object.keys(errors).map(Number) as ErrorStatus[]).sort((a, b) => a - b)) {
       responses[String(status)] = {
         description: errors[status],
@@ -61,8 +62,8 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
     }
     (paths[oaPath] ??= {})[route.method] = {
       operationId: name,
-      summary: route.summary,
-      description: route.description,
+      summary: docs.summary,
+      description: docs.description,
       'x-access': route.access,
       ...(params.length ? { parameters: params } : {}),
       ...(route.request
