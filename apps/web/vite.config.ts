@@ -42,10 +42,10 @@ export default defineConfig({
               test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/,
             },
             { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
-            // The forms' library with our resolver for it (otherwise a chunk named after the resolver).
+            // The forms' library with its zod resolver (otherwise a chunk named after the resolver).
             {
               name: 'react-hook-form',
-              test: /node_modules[\\/]react-hook-form[\\/]|src[\\/]lib[\\/]zod-resolver\.ts$/,
+              test: /node_modules[\\/](react-hook-form|@hookform[\\/]resolvers)[\\/]/,
             },
             // Small pieces shared by several pages, each of which was a chunk of a few hundred bytes:
             // together with what they import (the contracts, the API client, Button), which every

@@ -3,7 +3,8 @@ import type { ReactNode, Ref } from 'react';
 
 /**
  * A labelled on/off switch: a button with role="switch" and aria-checked (the markup Radix Switch
- * rendered, without its 4 KB gzip). Space and Enter toggle it, as they click any button; the label
+ * rendered, without its 4 KB gzip). Written here rather than taken from a kit because of the
+ * runner page's JS budget (bench/README.md): the WAI-ARIA switch on a native button needs no more. Space and Enter toggle it, as they click any button; the label
  * is clickable; the description is read with it. With a `name`, a checked switch submits "on" like
  * a checkbox.
  */

@@ -1,4 +1,4 @@
-import { zodResolver } from '../../../lib/zod-resolver.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
 import { SignInRequest } from '@runner-console/contracts';
 import { useForm } from 'react-hook-form';
 import { Button } from '../../../components/ui/button.tsx';

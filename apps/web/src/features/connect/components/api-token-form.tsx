@@ -1,4 +1,4 @@
-import { zodResolver } from '../../../lib/zod-resolver.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
 import type { SupportsPat } from '@runner-console/contracts';
 import { getScmProvider, readApiTokenInput } from '@runner-console/scm-providers';
 import { useEffect, useId, useMemo } from 'react';

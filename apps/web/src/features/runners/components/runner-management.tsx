@@ -1,4 +1,4 @@
-import { zodResolver } from '../../../lib/zod-resolver.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { RunnerName, RunnerPublicUrl } from '@runner-console/contracts';
 import type { CreateRunnerResponse, Runner } from '@runner-console/contracts';

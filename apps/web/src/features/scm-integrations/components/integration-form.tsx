@@ -1,4 +1,4 @@
-import { zodResolver } from '../../../lib/zod-resolver.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
 import { NO_METHOD_MESSAGE, ScmIntegrationForm } from '@runner-console/contracts';
 import type {
