@@ -325,46 +325,41 @@ export function createConnectService(deps: {
     /** Runner → BFF: the result of the callback. Pushed at once to the user's dashboard. */
     async completeFlow(runner: RunnersTable, params: unknown): Promise<{ ok: true }> {
       const p = CompleteFlowParams.parse(params);
-      const now = new Date().toISOString();
-      const patch = { status: p.status, failure_code: p.failureCode, message: p.message, account_name: p.accountName, completed_at: now };
-      if (completingHere.has(p.flowId)) throw new LinkRequestError('flow_invalid', 'This flow is already finished.');
+      const patch = { status: p.status, failure_code: p.failureCode, message: p.message, account_name: p.accountName, completed_at: new Date().toISOString() };
+      const alreadyFinished = () => new LinkRequestError('flow_invalid', 'This flow is already finished.');
+      // Applied once: the update's conditions are the checks (the runner's own flow, still
+      // redeemed), here or on any instance; the row comes back with it.
+      const applyOnce = () =>
+        db
+          .updateTable('oauth_flows')
+          .set(patch)
+          .where('id', '=', p.flowId)
+          .where('runner_id', '=', runner.id)
+          .where('status', '=', 'redeemed')
+          .returningAll()
+          .executeTakeFirst();
+      if (completingHere.has(p.flowId)) throw alreadyFinished();
       const known = redeemedHere.get(p.flowId);
       if (known && known.runner_id === runner.id && Date.parse(known.expires_at) >= Date.now()) {
-        // Applied once: a second report to this instance is refused while this one is written, and
-        // by the update's condition (still redeemed) afterwards, here or on any instance. The
-        // result is the runner's own (its token is stored already), so the dashboard may see it
-        // before the row is written.
+        // Redeemed here: published at once and written beside it, one database round trip fewer
+        // on the way to the user's screen. A second report to this instance is refused while this
+        // one is written (completingHere). The result is the runner's own (its token is stored
+        // already), so the dashboard may see it before the row is written.
         redeemedHere.delete(p.flowId);
         completingHere.add(p.flowId);
         try {
           hub.publish(known.org_id, { type: 'connect.result', flow: toConnectFlow({ ...known, ...patch }) }, known.user_id);
-          const updated = await db
-            .updateTable('oauth_flows')
-            .set(patch)
-            .where('id', '=', p.flowId)
-            .where('runner_id', '=', runner.id)
-            .where('status', '=', 'redeemed')
-            .executeTakeFirst();
-          if (Number(updated.numUpdatedRows) !== 1) throw new LinkRequestError('flow_invalid', 'This flow is already finished.');
+          if (!(await applyOnce())) throw alreadyFinished();
           return { ok: true };
         } finally {
           completingHere.delete(p.flowId);
         }
       }
-      // One round trip on the way to the dashboard: the checks are the update's conditions (the
-      // runner's own flow, still redeemed, so applied once), and the row comes back with it.
-      const row = await db
-        .updateTable('oauth_flows')
-        .set(patch)
-        .where('id', '=', p.flowId)
-        .where('runner_id', '=', runner.id)
-        .where('status', '=', 'redeemed')
-        .returningAll()
-        .executeTakeFirst();
+      const row = await applyOnce();
       if (!row) {
-        const known = await db.selectFrom('oauth_flows').select('runner_id').where('id', '=', p.flowId).executeTakeFirst();
-        if (!known || known.runner_id !== runner.id) throw new LinkRequestError('flow_invalid', 'Unknown flow.');
-        throw new LinkRequestError('flow_invalid', 'This flow is already finished.');
+        const owner = await db.selectFrom('oauth_flows').select('runner_id').where('id', '=', p.flowId).executeTakeFirst();
+        if (!owner || owner.runner_id !== runner.id) throw new LinkRequestError('flow_invalid', 'Unknown flow.');
+        throw alreadyFinished();
       }
       hub.publish(row.org_id, { type: 'connect.result', flow: toConnectFlow(row) }, row.user_id);
       return { ok: true };
