@@ -91,6 +91,8 @@ export function createConnectFlows(deps: {
   registry: IntegrationRegistry;
   tokens: TokenStore;
   callbackUrl: string;
+  /** How long the callback's page waits for the BFF to take the result (default 2 s). */
+  reportWaitMs?: number;
 }) {
   const pending = new Map<string, PendingFlow>();
   const secureCookies = deps.callbackUrl.startsWith('https://');
@@ -253,12 +255,25 @@ export function createConnectFlows(deps: {
     }
     // Tell the BFF (which pushes it to the dashboard at once); the page also posts it to its opener.
     // Retried through a BFF outage (the BFF applies a result once and refuses a second one).
-    requestThroughOutage(
+    const reported = requestThroughOutage(
       deps.link,
       'completeFlow',
       { flowId: outcome.flowId, status: outcome.status, failureCode: outcome.failureCode, message: outcome.message, accountName: outcome.accountName },
       { waitMs: 60_000, retryOnTimeout: true },
-    ).catch((err) => deps.log.warn({ err: (err as Error).message, flowId: outcome.flowId }, 'could not report the Connect result to the BFF'));
+    ).then(
+      () => true,
+      (err) => {
+        deps.log.warn({ err: (err as Error).message, flowId: outcome.flowId }, 'could not report the Connect result to the BFF');
+        return false;
+      },
+    );
+    // The result page waits for the BFF's answer (it has pushed the result to the dashboard by
+    // then), at most reportWaitMs. So the dashboard hears first, and the browser's work on the
+    // result page (often a new renderer process) does not compete with the event on its way.
+    // Past the wait, the page is shown anyway and the report goes on in the background.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([reported, new Promise((r) => (timer = setTimeout(r, deps.reportWaitMs ?? 2_000)))]);
+    clearTimeout(timer);
     return outcome;
   }
 
