@@ -4,29 +4,16 @@
 // on /healthz (no stickiness: event streams and runner links work on any instance), and the Local
 // runner and the Bitbucket emulator as `npm start` runs them. Same seed data, same URLs.
 // A BFF instance that dies is started again (the others carry on meanwhile); Ctrl-C stops all.
-/* global AbortSignal */
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { buildServicesIfStale, newestMtime, serviceCommand } from './build-services.mjs';
+import { buildServicesIfStale, serviceCommand } from './build-services.mjs';
+import { buildDashboardIfStale, createSupervisor, localRunnerToken as readLocalRunnerToken, port as readPort, root, shortPath } from './local-stack.mjs';
 import { startPostgresCluster } from './postgres-cluster.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
 const instances = 3;
-
-function port(name, fallback) {
-  const raw = env[name] ?? String(fallback);
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) {
-    console.error(`${name} must be a port number between 1 and 65535 (got "${raw}").`);
-    process.exit(1);
-  }
-  return n;
-}
+const port = (name, fallback) => readPort(env, name, fallback);
 
 const ports = { lb: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082) };
 const bffPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + i);
@@ -47,96 +34,23 @@ const urls = {
   bitbucket: `http://localhost:${ports.bitbucket}`,
 };
 
-// The local runner's token lives in the data folder (as with `npm start`), so a second start reuses it.
-const tokenFile = path.join(dataDir, 'local-runner.token');
-if (!fs.existsSync(tokenFile)) fs.writeFileSync(tokenFile, `rct_${randomBytes(32).toString('base64url')}`, { mode: 0o600 });
-const localRunnerToken = fs.readFileSync(tokenFile, 'utf8').trim();
+// The same token file as `npm start`, so a second start reuses it.
+const localRunnerToken = readLocalRunnerToken(dataDir);
 
-const shortPath = (p) => {
-  const rel = path.relative(process.cwd(), p);
-  return rel && !rel.startsWith('..') ? rel : p;
-};
-
-function buildDashboardIfStale() {
-  const index = path.join(root, 'apps/web/dist/index.html');
-  const sources = Math.max(newestMtime(path.join(root, 'apps/web')), newestMtime(path.join(root, 'packages')));
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
-  console.log('Building the dashboard…');
-  const result = spawnSync('npm', ['run', 'build', '-w', '@runner-console/web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) {
-    console.error('The dashboard build failed (see above).');
-    process.exit(1);
-  }
-}
-
-const children = new Map();
-let stopping = false;
 let postgres;
-
-/** Start a process; `onExit` decides what its unexpected end means (default: stop everything). */
-function start(name, command, args, childEnv, onExit) {
-  const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-  const child = spawn(command, args, { cwd: root, env: { ...env, ...childEnv }, stdio: ['ignore', log, 'pipe'] });
-  child.stderr.on('data', (chunk) => {
-    fs.writeSync(log, chunk);
-    process.stderr.write(`[${name}] ${chunk}`);
-  });
-  child.on('exit', (code, signal) => {
-    fs.closeSync(log);
-    if (children.get(name) === child) children.delete(name);
-    if (stopping) return;
-    const why = signal ?? `exit code ${code}`;
-    if (onExit) return onExit(why);
-    console.error(`\n${name} stopped unexpectedly (${why}). Its log: ${shortPath(path.join(logDir, `${name}.log`))}`);
-    stopAll(1);
-  });
-  children.set(name, child);
-  return child;
-}
-
-async function waitFor(name, url, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  console.error(`${name} did not start within ${timeoutMs / 1000} s. See ${shortPath(path.join(logDir, `${name}.log`))}.`);
-  stopAll(1);
-}
-
-async function stopAll(code) {
-  if (stopping) return;
-  stopping = true;
-  await Promise.all(
-    [...children.values()].map(
-      (child) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-  if (postgres) {
+const supervisor = createSupervisor({
+  env,
+  logDir,
+  afterStop() {
+    if (!postgres) return;
     try {
       postgres.stop('fast');
     } catch (err) {
       console.error(`Stopping PostgreSQL failed: ${err.message}`);
     }
-  }
-  process.exit(code);
-}
-
-process.on('SIGINT', () => stopAll(0));
-process.on('SIGTERM', () => stopAll(0));
+  },
+});
+const { start, waitFor } = supervisor;
 
 /** DATABASE_URL, or the throwaway cluster's `runner_console` database (created on first start). */
 async function databaseUrl() {
@@ -240,11 +154,13 @@ function startBffInstance(i) {
       LOCAL_RUNNER_TOKEN: localRunnerToken,
       ...bitbucketEnv,
     },
-    (why) => {
-      console.error(`\n${name} stopped (${why}); the other instances carry on. Starting it again…`);
-      setTimeout(() => {
-        if (!stopping) startBffInstance(i);
-      }, 1_000);
+    {
+      onExit(why) {
+        console.error(`\n${name} stopped (${why}); the other instances carry on. Starting it again…`);
+        setTimeout(() => {
+          if (!supervisor.isStopping()) startBffInstance(i);
+        }, 1_000);
+      },
     },
   );
   fs.writeFileSync(path.join(runDir, `${name}.pid`), String(child.pid));
