@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealClientSecret } from '@runner-console/envelope';
-import { startTestBff, type TestBff } from './test-bff.ts';
+import type { TestBff } from './test-bff.ts';
+import { startSignedInBff } from './signed-in-bff.ts';
 import type { TestApiClient} from './api-client.ts';
-import { signedIn } from './api-client.ts';
 import { connectFakeRunner } from './fake-runner.ts';
 
 let t: TestBff;
@@ -13,9 +13,7 @@ let dev: TestApiClient;
 let devId: string;
 let adminId: string;
 beforeAll(async () => {
-  t = await startTestBff();
-  admin = await signedIn(t.url, 'admin');
-  dev = await signedIn(t.url, 'dev');
+  ({ bff: t, admin, dev } = await startSignedInBff());
   devId = (await dev.request('GET', '/api/auth/session')).body.user.id;
   adminId = (await admin.request('GET', '/api/auth/session')).body.user.id;
 });

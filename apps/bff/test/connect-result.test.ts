@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBff, type TestBff } from './test-bff.ts';
-import { signedIn, type TestApiClient } from './api-client.ts';
+import type { TestBff } from './test-bff.ts';
+import { startSignedInBff } from './signed-in-bff.ts';
+import { type TestApiClient } from './api-client.ts';
 import { connectFakeRunner } from './fake-runner.ts';
 import { openEvents } from './wait-for.ts';
 import { insertStartedFlow } from './started-flow.ts';
@@ -12,9 +13,7 @@ let admin: TestApiClient;
 let dev: TestApiClient;
 
 beforeAll(async () => {
-  bff = await startTestBff();
-  admin = await signedIn(bff.url, 'admin');
-  dev = await signedIn(bff.url, 'dev');
+  ({ bff, admin, dev } = await startSignedInBff());
 });
 afterAll(async () => {
   await bff?.close();

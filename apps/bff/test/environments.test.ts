@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBff, type TestBff } from './test-bff.ts';
-import { signedIn, type TestApiClient } from './api-client.ts';
+import type { TestBff } from './test-bff.ts';
+import { startSignedInBff } from './signed-in-bff.ts';
+import { type TestApiClient } from './api-client.ts';
 
 let t: TestBff;
 let admin: TestApiClient;
 let dev: TestApiClient;
 beforeAll(async () => {
-  t = await startTestBff();
-  admin = await signedIn(t.url, 'admin');
-  dev = await signedIn(t.url, 'dev');
+  ({ bff: t, admin, dev } = await startSignedInBff());
 });
 afterAll(() => t.close());
 

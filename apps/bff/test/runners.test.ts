@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBff, localRunnerToken, type TestBff } from './test-bff.ts';
-import { TestApiClient, signedIn } from './api-client.ts';
+import { localRunnerToken, type TestBff } from './test-bff.ts';
+import { startSignedInBff } from './signed-in-bff.ts';
+import { TestApiClient } from './api-client.ts';
 import { connectFakeRunner } from './fake-runner.ts';
 import { createOtherOrgAdmin } from './other-org.ts';
 
@@ -8,9 +9,7 @@ let t: TestBff;
 let admin: TestApiClient;
 let dev: TestApiClient;
 beforeAll(async () => {
-  t = await startTestBff();
-  admin = await signedIn(t.url, 'admin');
-  dev = await signedIn(t.url, 'dev');
+  ({ bff: t, admin, dev } = await startSignedInBff());
 });
 afterAll(() => t.close());
 

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunnerKeyPair, sealClientSecret } from '@runner-console/envelope';
-import { startTestBff, type TestBff } from './test-bff.ts';
-import { TestApiClient, signedIn } from './api-client.ts';
+import type { TestBff } from './test-bff.ts';
+import { startSignedInBff } from './signed-in-bff.ts';
+import { TestApiClient } from './api-client.ts';
 import { connectFakeRunner } from './fake-runner.ts';
 import { createOtherOrgAdmin } from './other-org.ts';
 
@@ -11,9 +12,7 @@ let t: TestBff;
 let admin: TestApiClient;
 let dev: TestApiClient;
 beforeAll(async () => {
-  t = await startTestBff();
-  admin = await signedIn(t.url, 'admin');
-  dev = await signedIn(t.url, 'dev');
+  ({ bff: t, admin, dev } = await startSignedInBff());
 });
 afterAll(() => t.close());
 
