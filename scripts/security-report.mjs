@@ -17,6 +17,7 @@ const items = [
   ['faults', '7. Faults and durability'],
   ['load', '8. Load: concurrent Connect flows'],
   ['apiTokens', '9. API token attacks'],
+  ['trust', '10. Compromised BFF, stolen runner token, shared links'],
 ];
 
 const lines = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean) : [];

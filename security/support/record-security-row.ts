@@ -16,6 +16,7 @@ export const securityItems = {
   faults: '7. Faults and durability',
   load: '8. Load: concurrent Connect flows',
   apiTokens: '9. API token attacks',
+  trust: '10. Compromised BFF, stolen runner token, shared links',
 } as const;
 
 export type SecurityItem = keyof typeof securityItems;
