@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { configureBitbucketOnLocalRunner, csrfTokenOf } from './configure-bitbucket.ts';
+import { configureBitbucketOnLocalRunner, csrfTokenOf, signInThroughApi } from './configure-bitbucket.ts';
 import { expect, test, dataDir, signIn, urls } from './fixtures.ts';
 
 const PR_URL = 'https://bitbucket.org/acme/widgets/pull-requests/1';
@@ -222,6 +222,41 @@ test.describe('A developer connects Bitbucket and creates an environment', () =>
     // Connecting again makes it work.
     await connectAsAlice(page, { signedInAtBitbucket: true });
     await createEnvironmentAndWaitReady(page);
+  });
+
+  test('a Connect link handed to someone else attaches nothing', async ({ page, browser }) => {
+    const { runnerId } = await configureBitbucketOnLocalRunner();
+    await signIn(page, 'dev');
+    // dev mints a Connect start link (what the popup would open) and hands it to another person.
+    const csrf = await csrfTokenOf({ kind: 'browser', browser: page.context() });
+    const start = await page.request.get(
+      `/api/connect/start?${new URLSearchParams({ runnerId, host: 'bitbucket.org', csrf, mode: 'popup' })}`,
+      { maxRedirects: 0 },
+    );
+    expect(start.status()).toBe(302);
+    const link = start.headers()['location']!;
+
+    // That person has no Runner Console session; they sign in to Bitbucket as alice and approve.
+    const stranger = await browser.newContext();
+    try {
+      const other = await stranger.newPage();
+      await other.goto(link);
+      await signInAtBitbucket(other, 'alice');
+      await grantIfAsked(other, false);
+      await expect(other.getByRole('heading', { name: 'Not connected' })).toBeVisible();
+      await expect(other.getByRole('alert')).toContainText('nothing was connected');
+      await expect(other.getByText('now connected')).toHaveCount(0);
+    } finally {
+      await stranger.close();
+    }
+
+    // dev has no connection, and the runner's audit log says what was refused.
+    await page.getByRole('link', { name: 'Git authentications' }).click();
+    await expect(page.getByText('No connections yet')).toBeVisible();
+    const admin = await signInThroughApi('admin');
+    const audit = (await (await admin.get(`/api/runners/${runnerId}/audit-log`)).json()) as { entries: { action: string; details: Record<string, unknown> }[] };
+    expect(audit.entries.find((e) => e.action === 'git_authentication.refused')?.details.flowOwner).toBe('dev@acme.test');
+    await admin.dispose();
   });
 
   test('Git authentications lists the connection, and Disconnect removes it', async ({ page }) => {

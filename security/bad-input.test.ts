@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes, type ApiRoute } from '@runner-console/contracts';
 import { startTestStack, type TestBrowser, type TestStack } from '../test-support/test-stack.ts';
-import { authorizeAtBitbucket, configureBitbucket, flowIdOf, signedInBrowser } from '../test-support/connect-journey.ts';
+import { authorizeAtBitbucket, configureBitbucket, flowIdOf, signedInBrowser, finishConnect } from '../test-support/connect-journey.ts';
 import { recordSecurityRow } from './support/record-security-row.ts';
 import { rawRequest, runPooled, type RawResponse } from './support/raw-http.ts';
 import { diffBffState, snapshotBffState, type BffStateSnapshot } from './support/bff-state-snapshot.ts';
@@ -271,7 +271,7 @@ describe('bad input (property-based)', () => {
     // Real ids for every path parameter: an integration, a finished Connect flow, a token, an environment.
     const { runnerId, integrationId } = await configureBitbucket(stack, admin);
     const callbackUrl = await authorizeAtBitbucket(stack, admin, runnerId);
-    expect((await admin.fetch(callbackUrl)).status).toBe(200);
+    expect((await finishConnect(admin, callbackUrl)).status).toBe(200);
     const auths = await admin.api(stack.dashboard, 'GET', '/api/git-authentications');
     const env = await admin.api(stack.dashboard, 'POST', '/api/environments', { contextUrl: 'https://bitbucket.org/acme/widgets', runnerId });
     expect(env.status).toBe(201);

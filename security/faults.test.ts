@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServiceStack, type ServiceStack } from '../test-support/service-stack.ts';
 import type { TestBrowser } from '../test-support/test-stack.ts';
-import { authorizeAtBitbucket, configureBitbucket, continueToCallback, emulator, signedInBrowser, startUrl } from '../test-support/connect-journey.ts';
+import { authorizeAtBitbucket, configureBitbucket, continueToCallback, emulator, signedInBrowser, startUrl, finishConnect } from '../test-support/connect-journey.ts';
 import { check, recordSecurityRow } from './support/record-security-row.ts';
 
 /**
@@ -92,10 +92,10 @@ describe('process faults', () => {
       await stack.kill('runner');
       await stack.start('runner');
       await waitForRunner('active');
-      const page = await dev.fetch(callback);
+      const page = await finishConnect(dev, callback);
       expect(page.status).toBe(400);
       expect(page.text).toMatch(/click Connect again/i);
-      const retry = await dev.fetch(await authorizeAtBitbucket(stack, dev, runnerId));
+      const retry = await finishConnect(dev, await authorizeAtBitbucket(stack, dev, runnerId));
       expect(retry.text).toContain('now connected');
     }));
 
@@ -108,7 +108,7 @@ describe('process faults', () => {
       await stack.start('bff');
       await waitForRunner('active');
       // The flow record was in SQLite: the runner redeems it after the restart.
-      const page = await dev.fetch(await continueToCallback(stack, dev, started.location!));
+      const page = await finishConnect(dev, await continueToCallback(stack, dev, started.location!));
       expect(page.text).toContain('now connected');
     }));
 

@@ -7,7 +7,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services } from '../scripts/build-services.mjs';
 import { startTestStack, type TestBrowser, type TestStack } from '../test-support/test-stack.ts';
-import { authorizeAtBitbucket, configureBitbucket, signedInBrowser } from '../test-support/connect-journey.ts';
+import { authorizeAtBitbucket, configureBitbucket, signedInBrowser, finishConnect } from '../test-support/connect-journey.ts';
 import { check, recordSecurityRow, securityResultsFile } from './support/record-security-row.ts';
 
 const healthFiguresFile = path.join(path.dirname(securityResultsFile), 'load-health.json');
@@ -168,7 +168,7 @@ describe('load', () => {
           // the consent page would: then all are in flight at once, and return spread out again.
           await allStarted;
           await new Promise((r) => setTimeout(r, (i * spreadMs) / users));
-          const page = await browser.fetch(callback);
+          const page = await finishConnect(browser, callback);
           const ok = page.text.includes(`connected as Load User ${i}.`);
           if (!ok) failures.push(`${i}: ${page.status} ${/role="alert">([^<]*)/.exec(page.text)?.[1] ?? page.text.slice(0, 200)}`);
           return ok;

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestBrowser, type TestStack } from '../test-support/test-stack.ts';
-import { authorizeAtBitbucket, configureBitbucket, createConsumer, emulator, flowIdOf, signedInBrowser, startUrl } from '../test-support/connect-journey.ts';
+import { startTestStack, TestBrowser, type TestStack } from '../test-support/test-stack.ts';
+import { authorizeAtBitbucket, configureBitbucket, continueToCallback, createConsumer, emulator, flowIdOf, signedInBrowser, startUrl, finishConnect } from '../test-support/connect-journey.ts';
 import { startExtraRunner } from '../test-support/extra-runner.ts';
 import { check } from './support/record-security-row.ts';
 
@@ -43,9 +43,9 @@ describe('OAuth flow attacks', () => {
     check('oauth', 'state replayed', async () => {
       const d = await dev();
       const callback = await authorizeAtBitbucket(stack, d, runnerId);
-      expect((await d.fetch(callback)).status).toBe(200);
+      expect((await finishConnect(d, callback)).status).toBe(200);
       await disconnect(d);
-      await expectRefused(await d.fetch(callback), /already used or is not known/, d);
+      await expectRefused(await finishConnect(d, callback), /already used or is not known/, d);
     }));
 
   it('state from another user’s flow', () =>
@@ -54,7 +54,7 @@ describe('OAuth flow attacks', () => {
       const attacker = admin;
       const attackerCallback = await authorizeAtBitbucket(stack, attacker, runnerId, { user: 'bob' });
       // The attacker lures the victim into finishing the attacker's flow (to attach bob to the victim, or the reverse).
-      await expectRefused(await victim.fetch(attackerCallback), /started in another browser/, victim, attacker);
+      await expectRefused(await finishConnect(victim, attackerCallback), /started in another browser/, victim, attacker);
     }));
 
   it('missing nonce cookie', () =>
@@ -62,7 +62,7 @@ describe('OAuth flow attacks', () => {
       const d = await dev();
       const callback = await authorizeAtBitbucket(stack, d, runnerId);
       for (const name of [...d.cookiesOf(stack.runner).keys()]) d.cookiesOf(stack.runner).delete(name);
-      await expectRefused(await d.fetch(callback), /another browser/, d);
+      await expectRefused(await finishConnect(d, callback), /another browser/, d);
     }));
 
   it('wrong nonce cookie', () =>
@@ -70,7 +70,7 @@ describe('OAuth flow attacks', () => {
       const d = await dev();
       const callback = await authorizeAtBitbucket(stack, d, runnerId);
       for (const name of [...d.cookiesOf(stack.runner).keys()]) d.cookiesOf(stack.runner).set(name, 'A'.repeat(43));
-      await expectRefused(await d.fetch(callback), /another browser/, d);
+      await expectRefused(await finishConnect(d, callback), /another browser/, d);
     }));
 
   it('expired flow', () =>
@@ -127,7 +127,7 @@ describe('OAuth flow attacks', () => {
     check('oauth', 'code reused', async () => {
       const d = await dev();
       const first = await authorizeAtBitbucket(stack, d, runnerId);
-      expect((await d.fetch(first)).status).toBe(200);
+      expect((await finishConnect(d, first)).status).toBe(200);
       await disconnect(d);
       const second = await authorizeAtBitbucket(stack, d, runnerId);
       const forged = new URL(second);
@@ -142,7 +142,7 @@ describe('OAuth flow attacks', () => {
       const d = await dev();
       const callback = await authorizeAtBitbucket(stack, d, runnerId, { user: 'bob', decision: 'cancel' });
       expect(new URL(callback).searchParams.get('error')).toBe('access_denied');
-      await expectRefused(await d.fetch(callback), /cancelled access/, d);
+      await expectRefused(await finishConnect(d, callback), /cancelled access/, d);
       expect((await d.api(stack.dashboard, 'GET', `/api/connect/flows/${flowIdOf(callback)}`)).body.failureCode).toBe('access_denied');
     }));
 
@@ -154,10 +154,96 @@ describe('OAuth flow attacks', () => {
       const other = await createConsumer(stack);
       await admin.api(stack.dashboard, 'PATCH', `/api/runners/${runnerId}/integrations/${integrationId}`, { clientId: other.key, oauthPlaintextClientSecret: other.secret });
       try {
-        await expectRefused(await d.fetch(callback), /Bitbucket did not accept the sign-in code|Connect again/, d);
+        await expectRefused(await finishConnect(d, callback), /Bitbucket did not accept the sign-in code|Connect again/, d);
       } finally {
         await configureBitbucket(stack, admin).then((r) => (integrationId = r.integrationId));
       }
+    }));
+
+  /**
+   * The review's finding: a member mints a Connect start link (GET /api/connect/start, keeping the
+   * Location) and hands it to someone else. Whoever opens it signs in to Bitbucket as themselves;
+   * the nonce cookie binds start and callback to *their* browser, so before the fix the callback
+   * stored their account for the member. Now the token waits on the runner until the dashboard has
+   * seen the flow's own user in that browser.
+   */
+  async function mintStartLink(owner: TestBrowser) {
+    const started = await owner.fetch(startUrl(stack, owner, runnerId));
+    expect(started.status).toBe(302);
+    return { link: started.location!, flowId: new URL(started.location!).searchParams.get('flow')! };
+  }
+
+  async function auditActions(): Promise<{ action: string; details: Record<string, unknown>; target: string }[]> {
+    return (await admin.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/audit-log`)).body.entries;
+  }
+
+  it('a start link opened in a browser signed out of Runner Console attaches nothing', () =>
+    check('trust', 'shared start link, browser signed out', async () => {
+      const owner = await dev();
+      const { link, flowId } = await mintStartLink(owner);
+      const victim = new TestBrowser();
+      const callback = await continueToCallback(stack, victim, link, { user: 'alice' });
+      const page = await finishConnect(victim, callback);
+      expect(page.status).toBe(403);
+      expect(page.text).toMatch(/nothing was connected/);
+      expect(page.text).not.toMatch(/now connected/);
+      expect(await tokensOf(owner)).toBe(0);
+      const flow = (await owner.api(stack.dashboard, 'GET', `/api/connect/flows/${flowId}`)).body;
+      expect(flow).toMatchObject({ status: 'failed', failureCode: 'wrong_user' });
+      const refused = (await auditActions()).find((e) => e.action === 'git_authentication.refused' && e.details.flowOwner === 'dev@acme.test');
+      expect(refused?.target).toContain('Alice');
+      expect(refused?.details.tokenDiscarded).toBe(true);
+    }));
+
+  it('a start link opened by another signed-in member attaches nothing to either of them', () =>
+    check('trust', 'shared start link, another member', async () => {
+      const owner = await dev();
+      const { link } = await mintStartLink(owner);
+      const other = await signedInBrowser(stack, 'admin@acme.test', 'admin');
+      const page = await finishConnect(other, await continueToCallback(stack, other, link, { user: 'alice' }));
+      expect(page.status).toBe(403);
+      expect(page.text).toMatch(/started by another Runner Console user/);
+      expect(await tokensOf(owner)).toBe(0);
+      expect(await tokensOf(other)).toBe(0);
+      expect((await auditActions()).some((e) => e.action === 'git_authentication.refused' && e.details.finishedBy === 'admin@acme.test')).toBe(true);
+    }));
+
+  it('the link\'s owner cannot finish a callback that reached someone else\'s browser', () =>
+    check('trust', 'finish without the confirm secret', async () => {
+      const owner = await dev();
+      const { link, flowId } = await mintStartLink(owner);
+      const victim = new TestBrowser();
+      // The victim's browser stops at the runner's redirect to the dashboard; the owner, who knows
+      // the flow id from the link, tries to finish it in their own session.
+      const callback = await continueToCallback(stack, victim, link, { user: 'alice' });
+      const atRunner = await victim.fetch(callback);
+      expect(atRunner.status).toBe(302);
+      expect(new URL(atRunner.location!).pathname).toBe('/api/connect/finish');
+      const incomplete = await owner.fetch(`${stack.dashboard}/api/connect/finish?flow=${flowId}`);
+      expect(incomplete.status).toBe(400);
+      const guessed = await owner.fetch(`${stack.dashboard}/api/connect/finish?flow=${flowId}&confirm=${'A'.repeat(43)}`);
+      expect(guessed.status).toBe(400);
+      expect(guessed.text).toMatch(/Nothing was connected/);
+      expect(await tokensOf(owner)).toBe(0);
+      // The refusal ended the flow and the runner forgot the token: the real confirm secret is now useless too.
+      const late = await owner.fetch(atRunner.location!);
+      expect(late.status).toBe(404);
+      expect(await tokensOf(owner)).toBe(0);
+    }));
+
+  it('the flow\'s own user finishes it, once', () =>
+    check('trust', 'finish by the flow owner, once', async () => {
+      const owner = await dev();
+      const callback = await authorizeAtBitbucket(stack, owner, runnerId);
+      const atRunner = await owner.fetch(callback);
+      const finished = await owner.fetch(atRunner.location!);
+      expect(finished.status).toBe(200);
+      expect(finished.text).toMatch(/now connected as Alice/);
+      expect(finished.res.headers.get('cross-origin-opener-policy')).toBe('unsafe-none');
+      expect(await tokensOf(owner)).toBe(1);
+      expect((await owner.fetch(atRunner.location!)).status).toBe(404);
+      expect((await auditActions()).some((e) => e.action === 'git_authentication.connected' && e.target.includes('Alice'))).toBe(true);
+      await disconnect(owner);
     }));
 
   it('no stray tokens: the Bitbucket token endpoint saw no successful exchange for refused flows', () =>

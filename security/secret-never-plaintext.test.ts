@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealClientSecret } from '@runner-console/envelope';
 import { startTestStack, type TestBrowser, type TestStack } from '../test-support/test-stack.ts';
-import { authorizeAtBitbucket, createConsumer, localRunnerId, signedInBrowser } from '../test-support/connect-journey.ts';
+import { authorizeAtBitbucket, createConsumer, localRunnerId, signedInBrowser, finishConnect } from '../test-support/connect-journey.ts';
 import { check } from './support/record-security-row.ts';
 
 /**
@@ -53,7 +53,7 @@ beforeAll(async () => {
 
   // A developer connects, which makes the runner use the secret at Bitbucket's token endpoint.
   const dev = await signedInBrowser(stack, 'dev@acme.test', 'dev');
-  const page = await dev.fetch(await authorizeAtBitbucket(stack, dev, runnerId));
+  const page = await finishConnect(dev, await authorizeAtBitbucket(stack, dev, runnerId));
   expect(page.text).toContain('now connected');
   await new Promise((r) => setTimeout(r, 500));
 }, 120_000);

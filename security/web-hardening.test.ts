@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, TestBrowser, type TestStack } from '../test-support/test-stack.ts';
-import { authorizeAtBitbucket, configureBitbucket, signedInBrowser } from '../test-support/connect-journey.ts';
+import { authorizeAtBitbucket, configureBitbucket, signedInBrowser, finishConnect } from '../test-support/connect-journey.ts';
 import { check, recordSecurityRow } from './support/record-security-row.ts';
 import { rawRequest } from './support/raw-http.ts';
 
@@ -218,7 +218,7 @@ describe('web hardening (http stack)', () => {
     await check('web', 'postMessage targetOrigin is the exact dashboard origin', async () => {
       const { runnerId } = await configureBitbucket(stack, admin);
       const callbackUrl = await authorizeAtBitbucket(stack, admin, runnerId);
-      const page = await admin.fetch(callbackUrl);
+      const page = await finishConnect(admin, callbackUrl);
       expect(page.status).toBe(200);
       const m = /<script type="application\/json" id="connect-result">([\s\S]*?)<\/script>/.exec(page.text);
       expect(m, 'callback page has the connect-result data block').not.toBeNull();

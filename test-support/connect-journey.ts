@@ -99,3 +99,13 @@ export async function emulator(stack: TestStack, method: string, path: string, b
   });
   return res.json().catch(() => undefined);
 }
+
+/**
+ * Visit the provider's redirect to the runner's callback and follow on, through the dashboard's
+ * finish step where the runner's token is stored for the flow's own user: the page the popup ends on
+ * (the dashboard's result page, or the runner's page for a refusal at the callback).
+ */
+export async function finishConnect(browser: TestBrowser, callbackUrl: string) {
+  const { page } = await browser.follow(callbackUrl);
+  return page!;
+}

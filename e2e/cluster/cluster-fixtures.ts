@@ -114,7 +114,7 @@ export async function configureBitbucket(admin: TestBrowser): Promise<string> {
 
 /**
  * One Connect, as the popup does it: BFF start → runner → Bitbucket sign-in and consent → the
- * runner's callback. `beforeCallback` runs once Bitbucket has answered and the browser is about to
+ * runner's callback → the dashboard's finish step. `beforeCallback` runs once Bitbucket has answered and the browser is about to
  * go back to the runner: the flow is redeemed and in progress. Returns the flow id.
  */
 export async function connectThroughHttp(browser: TestBrowser, runnerId: string, bitbucketUser: 'alice' | 'bob', beforeCallback?: () => Promise<void>): Promise<string> {
@@ -145,7 +145,8 @@ export async function connectThroughHttp(browser: TestBrowser, runnerId: string,
   if (!step.stoppedAt) throw new Error('never reached the callback');
   const flowId = new URL(step.stoppedAt).searchParams.get('state')!.split('.')[0]!;
   await beforeCallback?.();
-  const callback = await browser.fetch(step.stoppedAt);
-  if (callback.status !== 200) throw new Error(`the runner's callback answered ${callback.status}: ${callback.text.slice(0, 300)}`);
+  // The callback sends the browser on to the dashboard, which stores the token for this session's user.
+  const { page: callback } = await browser.follow(step.stoppedAt);
+  if (callback?.status !== 200) throw new Error(`the Connect result page answered ${callback?.status}: ${callback?.text.slice(0, 300)}`);
   return flowId;
 }

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  CommitConnectParams,
   CountApiTokensParams,
+  DiscardConnectParams,
   CheckAuthenticationParams,
   ConfigureRunnerParams,
   CreateWorkspaceParams,
@@ -21,7 +23,7 @@ import { createPublicApp } from './http/public-server.ts';
 import { runnerVersion } from './version.ts';
 import { createIntegrationRegistry, IntegrationError } from './integrations/integration-registry.ts';
 import { validateClientCredentials } from './oauth/validate-client-credentials.ts';
-import { createConnectFlows } from './oauth/connect-flows.ts';
+import { ConnectError, createConnectFlows } from './oauth/connect-flows.ts';
 import { createTokenCipher } from './tokens/token-cipher.ts';
 import { createTokenStore } from './tokens/token-store.ts';
 import { createAccessTokenProvider } from './tokens/access-token-provider.ts';
@@ -93,6 +95,17 @@ async function main() {
     },
     handlers: {
       ping: async () => ({ version: runnerVersion }),
+      // Connect's last step: the BFF confirmed (or refused) the user of the browser the callback reached.
+      commitConnect: async (params) => {
+        const { flowId, userId, confirmSecret } = CommitConnectParams.parse(params);
+        try {
+          return flows.commit(flowId, userId, confirmSecret);
+        } catch (err) {
+          if (err instanceof ConnectError) throw new LinkCallError(err.failureCode, err.message);
+          throw err;
+        }
+      },
+      discardConnect: async (params) => flows.discard(DiscardConnectParams.parse(params).flowId, 'the browser was not signed in as the user who started Connect'),
       rotateKey: async () => {
         const next = await keyring.rotate();
         registry.forgetOpenedSecrets();

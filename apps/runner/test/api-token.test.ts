@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealClientSecret } from '@runner-console/envelope';
 import type { TestBrowser } from '../../../test-support/test-stack.ts';
 import { startTestStack, type TestStack } from '../../../test-support/test-stack.ts';
-import { authorizeAtBitbucket, createConsumer, emulator, localRunnerId, signedInBrowser } from '../../../test-support/connect-journey.ts';
+import { authorizeAtBitbucket, createConsumer, emulator, localRunnerId, signedInBrowser, finishConnect } from '../../../test-support/connect-journey.ts';
 
 const ALL_SCOPES = ['read:user:bitbucket', 'read:repository:bitbucket', 'write:repository:bitbucket', 'read:pullrequest:bitbucket'];
 let stack: TestStack;
@@ -109,7 +109,7 @@ describe('API tokens (BFF, runner and emulator as npm start runs them)', () => {
     const { token, email } = await createApiToken();
     expect((await enterToken(dev, { email, token })).status).toBe(201);
     const callback = await authorizeAtBitbucket(stack, admin, runnerId);
-    expect((await admin.fetch(callback)).status).toBe(200);
+    expect((await finishConnect(admin, callback)).status).toBe(200);
     const count = await admin.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/integrations/${integrationId}/api-token-connections`);
     expect(count.body).toEqual({ count: 1 });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestBrowser} from '../../../test-support/test-stack.ts';
 import { startTestStack, type TestStack } from '../../../test-support/test-stack.ts';
-import { authorizeAtBitbucket, configureBitbucket, emulator, flowIdOf, signedInBrowser, startUrl } from '../../../test-support/connect-journey.ts';
+import { authorizeAtBitbucket, configureBitbucket, emulator, flowIdOf, signedInBrowser, startUrl, finishConnect } from '../../../test-support/connect-journey.ts';
 import SQLite from 'better-sqlite3';
 
 let stack: TestStack;
@@ -47,7 +47,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
     expect(before.requiredScopes).toEqual(['account', 'repository', 'repository:write', 'pullrequest', 'issue']);
 
     const callback = await authorizeAtBitbucket(stack, dev, runnerId);
-    const page = await dev.fetch(callback);
+    const page = await finishConnect(dev, callback);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Bitbucket is now connected as Alice.');
     expect(page.text).toContain(`"targetOrigin":"${new URL(stack.dashboard).origin}"`);
@@ -78,8 +78,8 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
   it('refuses a replayed state and stores nothing more', async () => {
     const dev = await devBrowser();
     const callback = await authorizeAtBitbucket(stack, dev, runnerId);
-    expect((await dev.fetch(callback)).status).toBe(200);
-    const replay = await dev.fetch(callback);
+    expect((await finishConnect(dev, callback)).status).toBe(200);
+    const replay = await finishConnect(dev, callback);
     expect(replay.status).toBe(400);
     expect(replay.text).toContain('already used or is not known');
     expect((await dev.api(stack.dashboard, 'GET', '/api/git-authentications')).body.authentications).toHaveLength(1);
@@ -90,7 +90,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
     const dev = await devBrowser();
     const callback = await authorizeAtBitbucket(stack, dev, runnerId);
     // The developer sends the link to an admin, whose browser has no nonce cookie for it.
-    const page = await admin.fetch(callback);
+    const page = await finishConnect(admin, callback);
     expect(page.status).toBe(400);
     expect(page.text).toContain('started in another browser');
     const flow = await dev.api(stack.dashboard, 'GET', `/api/connect/flows/${flowIdOf(callback)}`);
@@ -98,7 +98,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
     expect((await dev.api(stack.dashboard, 'GET', '/api/git-authentications')).body.authentications).toHaveLength(0);
     expect((await admin.api(stack.dashboard, 'GET', '/api/git-authentications')).body.authentications).toHaveLength(0);
     // And the flow is spent: the developer cannot finish it afterwards either.
-    expect((await dev.fetch(callback)).status).toBe(400);
+    expect((await finishConnect(dev, callback)).status).toBe(400);
   });
 
   it('refuses a flow used after 10 minutes', async () => {
@@ -140,7 +140,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
     const dev = await devBrowser();
     // Bitbucket skips the consent page for a consumer the user already granted, so use bob, who has not.
     const callback = await authorizeAtBitbucket(stack, dev, runnerId, { user: 'bob', decision: 'cancel' });
-    const page = await dev.fetch(callback);
+    const page = await finishConnect(dev, callback);
     expect(page.status).toBe(400);
     expect(page.text).toContain('You cancelled access on Bitbucket');
     expect((await dev.api(stack.dashboard, 'GET', `/api/connect/flows/${flowIdOf(callback)}`)).body.failureCode).toBe('access_denied');
@@ -148,7 +148,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
 
   it('refreshes an expired token exactly once for ten parallel uses', async () => {
     const dev = await devBrowser();
-    await dev.fetch(await authorizeAtBitbucket(stack, dev, runnerId));
+    await finishConnect(dev, await authorizeAtBitbucket(stack, dev, runnerId));
     await emulator(stack, 'POST', '/_emulator/reset-stats');
     await emulator(stack, 'POST', '/_emulator/clock', { offsetSeconds: 3 * 3600 });
     try {
@@ -166,7 +166,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
 
   it('asks to connect again when the grant was revoked on Bitbucket', async () => {
     const dev = await devBrowser();
-    await dev.fetch(await authorizeAtBitbucket(stack, dev, runnerId));
+    await finishConnect(dev, await authorizeAtBitbucket(stack, dev, runnerId));
     await emulator(stack, 'POST', '/_emulator/grants/revoke', { username: 'alice' });
     const res = await dev.api(stack.dashboard, 'POST', '/api/environments', { contextUrl: 'https://bitbucket.org/acme/widgets', runnerId });
     expect(res.status).toBe(409);
@@ -180,7 +180,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
 
   it('gives a clear 404 for a repository the user cannot see, and says another host is not supported (no admin can add it)', async () => {
     const dev = await devBrowser();
-    await dev.fetch(await authorizeAtBitbucket(stack, dev, runnerId));
+    await finishConnect(dev, await authorizeAtBitbucket(stack, dev, runnerId));
     const hidden = await dev.api(stack.dashboard, 'POST', '/api/environments', { contextUrl: 'https://bitbucket.org/acme/secret-plans', runnerId });
     expect(hidden.status).toBe(404);
     expect(hidden.body.error.message).toMatch(/does not exist, or your account \(Alice\) cannot see it/);
@@ -195,7 +195,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
 
   it('tells a developer whose connection ended with an admin’s change why it is gone', async () => {
     const dev = await devBrowser();
-    await dev.fetch(await authorizeAtBitbucket(stack, dev, runnerId));
+    await finishConnect(dev, await authorizeAtBitbucket(stack, dev, runnerId));
     const connected = await dev.api(stack.dashboard, 'GET', '/api/git-authentications');
     expect(connected.body.authentications).toHaveLength(1);
     expect(connected.body.endedByAdmin).toEqual([]);
@@ -210,7 +210,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
     await configureBitbucket(stack, admin, ['account', 'repository', 'repository:write', 'pullrequest']);
     try {
       const dev = await devBrowser();
-      const page = await dev.fetch(await authorizeAtBitbucket(stack, dev, runnerId));
+      const page = await finishConnect(dev, await authorizeAtBitbucket(stack, dev, runnerId));
       expect(page.status).toBe(400);
       expect(page.text).toContain('Issues: Read');
     } finally {

@@ -75,6 +75,9 @@ export const apiRoutes = {
   connectApiToken: { method: 'post', path: '/api/runners/:runnerId/api-tokens', access: 'member', created: true, request: ConnectApiTokenRequest, response: ConnectApiTokenResponse },
   countApiTokenConnections: { method: 'get', path: '/api/runners/:runnerId/integrations/:integrationId/api-token-connections', access: 'admin', response: ApiTokenConnectionCount },
   startConnect: { method: 'get', path: '/api/connect/start', access: 'member', redirect: true },
+  // Public in the table because a browser without the flow's session must get a page that says so
+  // (and the runner must forget the token); the handler checks the session against the flow's user.
+  finishConnect: { method: 'get', path: '/api/connect/finish', access: 'public', redirect: true },
   getConnectFlow: { method: 'get', path: '/api/connect/flows/:flowId', access: 'member', response: ConnectFlow },
   listGitAuthentications: { method: 'get', path: '/api/git-authentications', access: 'member', response: GitAuthenticationList },
   deleteGitAuthentication: { method: 'delete', path: '/api/git-authentications/:runnerId/:tokenId', access: 'member', noContent: true },

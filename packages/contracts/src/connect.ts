@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ConnectionMethod, SupportsOAuth2, SupportsPat } from './api-tokens.ts';
+import { isDashboardPath } from './dashboard-path.ts';
 
 /** Like the Gitpod API's CheckAuthenticationForHost: is this user connected to the host on this runner? */
 export const CheckAuthenticationRequest = z.object({
@@ -49,9 +50,19 @@ export const StartConnectQuery = z.object({
       .string()
       .check(
         z.maxLength(2000),
-        z.regex(/^\/(?!\/)/, { error: 'returnTo must be a path inside the dashboard.' }),
+        z.refine(isDashboardPath, { error: 'returnTo must be a path inside the dashboard, such as /environments/new.' }),
       ),
   ),
+});
+
+/**
+ * Query of GET /api/connect/finish: where the runner sends the browser after the provider's callback.
+ * The runner holds the exchanged token until the BFF has checked that this browser's session is the
+ * flow's user; `confirm` (single-use, known only to the browser the callback reached) lets it commit.
+ */
+export const FinishConnectQuery = z.object({
+  flow: z.string().check(z.regex(/^[0-9a-f-]{36}$/, { error: 'This Connect link is incomplete.' })),
+  confirm: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, { error: 'This Connect link is incomplete.' })),
 });
 
 export const ConnectFlowStatus = z.enum(['started', 'redeemed', 'connected', 'failed']);
@@ -66,6 +77,8 @@ export const ConnectFailureCode = z.enum([
   'browser_mismatch',
   'no_integration',
   'callback_url_changed',
+  /** The provider's answer came back to a browser that is not signed in as the user who clicked Connect. */
+  'wrong_user',
 ]);
 export type ConnectFailureCode = z.infer<typeof ConnectFailureCode>;
 
@@ -112,6 +125,8 @@ export const RedeemFlowResult = z.object({
   mode: ConnectMode,
   dashboardOrigin: z.string(),
   returnUrl: z.string(),
+  /** Where the runner sends the browser after a successful exchange, to prove it is the flow's user's. */
+  finishUrl: z.string(),
 });
 export type RedeemFlowResult = z.infer<typeof RedeemFlowResult>;
 
@@ -122,6 +137,17 @@ export const CompleteFlowParams = z.object({
   message: z.string().check(z.maxLength(2000)),
   accountName: z.nullable(z.string().check(z.maxLength(200))),
 });
+
+/** BFF → runner: the flow's user is the one signed in where the callback landed: store the token now. */
+export const CommitConnectParams = z.object({
+  flowId: z.string().check(z.maxLength(100)),
+  userId: z.string().check(z.maxLength(100)),
+  confirmSecret: z.string().check(z.maxLength(100)),
+});
+export const CommitConnectResult = z.object({ accountName: z.string() });
+/** BFF → runner: the callback landed in someone else's browser: forget the exchanged token. */
+export const DiscardConnectParams = z.object({ flowId: z.string().check(z.maxLength(100)) });
+export const DiscardConnectResult = z.object({ discarded: z.boolean(), accountName: z.nullable(z.string()) });
 
 export const CheckAuthenticationParams = z.object({ userId: z.string(), host: z.string() });
 export const CheckAuthenticationResult = z.object({

@@ -5,6 +5,7 @@ export * from './runners.ts';
 export * from './runner-link.ts';
 export * from './scm-integrations.ts';
 export * from './connect.ts';
+export * from './dashboard-path.ts';
 export * from './api-tokens.ts';
 export * from './environments.ts';
 export * from './api-routes.ts';

@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import {
+  apiRoutes,
   ApiTokenRefusalCode,
   CheckAuthenticationResult,
   ConnectApiTokenResult,
@@ -7,8 +8,12 @@ import {
   type ConnectApiTokenRequest,
   type ConnectApiTokenResponse,
   type RunnerPublicJwk,
+  CommitConnectResult,
   CompleteFlowParams,
+  DiscardConnectResult,
+  FinishConnectQuery,
   ListTokensResult,
+  resolveDashboardPath,
   RedeemFlowParams,
   type CheckAuthenticationResponse,
   type ConnectFlow,
@@ -122,6 +127,8 @@ export function createConnectService(deps: {
   }
 
   return {
+    dashboardOrigin: new URL(deps.publicUrl).origin,
+
     async checkAuthentication(user: SessionUser, runnerId: string, host: string): Promise<CheckAuthenticationResponse> {
       // The runner's row comes from the runners store's read cache, as requireRunnerInOrg's did.
       const runner = await runners.requireRunner(user, runnerId);
@@ -278,9 +285,87 @@ export function createConnectService(deps: {
     },
 
     returnUrlOf(flow: OAuthFlowsTable): string {
-      const url = new URL(flow.return_to, deps.publicUrl);
+      // Checked on the way in too; checked again here, where it becomes a Location header.
+      const url = resolveDashboardPath(flow.return_to, deps.publicUrl) ?? new URL('/environments/new', deps.publicUrl);
       url.searchParams.set('connectFlow', flow.id);
       return url.toString();
+    },
+
+    /**
+     * GET /api/connect/finish: the runner has exchanged the code and holds the token; this browser
+     * brings the one-time confirm secret. The token is stored only when this browser is signed in
+     * as the user who started the flow. Anyone else (another member, someone signed out: whoever a
+     * start link was handed to) gets nothing stored, and the refusal is audited.
+     */
+    async finishConnect(user: SessionUser | undefined, rawQuery: unknown): Promise<{ flow: OAuthFlowsTable; httpStatus: number }> {
+      const parsed = FinishConnectQuery.safeParse(rawQuery);
+      if (!parsed.success) throw new HttpError(400, 'validation_failed', 'This Connect link is incomplete. Close this window and click Connect again.');
+      const { flow: flowId, confirm } = parsed.data;
+      const row = await db.selectFrom('oauth_flows').selectAll().where('id', '=', flowId).executeTakeFirst();
+      if (!row || row.status !== 'redeemed') {
+        throw new HttpError(404, 'not_found', 'This Connect attempt is unknown or already finished. Close this window and click Connect again.');
+      }
+      redeemedHere.delete(row.id);
+      const conn = deps.link().connectionOf(row.runner_id);
+      if (!user || user.id !== row.user_id) {
+        // Forget the token on the runner first, then fail the flow (its owner's dashboard hears it).
+        const discarded = conn
+          ? await conn
+              .request('discardConnect', { flowId: row.id }, 5_000)
+              .then((r) => DiscardConnectResult.parse(r))
+              .catch(() => null)
+          : null;
+        const owner = await db.selectFrom('users').select(['email']).where('id', '=', row.user_id).executeTakeFirst();
+        const message = user
+          ? `This Connect was started by another Runner Console user, so nothing was connected. You are signed in as ${user.email}: to connect your own account, click Connect in your dashboard.`
+          : 'This Connect was started by someone else, or you are signed out of Runner Console in this browser, so nothing was connected. To connect your account, sign in to Runner Console and click Connect there.';
+        const failed = await failFlow(row, 'wrong_user', 'Connect was finished in a browser that is not signed in to Runner Console as you, so nothing was connected. Click Connect again, and finish it in this browser.');
+        await deps.audit?.record({
+          orgId: row.org_id,
+          runnerId: row.runner_id,
+          actor: user ? { id: user.id, email: user.email } : null,
+          action: 'git_authentication.refused',
+          target: `${row.host} (${discarded?.accountName ?? 'unknown account'})`,
+          details: {
+            host: row.host,
+            flowOwner: owner?.email ?? null,
+            finishedBy: user?.email ?? 'a browser signed out of Runner Console',
+            sameOrg: user ? user.orgId === row.org_id : null,
+            tokenDiscarded: discarded?.discarded ?? null,
+          },
+        });
+        return { flow: { ...failed, message }, httpStatus: 403 };
+      }
+      if (!conn) return { flow: await failFlow(row, 'runner_offline', 'The runner went offline before your account could be stored. Click Connect again when it is active.'), httpStatus: 502 };
+      let accountName: string;
+      try {
+        ({ accountName } = CommitConnectResult.parse(await conn.request('commitConnect', { flowId: row.id, userId: user.id, confirmSecret: confirm }, 10_000)));
+      } catch (err) {
+        const code = err instanceof LinkRequestError && (err.code === 'flow_expired' || err.code === 'flow_invalid') ? err.code : 'runner_offline';
+        const message =
+          code === 'flow_expired'
+            ? 'This sign-in was not finished within 2 minutes of coming back from the provider, so nothing was connected. Click Connect again.'
+            : code === 'flow_invalid'
+              ? 'This sign-in could not be matched to your Connect. Nothing was connected. Click Connect again.'
+              : 'The runner could not be reached to store your connection. Click Connect again when it is active.';
+        // Whatever went wrong, the runner must not keep the token waiting for another try.
+        await conn.request('discardConnect', { flowId: row.id }, 5_000).catch(() => undefined);
+        return { flow: await failFlow(row, code, message), httpStatus: code === 'runner_offline' ? 502 : 400 };
+      }
+      const scmName = getScmProvider('bitbucket').defaultHost === row.host ? getScmProvider('bitbucket').name : row.host;
+      const patch = { status: 'connected' as const, failure_code: null, message: `${scmName} is now connected as ${accountName}.`, account_name: accountName, completed_at: new Date().toISOString() };
+      // Published before the row is written: the dashboard hears it at once (the token is stored).
+      hub.publish(row.org_id, { type: 'connect.result', flow: toConnectFlow({ ...row, ...patch }) }, row.user_id);
+      const updated = await db.updateTable('oauth_flows').set(patch).where('id', '=', row.id).where('status', '=', 'redeemed').returningAll().executeTakeFirst();
+      await deps.audit?.record({
+        orgId: row.org_id,
+        runnerId: row.runner_id,
+        actor: user,
+        action: 'git_authentication.connected',
+        target: `${scmName} (${accountName})`,
+        details: { host: row.host, method: 'oauth' },
+      });
+      return { flow: updated ?? { ...row, ...patch }, httpStatus: 200 };
     },
 
     async getFlow(user: SessionUser, flowId: string): Promise<ConnectFlow> {
@@ -319,6 +404,7 @@ export function createConnectService(deps: {
         mode: row.mode,
         dashboardOrigin: new URL(deps.publicUrl).origin,
         returnUrl: this.returnUrlOf(row),
+        finishUrl: new URL(apiRoutes.finishConnect.path, deps.publicUrl).toString(),
       };
     },
 

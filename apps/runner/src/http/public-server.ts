@@ -75,6 +75,8 @@ export function createPublicApp(deps: { flows?: ConnectFlows; publicUrl: () => s
     for (const name of Object.keys(req.cookies ?? {})) {
       if (outcome.flowId && name.endsWith(outcome.flowId.slice(0, 8))) res.clearCookie(name, { path: '/oauth' });
     }
+    // Exchanged: on to the dashboard, which stores the token only for the flow's own user.
+    if (outcome.confirmUrl) return res.redirect(302, outcome.confirmUrl);
     if (outcome.mode === 'tab' && outcome.returnUrl) return res.redirect(302, outcome.returnUrl);
     res.status(outcome.status === 'connected' ? 200 : 400).type('html').send(renderConnectResultPage(outcome));
   });

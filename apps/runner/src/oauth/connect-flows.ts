@@ -21,8 +21,25 @@ interface PendingFlow {
   expiresAt: number;
   dashboardOrigin: string;
   returnUrl: string;
+  finishUrl: string;
   mode: 'popup' | 'tab';
 }
+
+/**
+ * A token exchanged at the callback and not stored yet. It is stored only when the BFF has checked
+ * that the browser the callback reached is signed in as the flow's user (commitConnect); otherwise
+ * it is discarded, and it is forgotten after `confirmWindowMs` whatever happens.
+ */
+interface AwaitingConfirmation {
+  flowId: string;
+  userId: string;
+  confirmHash: string;
+  expiresAt: number;
+  token: Parameters<TokenStore['save']>[0];
+}
+
+/** How long an exchanged token waits for the dashboard to confirm its user. */
+export const confirmWindowMs = 2 * 60 * 1000;
 
 export interface FlowOutcome {
   flowId: string | null;
@@ -33,6 +50,8 @@ export interface FlowOutcome {
   dashboardOrigin: string | null;
   returnUrl: string | null;
   mode: 'popup' | 'tab';
+  /** Set when the token waits for the dashboard: the browser goes there next (302). */
+  confirmUrl?: string;
 }
 
 export class ConnectError extends Error {
@@ -93,13 +112,22 @@ export function createConnectFlows(deps: {
   callbackUrl: string;
   /** How long the callback's page waits for the BFF to take the result (default 2 s). */
   reportWaitMs?: number;
+  /** How long an exchanged token waits for the dashboard to confirm its user (default 2 minutes). */
+  confirmWindowMs?: number;
 }) {
   const pending = new Map<string, PendingFlow>();
+  const awaiting = new Map<string, AwaitingConfirmation>();
   const secureCookies = deps.callbackUrl.startsWith('https://');
+  const windowMs = deps.confirmWindowMs ?? confirmWindowMs;
 
   setInterval(() => {
     for (const [id, flow] of pending) if (flow.expiresAt < Date.now()) pending.delete(id);
-  }, 60_000).unref();
+    for (const [id, held] of awaiting) {
+      if (held.expiresAt >= Date.now()) continue;
+      awaiting.delete(id);
+      deps.log.warn({ flowId: id, userId: held.userId, account: held.token.accountUsername }, 'Connect: discarded a token nobody confirmed in time');
+    }
+  }, Math.min(60_000, windowMs)).unref();
 
   async function start(flowId: string, redeemSecret: string): Promise<{ redirectTo: string; cookie: { name: string; value: string; secure: boolean; maxAgeMs: number } }> {
     let redeemed: RedeemFlowResult;
@@ -126,6 +154,7 @@ export function createConnectFlows(deps: {
       expiresAt: Date.parse(redeemed.expiresAt),
       dashboardOrigin: redeemed.dashboardOrigin,
       returnUrl: redeemed.returnUrl,
+      finishUrl: redeemed.finishUrl,
       mode: redeemed.mode,
     };
     pending.set(flow.flowId, flow);
@@ -140,8 +169,11 @@ export function createConnectFlows(deps: {
     };
   }
 
-  /** Run every check of the callback, then exchange and store. Throws ConnectError naming the failed check. */
-  async function complete(callback: URL, cookies: Record<string, string | undefined>, flow: PendingFlow): Promise<{ accountName: string }> {
+  /**
+   * Run every check of the callback, then exchange and read the account. Throws ConnectError naming
+   * the failed check. The token is not stored here: see AwaitingConfirmation.
+   */
+  async function complete(callback: URL, cookies: Record<string, string | undefined>, flow: PendingFlow): Promise<AwaitingConfirmation['token']> {
     const nonce = cookies[nonceCookiePrefix + flow.flowId.slice(0, 8)];
     if (!nonce || !constantTimeEqual(sha256(nonce), flow.nonceHash)) {
       throw new ConnectError('browser_mismatch', 'This sign-in was started in another browser. Start Connect again from your own dashboard.');
@@ -210,7 +242,7 @@ export function createConnectFlows(deps: {
     // Atlassian's schema makes display_name optional; a nickname is the next best name to show.
     const accountName = user.display_name ?? user.nickname ?? 'your Bitbucket account';
     const email = await emailRequest;
-    deps.tokens.save({
+    return {
       userId: flow.userId,
       host: integration.host,
       integrationId: integration.id,
@@ -223,8 +255,7 @@ export function createConnectFlows(deps: {
       accessToken: tokens.access_token,
       refreshToken: tokens.refresh_token ?? null,
       expiresAt: tokens.expires_in ? new Date(Date.now() + tokens.expires_in * 1000).toISOString() : null,
-    });
-    return { accountName };
+    };
   }
 
   async function callback(callbackUrl: URL, cookies: Record<string, string | undefined>): Promise<FlowOutcome> {
@@ -246,14 +277,23 @@ export function createConnectFlows(deps: {
     pending.delete(flow.flowId);
     let outcome: FlowOutcome;
     try {
-      const { accountName } = await complete(callbackUrl, cookies, flow);
-      outcome = { flowId: flow.flowId, status: 'connected', failureCode: null, message: `Bitbucket is now connected as ${accountName}.`, accountName, dashboardOrigin: flow.dashboardOrigin, returnUrl: flow.returnUrl, mode: flow.mode };
+      const token = await complete(callbackUrl, cookies, flow);
+      // Held, not stored: the browser goes on to the dashboard, which stores it through
+      // commitConnect only when that browser is signed in as the flow's user. The nonce proved
+      // that start and callback happened in one browser, not whose browser it is.
+      const confirmSecret = randomBytes(32).toString('base64url');
+      awaiting.set(flow.flowId, { flowId: flow.flowId, userId: flow.userId, confirmHash: sha256(confirmSecret), expiresAt: Date.now() + windowMs, token });
+      const confirmUrl = new URL(flow.finishUrl);
+      confirmUrl.searchParams.set('flow', flow.flowId);
+      confirmUrl.searchParams.set('confirm', confirmSecret);
+      deps.log.info({ flowId: flow.flowId, userId: flow.userId, account: token.accountUsername }, 'Connect: token exchanged, waiting for the dashboard to confirm the user');
+      return { flowId: flow.flowId, status: 'connected', failureCode: null, message: '', accountName: token.accountName, dashboardOrigin: flow.dashboardOrigin, returnUrl: flow.returnUrl, mode: flow.mode, confirmUrl: confirmUrl.toString() };
     } catch (err) {
       const e = err instanceof ConnectError ? err : new ConnectError('provider_error', 'Something went wrong while finishing the sign-in. Click Connect again.');
       if (!(err instanceof ConnectError)) deps.log.error({ err }, 'connect callback failed');
       outcome = { flowId: flow.flowId, status: 'failed', failureCode: e.failureCode, message: e.message, accountName: null, dashboardOrigin: flow.dashboardOrigin, returnUrl: flow.returnUrl, mode: flow.mode };
     }
-    // Tell the BFF (which pushes it to the dashboard at once); the page also posts it to its opener.
+    // A refusal: tell the BFF (which pushes it to the dashboard at once); the page also posts it to its opener.
     // Retried through a BFF outage (the BFF applies a result once and refuses a second one).
     const reported = requestThroughOutage(
       deps.link,
@@ -277,7 +317,35 @@ export function createConnectFlows(deps: {
     return outcome;
   }
 
-  return { start, callback, pendingCount: () => pending.size };
+  /**
+   * BFF → runner, after it checked that the browser the callback reached is signed in as the flow's
+   * user: store the held token. Works once, for that user, with the secret that only that browser
+   * got, within the confirmation window.
+   */
+  function commit(flowId: string, userId: string, confirmSecret: string): { accountName: string } {
+    const held = awaiting.get(flowId);
+    if (!held || held.expiresAt < Date.now()) {
+      awaiting.delete(flowId);
+      throw new ConnectError('flow_expired', 'This sign-in was not finished in time, so nothing was connected. Click Connect again.');
+    }
+    if (held.userId !== userId || !constantTimeEqual(sha256(confirmSecret), held.confirmHash)) {
+      throw new ConnectError('flow_invalid', 'This sign-in does not belong to you. Click Connect again.');
+    }
+    awaiting.delete(flowId);
+    deps.tokens.save(held.token);
+    deps.log.info({ flowId, userId, account: held.token.accountUsername }, 'Connect: the dashboard confirmed the user; token stored');
+    return { accountName: held.token.accountName };
+  }
+
+  /** BFF → runner: the callback reached someone else's browser. The token is forgotten, never stored. */
+  function discard(flowId: string, reason: string): { discarded: boolean; accountName: string | null } {
+    const held = awaiting.get(flowId);
+    awaiting.delete(flowId);
+    if (held) deps.log.warn({ flowId, userId: held.userId, account: held.token.accountUsername, reason }, 'Connect: token discarded, not stored');
+    return { discarded: Boolean(held), accountName: held?.token.accountName ?? null };
+  }
+
+  return { start, callback, commit, discard, pendingCount: () => pending.size, awaitingCount: () => awaiting.size };
 }
 export type ConnectFlows = ReturnType<typeof createConnectFlows>;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acceptConnectMessage, originOfUrl } from './accept-connect-message.ts';
 
 const runnerOrigin = 'http://localhost:8081';
+const dashboardOrigin = 'http://localhost:8080';
 const popup = { name: 'the popup we opened' };
 const good = {
   type: 'runner-console:connect-result',
@@ -14,23 +15,28 @@ const good = {
 
 describe('acceptConnectMessage', () => {
   it('accepts a well-formed result from the runner origin and our popup', () => {
-    expect(acceptConnectMessage({ origin: runnerOrigin, source: popup, data: good }, { runnerOrigin, popup })).toEqual(good);
+    expect(acceptConnectMessage({ origin: runnerOrigin, source: popup, data: good }, { runnerOrigin, dashboardOrigin, popup })).toEqual(good);
+  });
+
+  it('accepts the finish page on the dashboard origin, from our popup only', () => {
+    expect(acceptConnectMessage({ origin: dashboardOrigin, source: popup, data: good }, { runnerOrigin, dashboardOrigin, popup })).toEqual(good);
+    expect(acceptConnectMessage({ origin: dashboardOrigin, source: { other: true }, data: good }, { runnerOrigin, dashboardOrigin, popup })).toBeNull();
   });
 
   it('ignores a message from a foreign origin', () => {
-    for (const origin of ['http://localhost:8080', 'https://evil.example', 'http://localhost:80811', 'null']) {
-      expect(acceptConnectMessage({ origin, source: popup, data: good }, { runnerOrigin, popup })).toBeNull();
+    for (const origin of ['http://localhost:8082', 'https://evil.example', 'http://localhost:80811', 'null']) {
+      expect(acceptConnectMessage({ origin, source: popup, data: good }, { runnerOrigin, dashboardOrigin, popup })).toBeNull();
     }
   });
 
   it('ignores a message from another window, even on the runner origin', () => {
-    expect(acceptConnectMessage({ origin: runnerOrigin, source: { other: true }, data: good }, { runnerOrigin, popup })).toBeNull();
-    expect(acceptConnectMessage({ origin: runnerOrigin, source: null, data: good }, { runnerOrigin, popup })).toBeNull();
+    expect(acceptConnectMessage({ origin: runnerOrigin, source: { other: true }, data: good }, { runnerOrigin, dashboardOrigin, popup })).toBeNull();
+    expect(acceptConnectMessage({ origin: runnerOrigin, source: null, data: good }, { runnerOrigin, dashboardOrigin, popup })).toBeNull();
   });
 
   it('ignores everything when no popup is open or the runner has no public URL', () => {
-    expect(acceptConnectMessage({ origin: runnerOrigin, source: null, data: good }, { runnerOrigin, popup: null })).toBeNull();
-    expect(acceptConnectMessage({ origin: 'null', source: popup, data: good }, { runnerOrigin: null, popup })).toBeNull();
+    expect(acceptConnectMessage({ origin: runnerOrigin, source: null, data: good }, { runnerOrigin, dashboardOrigin, popup: null })).toBeNull();
+    expect(acceptConnectMessage({ origin: 'null', source: popup, data: good }, { runnerOrigin: null, dashboardOrigin, popup })).toBeNull();
   });
 
   it('ignores malformed data', () => {
@@ -44,7 +50,7 @@ describe('acceptConnectMessage', () => {
       { type: good.type },
     ];
     for (const data of malformed) {
-      expect(acceptConnectMessage({ origin: runnerOrigin, source: popup, data }, { runnerOrigin, popup })).toBeNull();
+      expect(acceptConnectMessage({ origin: runnerOrigin, source: popup, data }, { runnerOrigin, dashboardOrigin, popup })).toBeNull();
     }
   });
 });

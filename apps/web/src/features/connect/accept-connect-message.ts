@@ -8,22 +8,25 @@ export interface ConnectMessageEventLike {
 }
 
 export interface ConnectMessageExpectation {
-  /** The origin of the runner's public URL: only its callback page may answer. */
+  /** The origin of the runner's public URL: its callback page answers a refusal. */
   runnerOrigin: string | null;
+  /** This dashboard's origin: the BFF's finish page answers once it has decided the flow. */
+  dashboardOrigin: string;
   /** The popup this page opened for the flow. */
   popup: unknown;
 }
 
 /**
  * A Connect result posted to this page, or null when it must be ignored. Three checks, all
- * required: the message comes from the runner's origin, from the popup we opened (not another
- * window or frame of that origin), and has the contract's shape.
+ * required: the message comes from the runner's origin or the dashboard's own, from the popup we
+ * opened (not another window or frame of those origins), and has the contract's shape.
  */
 export function acceptConnectMessage(
   event: ConnectMessageEventLike,
   expected: ConnectMessageExpectation,
 ): ConnectResultMessage | null {
-  if (!expected.runnerOrigin || event.origin !== expected.runnerOrigin) return null;
+  const fromRunner = expected.runnerOrigin !== null && event.origin === expected.runnerOrigin;
+  if (!fromRunner && event.origin !== expected.dashboardOrigin) return null;
   if (expected.popup === null || expected.popup === undefined || event.source !== expected.popup) {
     return null;
   }

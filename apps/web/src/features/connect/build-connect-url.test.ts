@@ -19,6 +19,9 @@ describe('buildConnectUrl', () => {
   it('refuses a return address outside the dashboard', () => {
     expect(() => buildConnectUrl(authorizeUrl, { csrf: 't', mode: 'tab', returnTo: '//evil.example/', base })).toThrow();
     expect(() => buildConnectUrl(authorizeUrl, { csrf: 't', mode: 'tab', returnTo: 'https://evil.example/', base })).toThrow();
+    // These pass a prefix check, and a URL parser reads them as http://evil.example/.
+    expect(() => buildConnectUrl(authorizeUrl, { csrf: 't', mode: 'tab', returnTo: '/\\evil.example/x', base })).toThrow();
+    expect(() => buildConnectUrl(authorizeUrl, { csrf: 't', mode: 'tab', returnTo: '/\t/evil.example', base })).toThrow();
   });
 });
 

@@ -1,3 +1,5 @@
+import { isDashboardPath } from '@runner-console/contracts';
+
 /**
  * Where the browser goes for Connect: the BFF's flow entry (`authorizeUrl` from
  * check-authentication) plus the CSRF token, the mode, and, for the same-tab mode, the dashboard
@@ -13,7 +15,7 @@ export function buildConnectUrl(
   if (options.mode === 'tab') {
     const returnTo = options.returnTo ?? '/environments/new';
     // The BFF refuses anything but a path inside the dashboard; so do we, before leaving.
-    if (!returnTo.startsWith('/') || returnTo.startsWith('//')) {
+    if (!isDashboardPath(returnTo)) {
       throw new Error('returnTo must be a path inside the dashboard.');
     }
     url.searchParams.set('returnTo', returnTo);

@@ -25,7 +25,8 @@ export interface WatchConnectAttemptOptions {
 
 /**
  * Waits for the outcome of one Connect popup, from whichever arrives first:
- * - the callback page's postMessage, trusted only from the runner's origin and this popup;
+ * - the result page's postMessage, trusted only from the runner's origin (a refusal at its
+ *   callback) or this dashboard's (the finish page), and only from this popup;
  * - the BFF's `connect.result` server event for this runner and host (covers a cut opener link).
  * A popup closed before either is reported once a short grace period has passed.
  * Returns the function that stops watching.
@@ -42,7 +43,7 @@ export function watchConnectAttempt(options: WatchConnectAttemptOptions): () => 
   }
 
   function onMessage(event: MessageEvent) {
-    const message = acceptConnectMessage(event, { runnerOrigin, popup });
+    const message = acceptConnectMessage(event, { runnerOrigin, dashboardOrigin: window.location.origin, popup });
     if (message) finish(message);
   }
 

@@ -42,6 +42,17 @@ describe('describeAuditEntry', () => {
     ).toBe('disconnected their Bitbucket (Alice) account');
   });
 
+  it('says who finished a refused Connect and that nothing was attached', () => {
+    expect(
+      describeAuditEntry({
+        action: 'git_authentication.refused',
+        target: 'bitbucket.org (Alice)',
+        details: { flowOwner: 'dev@acme.test', finishedBy: 'a browser signed out of Runner Console' },
+      }),
+    ).toBe('refused a Connect started by dev@acme.test and finished by a browser signed out of Runner Console: bitbucket.org (Alice) was not connected');
+    expect(describeAuditEntry({ action: 'git_authentication.connected', target: 'Bitbucket (Alice)', details: {} })).toBe('connected their Bitbucket (Alice) account');
+  });
+
   it('never prints details it does not know', () => {
     const text = describeAuditEntry({
       action: 'integration.created',

@@ -81,6 +81,14 @@ export function describeAuditEntry(
     }
     case 'git_authentication.disconnected':
       return `disconnected their ${entry.target} account`;
+    case 'git_authentication.connected':
+      return `connected their ${entry.target} account`;
+    case 'git_authentication.refused': {
+      // A Connect link opened in someone else's browser: nothing was stored.
+      const owner = typeof entry.details.flowOwner === 'string' ? entry.details.flowOwner : 'a member';
+      const where = typeof entry.details.finishedBy === 'string' ? entry.details.finishedBy : 'another browser';
+      return `refused a Connect started by ${owner} and finished by ${where}: ${entry.target} was not connected`;
+    }
     default:
       return `${entry.action.replaceAll(/[._]/g, ' ')}: ${entry.target}`;
   }
