@@ -246,6 +246,30 @@ describe('OAuth flow attacks', () => {
       await disconnect(owner);
     }));
 
+  it('returnTo cannot send the browser to another site', () =>
+    check('trust', 'returnTo open redirect', async () => {
+      const d = await dev();
+      const dashboardOrigin = new URL(stack.dashboard).origin;
+      const variants = ['/\\evil.example/x', '/\t/evil.example', '/\n/evil.example', '//evil.example/x', '\\\\evil.example', 'https://evil.example/', '/%0a/evil.example', '/\u202e/x'];
+      for (const returnTo of variants) {
+        const q = new URLSearchParams({ runnerId, host: 'bitbucket.org', csrf: d.cookie(stack.dashboard, 'rc_csrf') ?? '', mode: 'tab', returnTo });
+        const res = await d.fetch(`${stack.dashboard}/api/connect/start?${q}`);
+        if (res.location) expect(new URL(res.location).origin, returnTo).not.toBe('http://evil.example');
+        expect(res.status, JSON.stringify(returnTo)).toBe(returnTo === '/%0a/evil.example' ? 302 : 400);
+      }
+      // A row written before the check (or by a compromised database) still cannot leave the dashboard.
+      const q = new URLSearchParams({ runnerId, host: 'bitbucket.org', csrf: d.cookie(stack.dashboard, 'rc_csrf') ?? '', mode: 'tab', returnTo: '/environments/new' });
+      const started = await d.fetch(`${stack.dashboard}/api/connect/start?${q}`);
+      const flowId = new URL(started.location!).searchParams.get('flow')!;
+      const db = new SQLite(path.join(stack.dataDir, 'bff', 'runner-console.sqlite'));
+      db.prepare('UPDATE oauth_flows SET return_to = ? WHERE id = ?').run('/\\evil.example/x', flowId);
+      db.close();
+      const callback = await continueToCallback(stack, d, started.location!, { decision: 'cancel' });
+      const back = await d.fetch(callback);
+      expect(back.status).toBe(302);
+      expect(new URL(back.location!).origin).toBe(dashboardOrigin);
+    }));
+
   it('no stray tokens: the Bitbucket token endpoint saw no successful exchange for refused flows', () =>
     check('oauth', 'stats sanity', async () => {
       const stats = await emulator(stack, 'GET', '/_emulator/stats');
