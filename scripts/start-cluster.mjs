@@ -150,6 +150,8 @@ function startBffInstance(i) {
       HOST: '127.0.0.1',
       // Browsers, runners and OAuth redirects use the load balancer's address, whichever instance answers.
       PUBLIC_URL: urls.dashboard,
+      // HAProxy is the one proxy hop: it appends the client's address to X-Forwarded-For.
+      TRUST_PROXY: '1',
       DATABASE_URL: database.url,
       LOCAL_RUNNER_TOKEN: localRunnerToken,
       ...bitbucketEnv,

@@ -34,6 +34,7 @@ import { createEnvironmentRoutes } from './routes/environment-routes.ts';
 import { createRunnerDownloadRoutes } from './downloads/runner-download.ts';
 import { createLocalBus, type ClusterBus } from './store/cluster-bus.ts';
 import { createRateLimitStore } from './store/rate-limit-store.ts';
+import { createSignInThrottle } from './store/sign-in-throttle.ts';
 
 export interface BffApp {
   app: Express;
@@ -89,7 +90,9 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   // API answers are Cache-Control: no-store, so an ETag (a SHA-1 of every body) is never used; the
   // dashboard's files are served by express.static, which sets its own.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // Only the configured proxy hops are believed about the client's address: trusting any loopback
+  // peer let a local client reset the sign-in limit with a made-up X-Forwarded-For.
+  app.set('trust proxy', config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -135,7 +138,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     next();
   });
   api.use(createOpenApiRoutes(config.publicUrl));
-  api.use(createAuthRoutes(auth, cookies, config.secureCookies, createRateLimitStore(db, 'sign-in')));
+  api.use(createAuthRoutes(auth, cookies, config.secureCookies, createRateLimitStore(db, 'sign-in'), createSignInThrottle(db)));
   api.use(createEventRoutes(hub));
   api.use(createRunnerRoutes(runners, integrations));
   api.use(createScmIntegrationRoutes(integrations));

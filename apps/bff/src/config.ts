@@ -18,6 +18,18 @@ const Env = z.object({
   LOCAL_RUNNER_TOKEN: z.string().min(20).optional(),
   /** How often runners heartbeat, and how long silence makes them inactive. */
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+  /**
+   * Which proxies in front of the BFF to believe about the client's address (X-Forwarded-For):
+   * unset or `false` for none (the BFF faces browsers itself), a number of hops (`1` behind one
+   * load balancer), or a comma-separated list of proxy addresses and subnets.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(false|\d{1,2}|((loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)\s*(,\s*|$))+)$/, {
+      error: 'Use false, a number of proxy hops such as 1, or proxy addresses such as 10.0.0.5,10.0.1.0/24.',
+    })
+    .optional(),
   /** postgres://… to use PostgreSQL (shared by several instances); unset for the embedded SQLite file. */
   DATABASE_URL: z.string().optional(),
 });
@@ -38,6 +50,8 @@ export interface BffConfig {
   logLevel: string;
   localRunnerToken: string | undefined;
   heartbeatIntervalMs: number;
+  /** Express's `trust proxy`: false, a hop count, or proxy addresses. */
+  trustProxy: false | number | string;
   secureCookies: boolean;
   seedDevData: boolean;
 }
@@ -66,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     logLevel: e.LOG_LEVEL,
     localRunnerToken: e.LOCAL_RUNNER_TOKEN,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     secureCookies: publicUrl.startsWith('https://'),
     seedDevData: e.NODE_ENV !== 'production',
   };

@@ -6,9 +6,19 @@ import { sessionMaxMs } from '../services/auth-service.ts';
 import { readCookie, setSessionCookie, type CookieNames } from '../http/cookies.ts';
 import { HttpError } from '../http/http-error.ts';
 import { mountRoute } from './mount-route.ts';
+import type { SignInThrottle } from '../store/sign-in-throttle.ts';
+
+function pausedError(ms: number): HttpError {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  return new HttpError(
+    429,
+    'rate_limited',
+    `Too many failed sign-in attempts for this account, so password sign-in is paused. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  );
+}
 
 /** `limitStore` holds the attempt counters; the BFF passes one in its database, shared by every instance. */
-export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure: boolean, limitStore?: Store): Router {
+export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure: boolean, limitStore?: Store, throttle?: SignInThrottle): Router {
   const router = Router();
 
   // Failed sign-ins per client and e-mail: 10 per 15 minutes, then a clear 429.
@@ -42,7 +52,18 @@ export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure
   mountRoute(router, apiRoutes.getSession, async ({ user }) => ({ user: user ?? null }));
 
   mountRoute(router, apiRoutes.signIn, async ({ body, res }) => {
-    const { sessionToken, user } = await auth.signIn(body.email, body.password);
+    // Per account, from any address: paused, even for the right password, until the backoff ends.
+    const paused = (await throttle?.pausedFor(body.email)) ?? 0;
+    if (paused > 0) throw pausedError(paused);
+    let signedIn;
+    try {
+      signedIn = await auth.signIn(body.email, body.password);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 401) await throttle?.recordFailure(body.email);
+      throw err;
+    }
+    await throttle?.clear(body.email);
+    const { sessionToken, user } = signedIn;
     setSessionCookie(res, cookies, secure, sessionToken, sessionMaxMs);
     res.status(200).json({ user });
   });
