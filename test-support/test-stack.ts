@@ -64,7 +64,8 @@ export async function startTestStack(opts: { env?: Record<string, string>; recor
       DATA_DIR: dataDir,
       SKIP_WEB_BUILD: '1',
       LOG_LEVEL: 'info',
-      ...(proxy ? { RUNNER_BFF_URL: `http://localhost:${proxy.port}` } : {}),
+      // Through the proxy, the BFF's public address is the proxy's: Connect's last step comes back there.
+      ...(proxy ? { RUNNER_BFF_URL: `http://localhost:${proxy.port}`, PUBLIC_URL: `http://localhost:${proxy.port}` } : {}),
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
