@@ -165,7 +165,12 @@ function judge(req: FuzzRequest, res: RawResponse): string[] {
   const problems: string[] = [];
   if (res.status === 0) return [`no HTTP answer (${res.text})`];
   if (res.status >= 500) problems.push(`status ${res.status}`);
-  if (res.status >= 400) {
+  // A browser navigation (Connect's start and finish) answers a person, not a program: its refusal
+  // is a page that says what happened in an alert. Every other route answers JSON.
+  const page = apiRoutes[req.route as RouteName]?.redirect === true && String(res.headers['content-type'] ?? '').startsWith('text/html');
+  if (res.status >= 400 && page) {
+    if (!/<p role="alert">[^<]+<\/p>/.test(res.text)) problems.push('the 4xx page does not say what happened');
+  } else if (res.status >= 400) {
     if (!String(res.headers['content-type'] ?? '').startsWith('application/json')) problems.push(`4xx with content-type ${res.headers['content-type']}`);
     else {
       const shape = errorShapeProblem(res.text);
@@ -342,7 +347,7 @@ describe('bad input (property-based)', () => {
         body: hasBody ? bodyArbitrary(keys, templates[name] ?? {}) : fc.constant(undefined),
         contentType: hasBody ? contentTypeArbitrary : fc.constant(undefined),
       });
-      const mustRefuse = oddOnly || mutatingWithSchema.includes(name) || name === 'signIn' || name === 'startConnect';
+      const mustRefuse = oddOnly || mutatingWithSchema.includes(name) || name === 'signIn' || name === 'startConnect' || name === 'finishConnect';
       const samples = fc.sample(arb, { numRuns: runsPerRoute, seed: seed + routeIndex++ });
       const requests: FuzzRequest[] = [];
       perRoute.push(requests);
