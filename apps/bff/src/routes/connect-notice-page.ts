@@ -26,7 +26,7 @@ export function renderConnectResult(message: ConnectResultMessage, dashboardOrig
 <title>${title} · Runner Console</title><link rel="stylesheet" href="${connectResultStylesPath}"></head>
 <body><main><h1>${title}</h1>
 <p role="${message.status === 'connected' ? 'status' : 'alert'}">${escapeHtml(message.message)}</p>
-<p>This window closes by itself. If it does not, close it and go back to Runner Console.</p></main>
+<p>${message.failureCode === 'wrong_user' ? 'You can close this window.' : 'This window closes by itself. If it does not, close it and go back to Runner Console.'}</p></main>
 <script type="application/json" id="connect-result">${data}</script>
 <script src="${connectResultScriptPath}"></script>
 </body></html>`;
