@@ -137,6 +137,8 @@ describe('OpenAPI', () => {
         expect(op.responses[status].content['application/json'].example.error.code, `${op.operationId} ${status}`).toBeTruthy();
       }
       if (op['x-access'] !== 'public') expect(statuses, op.operationId).toContain('401');
+      // Every operation with a body says what a body that is not JSON gets.
+      if (op.requestBody) expect(statuses, op.operationId).toEqual(expect.arrayContaining(['413', '415']));
       if (op['x-access'] === 'admin') expect(op.responses['403'].description).toMatch(/not an admin/);
     }
     // The three creates answer 201, as the BFF does.

@@ -4,7 +4,7 @@ import { ApiError, apiRouteDocs, apiRoutes, type ApiErrorCode, type ApiRoute, ty
 
 export const openApiPath = '/api/openapi.json';
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 502 | 504;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 502 | 504;
 
 // The code each status most often carries, for the example body; the description lists the cases.
 const exampleCodes: Record<ErrorStatus, { code: ApiErrorCode; message: string }> = {
@@ -14,7 +14,8 @@ const exampleCodes: Record<ErrorStatus, { code: ApiErrorCode; message: string }>
   404: { code: 'not_found', message: 'This runner was not found.' },
   409: { code: 'conflict', message: 'This runner already has a Bitbucket integration for bitbucket.org. Edit that one instead.' },
   413: { code: 'payload_too_large', message: 'The request body is larger than 100 KB.' },
-  429: { code: 'rate_limited', message: 'Too many failed sign-in attempts for this account, so sign-in is paused for 15 minutes. Try again in 14 minutes.' },
+  415: { code: 'validation_failed', message: 'Send the body as JSON, with Content-Type: application/json.' },
+  429: { code: 'rate_limited', message: 'Too many failed sign-in attempts for this account, so password sign-in is paused. Try again in 2 minutes.' },
   502: { code: 'runner_offline', message: 'The runner is offline. Start it (or check its network) and try again.' },
   504: { code: 'runner_timeout', message: 'The runner did not answer in time. Check that it is running and try again.' },
 };
@@ -29,6 +30,7 @@ function commonErrors(route: ApiRoute): Partial<Record<ErrorStatus, string>> {
   if (forbidden.length) errors[403] = `${forbidden.join('; or ')}.`.replace(/^./, (c) => c.toUpperCase());
   if (route.request || route.query) errors[400] = 'The body or query failed validation (`validation_failed`); `error.fields` names each field with its message.';
   if (route.request) errors[413] = 'The body is larger than 100 KB (`payload_too_large`).';
+  if (route.request) errors[415] = 'The body is not sent as JSON: send it with `Content-Type: application/json` (`validation_failed`).';
   if (/:\w+/.test(route.path)) errors[404] = 'No such id, or it belongs to another organization (`not_found`): other organizations\' ids are never confirmed.';
   return errors;
 }
