@@ -18,8 +18,8 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-gitcred-sec-'));
   const socketPath = path.join(dataDir, 'git-credentials', 'runner.sock');
   environments = createEnvironmentCredentials({ dataDir, socketPath });
-  environments.register({ environmentId: 'env-alice', userId: 'alice', integrationId: 'int', host: 'bitbucket.org', gitHost: 'bitbucket.example:443' });
-  environments.register({ environmentId: 'env-bob', userId: 'bob', integrationId: 'int', host: 'bitbucket.org', gitHost: 'bitbucket.example:443' });
+  environments.register({ environmentId: 'env-alice', userId: 'alice', integrationId: 'int', host: 'bitbucket.org', gitHost: 'bitbucket.example:443', gitProtocol: 'https' });
+  environments.register({ environmentId: 'env-bob', userId: 'bob', integrationId: 'int', host: 'bitbucket.org', gitHost: 'bitbucket.example:443', gitProtocol: 'https' });
   server = await startGitCredentialServer({
     socketPath,
     environments,

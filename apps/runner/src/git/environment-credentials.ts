@@ -13,8 +13,13 @@ export interface EnvironmentCredentialRecord {
   integrationId: string;
   /** The provider host (bitbucket.org) whose token the environment may ask for. */
   host: string;
-  /** The host git talks to (the clone URL's host, e.g. localhost:8082 for the emulator). */
+  /** The host git talks to (the configured site's host, e.g. localhost:8082 for the emulator). */
   gitHost: string;
+  /**
+   * The protocol git talks to it with: https, or http where the configured site is http (the local
+   * emulator). Records written before it existed have none and are read as https.
+   */
+  gitProtocol: 'https' | 'http';
   secretSha256: string;
 }
 
@@ -59,7 +64,8 @@ export function createEnvironmentCredentials(opts: { dataDir: string; socketPath
     authenticate(environmentId: string, secret: string): EnvironmentCredentialRecord | undefined {
       let record: EnvironmentCredentialRecord;
       try {
-        record = JSON.parse(fs.readFileSync(path.join(folderOf(environmentId), 'environment.json'), 'utf8')) as EnvironmentCredentialRecord;
+        const stored = JSON.parse(fs.readFileSync(path.join(folderOf(environmentId), 'environment.json'), 'utf8')) as Partial<EnvironmentCredentialRecord>;
+        record = { ...stored, gitProtocol: stored.gitProtocol ?? 'https' } as EnvironmentCredentialRecord;
       } catch {
         return undefined;
       }
