@@ -268,3 +268,29 @@ describe('a compromised BFF sends createWorkspace', () => {
       expect(capture.connections).toBe(0);
     }));
 });
+
+describe('the credential channel of a workspace the runner cloned', () => {
+  /** A request as the workspace's helper sends it, on the runner's own socket. */
+  async function ask(environmentId: string, protocol: string, host: string): Promise<string> {
+    const folder = path.join(dataDir, 'git-credentials', environmentId);
+    const secret = fs.readFileSync(path.join(folder, 'secret'), 'utf8').trim();
+    const helper = fs.readFileSync(path.join(folder, 'helper'), 'utf8');
+    const socketPath = /--socket '([^']+)'/.exec(helper)![1]!;
+    return new Promise((resolve, reject) => {
+      const child = execFile('git', ['credential-cache', '--socket', socketPath, 'get'], { env: { PATH: process.env.PATH } }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      child.stdin!.end(`environment=${environmentId}\nsecret=${secret}\nprotocol=${protocol}\nhost=${host}\n\n`);
+    });
+  }
+
+  it('attack: a request over another protocol than the configured endpoint’s gets no token', () =>
+    check('trust', 'credential request with a protocol the configured endpoint does not use (real runner)', async () => {
+      const host = new URL(emulator.baseUrl).host;
+      // The emulator is configured as http: the same host over https is another remote.
+      const wrong = await ask('env-own', 'https', host);
+      expect(wrong).toMatch(/^runner-console-error=/);
+      expect(wrong).not.toContain('password=');
+      expect(wrong).not.toContain(accessToken);
+      const right = await ask('env-own', 'http', host);
+      expect(right).toMatch(/^username=x-token-auth\npassword=\S+\n$/);
+    }));
+});

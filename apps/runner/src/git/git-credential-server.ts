@@ -46,7 +46,7 @@ export function gitCredentialSocketPath(dataDir: string): string {
  * to git. (https://git-scm.com/docs/git-credential-cache; the format is that of
  * https://git-scm.com/docs/git-credential#IOFMT.) The request names the environment and carries
  * its secret; the answer is the current credentials of the user who created the environment, for
- * the host it was cloned from only, or `runner-console-error=<reason>` for the helper to show.
+ * the protocol and host it was cloned from only, or `runner-console-error=<reason>` for the helper to show.
  * Nothing here is reachable over the network.
  */
 export async function startGitCredentialServer(opts: {
@@ -91,8 +91,11 @@ export async function startGitCredentialServer(opts: {
     if (request.action !== 'get') return '';
     const record = request.environment && request.secret ? opts.environments.authenticate(request.environment, request.secret) : undefined;
     if (!record) return refusal('This environment’s git credential helper is not known to the runner. Create the environment again.');
-    // Only for the host the environment was cloned from: a remote the user adds elsewhere never gets the token.
-    if (request.host !== record.gitHost) return refusal(`The runner gives git credentials for ${record.gitHost} only, not for ${request.host ?? 'this remote'}.`);
+    // Only for the protocol and host the environment was cloned from: a remote the user adds
+    // elsewhere, or the same host over plain http where the endpoint is https, never gets the token.
+    if (request.protocol !== record.gitProtocol || request.host !== record.gitHost) {
+      return refusal(`The runner gives git credentials for ${record.gitProtocol}://${record.gitHost} only, not for ${request.protocol ?? 'an unnamed protocol'}://${request.host ?? 'this remote'}.`);
+    }
     try {
       const credentials = await opts.credentialsFor(record);
       opts.log.debug({ environmentId: record.environmentId, host: record.host }, 'git credentials handed to an environment');
