@@ -45,6 +45,17 @@ export function createEnvironmentCredentials(opts: { dataDir: string; socketPath
     return path.join(root, environmentId);
   }
 
+  // Existing environments' helpers get the current socket path: it moves when the data folder is too
+  // deep for a socket and XDG_RUNTIME_DIR changes, or from an earlier runner's fallback folder.
+  for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !environmentIdPattern.test(entry.name)) continue;
+    const folder = path.join(root, entry.name);
+    const helperPath = path.join(folder, 'helper');
+    if (!fs.existsSync(helperPath)) continue;
+    const script = helperScript({ environmentId: entry.name, socketPath: opts.socketPath, secretPath: path.join(folder, 'secret') });
+    if (fs.readFileSync(helperPath, 'utf8') !== script) writePrivate(helperPath, script, 0o700);
+  }
+
   return {
     root,
     /** Creates (or replaces) the environment's secret and helper; answers the helper's path. */
