@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import type { ParsedContext, RunnerIntegrationConfig } from '@runner-console/contracts';
 import { loadConfig } from '../apps/runner/src/config.ts';
 import { cloneWorkspace } from '../apps/runner/src/git/clone-workspace.ts';
+import { cloneTargetFor } from '../apps/runner/src/git/clone-target.ts';
+import { endpointsForHost } from '../apps/runner/src/oauth/provider-endpoints.ts';
 import { createEnvironmentCredentials } from '../apps/runner/src/git/environment-credentials.ts';
 import { gitCredentialSocketPath, startGitCredentialServer } from '../apps/runner/src/git/git-credential-server.ts';
 import { createGitCredentialResolver } from '../apps/runner/src/git/resolve-git-credentials.ts';
@@ -70,15 +72,17 @@ export async function benchGitPush(stack: BenchStack, rounds: number): Promise<B
       kind: 'branch',
       ref: 'main',
       refType: 'branch',
-      commit: '',
+      // Only checked (hex): a branch clone checks out the branch.
+      commit: 'f'.repeat(40),
       pullRequest: null,
       author: { name: 'Alice', email: 'alice@acme.test' },
     };
-    const { helperPath } = environments.register({ environmentId: 'bench-env', userId: 'bench-user', integrationId: integration.id, host: 'bitbucket.org', gitHost: new URL(cloneUrl).host });
+    const target = cloneTargetFor(endpointsForHost(config, 'bitbucket.org'), context);
+    const { helperPath } = environments.register({ environmentId: 'bench-env', userId: 'bench-user', integrationId: integration.id, host: 'bitbucket.org', gitHost: target.remote.host, gitProtocol: target.remote.protocol });
     const viaHelper = path.join(work, 'via-helper');
-    await cloneWorkspace({ workspaceDir: viaHelper, cloneUrl, context, accessToken: tokens.access_token, credentialHelper: helperPath });
+    await cloneWorkspace({ workspaceDir: viaHelper, target, author: context.author, accessToken: tokens.access_token, credentialHelper: helperPath });
     const direct = path.join(work, 'direct');
-    await cloneWorkspace({ workspaceDir: direct, cloneUrl, context, accessToken: tokens.access_token });
+    await cloneWorkspace({ workspaceDir: direct, target, author: context.author, accessToken: tokens.access_token });
     const withToken = new URL(cloneUrl);
     withToken.username = 'x-token-auth';
     withToken.password = tokens.access_token;

@@ -17,7 +17,7 @@ export const settings = [
   { flag: 'port', env: 'RUNNER_PORT', help: 'Listen port only (0 = any free port).' },
   { flag: 'data-dir', env: 'RUNNER_DATA_DIR', help: 'The data folder: key pair, encrypted tokens, workspaces (default $DATA_DIR/runner, i.e. .data/runner).' },
   { flag: 'region', env: 'RUNNER_REGION', help: 'A label shown in the dashboard.' },
-  { flag: 'bitbucket-url', env: 'BITBUCKET_URL', help: 'Bitbucket web and OAuth (default https://bitbucket.org).' },
+  { flag: 'bitbucket-url', env: 'BITBUCKET_URL', help: 'Bitbucket web, OAuth and git over HTTPS; clone URLs come only from here (default https://bitbucket.org).' },
   { flag: 'bitbucket-api-url', env: 'BITBUCKET_API_URL', help: 'Bitbucket REST API (default https://api.bitbucket.org).' },
   { flag: 'log-level', env: 'LOG_LEVEL', help: 'fatal, error, warn, info (default), debug, trace or silent.' },
 ] as const;

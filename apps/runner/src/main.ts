@@ -29,6 +29,8 @@ import { createTokenStore } from './tokens/token-store.ts';
 import { createAccessTokenProvider } from './tokens/access-token-provider.ts';
 import { ContextError, createContextParser } from './context/parse-context.ts';
 import { cloneWorkspace } from './git/clone-workspace.ts';
+import { cloneTargetFor } from './git/clone-target.ts';
+import { endpointsForHost } from './oauth/provider-endpoints.ts';
 import { removeAllWorkspaces, removeWorkspace, workspaceDirOf } from './git/remove-workspace.ts';
 import { createEnvironmentCredentials } from './git/environment-credentials.ts';
 import { gitCredentialSocketPath, startGitCredentialServer } from './git/git-credential-server.ts';
@@ -229,16 +231,28 @@ async function main() {
           try {
             const integration = registry.findByHost(context.host);
             if (!integration) throw new Error('The integration for this host was removed.');
+            // The URL comes from this runner's own endpoints for the host; the BFF's clone URL is
+            // only compared with it. Owner, repo, ref and commit are checked before git starts.
+            const target = cloneTargetFor(endpointsForHost(config, integration.host), context);
             const token = await accessTokens.getToken(userId, integration);
             const git = gitCredentialsFor(token);
             const { helperPath } = environmentCredentials.register({
               environmentId,
               userId,
               integrationId: integration.id,
-              host: context.host,
-              gitHost: new URL(context.cloneUrl).host,
+              host: integration.host,
+              gitHost: target.remote.host,
+              gitProtocol: target.remote.protocol,
             });
-            await cloneWorkspace({ workspaceDir, cloneUrl: context.cloneUrl, context, accessToken: git.password, gitUsername: git.username, credentialHelper: helperPath });
+            await cloneWorkspace({
+              workspaceDir,
+              target,
+              // The git author is the token's own account, not what the BFF says it is.
+              author: { name: token.accountName, email: token.email },
+              accessToken: git.password,
+              gitUsername: git.username,
+              credentialHelper: helperPath,
+            });
             log.info({ environmentId, ref: context.ref }, 'workspace ready');
             await report('ready', `Cloned ${context.owner}/${context.repo} at ${context.ref}.`);
           } catch (err) {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvironmentCredentials } from '../src/git/environment-credentials.ts';
 import { startGitCredentialServer } from '../src/git/git-credential-server.ts';
 import { createLogger } from '../src/logger.ts';
+import { check } from '../../../security/support/record-security-row.ts';
 
 // Attacks on the local channel that environments' credential helpers use to get a user's token.
 
@@ -18,8 +19,8 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-gitcred-sec-'));
   const socketPath = path.join(dataDir, 'git-credentials', 'runner.sock');
   environments = createEnvironmentCredentials({ dataDir, socketPath });
-  environments.register({ environmentId: 'env-alice', userId: 'alice', integrationId: 'int', host: 'bitbucket.org', gitHost: 'bitbucket.example:443' });
-  environments.register({ environmentId: 'env-bob', userId: 'bob', integrationId: 'int', host: 'bitbucket.org', gitHost: 'bitbucket.example:443' });
+  environments.register({ environmentId: 'env-alice', userId: 'alice', integrationId: 'int', host: 'bitbucket.org', gitHost: 'bitbucket.example:443', gitProtocol: 'https' });
+  environments.register({ environmentId: 'env-bob', userId: 'bob', integrationId: 'int', host: 'bitbucket.org', gitHost: 'bitbucket.example:443', gitProtocol: 'https' });
   server = await startGitCredentialServer({
     socketPath,
     environments,
@@ -86,6 +87,18 @@ describe('the git credential channel', () => {
     expect(answer).toMatch(/^runner-console-error=.*evil\.example/);
     expect(answer).not.toContain('token-of-');
   });
+
+  it('attack: a request over http for an environment cloned over https gets nothing', () =>
+    check('trust', 'credential request over http for an https endpoint', async () => {
+      const before = asked.length;
+      for (const protocol of ['protocol=http', 'protocol=HTTPS', 'protocol=ftp', undefined]) {
+        const lines = ['environment=env-alice', `secret=${secretOf('env-alice')}`, ...(protocol ? [protocol] : []), 'host=bitbucket.example:443'];
+        const answer = await ask(lines);
+        expect(answer).toMatch(/^runner-console-error=.*https:\/\/bitbucket\.example:443 only/);
+        expect(answer).not.toContain('token-of-');
+      }
+      expect(asked.length).toBe(before);
+    }));
 
   it('keeps the first environment and secret it reads, so later lines cannot swap them', async () => {
     // The helper writes its own id and secret first; a second pair later in the request is ignored.

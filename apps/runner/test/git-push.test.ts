@@ -8,6 +8,8 @@ import type { ParsedContext, RunnerIntegrationConfig } from '@runner-console/con
 import { startEmulatorProcess, type EmulatorProcess } from '../../../test-support/emulator-process.ts';
 import { loadConfig } from '../src/config.ts';
 import { cloneWorkspace } from '../src/git/clone-workspace.ts';
+import { cloneTargetFor } from '../src/git/clone-target.ts';
+import { endpointsForHost } from '../src/oauth/provider-endpoints.ts';
 import { createEnvironmentCredentials } from '../src/git/environment-credentials.ts';
 import { gitCredentialSocketPath, startGitCredentialServer } from '../src/git/git-credential-server.ts';
 import { createGitCredentialResolver } from '../src/git/resolve-git-credentials.ts';
@@ -67,7 +69,6 @@ beforeAll(async () => {
   server = await startGitCredentialServer({ socketPath, environments, credentialsFor, log: createLogger('silent') });
 
   const cloneUrl = `${emulator.baseUrl}/acme/widgets.git`;
-  const { helperPath } = environments.register({ environmentId: 'env-1', userId: 'u1', integrationId: integration.id, host: 'bitbucket.org', gitHost: new URL(cloneUrl).host });
   const context: ParsedContext = {
     host: 'bitbucket.org',
     owner: 'acme',
@@ -76,12 +77,15 @@ beforeAll(async () => {
     kind: 'pullRequest',
     ref: 'feature/login',
     refType: 'branch',
-    commit: '',
+    // The branch head's hash: only checked (hex), a branch clone checks out the branch.
+    commit: 'f'.repeat(40),
     pullRequest: { id: 1, title: 'Login', sourceBranch: 'feature/login', targetBranch: 'main' },
     author: { name: 'Alice', email: 'alice@acme.test' },
   };
+  const target = cloneTargetFor(endpointsForHost(config, 'bitbucket.org'), context);
+  const { helperPath } = environments.register({ environmentId: 'env-1', userId: 'u1', integrationId: integration.id, host: 'bitbucket.org', gitHost: target.remote.host, gitProtocol: target.remote.protocol });
   workspaceDir = path.join(dataDir, 'workspaces', 'env-1');
-  await cloneWorkspace({ workspaceDir, cloneUrl, context, accessToken: issued.access_token, credentialHelper: helperPath });
+  await cloneWorkspace({ workspaceDir, target, author: context.author, accessToken: issued.access_token, credentialHelper: helperPath });
 }, 90_000);
 
 afterAll(async () => {

@@ -7,7 +7,11 @@ export const ParsedContext = z.object({
   host: z.string(),
   owner: z.string(),
   repo: z.string(),
-  cloneUrl: z.string(),
+  /**
+   * The runner's own clone URL, for display and as a check: in createWorkspace the runner builds the
+   * URL again from its configured endpoints and refuses any other. Optional, so the BFF need not send it.
+   */
+  cloneUrl: z.optional(z.string()),
   kind: z.enum(['repository', 'branch', 'commit', 'pullRequest']),
   ref: z.string(),
   refType: z.enum(['branch', 'commit']),

@@ -44,7 +44,7 @@ const PULL_REQUEST_ID = /^[1-9][0-9]{0,9}$/;
 // Git's ref-name rules (git check-ref-format), plus no leading `-` so a branch can never be
 // read as an option by a git command line: no control characters, space, ~ ^ : ? * [ \, `..` or `@{`,
 // no empty component, and no component or end that git refuses (`.lock`, leading `.`, trailing `.` or `/`).
-function isValidBranchName(name: string): boolean {
+export function isValidBranchName(name: string): boolean {
   return (
     name !== '' &&
     name !== '@' &&

@@ -17,7 +17,7 @@ export {
 } from './provider-scopes.ts';
 export { classifyProviderHost } from './classify-provider-host.ts';
 export type { ProviderHostClassification } from './classify-provider-host.ts';
-export { parseBitbucketContextUrl } from './bitbucket-context-url.ts';
+export { parseBitbucketContextUrl, isValidBranchName } from './bitbucket-context-url.ts';
 export type { BitbucketContext, BitbucketContextUrlResult } from './bitbucket-context-url.ts';
 export { hostOfContextUrl } from './host-of-context-url.ts';
 export { MAX_URL_INPUT_LENGTH } from './read-url-like.ts';

@@ -5,7 +5,8 @@ import type { IntegrationRegistry } from '../integrations/integration-registry.t
 import { TokenUnavailableError, type AccessTokenProvider } from '../tokens/access-token-provider.ts';
 import type { StoredToken } from '../tokens/token-store.ts';
 import { createBitbucketApi, ProviderApiError } from '../bitbucket/bitbucket-api.ts';
-import { endpointsForHost } from '../oauth/provider-endpoints.ts';
+import { endpointsForHost, type ProviderEndpoints } from '../oauth/provider-endpoints.ts';
+import { buildCloneUrl, CloneRefusal } from '../git/clone-target.ts';
 import { restAuthorizationFor } from '../tokens/provider-credentials.ts';
 
 /** A refusal the BFF maps to a clear API error (see the BFF's environment service). */
@@ -59,9 +60,10 @@ export function createContextParser(deps: { config: RunnerConfig; registry: Inte
     }
 
     try {
-      return { context: await resolve(ctx, call, token), token };
+      return { context: await resolve(ctx, call, token, endpoints), token };
     } catch (err) {
       if (err instanceof ContextError) throw err;
+      if (err instanceof CloneRefusal) throw new ContextError('not_a_repository', err.message);
       if (err instanceof ProviderApiError) {
         if (err.code === 'provider_unreachable') throw new ContextError('provider_unreachable', err.message);
         if (err.status === 401 || err.status === 403) throw new ContextError('needs_reauthorization', `Bitbucket refused access: ${err.message} Connect again.`);
@@ -80,16 +82,17 @@ function required<T>(value: T | undefined | null, what: string): T {
   return value;
 }
 
-async function resolve(ctx: BitbucketContext, call: Call, token: StoredToken): Promise<ParsedContext> {
+async function resolve(ctx: BitbucketContext, call: Call, token: StoredToken, endpoints: ProviderEndpoints): Promise<ParsedContext> {
   const full = `${ctx.owner}/${ctx.repo}`;
+  // Built from the runner's own endpoints (as createWorkspace builds it again), not taken from the
+  // API's `links.clone`: the same URL, without the user name Bitbucket puts in it.
+  const cloneUrl = buildCloneUrl(endpoints, ctx.owner, ctx.repo);
   const repo = await call((api) => api.repository(ctx.owner, ctx.repo)).catch((err) => {
     if (err instanceof ProviderApiError && err.status === 404) {
       throw new ContextError('repository_not_found', `Bitbucket says ${full} does not exist, or your account (${token.accountName}) cannot see it. Check the URL, or ask the repository's owner for access.`);
     }
     throw err;
   });
-  const httpsClone = repo.links?.clone?.find((l) => l.name === 'https')?.href;
-  const cloneUrl = stripUserInfo(httpsClone ?? `https://${ctx.host}/${full}.git`);
   const author = { name: token.accountName, email: token.email };
   const base = { host: ctx.host, owner: ctx.owner, repo: ctx.repo, cloneUrl, author };
 
@@ -145,15 +148,4 @@ async function resolve(ctx: BitbucketContext, call: Call, token: StoredToken): P
   const branch = await findBranch(main);
   if (!branch) throw new ContextError('ref_not_found', `${full} has no main branch yet. Push a commit first.`);
   return { ...base, kind: 'repository', ref: main, refType: 'branch', commit: branch.hash, pullRequest: null };
-}
-
-function stripUserInfo(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return url;
-  }
 }

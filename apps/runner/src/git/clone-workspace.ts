@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ParsedContext } from '@runner-console/contracts';
+import { gitConfigEnv, gitProtocolConfig, type CloneTarget } from './clone-target.ts';
 
 /**
- * Clone the context into the runner's workspace folder and check out its ref. The token goes to git
+ * Clone a checked target (cloneTargetFor: the URL built from the runner's own endpoints, ref and
+ * commit validated) into the runner's workspace folder and check out its ref. The token goes to git
  * through GIT_CONFIG_* environment variables as an HTTP header (Bitbucket's x-token-auth basic auth),
- * never on the command line or in the remote URL, so it is not visible in `ps` or `.git/config`.
+ * for the remote's origin only, never on the command line or in the remote URL, so it is not visible
+ * in `ps` or `.git/config`. `protocol.allow` lets git speak the remote's protocol and nothing else.
  * https://support.atlassian.com/bitbucket-cloud/docs/using-access-tokens/
  *
  * With `credentialHelper`, the clone then gets that helper for its remote's origin, so a plain
@@ -14,15 +16,15 @@ import type { ParsedContext } from '@runner-console/contracts';
  */
 export async function cloneWorkspace(opts: {
   workspaceDir: string;
-  cloneUrl: string;
-  context: ParsedContext;
+  target: CloneTarget;
+  author: { name: string; email: string | null };
   accessToken: string;
   credentialHelper?: string;
   /** `x-token-auth` (OAuth, the default) or `x-bitbucket-api-token-auth` (API token): see gitCredentialsFor. */
   gitUsername?: string;
   timeoutMs?: number;
 }): Promise<void> {
-  const { workspaceDir, context } = opts;
+  const { workspaceDir, target } = opts;
   fs.rmSync(workspaceDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(workspaceDir), { recursive: true, mode: 0o700 });
   const basic = Buffer.from(`${opts.gitUsername ?? 'x-token-auth'}:${opts.accessToken}`).toString('base64');
@@ -30,16 +32,16 @@ export async function cloneWorkspace(opts: {
     ...process.env,
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_COUNT: '1',
-    GIT_CONFIG_KEY_0: 'http.extraHeader',
-    GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+    // http.<url>.* applies to that origin only (https://git-scm.com/docs/git-config#Documentation/git-config.txt-httplturlgt).
+    ...gitConfigEnv([...gitProtocolConfig(target.remote), [`http.${target.remote.origin}/.extraHeader`, `Authorization: Basic ${basic}`]]),
   };
-  const branchArgs = context.refType === 'branch' ? ['--branch', context.ref] : ['--no-checkout'];
-  await git(['clone', '--quiet', ...branchArgs, '--', opts.cloneUrl, workspaceDir], undefined, env, opts.timeoutMs);
-  if (context.refType === 'commit') await git(['checkout', '--quiet', '--detach', context.commit], workspaceDir, env, opts.timeoutMs);
-  await git(['config', 'user.name', context.author.name], workspaceDir, env);
-  if (context.author.email) await git(['config', 'user.email', context.author.email], workspaceDir, env);
-  if (opts.credentialHelper) await configureCredentialHelper(workspaceDir, opts.cloneUrl, opts.credentialHelper);
+  const branchArgs = target.refType === 'branch' ? ['--branch', target.ref] : ['--no-checkout'];
+  await git(['clone', '--quiet', ...branchArgs, '--', target.url, workspaceDir], undefined, env, opts.timeoutMs);
+  if (target.refType === 'commit') await git(['checkout', '--quiet', '--detach', target.commit, '--'], workspaceDir, env, opts.timeoutMs);
+  // `--` first: a name that starts with "-" is a value, not an option.
+  await git(['config', '--', 'user.name', opts.author.name], workspaceDir, env);
+  if (opts.author.email) await git(['config', '--', 'user.email', opts.author.email], workspaceDir, env);
+  if (opts.credentialHelper) await configureCredentialHelper(workspaceDir, target.url, opts.credentialHelper);
 }
 
 /**

@@ -13,8 +13,13 @@ export interface EnvironmentCredentialRecord {
   integrationId: string;
   /** The provider host (bitbucket.org) whose token the environment may ask for. */
   host: string;
-  /** The host git talks to (the clone URL's host, e.g. localhost:8082 for the emulator). */
+  /** The host git talks to (the configured site's host, e.g. localhost:8082 for the emulator). */
   gitHost: string;
+  /**
+   * The protocol git talks to it with: https, or http where the configured site is http (the local
+   * emulator). Records written before it existed have none and are read as https.
+   */
+  gitProtocol: 'https' | 'http';
   secretSha256: string;
 }
 
@@ -40,6 +45,17 @@ export function createEnvironmentCredentials(opts: { dataDir: string; socketPath
     return path.join(root, environmentId);
   }
 
+  // Existing environments' helpers get the current socket path: it moves when the data folder is too
+  // deep for a socket and XDG_RUNTIME_DIR changes, or from an earlier runner's fallback folder.
+  for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !environmentIdPattern.test(entry.name)) continue;
+    const folder = path.join(root, entry.name);
+    const helperPath = path.join(folder, 'helper');
+    if (!fs.existsSync(helperPath)) continue;
+    const script = helperScript({ environmentId: entry.name, socketPath: opts.socketPath, secretPath: path.join(folder, 'secret') });
+    if (fs.readFileSync(helperPath, 'utf8') !== script) writePrivate(helperPath, script, 0o700);
+  }
+
   return {
     root,
     /** Creates (or replaces) the environment's secret and helper; answers the helper's path. */
@@ -59,7 +75,8 @@ export function createEnvironmentCredentials(opts: { dataDir: string; socketPath
     authenticate(environmentId: string, secret: string): EnvironmentCredentialRecord | undefined {
       let record: EnvironmentCredentialRecord;
       try {
-        record = JSON.parse(fs.readFileSync(path.join(folderOf(environmentId), 'environment.json'), 'utf8')) as EnvironmentCredentialRecord;
+        const stored = JSON.parse(fs.readFileSync(path.join(folderOf(environmentId), 'environment.json'), 'utf8')) as Partial<EnvironmentCredentialRecord>;
+        record = { ...stored, gitProtocol: stored.gitProtocol ?? 'https' } as EnvironmentCredentialRecord;
       } catch {
         return undefined;
       }

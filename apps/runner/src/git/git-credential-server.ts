@@ -26,16 +26,64 @@ const maxRequestBytes = 8 * 1024;
 /** How long one helper may take to send its request. */
 const requestTimeoutMs = 10_000;
 
+/** Unix socket paths are limited to 104 bytes on macOS and 108 on Linux, with the final NUL. */
+const maxSocketPathBytes = 100;
+
 /**
  * Where the runner listens for its environments' credential helpers: a Unix socket in a folder only
- * the runner's user can enter. Unix socket paths are limited to about 100 bytes; a data folder
- * deeper than that gets a private folder under the system's temporary directory instead.
+ * the runner's user can enter. A data folder too deep for a socket path gets a folder named after it
+ * under `$XDG_RUNTIME_DIR` (the user's own, 0700) when that is set, else under the system's
+ * temporary directory with the user's id in its name. The path is the same at every start, because
+ * environments' helpers are written with it; startGitCredentialServer refuses a folder there that
+ * the runner's user did not make private (checkSocketFolder).
  */
-export function gitCredentialSocketPath(dataDir: string): string {
+export function gitCredentialSocketPath(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
   const preferred = path.join(path.resolve(dataDir), 'git-credentials', 'runner.sock');
-  if (Buffer.byteLength(preferred) <= 100) return preferred;
+  if (Buffer.byteLength(preferred) <= maxSocketPathBytes) return preferred;
   const id = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir(), `rc-git-${id}`, 'runner.sock');
+  const runtimeDir = env.XDG_RUNTIME_DIR;
+  if (runtimeDir && path.isAbsolute(runtimeDir)) {
+    const inRuntimeDir = path.join(runtimeDir, `rc-git-${id}`, 'runner.sock');
+    if (Buffer.byteLength(inRuntimeDir) <= maxSocketPathBytes) return inRuntimeDir;
+  }
+  return path.join(os.tmpdir(), `rc-git-${process.getuid?.() ?? 'user'}-${id}`, 'runner.sock');
+}
+
+/**
+ * Makes the socket's folder, or checks the one already there: a real folder (not a symbolic link),
+ * owned by the runner's user, mode 0700, in a parent where no other user can swap it (not
+ * world-writable, or sticky like /tmp). Anything else is refused: in a shared temporary directory
+ * another user can make that folder first, then read or replace the socket, and learn environments'
+ * secrets or answer git with credentials of their choosing.
+ */
+export function checkSocketFolder(dir: string): void {
+  const parent = path.dirname(dir);
+  fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const parentStat = fs.statSync(parent);
+  const folder = fs.lstatSync(dir);
+  const uid = process.getuid?.();
+  const mode = folder.mode & 0o777;
+  const problem = folder.isSymbolicLink()
+    ? 'is a symbolic link'
+    : !folder.isDirectory()
+      ? 'is not a folder'
+      : uid !== undefined && folder.uid !== uid
+        ? `belongs to another user (uid ${folder.uid}; the runner runs as uid ${uid})`
+        : mode !== 0o700
+          ? `has mode ${mode.toString(8).padStart(4, '0')}, not 0700`
+          : parentStat.mode & 0o002 && !(parentStat.mode & 0o1000)
+            ? `is in ${parent}, which any user can write to and which is not sticky`
+            : undefined;
+  if (problem) {
+    throw new Error(
+      `The folder for the git credential socket, ${dir}, ${problem}, so the runner will not use it: another user could read or replace the socket. Remove that folder and start the runner again, or use a shorter RUNNER_DATA_DIR (or set XDG_RUNTIME_DIR) so the socket lives in a folder only the runner's user can reach.`,
+    );
+  }
 }
 
 /**
@@ -46,7 +94,7 @@ export function gitCredentialSocketPath(dataDir: string): string {
  * to git. (https://git-scm.com/docs/git-credential-cache; the format is that of
  * https://git-scm.com/docs/git-credential#IOFMT.) The request names the environment and carries
  * its secret; the answer is the current credentials of the user who created the environment, for
- * the host it was cloned from only, or `runner-console-error=<reason>` for the helper to show.
+ * the protocol and host it was cloned from only, or `runner-console-error=<reason>` for the helper to show.
  * Nothing here is reachable over the network.
  */
 export async function startGitCredentialServer(opts: {
@@ -55,9 +103,7 @@ export async function startGitCredentialServer(opts: {
   credentialsFor: (record: EnvironmentCredentialRecord) => Promise<GitCredentials>;
   log: Logger;
 }): Promise<{ socketPath: string; close(): Promise<void> }> {
-  const dir = path.dirname(opts.socketPath);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(dir, 0o700);
+  checkSocketFolder(path.dirname(opts.socketPath));
   fs.rmSync(opts.socketPath, { force: true });
 
   const connections = new Set<Socket>();
@@ -91,8 +137,11 @@ export async function startGitCredentialServer(opts: {
     if (request.action !== 'get') return '';
     const record = request.environment && request.secret ? opts.environments.authenticate(request.environment, request.secret) : undefined;
     if (!record) return refusal('This environment’s git credential helper is not known to the runner. Create the environment again.');
-    // Only for the host the environment was cloned from: a remote the user adds elsewhere never gets the token.
-    if (request.host !== record.gitHost) return refusal(`The runner gives git credentials for ${record.gitHost} only, not for ${request.host ?? 'this remote'}.`);
+    // Only for the protocol and host the environment was cloned from: a remote the user adds
+    // elsewhere, or the same host over plain http where the endpoint is https, never gets the token.
+    if (request.protocol !== record.gitProtocol || request.host !== record.gitHost) {
+      return refusal(`The runner gives git credentials for ${record.gitProtocol}://${record.gitHost} only, not for ${request.protocol ?? 'an unnamed protocol'}://${request.host ?? 'this remote'}.`);
+    }
     try {
       const credentials = await opts.credentialsFor(record);
       opts.log.debug({ environmentId: record.environmentId, host: record.host }, 'git credentials handed to an environment');

@@ -5,11 +5,13 @@ import { endpointsForHost } from '../oauth/provider-endpoints.ts';
 import { TokenUnavailableError, type AccessTokenProvider } from '../tokens/access-token-provider.ts';
 import type { StoredToken } from '../tokens/token-store.ts';
 import { gitCredentialsFor, restAuthorizationFor } from '../tokens/provider-credentials.ts';
+import { gitRemoteOf } from './clone-target.ts';
 import type { EnvironmentCredentialRecord } from './environment-credentials.ts';
 import { GitCredentialRefusal, type GitCredentials } from './git-credential-server.ts';
 
 /**
  * "The git credentials for this environment": the current access token of the user who created it,
+ * for the git remote of the runner's own endpoints for its host only,
  * with Bitbucket's git username for its kind (gitCredentialsFor): `x-token-auth` for OAuth tokens
  * (https://support.atlassian.com/bitbucket-cloud/docs/use-oauth-on-bitbucket-cloud/),
  * `x-bitbucket-api-token-auth` for API tokens.
@@ -23,6 +25,13 @@ export function createGitCredentialResolver(deps: { config: RunnerConfig; regist
     const integration = deps.registry.get(record.integrationId) ?? deps.registry.findByHost(record.host);
     if (!integration || !(integration.oauthEnabled || integration.patEnabled)) {
       throw new GitCredentialRefusal(409, `This runner no longer has a Bitbucket integration for ${record.host}, so git cannot push or fetch. Ask an admin of your organization to add it again.`);
+    }
+    // The token goes only where this runner's own configuration says the host's git lives, over the
+    // same protocol; an environment recorded with another remote (a clone from before that rule, or
+    // a changed configuration) gets nothing.
+    const remote = gitRemoteOf(endpointsForHost(deps.config, integration.host));
+    if (record.gitProtocol !== remote.protocol || record.gitHost !== remote.host) {
+      throw new GitCredentialRefusal(409, `This environment was cloned from an address this runner does not use for ${integration.host}, so it gives it no credentials. Create the environment again.`);
     }
     let token: StoredToken;
     try {

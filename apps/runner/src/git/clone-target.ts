@@ -1,0 +1,117 @@
+import type { ParsedContext } from '@runner-console/contracts';
+import { isValidBranchName } from '@runner-console/scm-providers';
+import type { ProviderEndpoints } from '../oauth/provider-endpoints.ts';
+
+/**
+ * A clone the runner refuses before git starts. The message says which check failed; it never
+ * repeats an address it was offered, so a refusal cannot be used to probe the runner's network.
+ */
+export class CloneRefusal extends Error {
+  constructor(
+    readonly code: 'invalid_repository' | 'invalid_ref' | 'invalid_commit' | 'foreign_clone_url',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where git talks to for a provider host: the runner's configured site, never an address from the BFF. */
+export interface GitRemote {
+  /** https://bitbucket.org (or http://localhost:8082 for the emulator). */
+  origin: string;
+  protocol: 'https' | 'http';
+  /** As git names it in credential requests: the host, with the port when it is not the default. */
+  host: string;
+}
+
+/** What `cloneWorkspace` clones: every part checked, the URL built by the runner. */
+export interface CloneTarget {
+  remote: GitRemote;
+  url: string;
+  owner: string;
+  repo: string;
+  ref: string;
+  refType: 'branch' | 'commit';
+  commit: string;
+}
+
+// Workspace and repository slugs: Bitbucket allows letters, digits, `_`, `.` and `-`
+// (https://support.atlassian.com/bitbucket-cloud/docs/what-is-a-workspace/). The first character may
+// not be `.` or `-`, so a slug is never `.` or `..` (a path step) and never reads as an option.
+const slugPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
+// Full or abbreviated object names (SHA-1 or SHA-256): hex only, so never an option or a path.
+const commitPattern = /^[0-9a-fA-F]{7,64}$/;
+
+export function checkRepositorySlug(value: string, what: 'workspace' | 'repository'): string {
+  if (!slugPattern.test(value)) throw new CloneRefusal('invalid_repository', `That is not a Bitbucket ${what} name: use letters, digits, "_", "." and "-", starting with a letter, digit or "_".`);
+  return value;
+}
+
+/** git check-ref-format's rules, and no leading `-` (isValidBranchName). */
+export function checkBranchName(ref: string): string {
+  if (!isValidBranchName(ref)) throw new CloneRefusal('invalid_ref', 'That is not a git branch name, so the runner did not clone it.');
+  return ref;
+}
+
+export function checkCommitHash(commit: string): string {
+  if (!commitPattern.test(commit)) throw new CloneRefusal('invalid_commit', 'That is not a git commit hash (7 to 64 hex digits), so the runner did not clone it.');
+  return commit;
+}
+
+/** The git remote of a provider host, from the runner's own endpoints. */
+export function gitRemoteOf(endpoints: Pick<ProviderEndpoints, 'siteUrl'>): GitRemote {
+  const site = new URL(endpoints.siteUrl);
+  if (site.protocol !== 'https:' && site.protocol !== 'http:') throw new Error(`The configured site URL ${endpoints.siteUrl} is not http or https.`);
+  return { origin: site.origin, protocol: site.protocol === 'https:' ? 'https' : 'http', host: site.host };
+}
+
+/** `{site}/{owner}/{repo}.git`, Bitbucket's HTTPS clone URL without the user name it shows. */
+export function buildCloneUrl(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, owner: string, repo: string): string {
+  checkRepositorySlug(owner, 'workspace');
+  checkRepositorySlug(repo, 'repository');
+  return `${endpoints.siteUrl.replace(/\/+$/, '')}/${owner}/${repo}.git`;
+}
+
+/**
+ * Checks a context the BFF sent for a clone, and builds the URL from the runner's own endpoints. A
+ * clone URL in the context is only a statement of what the BFF expects: anything other than the URL
+ * the runner built is refused, and nothing is contacted.
+ */
+export function cloneTargetFor(endpoints: Pick<ProviderEndpoints, 'host' | 'siteUrl'>, context: Pick<ParsedContext, 'owner' | 'repo' | 'ref' | 'refType' | 'commit' | 'cloneUrl'>): CloneTarget {
+  const url = buildCloneUrl(endpoints, context.owner, context.repo);
+  if (context.cloneUrl !== undefined && context.cloneUrl !== url) {
+    throw new CloneRefusal(
+      'foreign_clone_url',
+      `Runner Console asked this runner to clone ${context.owner}/${context.repo} from an address that is not the one this runner uses for ${endpoints.host}. The runner refused and contacted nothing. Create the environment again; if this happens again, tell an administrator: the request did not come from this runner's own lookup.`,
+    );
+  }
+  if (context.refType === 'commit') checkCommitHash(context.ref);
+  else checkBranchName(context.ref);
+  checkCommitHash(context.commit);
+  return { remote: gitRemoteOf(endpoints), url, owner: context.owner, repo: context.repo, ref: context.ref, refType: context.refType, commit: context.commit };
+}
+
+/**
+ * `protocol.allow` for git commands that talk to `remote`: nothing but its own protocol, so no
+ * `ext::`, `file://` or ssh transport can be reached, even through a redirect or a submodule
+ * (https://git-scm.com/docs/git-config#Documentation/git-config.txt-protocolallow). Plain http only
+ * when the configured endpoint is http (the local emulator).
+ */
+export function gitProtocolConfig(remote: Pick<GitRemote, 'protocol'>): [key: string, value: string][] {
+  const pairs: [string, string][] = [
+    ['protocol.allow', 'never'],
+    ['protocol.https.allow', 'always'],
+  ];
+  if (remote.protocol === 'http') pairs.push(['protocol.http.allow', 'always']);
+  return pairs;
+}
+
+/** Config pairs as GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n (git ≥ 2.31): never on a command line. */
+export function gitConfigEnv(pairs: [key: string, value: string][]): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(pairs.length) };
+  pairs.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
