@@ -167,7 +167,7 @@ function judge(req: FuzzRequest, res: RawResponse): string[] {
   if (res.status >= 500) problems.push(`status ${res.status}`);
   // A browser navigation (Connect's start and finish) answers a person, not a program: its refusal
   // is a page that says what happened in an alert. Every other route answers JSON.
-  const page = apiRoutes[req.route as RouteName]?.redirect === true && String(res.headers['content-type'] ?? '').startsWith('text/html');
+  const page = (apiRoutes[req.route as RouteName] as ApiRoute | undefined)?.redirect === true && String(res.headers['content-type'] ?? '').startsWith('text/html');
   if (res.status >= 400 && page) {
     if (!/<p role="alert">[^<]+<\/p>/.test(res.text)) problems.push('the 4xx page does not say what happened');
   } else if (res.status >= 400) {
