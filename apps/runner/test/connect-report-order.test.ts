@@ -26,7 +26,7 @@ function flowsWith(completeFlow: () => Promise<unknown>, reportWaitMs: number) {
   const link = {
     async request(method: string, params: unknown) {
       if (method === 'redeemFlow') {
-        return { flowId, userId: 'user-1', host: 'bitbucket.org', expiresAt: new Date(Date.now() + 600_000).toISOString(), mode: 'popup', dashboardOrigin: 'http://localhost:8080', returnUrl: 'http://localhost:8080/' };
+        return { flowId, userId: 'user-1', host: 'bitbucket.org', expiresAt: new Date(Date.now() + 600_000).toISOString(), mode: 'popup', dashboardOrigin: 'http://localhost:8080', returnUrl: 'http://localhost:8080/', finishUrl: 'http://localhost:8080/api/connect/finish' };
       }
       if (method === 'completeFlow') {
         reports.push(params);
