@@ -60,11 +60,18 @@ describe('set-up with a public URL', () => {
   it('pins the URL, and for a local URL the listen port, in a command that downloads, verifies and runs the file', async () => {
     const local = await setUp('Pinned local', 'http://localhost:18493/');
     expect(local.runner.pinnedPublicUrl).toBe('http://localhost:18493');
+    const sha256 = createHash('sha256').update(fs.readFileSync(bundle)).digest('hex');
     const lines = local.startCommand.split(' \\\n');
-    expect(lines[0]).toBe(`curl -fsSLO ${t.url}/downloads/runner.mjs`);
-    expect(lines[1]).toBe(`  && curl -fsSLO ${t.url}/downloads/runner.mjs.sha256`);
-    expect(lines[2]).toBe('  && sha256sum -c runner.mjs.sha256');
-    expect(lines[3]).toMatch(new RegExp(`^  && RUNNER_TOKEN=${local.runnerToken} BFF_URL=\\S+ RUNNER_PUBLIC_URL=http://localhost:18493 RUNNER_PORT=18493 RUNNER_DATA_DIR=./runner-data node runner.mjs$`));
+    expect(lines).toEqual([
+      `printf 'Runner token: ' && read -rs RUNNER_TOKEN_INPUT && echo`,
+      `  && (umask 077 && rm -f runner.token && printf '%s\\n' "$RUNNER_TOKEN_INPUT" > runner.token)`,
+      '  && unset RUNNER_TOKEN_INPUT',
+      `  && curl -fsSLO ${t.url}/downloads/runner.mjs`,
+      // The digest travels in the command, not from the server that serves the file.
+      `  && echo '${sha256}  runner.mjs' | sha256sum -c -`,
+      `  && BFF_URL=${t.url} RUNNER_PUBLIC_URL=http://localhost:18493 RUNNER_PORT=18493 RUNNER_DATA_DIR=./runner-data node runner.mjs --token-file runner.token`,
+    ]);
+    expect(local.startCommand).not.toContain(local.runnerToken);
     expect(local.startCommand).not.toContain('npm');
 
     const remote = await setUp('Pinned remote', 'https://runner.acme.internal');
@@ -135,11 +142,12 @@ describe('runner management', () => {
     expect(res.status).toBe(200);
     expect(res.body.runnerToken).toMatch(/^rct_/);
     expect(res.body.runnerToken).not.toBe(created.runnerToken);
-    expect(res.body.startCommand).toContain(`RUNNER_TOKEN=${res.body.runnerToken}`);
+    expect(res.body.startCommand).not.toContain(res.body.runnerToken);
     expect(res.body.startCommand).toContain('RUNNER_PUBLIC_URL=http://localhost:4100');
     expect(await connected.closed).toEqual({ code: 4004, reason: expect.stringMatching(/token revoked/) });
     await expect(connectFakeRunner(t.url, created.runnerToken)).rejects.toThrow('refused: 401');
-    const fresh = await connectFakeRunner(t.url, res.body.runnerToken);
+    // The same runner (same data folder, so the same key) comes back with the new token.
+    const fresh = await connectFakeRunner(t.url, res.body.runnerToken, undefined, { keyPair: connected.keyPair });
     fresh.close();
     const audit = await auditOf(created.runner.id);
     expect(audit).toContainEqual(expect.objectContaining({ action: 'runner.token_replaced', details: { disconnected: true } }));
