@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { csrfTokenOf } from './configure-bitbucket.ts';
 import { expect, test, signIn, urls } from './fixtures.ts';
@@ -57,8 +59,14 @@ test.describe('An admin installs a runner on a machine without this repository',
     await setup.getByRole('button', { name: 'Create runner' }).click();
 
     const command = await setup.getByRole('textbox', { name: 'Start command' }).inputValue();
+    const token = await setup.getByRole('textbox', { name: 'Runner token' }).inputValue();
     expect(command).toContain(`${urls.dashboard}/downloads/runner.mjs`);
-    expect(command).toContain('sha256sum -c runner.mjs.sha256');
+    // The digest is in the command itself, not fetched from the server that serves the file.
+    expect(command).toMatch(/echo '[0-9a-f]{64} {2}runner\.mjs' \| sha256sum -c -/);
+    // The token is pasted at the command's prompt: it never appears in the command (or shell history).
+    expect(token).toMatch(/^rct_/);
+    expect(command).not.toContain(token);
+    expect(command).toContain('--token-file runner.token');
     expect(command).toContain(`RUNNER_PUBLIC_URL=${publicUrl}`);
     expect(command).toContain(`RUNNER_PORT=${new URL(publicUrl).port}`);
     expect(command).not.toContain('npm');
@@ -66,10 +74,11 @@ test.describe('An admin installs a runner on a machine without this repository',
     await test.step('the command downloads, verifies and runs the runner; the open dialog sees it connect', async () => {
       expect(runner.files()).toEqual([]);
       await expect(setup.getByRole('status').filter({ hasText: 'Waiting for the runner’s first connection' })).toBeVisible();
-      runner.start(command);
+      runner.start(command, token);
       await expect(setup.getByText(/connected after \d+ s/)).toBeVisible({ timeout: 60_000 });
       expect(runner.output).toContain('runner.mjs: OK');
-      expect(runner.files()).toEqual(['runner-data', 'runner.mjs', 'runner.mjs.sha256']);
+      expect(runner.files()).toEqual(['runner-data', 'runner.mjs', 'runner.token']);
+      expect(fs.statSync(path.join(runner.dir, 'runner.token')).mode & 0o777).toBe(0o600);
     });
 
     let consumer: { key: string; secret: string };
@@ -111,7 +120,7 @@ test.describe('An admin installs a runner on a machine without this repository',
         await disconnectAll(dev);
         await runner.stop();
         await expect(page.getByText('inactive').first()).toBeVisible({ timeout: 15_000 });
-        runner.start(command);
+        runner.start(command, token);
         await expect(page.getByRole('heading', { name, level: 1 }).locator('..').getByText('active', { exact: true })).toBeVisible({ timeout: 60_000 });
         const row = page.getByRole('table', { name: `Repository access of ${name}` }).getByRole('row', { name: /Bitbucket/ });
         await expect(row.getByText('Callback URL changed', { exact: true })).toHaveCount(0);
@@ -130,23 +139,27 @@ test.describe('An admin installs a runner on a machine without this repository',
     });
 
     let newCommand = '';
+    let newToken = '';
     await test.step('a new token disconnects the running runner at once, and the old token is refused', async () => {
       await page.getByRole('button', { name: 'New token' }).click();
       const confirm = page.getByRole('alertdialog', { name: 'Make a new runner token?' });
       await confirm.getByRole('button', { name: 'Make a new token' }).click();
       const issued = page.getByRole('dialog', { name: 'New runner token' });
       newCommand = await issued.getByRole('textbox', { name: 'Start command' }).inputValue();
-      expect(newCommand).not.toBe(command);
+      newToken = await issued.getByRole('textbox', { name: 'Runner token' }).inputValue();
+      expect(newToken).not.toBe(token);
+      expect(newCommand).not.toContain(newToken);
       expect(newCommand).toContain(`RUNNER_PUBLIC_URL=${publicUrl}`);
       expect(await runner.exitCode).toBe(78);
       expect(runner.output).toContain('runner token revoked');
       await issued.getByRole('button', { name: 'Done' }).click();
 
-      runner.start(command);
+      runner.start(command, token);
       await expect.poll(() => runner.output, { timeout: 30_000 }).toContain('The BFF refused the runner token');
       await runner.stop();
 
-      runner.start(newCommand);
+      // Same folder, so the same key: the pinned key is still this runner's.
+      runner.start(newCommand, newToken);
       await expect(page.getByRole('heading', { name: `${name} (renamed)`, level: 1 }).locator('..').getByText('active', { exact: true })).toBeVisible({ timeout: 60_000 });
     });
 
@@ -175,8 +188,8 @@ test.describe('An admin installs a runner on a machine without this repository',
     const publicUrl = `http://localhost:${await freePort()}`;
     const created = await page.request.post('/api/runners', { headers: csrf, data: { name, publicUrl } });
     expect(created.status(), await created.text()).toBe(201);
-    const { runner: info, startCommand } = (await created.json()) as { runner: { id: string }; startCommand: string };
-    runner.start(startCommand);
+    const { runner: info, startCommand, runnerToken } = (await created.json()) as { runner: { id: string }; startCommand: string; runnerToken: string };
+    runner.start(startCommand, runnerToken);
     await page.goto(`/settings/runners/${info.id}`);
     const phase = page.getByRole('heading', { name, level: 1 }).locator('..');
     await expect(phase.getByText('active', { exact: true })).toBeVisible({ timeout: 60_000 });
@@ -194,7 +207,7 @@ test.describe('An admin installs a runner on a machine without this repository',
     const movedPort = await freePort();
     const movedUrl = `http://localhost:${movedPort}`;
     await runner.stop();
-    runner.start(startCommand.replace(`RUNNER_PUBLIC_URL=${publicUrl}`, `RUNNER_PUBLIC_URL=${movedUrl}`).replace(/RUNNER_PORT=\d+/, `RUNNER_PORT=${movedPort}`));
+    runner.start(startCommand.replace(`RUNNER_PUBLIC_URL=${publicUrl}`, `RUNNER_PUBLIC_URL=${movedUrl}`).replace(/RUNNER_PORT=\d+/, `RUNNER_PORT=${movedPort}`), runnerToken);
     await expect(row.getByText('Callback URL changed', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(row.getByRole('textbox', { name: 'New callback URL' })).toHaveValue(`${movedUrl}/oauth/callback`);
     await expect(page.getByRole('alert').filter({ hasText: 'The runner’s public URL changed' })).toBeVisible();

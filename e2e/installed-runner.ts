@@ -7,8 +7,8 @@ import { expect, type Page } from '@playwright/test';
 
 /**
  * A runner started exactly as the set-up dialog says: its start command, run by bash in a folder
- * outside the repository that holds nothing but what the command downloads. PATH carries only the
- * system's tools and node; HOME is that folder.
+ * outside the repository that holds nothing but what the command downloads, with the runner token
+ * pasted at its prompt. PATH carries only the system's tools and node; HOME is that folder.
  */
 export class InstalledRunner {
   readonly dir: string;
@@ -20,16 +20,18 @@ export class InstalledRunner {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-installed-runner-'));
   }
 
-  start(command: string) {
+  /** Runs the start command; `token` is what the admin pastes when it asks for the runner token. */
+  start(command: string, token: string) {
     this.output = '';
     const child = spawn('bash', ['-c', command], {
       cwd: this.dir,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: { PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: this.dir, LANG: 'C.UTF-8' },
     });
     child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stdin!.end(`${token}\n`);
     this.exitCode = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     this.child = child;
   }

@@ -30,10 +30,11 @@ test.describe('Settings › Runners on the cluster', () => {
     await dialog.getByLabel('Name').fill(name);
     await dialog.getByRole('button', { name: 'Create runner' }).click();
     const command = await dialog.getByRole('textbox', { name: 'Start command' }).inputValue();
+    const token = await dialog.getByRole('textbox', { name: 'Runner token' }).inputValue();
     // Runners download from, and dial, the load balancer, never one instance.
     expect(command).toContain(`${new URL(page.url()).origin}/downloads/runner.mjs`);
     runner = new InstalledRunner();
-    runner.start(command);
+    runner.start(command, token);
     // The phase change is published by the instance holding the link, wherever this dialog's stream is.
     await expect(dialog.getByText(/connected after \d+ s/)).toBeVisible({ timeout: 60_000 });
     await dialog.getByRole('button', { name: /^(Later|Go to the runner)$/ }).click();

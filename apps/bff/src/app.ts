@@ -31,7 +31,7 @@ import { createConnectService } from './services/connect-service.ts';
 import { createEnvironmentService } from './services/environment-service.ts';
 import { createConnectRoutes } from './routes/connect-routes.ts';
 import { createEnvironmentRoutes } from './routes/environment-routes.ts';
-import { createRunnerDownloadRoutes } from './downloads/runner-download.ts';
+import { createRunnerBundle, createRunnerDownloadRoutes } from './downloads/runner-download.ts';
 import { createLocalBus, type ClusterBus } from './store/cluster-bus.ts';
 import { createRateLimitStore } from './store/rate-limit-store.ts';
 import { createSignInThrottle } from './store/sign-in-throttle.ts';
@@ -57,6 +57,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   const link = createRunnerLinkServer({
     store: runnersStore,
     hub,
+    audit,
     log,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     // What a runner may ask the BFF. Each handler checks that the flow or environment is the runner's own.
@@ -72,12 +73,13 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     },
     bus,
   });
+  const runnerBundle = createRunnerBundle(config.runnerBundle);
   const runners = createRunnerService({
     store: runnersStore,
     audit,
     hub,
     link: () => link,
-    startCommand: { bffUrl: config.publicUrl, extraEnv: extra.runnerEnv ?? {} },
+    startCommand: { bffUrl: config.publicUrl, extraEnv: extra.runnerEnv ?? {}, runnerSha256: () => runnerBundle.digest()?.sha256 ?? null },
     integrations: integrationsStore,
   });
 
@@ -148,7 +150,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   app.use(api);
   app.use('/api', createErrorHandler(log));
 
-  app.use(createRunnerDownloadRoutes(config.runnerBundle, log));
+  app.use(createRunnerDownloadRoutes(runnerBundle, log));
   serveSpa(app, config.webDist, log);
   app.use(createErrorHandler(log));
 

@@ -24,6 +24,8 @@ const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   createScmIntegration: { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: 'k', oauthPlaintextClientSecret: 's' },
   updateScmIntegration: { clientId: 'k2' },
   updateRunner: { name: 'Local runner' },
+  // No key is waiting: an admin gets 409, everyone else their 401/403/404 first.
+  acceptRunnerKey: { kid: 'kid-that-no-runner-presented' },
   checkAuthentication: { host: 'bitbucket.org' },
   connectApiToken: { host: 'bitbucket.org', email: 'alice@acme.test', tokenEnvelope: 'x', expiresOn: '2027-03-01' },
   createEnvironment: { contextUrl: 'https://bitbucket.org/acme/widgets', runnerId: '' },

@@ -82,7 +82,7 @@ describe('a cluster of BFF instances on one PostgreSQL database', () => {
       expect(replaced.status).toBe(200);
       expect(await runner.closed).toEqual({ code: 4004, reason: expect.stringMatching(/token revoked/) });
       await expect(connectFakeRunner(b.url, created.body.runnerToken as string)).rejects.toThrow('refused: 401');
-      const again = await connectFakeRunner(c.url, replaced.body.runnerToken as string, { ping: () => ({ version: 'on-c' }) });
+      const again = await connectFakeRunner(c.url, replaced.body.runnerToken as string, { ping: () => ({ version: 'on-c' }) }, { keyPair: runner.keyPair });
       await eventually(() => admin.at(b.url).request('POST', `/api/runners/${runnerId}/ping`), (r) => r.body?.runnerVersion === 'on-c');
       expect((await admin.at(b.url).request('DELETE', `/api/runners/${runnerId}`)).status).toBeLessThan(300);
       expect(await again.closed).toEqual({ code: 4003, reason: expect.stringMatching(/deleted/) });

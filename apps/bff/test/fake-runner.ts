@@ -1,17 +1,40 @@
 import WebSocket from 'ws';
 import { createRunnerKeyPair } from '@runner-console/envelope';
 
+export type FakeRunnerKeyPair = Awaited<ReturnType<typeof createRunnerKeyPair>>;
+
+/**
+ * Like a real runner's data folder: the same token comes back with the same key (the BFF pins a
+ * runner's key at its first hello), and a rotation the fake answers becomes its key from then on.
+ */
+const keysByToken = new Map<string, FakeRunnerKeyPair>();
+
 /**
  * A minimal runner for BFF tests: dials the link with a token, says hello with a real key, heartbeats
- * and answers requests from `handlers`. The real runner is tested end to end.
+ * and answers requests from `handlers`. The real runner is tested end to end. `keyPair` presents
+ * another key than the one this token connected with before (a reinstalled runner, or an impostor
+ * with a stolen token). A refused hello rejects with `refused: close <code> <reason>`.
  */
 export async function connectFakeRunner(
   bffUrl: string,
   token: string,
   handlers: Record<string, (params: any) => unknown> = { ping: () => ({ version: 'test' }) },
-  opts: { heartbeat?: boolean; publicUrl?: string } = {},
+  opts: { heartbeat?: boolean; publicUrl?: string; keyPair?: FakeRunnerKeyPair } = {},
 ) {
-  const { publicJwk } = await createRunnerKeyPair();
+  const keyPair = opts.keyPair ?? keysByToken.get(token) ?? (await createRunnerKeyPair());
+  if (!keysByToken.has(token)) keysByToken.set(token, keyPair);
+  const { publicJwk } = keyPair;
+  if (handlers.rotateKey) {
+    const rotate = handlers.rotateKey;
+    handlers = {
+      ...handlers,
+      rotateKey: async (params: unknown) => {
+        const result = (await rotate(params)) as { publicKey?: FakeRunnerKeyPair['publicJwk'] };
+        if (result?.publicKey) keysByToken.set(token, { ...keyPair, publicJwk: result.publicKey });
+        return result;
+      },
+    };
+  }
   const ws = new WebSocket(`${bffUrl.replace('http', 'ws')}/api/runner-link`, { headers: { authorization: `Bearer ${token}` } });
   let heartbeat: NodeJS.Timeout | undefined;
   /** Answers to this runner's own requests to the BFF, by request id. */
@@ -21,6 +44,7 @@ export async function connectFakeRunner(
   const welcome = await new Promise<any>((resolve, reject) => {
     ws.on('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
     ws.on('error', reject);
+    ws.on('close', (code, reason) => reject(new Error(`refused: close ${code} ${reason.toString()}`)));
     ws.on('open', () =>
       ws.send(JSON.stringify({ type: 'hello', version: 'test', region: 'eu', publicUrl: opts.publicUrl ?? 'http://127.0.0.1:1', publicKey: publicJwk })),
     );
@@ -51,6 +75,7 @@ export async function connectFakeRunner(
   return {
     welcome,
     publicJwk,
+    keyPair,
     closed,
     ws,
     /** Runner → BFF, as the runner asks (redeemFlow, completeFlow, …); rejects with the BFF's error code. */

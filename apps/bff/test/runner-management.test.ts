@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,15 +57,67 @@ describe('the installable runner download', () => {
   });
 });
 
+describe('the start command, run by bash as an admin would', () => {
+  /**
+   * Runs the command in a fresh folder, the token typed at its prompt; returns the folder and output.
+   * (Not spawnSync: the BFF serving the download runs in this process.)
+   */
+  async function runStartCommand(command: string, token: string, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-start-'))) {
+    const child = spawn('bash', ['-c', command], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdin.end(`${token}\n`);
+    const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    return { dir, output, status };
+  }
+
+  it('keeps the token out of the command, writes it to a 0600 file, checks the digest it carries and starts the runner with --token-file', async () => {
+    fs.writeFileSync(bundle, '#!/usr/bin/env node\nconsole.log("started with", JSON.stringify(process.argv.slice(2)));\n');
+    const created = await setUp('Started by bash', 'http://localhost:18494');
+    expect(created.startCommand).not.toContain(created.runnerToken);
+    // A token file left by an earlier, careless install is replaced, not reused with its mode.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-start-'));
+    fs.writeFileSync(path.join(dir, 'runner.token'), 'old', { mode: 0o644 });
+    const run = await runStartCommand(created.startCommand, created.runnerToken, dir);
+    expect(run.output).toContain('runner.mjs: OK');
+    expect(run.output).toContain('started with ["--token-file","runner.token"]');
+    expect(run.status).toBe(0);
+    const tokenFile = path.join(run.dir, 'runner.token');
+    expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(tokenFile, 'utf8')).toBe(`${created.runnerToken}\n`);
+    expect(run.output).not.toContain(created.runnerToken);
+  });
+
+  it('fails the check, and never runs the file, when the served file is not the one the command was made for', async () => {
+    fs.writeFileSync(bundle, '#!/usr/bin/env node\nconsole.log("genuine runner");\n');
+    const created = await setUp('Tampered download', 'http://localhost:18495');
+    // The file (and so its .sha256 beside it) changes on the server, or on the way.
+    fs.writeFileSync(bundle, '#!/usr/bin/env node\nconsole.log("tampered runner");\n');
+    expect(await (await fetch(`${t.url}/downloads/runner.mjs.sha256`)).text()).toBe(`${createHash('sha256').update(fs.readFileSync(bundle)).digest('hex')}  runner.mjs\n`);
+    const run = await runStartCommand(created.startCommand, created.runnerToken);
+    expect(run.output).toMatch(/runner.mjs: FAILED/);
+    expect(run.output).not.toContain('tampered runner');
+    expect(run.status).not.toBe(0);
+  });
+});
+
 describe('set-up with a public URL', () => {
   it('pins the URL, and for a local URL the listen port, in a command that downloads, verifies and runs the file', async () => {
     const local = await setUp('Pinned local', 'http://localhost:18493/');
     expect(local.runner.pinnedPublicUrl).toBe('http://localhost:18493');
+    const sha256 = createHash('sha256').update(fs.readFileSync(bundle)).digest('hex');
     const lines = local.startCommand.split(' \\\n');
-    expect(lines[0]).toBe(`curl -fsSLO ${t.url}/downloads/runner.mjs`);
-    expect(lines[1]).toBe(`  && curl -fsSLO ${t.url}/downloads/runner.mjs.sha256`);
-    expect(lines[2]).toBe('  && sha256sum -c runner.mjs.sha256');
-    expect(lines[3]).toMatch(new RegExp(`^  && RUNNER_TOKEN=${local.runnerToken} BFF_URL=\\S+ RUNNER_PUBLIC_URL=http://localhost:18493 RUNNER_PORT=18493 RUNNER_DATA_DIR=./runner-data node runner.mjs$`));
+    expect(lines).toEqual([
+      `printf 'Runner token: ' && read -rs RUNNER_TOKEN_INPUT && echo`,
+      `  && (umask 077 && rm -f runner.token && printf '%s\\n' "$RUNNER_TOKEN_INPUT" > runner.token)`,
+      '  && unset RUNNER_TOKEN_INPUT',
+      `  && curl -fsSLO ${t.url}/downloads/runner.mjs`,
+      // The digest travels in the command, not from the server that serves the file.
+      `  && echo '${sha256}  runner.mjs' | sha256sum -c -`,
+      `  && BFF_URL=${t.url} RUNNER_PUBLIC_URL=http://localhost:18493 RUNNER_PORT=18493 RUNNER_DATA_DIR=./runner-data node runner.mjs --token-file runner.token`,
+    ]);
+    expect(local.startCommand).not.toContain(local.runnerToken);
     expect(local.startCommand).not.toContain('npm');
 
     const remote = await setUp('Pinned remote', 'https://runner.acme.internal');
@@ -135,11 +188,12 @@ describe('runner management', () => {
     expect(res.status).toBe(200);
     expect(res.body.runnerToken).toMatch(/^rct_/);
     expect(res.body.runnerToken).not.toBe(created.runnerToken);
-    expect(res.body.startCommand).toContain(`RUNNER_TOKEN=${res.body.runnerToken}`);
+    expect(res.body.startCommand).not.toContain(res.body.runnerToken);
     expect(res.body.startCommand).toContain('RUNNER_PUBLIC_URL=http://localhost:4100');
     expect(await connected.closed).toEqual({ code: 4004, reason: expect.stringMatching(/token revoked/) });
     await expect(connectFakeRunner(t.url, created.runnerToken)).rejects.toThrow('refused: 401');
-    const fresh = await connectFakeRunner(t.url, res.body.runnerToken);
+    // The same runner (same data folder, so the same key) comes back with the new token.
+    const fresh = await connectFakeRunner(t.url, res.body.runnerToken, undefined, { keyPair: connected.keyPair });
     fresh.close();
     const audit = await auditOf(created.runner.id);
     expect(audit).toContainEqual(expect.objectContaining({ action: 'runner.token_replaced', details: { disconnected: true } }));

@@ -39,7 +39,8 @@ describe('runner tokens', () => {
       // Replacing it again also retires the second token.
       const third = await admin.request('POST', `/api/runners/${runner.id}/token`);
       await expect(connectFakeRunner(t.url, next.body.runnerToken)).rejects.toThrow('refused: 401');
-      (await connectFakeRunner(t.url, third.body.runnerToken)).close();
+      // The same runner (same data folder, so the same pinned key) with the newest token.
+      (await connectFakeRunner(t.url, third.body.runnerToken, undefined, { keyPair: live.keyPair })).close();
     }));
 
   it('a deleted runner’s token is refused, and its sealed secrets are gone from the database', () =>

@@ -44,7 +44,9 @@ describe('runners', () => {
     const res = await admin.request('POST', '/api/runners', { name: 'Build farm' });
     expect(res.status).toBe(201);
     expect(res.body.runnerToken).toMatch(/^rct_/);
-    expect(res.body.startCommand).toContain(`RUNNER_TOKEN=${res.body.runnerToken}`);
+    // The token is pasted when the command asks for it: never part of the command itself.
+    expect(res.body.startCommand).not.toContain(res.body.runnerToken);
+    expect(res.body.startCommand).toContain('--token-file runner.token');
     expect(res.body.runner.phase).toBe('created');
     const row = await t.db.selectFrom('runners').selectAll().where('id', '=', res.body.runner.id).executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(res.body.runnerToken);

@@ -249,7 +249,7 @@ describe('SCM integrations', () => {
     const removed = await admin.request('DELETE', `/api/runners/${runnerId}/integrations/${created.body.id}`);
     expect(removed.status).toBe(204);
     const audit = await admin.request('GET', `/api/runners/${runnerId}/audit-log`);
-    expect(audit.body.entries.map((e: any) => e.action)).toEqual(['integration.deleted', 'integration.updated', 'integration.updated', 'integration.created', 'runner.created']);
+    expect(audit.body.entries.map((e: any) => e.action)).toEqual(['integration.deleted', 'integration.updated', 'integration.updated', 'integration.created', 'runner.key_registered', 'runner.created']);
     // The rename was checked by the runner with the secret already stored.
     expect(calls.filter((c) => c.method === 'validateCandidate').map((c) => c.params.integration.clientId)).toEqual(['consumer-key-1', 'consumer-key-2']);
     expect(audit.body.entries[0].actor).toBe('admin@acme.test');

@@ -52,6 +52,12 @@ describe('runner configuration', () => {
     expect(() => loadConfig({ RUNNER_TOKEN: token }, ['--no-such-flag'])).toThrow(/--help/);
   });
 
+  it('takes only an http(s) public URL, since browsers are sent there', () => {
+    for (const url of ['javascript:alert(1)', 'data:text/html,x', 'ftp://runner.acme.internal', 'https://runner.acme.internal/?x=1']) {
+      expect(() => loadConfig({ RUNNER_TOKEN: token, RUNNER_PUBLIC_URL: url })).toThrow(/RUNNER_PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/);
+    }
+  });
+
   it('documents every setting in --help and in the README', () => {
     const readme = fs.readFileSync(path.join(import.meta.dirname, '../README.md'), 'utf8');
     for (const s of settings) {

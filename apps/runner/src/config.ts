@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { isRunnerPublicUrl } from '@runner-console/contracts';
 
 /**
  * Every setting is a flag and an environment variable (the flag wins). The runner README lists
@@ -34,7 +35,11 @@ const Env = z.object({
   RUNNER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   RUNNER_HOST: z.string().optional(),
   /** The URL browsers reach this runner at (its OAuth callback lives here). */
-  RUNNER_PUBLIC_URL: z.url().optional(),
+  // Browsers are sent here for the OAuth start and callback: http(s) only (the BFF refuses others).
+  RUNNER_PUBLIC_URL: z
+    .string()
+    .refine(isRunnerPublicUrl, { error: 'RUNNER_PUBLIC_URL must be an http:// or https:// URL without a query or credentials, such as https://runner.acme.internal.' })
+    .optional(),
   DATA_DIR: z.string().default('.data'),
   RUNNER_DATA_DIR: z.string().optional(),
   RUNNER_REGION: z.string().max(40).optional(),

@@ -14,6 +14,7 @@ import { ApiTokenConnectionCount, ConnectApiTokenRequest, ConnectApiTokenRespons
 import { CreateEnvironmentRequest, Environment, EnvironmentList } from './environments.ts';
 import { PageQuery } from './pagination.ts';
 import {
+  AcceptRunnerKeyRequest,
   CreateRunnerRequest,
   CreateRunnerResponse,
   DeleteRunnerResponse,
@@ -63,6 +64,7 @@ export const apiRoutes = {
   deleteRunner: { method: 'delete', path: '/api/runners/:runnerId', access: 'admin', response: DeleteRunnerResponse },
   newRunnerToken: { method: 'post', path: '/api/runners/:runnerId/token', access: 'admin', response: NewRunnerTokenResponse },
   rotateRunnerKey: { method: 'post', path: '/api/runners/:runnerId/rotate-key', access: 'admin', response: Runner },
+  acceptRunnerKey: { method: 'post', path: '/api/runners/:runnerId/accept-key', access: 'admin', request: AcceptRunnerKeyRequest, response: Runner },
   pingRunner: { method: 'post', path: '/api/runners/:runnerId/ping', access: 'member', response: PingRunnerResponse },
   getRunnerConfigurationSchema: { method: 'get', path: '/api/runners/:runnerId/configuration-schema', access: 'admin', response: RunnerConfigurationSchema },
   listScmIntegrations: { method: 'get', path: '/api/runners/:runnerId/integrations', access: 'member', query: PageQuery, response: ScmIntegrationList },

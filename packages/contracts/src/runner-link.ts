@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { RunnerPublicJwk } from './runners.ts';
+import { RunnerPublicJwk, isRunnerPublicUrl } from './runners.ts';
 
 /**
  * Messages on the runner's outbound WebSocket to the BFF (`/api/runner-link`).
@@ -10,10 +10,28 @@ export const LinkHello = z.object({
   type: z.literal('hello'),
   version: z.string().check(z.maxLength(40)),
   region: z.nullable(z.string().check(z.maxLength(40))),
-  publicUrl: z.url().check(z.maxLength(300)),
+  // Browsers are sent here for the OAuth start and callback: http(s) only, never javascript: or data:.
+  publicUrl: z.string().check(
+    z.maxLength(300),
+    z.refine(isRunnerPublicUrl, { error: 'Use an http:// or https:// URL without a query or credentials.' }),
+  ),
   publicKey: RunnerPublicJwk,
 });
 export type LinkHello = z.infer<typeof LinkHello>;
+
+/**
+ * Close codes the BFF ends a runner link with, and what the runner does on each: 4003 and 4004 end
+ * it for good (the token will never work again); 4002 and 4005 are retried at a slow pace (an admin
+ * can fix the cause: accept the runner's new key, or correct its settings).
+ */
+export const linkCloseCodes = {
+  helloTimeout: 4001,
+  invalidHello: 4002,
+  runnerDeleted: 4003,
+  tokenRevoked: 4004,
+  /** The hello's key is not the one pinned for this runner; it waits for Rotate key or an admin's acceptance. */
+  keyNotAccepted: 4005,
+} as const;
 
 export const LinkWelcome = z.object({
   type: z.literal('welcome'),

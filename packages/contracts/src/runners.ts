@@ -31,7 +31,13 @@ export const Runner = z.object({
    * OAuth callback URLs are registered against it; a runner reporting another URL breaks Connect.
    */
   pinnedPublicUrl: z.nullable(z.string()),
+  /** The key pinned at the runner's first connection; only Rotate key or an admin's acceptance changes it. */
   publicKey: z.nullable(RunnerPublicJwk),
+  /**
+   * A different key a connection presented with this runner's token, which was refused: the runner
+   * was reinstalled or lost its data folder, or someone else holds its token. Null when there is none.
+   */
+  pendingKey: z.nullable(z.object({ kid: z.string(), presentedAt: z.string() })),
   lastSeenAt: z.nullable(z.string()),
   createdAt: z.string(),
 });
@@ -48,6 +54,18 @@ export const RunnerName = z
     z.maxLength(80, { error: 'Keep the name under 80 characters.' }),
   );
 
+/** Whether a runner's public URL is one browsers may be sent to: http(s), no query, fragment or credentials. */
+export function isRunnerPublicUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && !u.search && !u.hash && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
+export const runnerPublicUrlError = 'Enter an http:// or https:// URL without a query, such as https://runner.acme.internal.';
+
 /** Where developers' browsers reach the runner: an http(s) origin with an optional path, no query. */
 export const RunnerPublicUrl = z
   .string()
@@ -55,17 +73,7 @@ export const RunnerPublicUrl = z
     z.trim(),
     z.minLength(1, { error: 'Enter the URL where developers’ browsers reach the runner.' }),
     z.maxLength(300, { error: 'Keep the URL under 300 characters.' }),
-    z.refine(
-      (v) => {
-        try {
-          const u = new URL(v);
-          return (u.protocol === 'http:' || u.protocol === 'https:') && !u.search && !u.hash && !u.username && !u.password;
-        } catch {
-          return false;
-        }
-      },
-      { error: 'Enter an http:// or https:// URL without a query, such as https://runner.acme.internal.' },
-    ),
+    z.refine(isRunnerPublicUrl, { error: runnerPublicUrlError }),
   );
 
 export const CreateRunnerRequest = z.object({
@@ -132,6 +140,15 @@ export type PingRunnerResponse = z.infer<typeof PingRunnerResponse>;
 /** Server-sent events on GET /api/events, one JSON body per event. */
 export const RunnerChangedEvent = z.object({ type: z.literal('runner.changed'), runner: Runner });
 export const RunnerDeletedEvent = z.object({ type: z.literal('runner.deleted'), runnerId: z.string() });
+
+/**
+ * Accept the key a runner presented instead of its pinned one (its `pendingKey`). The kid is the one
+ * the admin saw and confirmed: if the runner has since presented yet another key, nothing changes.
+ */
+export const AcceptRunnerKeyRequest = z.strictObject({
+  kid: z.string().check(z.minLength(10, { error: 'Name the key id to accept.' }), z.maxLength(100, { error: 'Name the key id to accept.' })),
+});
+export type AcceptRunnerKeyRequest = z.infer<typeof AcceptRunnerKeyRequest>;
 
 /** Link method `rotateKey`: the runner's answer. */
 export const RotateKeyResult = z.object({ publicKey: RunnerPublicJwk });

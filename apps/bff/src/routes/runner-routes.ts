@@ -18,6 +18,9 @@ export function createRunnerRoutes(runners: RunnerService, integrations: ScmInte
   mountRoute(router, apiRoutes.rotateRunnerKey, async ({ user, params }) =>
     runners.rotateKey(user, params.runnerId ?? '', (runnerId) => integrations.flagSecretsForReentry(user, runnerId)),
   );
+  mountRoute(router, apiRoutes.acceptRunnerKey, async ({ user, params, body }) =>
+    runners.acceptKey(user, params.runnerId ?? '', body, (runnerId) => integrations.flagSecretsForReentry(user, runnerId, 'accepted')),
+  );
   mountRoute(router, apiRoutes.pingRunner, async ({ user, params }) => runners.ping(user, params.runnerId ?? ''));
   return router;
 }

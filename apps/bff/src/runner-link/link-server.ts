@@ -2,9 +2,10 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { calculateJwkThumbprint } from 'jose';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { LinkHello, type LinkWelcome } from '@runner-console/contracts';
+import { LinkHello, linkCloseCodes, type LinkWelcome } from '@runner-console/contracts';
 import type { Logger } from '../logger.ts';
 import type { EventHub } from '../events/event-hub.ts';
+import type { AuditStore } from '../store/audit-store.ts';
 import { toRunner, type RunnersStore } from '../store/runners-store.ts';
 import type { RunnersTable } from '../store/schema.ts';
 import { hashSecretToken } from '../services/secret-tokens.ts';
@@ -16,6 +17,16 @@ import { createClusterLink, type RunnerChannel } from './cluster-link.ts';
 export const runnerLinkPath = '/api/runner-link';
 const helloTimeoutMs = 5_000;
 const maxMessageBytes = 256 * 1024;
+
+/** What the runner logs on a refused key (a close reason holds at most 123 bytes). */
+const keyNotAcceptedReason = 'runner key not accepted: an admin must accept the new key on the runner page';
+
+/** The close reason for an invalid hello: which field, in a few words, so the runner can log it. */
+function invalidHelloReason(err: unknown): string {
+  const issue = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+  const text = issue ? `invalid hello: ${issue.path.join('.')}: ${issue.message}` : `invalid hello: ${(err as Error).message}`;
+  return Buffer.from(text).subarray(0, 123).toString().replace(/\uFFFD$/, '');
+}
 
 export type RunnerRequestHandler = (runner: RunnersTable, method: string, params: unknown) => Promise<unknown>;
 
@@ -30,13 +41,14 @@ export type RunnerRequestHandler = (runner: RunnersTable, method: string, params
 export function createRunnerLinkServer(opts: {
   store: RunnersStore;
   hub: EventHub;
+  audit: AuditStore;
   log: Logger;
   heartbeatIntervalMs: number;
   onRunnerRequest: RunnerRequestHandler;
   onConnected?: (conn: RunnerConnection) => void;
   bus?: ClusterBus;
 }) {
-  const { store, hub, log, heartbeatIntervalMs } = opts;
+  const { store, hub, audit, log, heartbeatIntervalMs } = opts;
   const bus = opts.bus ?? createLocalBus();
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   const connections = new Map<string, RunnerConnection>();
@@ -94,7 +106,7 @@ export function createRunnerLinkServer(opts: {
 
   function acceptRunner(runner: RunnersTable, ws: WebSocket, tcp: Duplex) {
     let conn: RunnerConnection | undefined;
-    const helloTimer = setTimeout(() => ws.close(4001, 'hello expected'), helloTimeoutMs);
+    const helloTimer = setTimeout(() => ws.close(linkCloseCodes.helloTimeout, 'hello expected'), helloTimeoutMs);
 
     ws.on('message', (data) => {
       const raw = data.toString();
@@ -110,10 +122,12 @@ export function createRunnerLinkServer(opts: {
         if ((await calculateJwkThumbprint(jwk, 'sha256')) !== kid) throw new Error('kid is not the key thumbprint');
       } catch (err) {
         log.warn({ runnerId: runner.id, reason: (err as Error).message }, 'runner hello refused');
-        ws.close(4002, 'invalid hello');
+        ws.close(linkCloseCodes.invalidHello, invalidHelloReason(err));
         return;
       }
       clearTimeout(helloTimer);
+      // Before this connection may replace a live one: a token alone must not re-key the runner.
+      if (!(await keyAccepted(hello))) return;
       const previous = connections.get(runner.id);
       conn = new RunnerConnection(runner.id, runner.org_id, ws, log, async (method, params) => {
         const current = await store.findById(runner.id);
@@ -129,6 +143,35 @@ export function createRunnerLinkServer(opts: {
       log.info({ runnerId: runner.id, version: hello.version, kid: hello.publicKey.kid }, 'runner connected');
       await publishRunner(row);
       opts.onConnected?.(conn);
+    }
+
+    /**
+     * The runner's key is pinned at its first hello. A hello with another key is refused before it
+     * can take over the link: the key is kept as pending for an admin to accept (or for Rotate key),
+     * and the refusal is recorded once per key presented (the runner retries every few seconds).
+     */
+    async function keyAccepted(hello: LinkHello): Promise<boolean> {
+      const { kid } = hello.publicKey;
+      const check = await store.checkHelloKey(runner.id, hello.publicKey, new Date().toISOString());
+      if (check.outcome === 'pinned') {
+        await audit.record({ orgId: runner.org_id, runnerId: runner.id, actor: null, action: 'runner.key_registered', target: runner.name, details: { kid } });
+        return true;
+      }
+      if (check.outcome === 'matches') return true;
+      log.warn({ runnerId: runner.id, pinnedKid: check.pinnedKid, presentedKid: kid }, 'runner hello refused: its key is not the pinned one');
+      if (check.newlyPending) {
+        await audit.record({
+          orgId: runner.org_id,
+          runnerId: runner.id,
+          actor: null,
+          action: 'runner.key_refused',
+          target: runner.name,
+          details: { pinnedKid: check.pinnedKid, presentedKid: kid },
+        });
+        await publishRunner(await store.findById(runner.id));
+      }
+      ws.close(linkCloseCodes.keyNotAccepted, keyNotAcceptedReason);
+      return false;
     }
 
     ws.on('close', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import type {
+  AcceptRunnerKeyRequest,
   CreateRunnerRequest,
   CreateRunnerResponse,
   DeleteRunnerResponse,
@@ -11,7 +12,7 @@ import type {
   SessionUser,
   UpdateRunnerRequest,
 } from '@runner-console/contracts';
-import { CountTokensResult, EraseAllResult, PingResult, RotateKeyResult } from '@runner-console/contracts';
+import { CountTokensResult, EraseAllResult, PingResult, RotateKeyResult, linkCloseCodes as linkCloseCodeTable } from '@runner-console/contracts';
 import { calculateJwkThumbprint } from 'jose';
 import type { RunnersStore } from '../store/runners-store.ts';
 import type { RunnersTable } from '../store/schema.ts';
@@ -28,10 +29,16 @@ export interface StartCommandContext {
   bffUrl: string;
   /** Settings every runner of this deployment needs (a test stack's emulator URLs). */
   extraEnv: Record<string, string>;
+  /** The SHA-256 (hex) of the runner file this BFF serves; null when it is not built. */
+  runnerSha256: () => string | null;
 }
 
-/** Close code and reason the runner link uses when a runner's token stops being valid. */
-export const linkCloseCodes = { runnerDeleted: 4003, tokenRevoked: 4004 } as const;
+/** Close codes the runner link uses when a runner's token stops being valid (one table: contracts). */
+export const linkCloseCodes = { runnerDeleted: linkCloseCodeTable.runnerDeleted, tokenRevoked: linkCloseCodeTable.tokenRevoked } as const;
+
+function kidOfJson(jwkJson: string | null | undefined): string | null {
+  return jwkJson ? (JSON.parse(jwkJson) as { kid: string }).kid : null;
+}
 
 /** Trailing slashes off, so "https://runner.acme.internal/" and ".../" pin the same URL. */
 function normalizePublicUrl(url: string): string {
@@ -130,12 +137,22 @@ export function createRunnerService(deps: {
       requireSelfHosted(row, 'get a new token');
       const runnerToken = createSecretToken('rct');
       await store.setTokenHash(runnerId, hashSecretToken(runnerToken));
+      // A key presented with the old token is forgotten with it: the new token's holder is the admin's choice.
+      const droppedPendingKid = kidOfJson(row.pending_public_key_jwk);
+      if (droppedPendingKid) await store.clearPendingKey(runnerId);
       const wasConnected = deps.link().disconnect(runnerId, linkCloseCodes.tokenRevoked, 'runner token revoked: a new token was made in Runner Console');
-      await audit.record({ orgId: user.orgId, runnerId, actor: user, action: 'runner.token_replaced', target: row.name, details: { disconnected: wasConnected } });
+      await audit.record({
+        orgId: user.orgId,
+        runnerId,
+        actor: user,
+        action: 'runner.token_replaced',
+        target: row.name,
+        details: droppedPendingKid ? { disconnected: wasConnected, droppedPendingKid } : { disconnected: wasConnected },
+      });
       const updated = (await store.findById(runnerId))!;
       const runner = toRunner(updated);
       hub.publish(user.orgId, { type: 'runner.changed', runner });
-      return { runner, runnerToken, startCommand: buildStartCommand(deps.startCommand, updated, runnerToken) };
+      return { runner, runnerToken, startCommand: buildStartCommand(deps.startCommand, updated) };
     },
 
     async deletionImpact(user: SessionUser, runnerId: string): Promise<RunnerDeletionImpact> {
@@ -218,6 +235,8 @@ export function createRunnerService(deps: {
         public_url: null,
         pinned_public_url: body.publicUrl ? normalizePublicUrl(body.publicUrl) : null,
         public_key_jwk: null,
+        pending_public_key_jwk: null,
+        pending_key_at: null,
         last_seen_at: null,
         created_at: new Date().toISOString(),
         created_by: user.id,
@@ -226,7 +245,7 @@ export function createRunnerService(deps: {
       await audit.record({ orgId: user.orgId, runnerId: id, actor: user, action: 'runner.created', target: name });
       const runner = toRunner(row);
       hub.publish(user.orgId, { type: 'runner.changed', runner });
-      return { runner, runnerToken, startCommand: buildStartCommand(deps.startCommand, row, runnerToken) };
+      return { runner, runnerToken, startCommand: buildStartCommand(deps.startCommand, row) };
     },
 
     /** Ask the runner for a new key pair and record its public half. Returns the updated runner. */
@@ -245,10 +264,39 @@ export function createRunnerService(deps: {
         throw new HttpError(502, 'provider_error', 'The runner answered with a key whose id does not match it. The key was not changed.');
       }
       const updated = await store.setPublicKey(runnerId, publicKey);
-      await audit.record({ orgId: user.orgId, runnerId, actor: user, action: 'runner.key_rotated', target: row.name, details: { kid } });
+      await audit.record({ orgId: user.orgId, runnerId, actor: user, action: 'runner.key_rotated', target: row.name, details: { kid, previousKid: kidOfJson(row.public_key_jwk) } });
       const runner = toRunner(updated!);
       hub.publish(user.orgId, { type: 'runner.changed', runner });
       await onRotated(runnerId);
+      return runner;
+    },
+
+    /**
+     * An admin accepts the key a refused connection presented (the runner's `pendingKey`), naming
+     * its kid as shown to them. The runner connects with it on its next try. Accepting the key
+     * already in force (a second click) answers the runner as it is.
+     */
+    async acceptKey(user: SessionUser, runnerId: string, body: AcceptRunnerKeyRequest, onAccepted: (runnerId: string) => Promise<void>): Promise<Runner> {
+      const row = await requireRunner(user, runnerId);
+      const pinnedKid = kidOfJson(row.public_key_jwk);
+      if (pinnedKid === body.kid) return toRunner(row);
+      const pendingKid = kidOfJson(row.pending_public_key_jwk);
+      if (!pendingKid) {
+        throw new HttpError(409, 'conflict', 'No new key is waiting for this runner. Reload the page to see its current key.');
+      }
+      const updated = pendingKid === body.kid ? await store.acceptPendingKey(runnerId, body.kid) : undefined;
+      if (!updated) {
+        throw new HttpError(
+          409,
+          'conflict',
+          'The runner has since presented another key than the one you confirmed. Nothing changed: reload the page and compare the key ids again.',
+        );
+      }
+      await audit.record({ orgId: user.orgId, runnerId, actor: user, action: 'runner.key_accepted', target: row.name, details: { previousKid: pinnedKid, kid: body.kid } });
+      const runner = toRunner(updated);
+      hub.publish(user.orgId, { type: 'runner.changed', runner });
+      // Secrets sealed to the old key cannot be opened with the new one: they need entering again.
+      await onAccepted(runnerId);
       return runner;
     },
 
@@ -297,15 +345,21 @@ function freeLoopbackPort(): Promise<number> {
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** Where the start command keeps the runner token, beside runner.mjs (mode 0600). */
+export const runnerTokenFile = 'runner.token';
+
 /**
- * The exact command an admin runs on the runner's machine, in an empty folder: it downloads the
- * runner file from the BFF, checks it against its published SHA-256, and starts it with plain node.
- * The public URL is pinned, and for a URL on this machine the listen port too, so running the same
- * command again brings the runner back at the same callback URL. Data stays in ./runner-data.
+ * The exact command an admin runs on the runner's machine, in an empty folder. It asks for the
+ * runner token (pasted, not echoed, so it lands neither in shell history nor on a command line),
+ * writes it to runner.token with mode 0600, downloads the runner file from the BFF, checks it
+ * against the SHA-256 carried in the command itself (a digest fetched from the same server as the
+ * file would prove nothing), and starts it with plain node and `--token-file`. The public URL is
+ * pinned, and for a URL on this machine the listen port too, so running the same command again
+ * brings the runner back at the same callback URL. Data stays in ./runner-data.
  */
-export function buildStartCommand(ctx: StartCommandContext, runner: Pick<RunnersTable, 'pinned_public_url'>, token: string): string {
+export function buildStartCommand(ctx: StartCommandContext, runner: Pick<RunnersTable, 'pinned_public_url'>): string {
   const download = `${ctx.bffUrl}/downloads/runner.mjs`;
-  const env: Record<string, string> = { RUNNER_TOKEN: token, BFF_URL: ctx.bffUrl };
+  const env: Record<string, string> = { BFF_URL: ctx.bffUrl };
   if (runner.pinned_public_url) {
     env.RUNNER_PUBLIC_URL = runner.pinned_public_url;
     const url = new URL(runner.pinned_public_url);
@@ -314,11 +368,18 @@ export function buildStartCommand(ctx: StartCommandContext, runner: Pick<Runners
   env.RUNNER_DATA_DIR = './runner-data';
   Object.assign(env, ctx.extraEnv);
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  const sha256 = ctx.runnerSha256();
+  const verify = sha256
+    ? `echo ${shellQuote(`${sha256}  runner.mjs`)} | sha256sum -c -`
+    : `{ echo ${shellQuote('This Runner Console has no runner file to offer: ask its operator to build it (npm start builds it).')} >&2; false; }`;
   return [
-    `curl -fsSLO ${shellQuote(download)}`,
-    `  && curl -fsSLO ${shellQuote(`${download}.sha256`)}`,
-    '  && sha256sum -c runner.mjs.sha256',
-    `  && ${assignments.join(' ')} node runner.mjs`,
+    // printf and read are shell builtins: the token is never an argument of a process.
+    `printf 'Runner token: ' && read -rs RUNNER_TOKEN_INPUT && echo`,
+    `  && (umask 077 && rm -f ${runnerTokenFile} && printf '%s\\n' "$RUNNER_TOKEN_INPUT" > ${runnerTokenFile})`,
+    '  && unset RUNNER_TOKEN_INPUT',
+    `  && curl -fsSLO ${shellQuote(download)}`,
+    `  && ${verify}`,
+    `  && ${assignments.join(' ')} node runner.mjs --token-file ${runnerTokenFile}`,
   ].join(' \\\n');
 }
 

@@ -502,15 +502,22 @@ export function createScmIntegrationService(deps: {
       }
     },
 
-    /** After a key rotation: every secret sealed to an earlier key is flagged for re-entry (it still works meanwhile). */
-    async flagSecretsForReentry(user: SessionUser, runnerId: string): Promise<void> {
+    /**
+     * After a key rotation: every secret sealed to an earlier key is flagged for re-entry (it still
+     * works meanwhile). After an admin accepted a new key the runner presented (`accepted`), the
+     * runner holds no earlier key: those secrets no longer open at all.
+     */
+    async flagSecretsForReentry(user: SessionUser, runnerId: string, why: 'rotated' | 'accepted' = 'rotated'): Promise<void> {
       const runner = await runners.requireRunner(user, runnerId);
       const currentKid = runnerKey(runner)?.kid;
       for (const row of await store.listByRunner(user.orgId, runnerId)) {
         if (!row.secret_kid || row.secret_kid === currentKid) continue;
         const updated = await store.update(row.id, {
           validation_status: 'needs_new_secret',
-          validation_message: "The runner's key was rotated. This secret keeps working until you re-enter it, which seals it to the new key.",
+          validation_message:
+            why === 'rotated'
+              ? "The runner's key was rotated. This secret keeps working until you re-enter it, which seals it to the new key."
+              : "An admin accepted a new key for this runner. Secrets sealed to its old key cannot be opened with it: enter this secret again.",
           validated_at: new Date().toISOString(),
         });
         publish(user, runner, row.id, updated);

@@ -13,6 +13,7 @@ import * as m0005 from './migrations/0005-org-admins-index.ts';
 import * as m0006 from './migrations/0006-runner-management.ts';
 import * as m0007 from './migrations/0007-api-tokens.ts';
 import * as m0008 from './migrations/0008-cluster.ts';
+import * as m0009 from './migrations/0009-runner-key-pinning.ts';
 
 /**
  * The data layer's one entry point. Everything above it talks to kysely's typed builder; the two
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0006-runner-management': m0006,
   '0007-api-tokens': m0007,
   '0008-cluster': m0008,
+  '0009-runner-key-pinning': m0009,
 };
 
 export async function openDatabase(file: string): Promise<Db> {

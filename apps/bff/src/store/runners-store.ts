@@ -14,10 +14,21 @@ export function toRunner(row: RunnersTable): Runner {
     publicUrl: row.public_url,
     pinnedPublicUrl: row.pinned_public_url,
     publicKey: row.public_key_jwk ? (JSON.parse(row.public_key_jwk) as RunnerPublicJwk) : null,
+    pendingKey: row.pending_public_key_jwk ? { kid: kidOf(row.pending_public_key_jwk), presentedAt: row.pending_key_at ?? row.created_at } : null,
     lastSeenAt: row.last_seen_at,
     createdAt: row.created_at,
   };
 }
+
+function kidOf(jwkJson: string): string {
+  return (JSON.parse(jwkJson) as RunnerPublicJwk).kid;
+}
+
+/** What a hello's key means for the runner's pinned key (see `checkHelloKey`). */
+export type HelloKeyCheck =
+  | { outcome: 'pinned' }
+  | { outcome: 'matches' }
+  | { outcome: 'differs'; pinnedKid: string; newlyPending: boolean };
 
 /** How many runner rows the store keeps before it starts over. */
 const ROWS_MAX = 10_000;
@@ -107,6 +118,48 @@ export function createRunnersStore(db: Db, bus?: ClusterBus) {
       await write(runnerId, () => db.updateTable('runners').set({ public_key_jwk: JSON.stringify(publicKey) }).where('id', '=', runnerId).execute());
       return this.findById(runnerId);
     },
+    /**
+     * The key a hello presents, against the runner's pinned key: the first one is pinned (a
+     * conditional update, so of two first hellos on two instances one wins and the other compares);
+     * the same key matches; another key is refused and kept as the pending key, with `newlyPending`
+     * true when it was not already the pending one.
+     */
+    async checkHelloKey(runnerId: string, publicKey: RunnerPublicJwk, at: string): Promise<HelloKeyCheck> {
+      const pinned = await write(runnerId, () =>
+        db.updateTable('runners').set({ public_key_jwk: JSON.stringify(publicKey) }).where('id', '=', runnerId).where('public_key_jwk', 'is', null).executeTakeFirst(),
+      );
+      if (Number(pinned.numUpdatedRows) === 1) return { outcome: 'pinned' };
+      const row = await this.findById(runnerId);
+      const pinnedKid = row?.public_key_jwk ? kidOf(row.public_key_jwk) : null;
+      if (!row || pinnedKid === null) throw new Error('runner row or its pinned key vanished during the hello');
+      if (pinnedKid === publicKey.kid) return { outcome: 'matches' };
+      const newlyPending = !row.pending_public_key_jwk || kidOf(row.pending_public_key_jwk) !== publicKey.kid;
+      await write(runnerId, () =>
+        db.updateTable('runners').set({ pending_public_key_jwk: JSON.stringify(publicKey), pending_key_at: at }).where('id', '=', runnerId).execute(),
+      );
+      return { outcome: 'differs', pinnedKid, newlyPending };
+    },
+    /**
+     * The pending key becomes the pinned one, if it is still the one with `kid` (another hello may
+     * have replaced it meanwhile). Returns the updated row, or undefined when nothing changed.
+     */
+    async acceptPendingKey(runnerId: string, kid: string): Promise<RunnersTable | undefined> {
+      const row = await this.findById(runnerId);
+      const pending = row?.pending_public_key_jwk;
+      if (!pending || kidOf(pending) !== kid) return undefined;
+      const result = await write(runnerId, () =>
+        db
+          .updateTable('runners')
+          .set({ public_key_jwk: pending, pending_public_key_jwk: null, pending_key_at: null })
+          .where('id', '=', runnerId)
+          .where('pending_public_key_jwk', '=', pending)
+          .executeTakeFirst(),
+      );
+      return Number(result.numUpdatedRows) === 1 ? this.findById(runnerId) : undefined;
+    },
+    async clearPendingKey(runnerId: string): Promise<void> {
+      await write(runnerId, () => db.updateTable('runners').set({ pending_public_key_jwk: null, pending_key_at: null }).where('id', '=', runnerId).execute());
+    },
     async setTokenHash(runnerId: string, tokenHash: string): Promise<void> {
       await write(runnerId, () => db.updateTable('runners').set({ token_hash: tokenHash }).where('id', '=', runnerId).execute());
     },
@@ -127,7 +180,7 @@ export function createRunnersStore(db: Db, bus?: ClusterBus) {
             public_url: hello.publicUrl,
             // Set-up without a public URL pins the first one the runner reports.
             pinned_public_url: (eb) => eb.fn.coalesce('pinned_public_url', eb.val(hello.publicUrl)),
-            public_key_jwk: JSON.stringify(hello.publicKey),
+            // The key is not written here: it was pinned (or matched) by checkHelloKey first.
             last_seen_at: at,
           })
           .where('id', '=', runnerId)

@@ -38,7 +38,11 @@ export interface RunnersTable {
   public_url: string | null;
   /** Fixed at set-up (or the first connection); see migration 0006. */
   pinned_public_url: string | null;
+  /** Pinned at the first connection; changed only by Rotate key or an admin's acceptance (0009). */
   public_key_jwk: string | null;
+  /** A different key a refused connection presented, waiting for an admin (0009). */
+  pending_public_key_jwk?: string | null;
+  pending_key_at?: string | null;
   last_seen_at: string | null;
   created_at: string;
   created_by: string | null;

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createRunnerKeyPair } from '@runner-console/envelope';
 import { createLogger } from '../logger.ts';
@@ -29,12 +30,14 @@ afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
 });
 
-async function startLink(bffUrl: string, onRevoked: (reason: string) => void) {
+async function startLink(bffUrl: string, onRevoked: (reason: string) => void, opts: { logLines?: string[]; refusedRetryMs?: number } = {}) {
   const { publicJwk } = await createRunnerKeyPair();
+  const lines = opts.logLines;
   const link = createBffLink({
     bffUrl,
     token: 'rct_test-token-0123456789abcdef',
-    log: createLogger('silent'),
+    log: lines ? pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }) : createLogger('silent'),
+    ...(opts.refusedRetryMs ? { refusedRetryMs: opts.refusedRetryMs } : {}),
     handlers: {},
     hello: () => ({ type: 'hello', version: 't', region: null, publicUrl: 'http://localhost:1', publicKey: publicJwk }),
     onRevoked,
@@ -69,5 +72,33 @@ describe('the runner link when the BFF ends it', () => {
     await startLink(bff.url, (r) => revoked.push(r));
     await expect.poll(() => bff.connections(), { timeout: 5000 }).toBe(2);
     expect(revoked).toEqual([]);
+  });
+
+  it('on a refused key (4005) says why and which key, keeps trying at a modest pace, and never stops for good', async () => {
+    const bff = await fakeBff((ws, nth) => {
+      if (nth <= 2) ws.close(4005, 'runner key not accepted: an admin must accept the new key on the runner page');
+    });
+    stops.push(bff.close);
+    const revoked: string[] = [];
+    const logLines: string[] = [];
+    const link = await startLink(bff.url, (r) => revoked.push(r), { logLines, refusedRetryMs: 300 });
+    await expect.poll(() => bff.connections(), { timeout: 5000 }).toBe(3);
+    await expect.poll(() => link.connected).toBe(true);
+    expect(revoked).toEqual([]);
+    const refusals = logLines.map((l) => JSON.parse(l) as { msg: string; kid?: string }).filter((l) => l.msg.includes('refused this runner'));
+    expect(refusals).toHaveLength(2);
+    expect(refusals[0]!.msg).toMatch(/an admin must accept the new key/);
+    expect(refusals[0]!.msg).toMatch(/accepts this key \(id \S+\) on the runner's page/);
+    expect(refusals[0]!.msg).toMatch(/replace the token/);
+    expect(refusals[0]!.kid).toMatch(/\S{10,}/);
+  });
+
+  it('waits the refused-key interval, not the quick backoff, before trying again', async () => {
+    const bff = await fakeBff((ws) => ws.close(4005, 'runner key not accepted'));
+    stops.push(bff.close);
+    await startLink(bff.url, () => {}, { refusedRetryMs: 2_000 });
+    await expect.poll(() => bff.connections()).toBe(1);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(bff.connections()).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { LinkMessage, LinkWelcome, type LinkHello, type LinkRequest } from '@runner-console/contracts';
+import { LinkMessage, LinkWelcome, linkCloseCodes, type LinkHello, type LinkRequest } from '@runner-console/contracts';
 import type { Logger } from '../logger.ts';
 
 export class LinkCallError extends Error {
@@ -32,6 +32,11 @@ export function createBffLink(opts: {
    * will not work again, so the link stops instead of reconnecting.
    */
   onRevoked?: (reason: string) => void;
+  /**
+   * How long to wait before trying again after the BFF refused this runner's key (close 4005) or
+   * its hello (4002): an admin has to act first, so the link asks at a modest pace meanwhile.
+   */
+  refusedRetryMs?: number;
 }) {
   const { log } = opts;
   const wsUrl = `${opts.bffUrl.replace(/^http/, 'ws')}/api/runner-link`;
@@ -86,8 +91,8 @@ export function createBffLink(opts: {
     ws.on('error', (err) => log.debug({ err: err.message }, 'runner link error'));
     ws.on('close', (code, reasonBuffer) => {
       clearInterval(heartbeat);
-      if (code === 4003 || code === 4004) {
-        const reason = reasonBuffer.toString() || (code === 4003 ? 'runner deleted in Runner Console' : 'runner token revoked');
+      if (code === linkCloseCodes.runnerDeleted || code === linkCloseCodes.tokenRevoked) {
+        const reason = reasonBuffer.toString() || (code === linkCloseCodes.runnerDeleted ? 'runner deleted in Runner Console' : 'runner token revoked');
         stopped = true;
         for (const [id, p] of pending) {
           clearTimeout(p.timer);
@@ -102,6 +107,21 @@ export function createBffLink(opts: {
         clearTimeout(p.timer);
         p.reject(new LinkCallError('bff_unreachable', 'The connection to the BFF dropped.'));
         pending.delete(id);
+      }
+      if (code === linkCloseCodes.keyNotAccepted || code === linkCloseCodes.invalidHello) {
+        const retryMs = opts.refusedRetryMs ?? 15_000;
+        const reason = reasonBuffer.toString();
+        if (code === linkCloseCodes.keyNotAccepted) {
+          const { kid } = opts.hello().publicKey;
+          log.error(
+            { closeCode: code, kid },
+            `The BFF refused this runner's key (${reason || 'runner key not accepted'}). Runner Console pinned another key for this runner. If you reinstalled it or moved its data folder, an admin accepts this key (id ${kid}) on the runner's page in Settings › Runners; otherwise someone else may hold its token: replace the token there. Trying again every ${Math.round(retryMs / 1000)} s.`,
+          );
+        } else {
+          log.error({ closeCode: code }, `The BFF refused this runner's hello (${reason || 'invalid hello'}). Check the runner's settings; trying again every ${Math.round(retryMs / 1000)} s.`);
+        }
+        retryTimer = setTimeout(connect, retryMs);
+        return;
       }
       if (welcomed) log.warn('lost the connection to the BFF; reconnecting');
       scheduleReconnect();

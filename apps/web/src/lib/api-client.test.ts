@@ -11,6 +11,7 @@ const runner = {
   publicUrl: 'http://localhost:8081',
   pinnedPublicUrl: 'http://localhost:8081',
   publicKey: null,
+  pendingKey: null,
   lastSeenAt: '2025-01-01T00:00:00.000Z',
   createdAt: '2025-01-01T00:00:00.000Z',
 };

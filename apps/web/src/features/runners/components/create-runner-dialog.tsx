@@ -8,7 +8,6 @@ import { useForm } from 'react-hook-form';
 import { useNavigate } from 'react-router';
 import * as z from 'zod/mini';
 import { Button } from '../../../components/ui/button.tsx';
-import { CopyField } from '../../../components/ui/copy-field.tsx';
 import {
   Dialog,
   DialogClose,
@@ -21,6 +20,7 @@ import { useNow } from '../../../lib/use-now.ts';
 import { useCreateRunner } from '../api/use-create-runner.ts';
 import { runnerManagementQueries } from '../api/use-runner-management.ts';
 import { runnerQueries } from '../api/runner-queries.ts';
+import { StartCommandSteps } from './start-command-steps.tsx';
 import '../../../styles/runners.css';
 
 const TITLE = 'Set up a new runner';
@@ -269,16 +269,14 @@ function StartRunner({
           This token is shown only once.
         </p>
         <p>
-          Copy it now, or start the runner with the command below. Runner Console keeps only a hash
-          of it.
+          Copy it now, or start the runner with the command below, which asks for it. Runner
+          Console keeps only a hash of it.
         </p>
       </div>
-      <CopyField label="Runner token" value={result.runnerToken} />
-      <CopyField label="Start command" value={result.startCommand} multiline />
+      <StartCommandSteps startCommand={result.startCommand} runnerToken={result.runnerToken} />
       <p className="muted">
-        Run it in an empty folder on the runner’s machine (it needs Node.js 20 or later and git).
-        It downloads the runner, checks its SHA-256 and starts it. Running it again restarts the
-        runner with the same data and URL.
+        Running the command again (with the token) restarts the runner with the same data, key and
+        URL.
       </p>
 
       {connected ? (
@@ -305,8 +303,9 @@ function StartRunner({
                 HTTP and WebSocket; no inbound port is needed for this).
               </li>
               <li>
-                “sha256sum: WARNING: computed checksum did NOT match”: the download was changed or
-                cut off on the way. Run the command again.
+                “runner.mjs: FAILED”: the file downloaded is not the one this command was made for
+                (changed or cut off on the way, or the server was updated since). Nothing was run.
+                Set the runner up again from its page (New token) for a current command.
               </li>
               <li>
                 “The BFF refused the runner token”: the token was mistyped or replaced. Get a new

@@ -8,7 +8,6 @@ import { useNavigate } from 'react-router';
 import * as z from 'zod/mini';
 import { Button } from '../../../components/ui/button.tsx';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
-import { CopyField } from '../../../components/ui/copy-field.tsx';
 import { Dialog, DialogClose, DialogContent } from '../../../components/ui/dialog.tsx';
 import { TextField } from '../../../components/ui/text-field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
@@ -19,6 +18,7 @@ import {
   useNewRunnerToken,
   useUpdateRunner,
 } from '../api/use-runner-management.ts';
+import { StartCommandSteps } from './start-command-steps.tsx';
 import '../../../styles/runners.css';
 
 /** Admins: rename, a new token (the old one stops at once), delete with everything that goes with it. */
@@ -170,7 +170,7 @@ function NewToken({ runner, disabled }: { runner: Runner; disabled: boolean }) {
         {issued ? (
           <DialogContent
             title="New runner token"
-            description={`Start ${runner.name} with this command on its machine, in the folder it runs from.`}
+            description={`Start ${runner.name} with this command on its machine, in the folder it runs from, and paste the new token when it asks.`}
             closeOnOutsideClick={false}
           >
             <div className="form">
@@ -178,8 +178,7 @@ function NewToken({ runner, disabled }: { runner: Runner; disabled: boolean }) {
                 <p className="callout__title">This token is shown only once.</p>
                 <p>The old token no longer works.</p>
               </div>
-              <CopyField label="Runner token" value={issued.runnerToken} />
-              <CopyField label="Start command" value={issued.startCommand} multiline />
+              <StartCommandSteps startCommand={issued.startCommand} runnerToken={issued.runnerToken} />
               <div className="dialog__actions">
                 <DialogClose>
                   <Button variant="primary">Done</Button>

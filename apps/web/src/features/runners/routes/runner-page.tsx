@@ -13,6 +13,7 @@ import { RunnerDetails } from '../components/runner-details.tsx';
 import { RunnerPhaseBadge } from '../components/runner-phase-badge.tsx';
 import { TestConnection } from '../components/test-connection.tsx';
 import { RotateKey } from '../components/rotate-key.tsx';
+import { PendingKeyBanner } from '../components/pending-key-banner.tsx';
 import { RunnerManagement } from '../components/runner-management.tsx';
 import '../../../styles/runners.css';
 
@@ -118,6 +119,8 @@ function RunnerView({
           <RunnerPhaseBadge phase={runner.phase} />
         </div>
       </header>
+
+      <PendingKeyBanner runner={runner} canManage={canManage} />
 
       {movedFrom ? (
         <div className="callout callout--danger" role="alert">
