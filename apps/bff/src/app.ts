@@ -35,6 +35,8 @@ import { createRunnerBundle, createRunnerDownloadRoutes } from './downloads/runn
 import { createLocalBus, type ClusterBus } from './store/cluster-bus.ts';
 import { createRateLimitStore } from './store/rate-limit-store.ts';
 import { createSignInThrottle } from './store/sign-in-throttle.ts';
+import { createIdempotency } from './http/idempotency.ts';
+import { apiRoutes, type ApiRoute } from '@runner-console/contracts';
 
 export interface BffApp {
   app: Express;
@@ -139,6 +141,9 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     res.set('Cache-Control', 'no-store');
     next();
   });
+  // Creates that take an Idempotency-Key answer a repeat with their first answer (before the route runs).
+  const idempotency = createIdempotency(db);
+  for (const route of Object.values(apiRoutes) as ApiRoute[]) if (route.idempotent) api[route.method](route.path, idempotency);
   api.use(createOpenApiRoutes(config.publicUrl));
   api.use(createAuthRoutes(auth, cookies, config.secureCookies, createRateLimitStore(db, 'sign-in'), createSignInThrottle(db)));
   api.use(createEventRoutes(hub));

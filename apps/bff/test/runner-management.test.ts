@@ -233,8 +233,11 @@ describe('runner management', () => {
     expect(impact.body).toEqual({ integrations: [{ id: integration.body.id, provider: 'bitbucket', host: 'bitbucket.org' }], environments: 1, developerTokens: 3, runnerOnline: true });
 
     expect((await dev.request('DELETE', `/api/runners/${created.runner.id}`)).status).toBe(403);
-    const res = await admin.request('DELETE', `/api/runners/${created.runner.id}`);
+    // A double click: two deletes at once. One goes ahead; the other finds the runner gone (404).
+    const both = await Promise.all([admin.request('DELETE', `/api/runners/${created.runner.id}`), admin.request('DELETE', `/api/runners/${created.runner.id}`)]);
+    const [res, twice] = both.sort((a, b) => a.status - b.status) as [(typeof both)[0], (typeof both)[0]];
     expect(res.status).toBe(200);
+    expect(twice.status).toBe(404);
     expect(res.body).toEqual({ deletedIntegrations: 1, deletedEnvironments: 1, runnerErased: true, erasedTokens: 3, erasedWorkspaces: 2 });
     expect(erased).toBe(1);
     expect(await connected.closed).toEqual({ code: 4003, reason: expect.stringMatching(/deleted/) });

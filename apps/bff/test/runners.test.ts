@@ -63,6 +63,27 @@ describe('runners', () => {
     expect(res.body.error.fields.name).toMatch(/name/);
   });
 
+  it('refuses control and text-direction characters in a name, and shows an old stored one escaped', async () => {
+    const spoof = 'a\u0000\u202e<script>';
+    const res = await admin.request('POST', '/api/runners', { name: spoof });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.name).toMatch(/control or text-direction characters/);
+    // A row written before the rule: every reader gets the characters as visible escapes.
+    const made = await admin.request('POST', '/api/runners', { name: `Escaped ${Math.random()}` });
+    await t.db.updateTable('runners').set({ name: spoof }).where('id', '=', made.body.runner.id).execute();
+    // Any write through the API drops the runners store's cached row.
+    expect((await admin.request('PATCH', `/api/runners/${made.body.runner.id}`, { publicUrl: 'http://localhost:4996' })).status).toBe(200);
+    const shown = await admin.request('GET', `/api/runners/${made.body.runner.id}`);
+    expect(shown.body.name).toBe('a\\u{0000}\\u{202E}<script>');
+  });
+
+  it('trims a pasted name and public URL', async () => {
+    const res = await admin.request('POST', '/api/runners', { name: `  Pasted ${Date.now()}\u0020`, publicUrl: ' http://localhost:4997 ' });
+    expect(res.status).toBe(201);
+    expect(res.body.runner.name).toMatch(/^Pasted \d+$/);
+    expect(res.body.runner.publicUrl).toBe('http://localhost:4997');
+  });
+
   it('a started runner becomes active with its key, answers ping, and turns inactive when it stops', async () => {
     const created = await admin.request('POST', '/api/runners', { name: 'Phase runner' });
     const id = created.body.runner.id;

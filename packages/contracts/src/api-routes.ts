@@ -45,6 +45,11 @@ export interface ApiRoute {
   created?: boolean;
   /** Success is a redirect (302), for browser navigations. */
   redirect?: boolean;
+  /**
+   * A create that takes an `Idempotency-Key` header: a repeat with the same key (a double click, a
+   * retry after a lost answer) gets the first answer instead of a second thing.
+   */
+  idempotent?: boolean;
 }
 
 /**
@@ -56,25 +61,25 @@ export const apiRoutes = {
   signIn: { method: 'post', path: '/api/auth/sign-in', access: 'public', request: SignInRequest, response: SessionResponse },
   signOut: { method: 'post', path: '/api/auth/sign-out', access: 'public', noContent: true },
   listRunners: { method: 'get', path: '/api/runners', access: 'member', query: PageQuery, response: RunnerList },
-  createRunner: { method: 'post', path: '/api/runners', access: 'admin', created: true, request: CreateRunnerRequest, response: CreateRunnerResponse },
+  createRunner: { method: 'post', path: '/api/runners', access: 'admin', created: true, request: CreateRunnerRequest, response: CreateRunnerResponse, idempotent: true },
   suggestRunnerPublicUrl: { method: 'get', path: '/api/runners/suggested-public-url', access: 'admin', response: SuggestedPublicUrlResponse },
   getRunner: { method: 'get', path: '/api/runners/:runnerId', access: 'member', response: Runner },
   updateRunner: { method: 'patch', path: '/api/runners/:runnerId', access: 'admin', request: UpdateRunnerRequest, response: Runner },
   getRunnerDeletionImpact: { method: 'get', path: '/api/runners/:runnerId/deletion-impact', access: 'admin', response: RunnerDeletionImpact },
   deleteRunner: { method: 'delete', path: '/api/runners/:runnerId', access: 'admin', response: DeleteRunnerResponse },
-  newRunnerToken: { method: 'post', path: '/api/runners/:runnerId/token', access: 'admin', response: NewRunnerTokenResponse },
+  newRunnerToken: { method: 'post', path: '/api/runners/:runnerId/token', access: 'admin', response: NewRunnerTokenResponse, idempotent: true },
   rotateRunnerKey: { method: 'post', path: '/api/runners/:runnerId/rotate-key', access: 'admin', response: Runner },
   acceptRunnerKey: { method: 'post', path: '/api/runners/:runnerId/accept-key', access: 'admin', request: AcceptRunnerKeyRequest, response: Runner },
   pingRunner: { method: 'post', path: '/api/runners/:runnerId/ping', access: 'member', response: PingRunnerResponse },
   getRunnerConfigurationSchema: { method: 'get', path: '/api/runners/:runnerId/configuration-schema', access: 'admin', response: RunnerConfigurationSchema },
   listScmIntegrations: { method: 'get', path: '/api/runners/:runnerId/integrations', access: 'member', query: PageQuery, response: ScmIntegrationList },
-  createScmIntegration: { method: 'post', path: '/api/runners/:runnerId/integrations', access: 'admin', created: true, request: CreateScmIntegrationRequest, response: ScmIntegration },
+  createScmIntegration: { method: 'post', path: '/api/runners/:runnerId/integrations', access: 'admin', created: true, request: CreateScmIntegrationRequest, response: ScmIntegration, idempotent: true },
   updateScmIntegration: { method: 'patch', path: '/api/runners/:runnerId/integrations/:integrationId', access: 'admin', request: UpdateScmIntegrationRequest, response: ScmIntegration },
   deleteScmIntegration: { method: 'delete', path: '/api/runners/:runnerId/integrations/:integrationId', access: 'admin', noContent: true },
   validateScmIntegration: { method: 'post', path: '/api/runners/:runnerId/integrations/:integrationId/validate', access: 'admin', response: ValidateScmIntegrationResponse },
   getRunnerAuditLog: { method: 'get', path: '/api/runners/:runnerId/audit-log', access: 'admin', query: PageQuery, response: AuditLog },
   checkAuthentication: { method: 'post', path: '/api/runners/:runnerId/check-authentication', access: 'member', request: CheckAuthenticationRequest, response: CheckAuthenticationResponse },
-  connectApiToken: { method: 'post', path: '/api/runners/:runnerId/api-tokens', access: 'member', created: true, request: ConnectApiTokenRequest, response: ConnectApiTokenResponse },
+  connectApiToken: { method: 'post', path: '/api/runners/:runnerId/api-tokens', access: 'member', created: true, request: ConnectApiTokenRequest, response: ConnectApiTokenResponse, idempotent: true },
   countApiTokenConnections: { method: 'get', path: '/api/runners/:runnerId/integrations/:integrationId/api-token-connections', access: 'admin', response: ApiTokenConnectionCount },
   startConnect: { method: 'get', path: '/api/connect/start', access: 'member', redirect: true },
   // Public in the table because a browser without the flow's session must get a page that says so
@@ -84,7 +89,7 @@ export const apiRoutes = {
   listGitAuthentications: { method: 'get', path: '/api/git-authentications', access: 'member', response: GitAuthenticationList },
   deleteGitAuthentication: { method: 'delete', path: '/api/git-authentications/:runnerId/:tokenId', access: 'member', noContent: true },
   listEnvironments: { method: 'get', path: '/api/environments', access: 'member', query: PageQuery, response: EnvironmentList },
-  createEnvironment: { method: 'post', path: '/api/environments', access: 'member', created: true, request: CreateEnvironmentRequest, response: Environment },
+  createEnvironment: { method: 'post', path: '/api/environments', access: 'member', created: true, request: CreateEnvironmentRequest, response: Environment, idempotent: true },
   getEnvironment: { method: 'get', path: '/api/environments/:environmentId', access: 'member', response: Environment },
   deleteEnvironment: { method: 'delete', path: '/api/environments/:environmentId', access: 'member', noContent: true },
 } satisfies Record<string, ApiRoute>;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { noForbiddenCharacters } from './text-input.ts';
 import { RunnerPublicJwk } from './runners.ts';
 
 /**
@@ -37,6 +38,7 @@ const Email = z
     z.trim(),
     z.minLength(3, { error: 'Enter the e-mail address of your Atlassian account.' }),
     z.maxLength(320, { error: 'That e-mail address is too long.' }),
+    noForbiddenCharacters,
     z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'Enter the e-mail address of your Atlassian account.' }),
   );
 /** YYYY-MM-DD, as the token form showed it. */
@@ -45,11 +47,15 @@ const ExpiryDate = z
   .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Enter the expiry date you chose when you created the token.' }));
 const TokenEnvelope = z
   .string()
-  .check(z.minLength(1, { error: 'Paste the API token.' }), z.maxLength(8192, { error: 'The encrypted token is too large.' }));
+  .check(
+    z.minLength(1, { error: 'Paste the API token.' }),
+    z.maxLength(8192, { error: 'The encrypted token is too large.' }),
+    z.regex(/^[A-Za-z0-9_.-]+$/, { error: 'The encrypted token is damaged. Paste the token again.' }),
+  );
 
 /** POST /api/runners/:runnerId/api-tokens: the token arrives sealed; the BFF never sees it. */
 export const ConnectApiTokenRequest = z.strictObject({
-  host: z.string().check(z.trim(), z.minLength(1), z.maxLength(253)),
+  host: z.string().check(z.trim(), z.minLength(1), z.maxLength(253), noForbiddenCharacters),
   email: Email,
   tokenEnvelope: TokenEnvelope,
   expiresOn: ExpiryDate,

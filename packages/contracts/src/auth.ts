@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { noForbiddenCharacters } from './text-input.ts';
 
 export const Role = z.enum(['admin', 'member']);
 export type Role = z.infer<typeof Role>;
@@ -12,6 +13,7 @@ export const SignInRequest = z.object({
     .check(
       z.minLength(1, { error: 'Enter your password.' }),
       z.maxLength(256, { error: 'That password is too long.' }),
+      noForbiddenCharacters,
     ),
 });
 export type SignInRequest = z.infer<typeof SignInRequest>;

@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
+import { noForbiddenCharacters } from './text-input.ts';
 import { ConnectionMethod, SupportsOAuth2, SupportsPat } from './api-tokens.ts';
 import { isDashboardPath } from './dashboard-path.ts';
 
 /** Like the Gitpod API's CheckAuthenticationForHost: is this user connected to the host on this runner? */
 export const CheckAuthenticationRequest = z.object({
-  host: z.string().check(z.trim(), z.minLength(1), z.maxLength(253)),
+  host: z.string().check(z.trim(), z.minLength(1), z.maxLength(253), noForbiddenCharacters),
 });
 
 export const CheckAuthenticationResponse = z.object({
@@ -40,9 +41,9 @@ export const ConnectMode = z.enum(['popup', 'tab']);
 
 /** Query of GET /api/connect/start: creates the single-use flow and sends the browser to the runner. */
 export const StartConnectQuery = z.object({
-  runnerId: z.string().check(z.minLength(1), z.maxLength(100)),
-  host: z.string().check(z.minLength(1), z.maxLength(253)),
-  csrf: z.string().check(z.minLength(1), z.maxLength(200)),
+  runnerId: z.string().check(z.minLength(1), z.maxLength(100), noForbiddenCharacters),
+  host: z.string().check(z.minLength(1), z.maxLength(253), noForbiddenCharacters),
+  csrf: z.string().check(z.minLength(1), z.maxLength(200), noForbiddenCharacters),
   mode: z._default(ConnectMode, 'popup'),
   /** Same-tab mode comes back here (a path inside the dashboard). */
   returnTo: z.optional(

@@ -10,10 +10,11 @@
  * slash, and the resolved URL must keep the dashboard's exact origin.
  */
 
-// Any C0 or C1 control character, DEL, whitespace the URL parser strips, and the bidirectional
-// overrides (which can disguise a path on screen).
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-const forbidden = /[\u0000-\u0020\u007f-\u009f\\\u202a-\u202e\u2066-\u2069]/;
+import { forbiddenTextCharacters } from './text-input.ts';
+
+// Beside what no text field takes (controls, which the URL parser strips, and bidi overrides):
+// spaces and backslashes, which a URL parser reads as path separators or trims.
+const forbiddenInPath = /[\s\\]/;
 
 /** Stands in for the dashboard's origin when only the shape of the path is checked. */
 const probeOrigin = 'http://dashboard.invalid';
@@ -21,7 +22,7 @@ const probeOrigin = 'http://dashboard.invalid';
 /** The dashboard URL for `path` on `origin`, or null when `path` is not a path inside the dashboard. */
 export function resolveDashboardPath(path: string, origin: string): URL | null {
   if (typeof path !== 'string' || path.length === 0 || path.length > 2000) return null;
-  if (!path.startsWith('/') || path.startsWith('//') || forbidden.test(path)) return null;
+  if (!path.startsWith('/') || path.startsWith('//') || forbiddenTextCharacters.test(path) || forbiddenInPath.test(path)) return null;
   let url: URL;
   try {
     url = new URL(path, origin);

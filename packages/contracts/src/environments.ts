@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { noForbiddenCharacters } from './text-input.ts';
 import { NextCursor } from './pagination.ts';
 
 export const EnvironmentPhase = z.enum(['creating', 'cloning', 'ready', 'failed']);
@@ -57,12 +58,15 @@ export const CreateEnvironmentRequest = z.strictObject({
         error: 'Paste a Bitbucket repository, branch, commit or pull request URL.',
       }),
       z.maxLength(2000, { error: 'That URL is too long.' }),
+      noForbiddenCharacters,
     ),
   runnerId: z
     .string()
     .check(
+      z.trim(),
       z.minLength(1, { error: 'Choose a runner.' }),
       z.maxLength(100, { error: 'That runner id is too long.' }),
+      noForbiddenCharacters,
     ),
 });
 export type CreateEnvironmentRequest = z.infer<typeof CreateEnvironmentRequest>;

@@ -18,6 +18,8 @@ export const ApiErrorCode = z.enum([
   'provider_unreachable',
   'storage_full',
   'database_unavailable',
+  /** An Idempotency-Key sent again with another request (422). */
+  'idempotency_key_reused',
   'internal',
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;

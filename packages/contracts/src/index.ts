@@ -6,6 +6,8 @@ export * from './runner-link.ts';
 export * from './scm-integrations.ts';
 export * from './connect.ts';
 export * from './dashboard-path.ts';
+export * from './text-input.ts';
+export * from './idempotency-key.ts';
 export * from './api-tokens.ts';
 export * from './environments.ts';
 export * from './api-routes.ts';

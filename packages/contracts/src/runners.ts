@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { noForbiddenCharacters } from './text-input.ts';
 import { NextCursor } from './pagination.ts';
 
 export const RunnerPhase = z.enum(['created', 'active', 'inactive', 'degraded']);
@@ -52,6 +53,7 @@ export const RunnerName = z
     z.trim(),
     z.minLength(1, { error: 'Give the runner a name.' }),
     z.maxLength(80, { error: 'Keep the name under 80 characters.' }),
+    noForbiddenCharacters,
   );
 
 /** Whether a runner's public URL is one browsers may be sent to: http(s), no query, fragment or credentials. */
@@ -73,6 +75,7 @@ export const RunnerPublicUrl = z
     z.trim(),
     z.minLength(1, { error: 'Enter the URL where developers’ browsers reach the runner.' }),
     z.maxLength(300, { error: 'Keep the URL under 300 characters.' }),
+    noForbiddenCharacters,
     z.refine(isRunnerPublicUrl, { error: runnerPublicUrlError }),
   );
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { noForbiddenCharacters } from './text-input.ts';
 import { NextCursor } from './pagination.ts';
 
 export const ScmProviderId = z.enum(['github', 'gitlab', 'bitbucket', 'azure-devops']);
@@ -117,6 +118,7 @@ const Host = z
     z.trim(),
     z.minLength(1, { error: 'Enter the provider host.' }),
     z.maxLength(253, { error: 'That host is too long.' }),
+    noForbiddenCharacters,
   );
 const ClientId = z
   .string()
@@ -132,10 +134,17 @@ const ClientId = z
 // Same limit as packages/envelope's MAX_ENVELOPE_LENGTH (a 1024-character secret in 3-byte UTF-8 seals to ~5.9 KB).
 const Envelope = z
   .string()
-  .check(z.minLength(1), z.maxLength(8192, { error: 'The encrypted secret is too large.' }));
+  .check(
+    z.minLength(1),
+    z.maxLength(8192, { error: 'The encrypted secret is too large.' }),
+    z.regex(/^[A-Za-z0-9_.-]+$/, { error: 'The encrypted secret is damaged. Enter the secret again.' }),
+  );
+/** Trimmed: a secret pasted with a space or newline around it is the secret. */
 const PlaintextSecret = z
   .string()
   .check(
+    z.trim(),
+    noForbiddenCharacters,
     z.minLength(1, { error: 'Enter the Client Secret (Bitbucket calls it Secret).' }),
     z.maxLength(1024, { error: 'That Client Secret is too long: paste the Secret only.' }),
   );

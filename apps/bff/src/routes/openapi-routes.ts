@@ -4,7 +4,7 @@ import { ApiError, apiRouteDocs, apiRoutes, type ApiErrorCode, type ApiRoute, ty
 
 export const openApiPath = '/api/openapi.json';
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 502 | 504;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 504;
 
 // The code each status most often carries, for the example body; the description lists the cases.
 const exampleCodes: Record<ErrorStatus, { code: ApiErrorCode; message: string }> = {
@@ -14,6 +14,7 @@ const exampleCodes: Record<ErrorStatus, { code: ApiErrorCode; message: string }>
   404: { code: 'not_found', message: 'This runner was not found.' },
   409: { code: 'conflict', message: 'This runner already has a Bitbucket integration for bitbucket.org. Edit that one instead.' },
   413: { code: 'payload_too_large', message: 'The request body is larger than 100 KB.' },
+  422: { code: 'idempotency_key_reused', message: 'This Idempotency-Key was already used for another request. Send a new key for a new request.' },
   415: { code: 'validation_failed', message: 'Send the body as JSON, with Content-Type: application/json.' },
   429: { code: 'rate_limited', message: 'Too many failed sign-in attempts for this account, so password sign-in is paused. Try again in 2 minutes.' },
   502: { code: 'runner_offline', message: 'The runner is offline. Start it (or check its network) and try again.' },
@@ -31,6 +32,10 @@ function commonErrors(route: ApiRoute): Partial<Record<ErrorStatus, string>> {
   if (route.request || route.query) errors[400] = 'The body or query failed validation (`validation_failed`); `error.fields` names each field with its message.';
   if (route.request) errors[413] = 'The body is larger than 100 KB (`payload_too_large`).';
   if (route.request) errors[415] = 'The body is not sent as JSON: send it with `Content-Type: application/json` (`validation_failed`).';
+  if (route.idempotent) {
+    errors[409] = 'A request with the same `Idempotency-Key` is still running after 30 seconds, or it failed: try again (`conflict`).';
+    errors[422] = 'The `Idempotency-Key` was already used with another request (`idempotency_key_reused`).';
+  }
   if (/:\w+/.test(route.path)) errors[404] = 'No such id, or it belongs to another organization (`not_found`): other organizations\' ids are never confirmed.';
   return errors;
 }
@@ -50,12 +55,25 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
     const docs = apiRouteDocs[name];
     const oaPath = route.path.replace(/:(\w+)/g, '{$1}');
     const params: unknown[] = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    if (route.idempotent) {
+      params.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'A random value (16–255 printable characters, such as a UUID), one per user intent. A repeat with the same key gets the first answer (with `Idempotent-Replayed: true`) for 24 hours, on any instance, instead of a second create. See the IETF draft "The Idempotency-Key HTTP Header Field".',
+        schema: { type: 'string', minLength: 16, maxLength: 255 },
+      });
+    }
     if (route.query) {
       const query = z.toJSONSchema(route.query, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
       for (const [name, schema] of Object.entries(query.properties ?? {})) params.push({ name, in: 'query', required: false, schema });
     }
     const responses: Record<string, unknown> = successResponse(route);
-    const errors = { ...commonErrors(route), ...docs.errors } as Partial<Record<ErrorStatus, string>>;
+    const common = commonErrors(route);
+    const errors = { ...common, ...docs.errors } as Partial<Record<ErrorStatus, string>>;
+    // A create's own conflict (a duplicate name) and the Idempotency-Key's are both documented.
+    if (common[409] && docs.errors?.[409]) errors[409] = `${docs.errors[409]} Or: ${common[409].replace(/^./, (c) => c.toLowerCase())}`;
     for (const status of (Object.keys(errors).map(Number) as ErrorStatus[]).sort((a, b) => a - b)) {
       responses[String(status)] = {
         description: errors[status],

@@ -182,6 +182,8 @@ export function createRunnerService(deps: {
     async remove(user: SessionUser, runnerId: string): Promise<DeleteRunnerResponse> {
       const row = await requireRunner(user, runnerId);
       requireSelfHosted(row, 'be deleted');
+      // A second delete (a double click, on this instance or another) finds the runner gone.
+      if (!(await store.claimForDeletion(row.id))) throw notFound('This runner');
       const integrations = await deps.integrations.countByRunner(row.id);
       const environments = await store.countEnvironments(row.id);
       const conn = deps.link().connectionOf(runnerId);

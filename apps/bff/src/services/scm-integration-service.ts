@@ -3,6 +3,7 @@ import {
   CountApiTokensResult,
   NO_METHOD_MESSAGE,
   DeleteTokensForIntegrationParams,
+  showForbiddenCharacters,
   ValidateIntegrationResult,
   type CreateScmIntegrationRequest,
   type IntegrationValidation,
@@ -529,7 +530,7 @@ export function createScmIntegrationService(deps: {
       const runner = await runners.requireRunner(user, runnerId);
       const rows = await audit.listForRunner(user.orgId, runner.id, page.limit + 1, after?.[0]);
       const { items, nextCursor } = pageOf(rows, page.limit, (r) => [r.seq]);
-      const entries = items.map((r) => ({ id: r.id, at: r.at, actor: r.actor_email, action: r.action, target: r.target, details: JSON.parse(r.details) as Record<string, unknown> }));
+      const entries = items.map((r) => ({ id: r.id, at: r.at, actor: r.actor_email, action: r.action, target: showForbiddenCharacters(r.target), details: JSON.parse(r.details) as Record<string, unknown> }));
       return { entries, nextCursor };
     },
   };

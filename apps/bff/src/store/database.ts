@@ -14,6 +14,7 @@ import * as m0006 from './migrations/0006-runner-management.ts';
 import * as m0007 from './migrations/0007-api-tokens.ts';
 import * as m0008 from './migrations/0008-cluster.ts';
 import * as m0009 from './migrations/0009-runner-key-pinning.ts';
+import * as m0010 from './migrations/0010-idempotency-keys.ts';
 
 /**
  * The data layer's one entry point. Everything above it talks to kysely's typed builder; the two
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0007-api-tokens': m0007,
   '0008-cluster': m0008,
   '0009-runner-key-pinning': m0009,
+  '0010-idempotency-keys': m0010,
 };
 
 export async function openDatabase(file: string): Promise<Db> {

@@ -1,4 +1,5 @@
-import type { Runner, RunnerPhase, RunnerPublicJwk } from '@runner-console/contracts';
+import { randomUUID } from 'node:crypto';
+import { showForbiddenCharacters, type Runner, type RunnerPhase, type RunnerPublicJwk } from '@runner-console/contracts';
 import type { Db } from './database.ts';
 import type { RunnersTable } from './schema.ts';
 import type { ClusterBus } from './cluster-bus.ts';
@@ -6,7 +7,8 @@ import type { ClusterBus } from './cluster-bus.ts';
 export function toRunner(row: RunnersTable): Runner {
   return {
     id: row.id,
-    name: row.name,
+    // A name stored before control and direction characters were refused is shown with them escaped.
+    name: showForbiddenCharacters(row.name),
     kind: row.kind,
     phase: row.phase,
     version: row.version,
@@ -193,6 +195,21 @@ export function createRunnersStore(db: Db, bus?: ClusterBus) {
       return this.findById(runnerId);
     },
     /** Deletes the runner; its integrations, Connect flows and environments go with it (ON DELETE CASCADE). */
+    /**
+     * The one delete of a runner that goes ahead (two clicks, or two instances, race here): its token
+     * stops working at once, and a second claim finds it taken.
+     */
+    async claimForDeletion(runnerId: string): Promise<boolean> {
+      const result = await write(runnerId, () =>
+        db
+          .updateTable('runners')
+          .set({ token_hash: `deleting:${randomUUID()}` })
+          .where('id', '=', runnerId)
+          .where((eb) => eb.or([eb('token_hash', 'is', null), eb('token_hash', 'not like', 'deleting:%')]))
+          .executeTakeFirst(),
+      );
+      return Number(result.numUpdatedRows) === 1;
+    },
     async remove(runnerId: string): Promise<boolean> {
       const result = await write(runnerId, () => db.deleteFrom('runners').where('id', '=', runnerId).executeTakeFirst());
       return Number(result.numDeletedRows) === 1;

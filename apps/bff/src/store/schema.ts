@@ -50,6 +50,18 @@ export interface RunnersTable {
   link_instance?: string | null;
 }
 
+/** A create's first answer, replayed for a repeat with the same Idempotency-Key (migration 0010). */
+export interface IdempotencyKeysTable {
+  key_hash: string;
+  request_hash: string;
+  state: 'pending' | 'done';
+  status: number | null;
+  /** The answer's JSON, AES-256-GCM under a key derived from the Idempotency-Key. */
+  sealed_body: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface RateLimitHitsTable {
   key: string;
   hits: number;
@@ -141,5 +153,6 @@ export interface Database {
   runners: RunnersTable;
   audit_log: AuditLogTable;
   rate_limit_hits: RateLimitHitsTable;
+  idempotency_keys: IdempotencyKeysTable;
   cluster_messages: ClusterMessagesTable;
 }

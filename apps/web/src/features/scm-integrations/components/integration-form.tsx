@@ -223,7 +223,7 @@ export function IntegrationForm({
         sealer = await sealingCode.load();
         // The only use of the plaintext: it is encrypted here and never sent.
         envelope = await sealer.sealClientSecret({
-          secret: values.clientSecret,
+          secret: values.clientSecret.trim(),
           publicKey,
           runnerId: runner.id,
           host,
