@@ -91,6 +91,17 @@ describe('apiClient.call', () => {
     });
   });
 
+  it('sends the Idempotency-Key on creates only', async () => {
+    const { client, fetch } = clientWith([
+      json(201, { runner, runnerToken: 't', startCommand: 'c' }),
+      new Response(null, { status: 204 }),
+    ]);
+    await client.call('createRunner', { body: { name: 'Build box' }, idempotencyKey: 'k'.repeat(36) });
+    expect(fetch.mock.calls[0]![1]?.headers).toMatchObject({ 'idempotency-key': 'k'.repeat(36) });
+    await client.call('signOut', { idempotencyKey: 'k'.repeat(36) });
+    expect(fetch.mock.calls[1]![1]?.headers).not.toHaveProperty('idempotency-key');
+  });
+
   it('sends no content-type when there is no body, and accepts 204', async () => {
     const { client, fetch } = clientWith([new Response(null, { status: 204 })]);
     await expect(client.call('signOut')).resolves.toBeUndefined();

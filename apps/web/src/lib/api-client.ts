@@ -1,4 +1,4 @@
-import { ApiError, apiRoutes } from '@runner-console/contracts';
+import { ApiError, apiRoutes, idempotencyKeyHeader } from '@runner-console/contracts';
 import type { ApiErrorCode, ApiRoute, ApiRouteName } from '@runner-console/contracts';
 import type * as z from 'zod/mini';
 
@@ -47,6 +47,11 @@ export interface CallOptions<N extends ApiRouteName> {
   query?: Record<string, string | undefined>;
   body?: ApiRequestBody<N>;
   signal?: AbortSignal;
+  /**
+   * For creates (the route table's `idempotent`): one key per user intent (see intent-keys.ts). A
+   * repeat with the same key gets the first answer, so a double click makes one thing.
+   */
+  idempotencyKey?: string;
 }
 
 export interface ApiClientDeps {
@@ -142,8 +147,9 @@ function isAbortError(error: unknown): boolean {
 }
 
 export function createApiClient(deps: ApiClientDeps) {
-  async function send(route: ApiRoute, url: string, body: unknown, signal?: AbortSignal) {
+  async function send(route: ApiRoute, url: string, body: unknown, signal?: AbortSignal, idempotencyKey?: string) {
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (idempotencyKey && route.idempotent) headers[idempotencyKeyHeader] = idempotencyKey;
     if (route.method !== 'get') {
       const token = await csrfToken();
       if (token) headers[CSRF_HEADER] = token;
@@ -223,7 +229,7 @@ export function createApiClient(deps: ApiClientDeps) {
     const route: ApiRoute = apiRoutes[name];
     const url = withQuery(buildPath(route.path, options.params), options.query);
     for (let attempt = 1; ; attempt++) {
-      const response = await send(route, url, options.body, options.signal);
+      const response = await send(route, url, options.body, options.signal, options.idempotencyKey);
       if (response.ok) return (await parseSuccess(route, response)) as ApiResponse<N>;
       const error = await toApiRequestError(response);
       // A rotated or missing CSRF cookie: fetch a fresh one and try exactly once more.

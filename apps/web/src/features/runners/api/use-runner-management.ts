@@ -1,6 +1,9 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import type { UpdateRunnerRequest } from '@runner-console/contracts';
-import { apiClient } from '../../../lib/api-client.ts';
+import { useState } from 'react';
+import type { DeleteRunnerResponse, UpdateRunnerRequest } from '@runner-console/contracts';
+import { apiClient, isApiRequestError } from '../../../lib/api-client.ts';
+import { createIntentKeys } from '../../../lib/intent-keys.ts';
+import { shareInFlight } from '../../../lib/share-in-flight.ts';
 import { removeRunner, upsertRunner } from './runner-cache.ts';
 import { runnerQueries } from './runner-queries.ts';
 
@@ -30,21 +33,42 @@ export function useUpdateRunner(runnerId: string) {
   });
 }
 
-/** A new token: the answer (token and command) is shown once and lives only in this mutation. */
+/**
+ * A new token: the answer (token and command) is shown once and lives only in this mutation. Safe to
+ * click twice: a repeat joins the running request, and one Idempotency-Key stands for one opening of
+ * the confirmation (`newIntent` when it opens again), so a repeat gets the same token, not a third.
+ */
 export function useNewRunnerToken(runnerId: string) {
   const queryClient = useQueryClient();
-  return useMutation({
+  const [intents] = useState(() => createIntentKeys());
+  const [issue] = useState(() => shareInFlight(() => apiClient.call('newRunnerToken', { params: { runnerId }, idempotencyKey: intents.keyFor(runnerId) })));
+  const mutation = useMutation({
     mutationKey: ['runners', 'new-token', runnerId],
-    mutationFn: () => apiClient.call('newRunnerToken', { params: { runnerId } }),
+    mutationFn: issue,
     onSuccess: ({ runner }) => upsertRunner(queryClient, runner),
   });
+  return { ...mutation, newIntent: intents.forget };
 }
 
+/**
+ * Safe to click twice: a repeat joins the running delete (one request, one answer, one toast). A
+ * runner already gone (deleted in another tab, or by another admin) counts as deleted.
+ */
 export function useDeleteRunner(runnerId: string) {
   const queryClient = useQueryClient();
+  const [remove] = useState(() =>
+    shareInFlight(async (): Promise<DeleteRunnerResponse | null> => {
+      try {
+        return await apiClient.call('deleteRunner', { params: { runnerId } });
+      } catch (error) {
+        if (isApiRequestError(error) && error.status === 404) return null;
+        throw error;
+      }
+    }),
+  );
   return useMutation({
     mutationKey: ['runners', 'delete', runnerId],
-    mutationFn: () => apiClient.call('deleteRunner', { params: { runnerId } }),
+    mutationFn: remove,
     onSuccess: () => removeRunner(queryClient, runnerId),
   });
 }

@@ -1,6 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { RunnerName, RunnerPublicUrl } from '@runner-console/contracts';
+import { scmProviders } from '@runner-console/scm-providers';
 import type { CreateRunnerResponse, Runner } from '@runner-console/contracts';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -132,7 +133,14 @@ function NewToken({ runner, disabled }: { runner: Runner; disabled: boolean }) {
   const online = runner.phase === 'active' || runner.phase === 'degraded';
   return (
     <>
-      <Button disabled={disabled} onClick={() => setConfirming(true)}>
+      <Button
+        disabled={disabled}
+        onClick={() => {
+          // Each opening is a new intent: a new token, not the one made last time.
+          newToken.newIntent();
+          setConfirming(true);
+        }}
+      >
         New token
       </Button>
       <ConfirmDialog
@@ -219,10 +227,12 @@ function DeleteRunner({ runner, disabled }: { runner: Runner; disabled: boolean 
             onSuccess: (result) => {
               setOpen(false);
               toast({
-                title: `${runner.name} deleted.`,
-                description: result.runnerErased
-                  ? `The runner erased ${result.erasedTokens ?? 0} developer token(s) and ${result.erasedWorkspaces ?? 0} workspace(s) and stopped.`
-                  : 'The runner was offline: remove its data folder on its machine.',
+                title: result ? `${runner.name} deleted.` : `${runner.name} was already deleted.`,
+                description: !result
+                  ? 'Someone (or another tab) deleted it first.'
+                  : result.runnerErased
+                    ? `The runner erased ${result.erasedTokens ?? 0} developer token(s) and ${result.erasedWorkspaces ?? 0} workspace(s) and stopped.`
+                    : 'The runner was offline: remove its data folder on its machine.',
                 tone: 'success',
               });
               void navigate('/settings/runners');
@@ -236,16 +246,18 @@ function DeleteRunner({ runner, disabled }: { runner: Runner; disabled: boolean 
             <li>
               {i.integrations.length === 0
                 ? 'no integrations'
-                : `its ${i.integrations.length === 1 ? 'integration' : `${i.integrations.length} integrations`}: ${i.integrations.map((x) => `${x.provider} (${x.host})`).join(', ')}`}
+                : `its ${i.integrations.length === 1 ? 'integration' : `${i.integrations.length} integrations`}: ${i.integrations.map((x) => `${providerName(x.provider)} (${x.host})`).join(', ')}`}
             </li>
             <li>
               {i.developerTokens === null
-                ? 'every developer’s tokens on it (the runner is offline: it cannot say how many, and cannot erase them until someone removes its data folder)'
-                : `every developer’s tokens on it: ${i.developerTokens}`}
+                ? 'the developers’ tokens it holds. It is offline, so it cannot count or erase them: remove its data folder on its machine afterwards'
+                : i.developerTokens === 0
+                  ? 'no developer tokens'
+                  : `${i.developerTokens === 1 ? 'the one developer token' : `the ${i.developerTokens} developer tokens`} it holds`}
             </li>
             <li>
-              {i.environments === 1 ? 'its environment' : `its ${i.environments} environments`}
-              {i.runnerOnline ? ', with their workspace folders' : ''}
+              {i.environments === 0 ? 'no environments' : i.environments === 1 ? 'its environment' : `its ${i.environments} environments`}
+              {i.runnerOnline && i.environments > 0 ? (i.environments === 1 ? ', with its workspace folder' : ', with their workspace folders') : ''}
             </li>
           </ul>
         ) : (
@@ -255,4 +267,9 @@ function DeleteRunner({ runner, disabled }: { runner: Runner; disabled: boolean 
       </ConfirmDialog>
     </>
   );
+}
+
+/** "Bitbucket", not the id "bitbucket", in what the admin reads. */
+function providerName(id: string): string {
+  return scmProviders.find((p) => p.id === id)?.name ?? id;
 }

@@ -10,11 +10,12 @@ import { scmIntegrationQueries } from './scm-integration-queries.ts';
 // The bodies below carry the sealed secret only (oauthClientSecretEnvelope): the plaintext never
 // reaches a mutation, so it is not kept in the mutation cache either.
 
+/** With an Idempotency-Key per intent (the form makes it): a repeat gets the first integration. */
 export function useCreateScmIntegration(runnerId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateScmIntegrationRequest) =>
-      apiClient.call('createScmIntegration', { params: { runnerId }, body }),
+    mutationFn: ({ body, idempotencyKey }: { body: CreateScmIntegrationRequest; idempotencyKey: string }) =>
+      apiClient.call('createScmIntegration', { params: { runnerId }, body, idempotencyKey }),
     onSuccess: (integration) => {
       upsertIntegration(queryClient, integration);
       void queryClient.invalidateQueries({

@@ -18,6 +18,7 @@ import { PasswordField } from '../../../components/ui/password-field.tsx';
 import { Switch } from '../../../components/ui/switch.tsx';
 import { TextField } from '../../../components/ui/text-field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
+import { useIntentKeys } from '../../../lib/intent-keys.ts';
 import { isApiRequestError } from '../../../lib/api-client.ts';
 import { loadOnDemand } from '../../../lib/load-on-demand.ts';
 import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
@@ -176,6 +177,9 @@ export function IntegrationForm({
 
   useEffect(() => sealingCode.preload(), []);
 
+  const submitting = useRef(false);
+  const intents = useIntentKeys();
+  const sealedFor = useRef(new Map<string, string>());
   const saving = create.isPending || update.isPending;
   const busy = sealing || saving;
   useEffect(() => onPendingChange(busy), [busy, onPendingChange]);
@@ -210,13 +214,32 @@ export function IntegrationForm({
   }
 
   const onSubmit = form.handleSubmit(async (values: FormValues) => {
-    if (busy || !provider) return;
+    // A second click before this render could disable the button (a double click) does nothing.
+    if (submitting.current || busy || !provider) return;
+    submitting.current = true;
+    let handedOff = false;
+    try {
+      handedOff = await save(values, provider);
+    } finally {
+      if (!handedOff) submitting.current = false;
+    }
+  });
+
+  /** Seal and send; true when a request was sent (its end clears `submitting`). */
+  async function save(values: FormValues, provider: ProviderSettings): Promise<boolean> {
+    const settled = () => {
+      submitting.current = false;
+    };
     setFormError(null);
     const host = values.host;
     const newClientId = values.clientId.trim();
 
-    let envelope: string | undefined;
-    if (values.oauthEnabled && values.clientSecret !== '') {
+    // One intent per input (and per opening of the form): the same values sent again (after a lost
+    // answer) carry the same Idempotency-Key and the same sealed secret, so the BFF can answer
+    // with the first result. Kept in this form's memory only, like the values themselves.
+    const idempotencyKey = intents.keyFor({ ...values, clientId: newClientId, clientSecret: values.clientSecret.trim() });
+    let envelope: string | undefined = sealedFor.current.get(idempotencyKey);
+    if (!envelope && values.oauthEnabled && values.clientSecret !== '') {
       setSealing(true);
       let sealer: Awaited<ReturnType<typeof sealingCode.load>> | undefined;
       try {
@@ -228,13 +251,14 @@ export function IntegrationForm({
           runnerId: runner.id,
           host,
         });
+        sealedFor.current.set(idempotencyKey, envelope);
       } catch (error) {
         const message =
           sealer && error instanceof sealer.SealClientSecretError
             ? error.message
             : 'The secret could not be encrypted in this browser. Reload the page and try again.';
         form.setError('clientSecret', { message }, { shouldFocus: true });
-        return;
+        return false;
       } finally {
         setSealing(false);
       }
@@ -249,13 +273,17 @@ export function IntegrationForm({
     if (!isEdit) {
       create.mutate(
         {
-          provider: values.provider,
-          host,
-          oauthEnabled: values.oauthEnabled,
-          patEnabled: values.patEnabled,
-          ...(values.oauthEnabled ? { clientId: newClientId, oauthClientSecretEnvelope: envelope } : {}),
+          idempotencyKey,
+          body: {
+            provider: values.provider,
+            host,
+            oauthEnabled: values.oauthEnabled,
+            patEnabled: values.patEnabled,
+            ...(values.oauthEnabled ? { clientId: newClientId, oauthClientSecretEnvelope: envelope } : {}),
+          },
         },
         {
+          onSettled: settled,
           onSuccess: (saved) =>
             finish(
               `${provider.name} added to ${runner.name}`,
@@ -266,7 +294,7 @@ export function IntegrationForm({
           onError: showServerError,
         },
       );
-      return;
+      return true;
     }
 
     const body: UpdateScmIntegrationRequest = {};
@@ -278,9 +306,10 @@ export function IntegrationForm({
     if (envelope) body.oauthClientSecretEnvelope = envelope;
     if (Object.keys(body).length === 0) {
       onDone();
-      return;
+      return false;
     }
     update.mutate(body, {
+      onSettled: settled,
       onSuccess: (saved) =>
         turningPatOff
           ? finish(`Personal access tokens for ${provider.name} are off`, 'The tokens developers entered were deleted from the runner.')
@@ -291,7 +320,8 @@ export function IntegrationForm({
               : finish(`${provider.name} integration updated`),
       onError: showServerError,
     });
-  });
+    return true;
+  }
 
   const blockedReason = provider?.supported ? saveBlockedReason(provider.name, { oauth: oauthEnabled, pat: patEnabled }) : null;
   const submitDisabled = blockedReason !== null;
