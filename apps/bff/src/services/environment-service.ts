@@ -152,7 +152,9 @@ export function createEnvironmentService(deps: { db: Db; runners: RunnerService;
       } catch (err) {
         throw mapLinkError(err);
       }
-      await db.deleteFrom('environments').where('id', '=', row.id).execute();
+      // Two deletes at once both asked the runner (removing a folder twice is harmless); one row goes.
+      const deleted = await db.deleteFrom('environments').where('id', '=', row.id).executeTakeFirst();
+      if (Number(deleted.numDeletedRows) !== 1) throw notFound('This environment');
       deps.log.info({ environmentId: row.id, runnerId: row.runner_id }, 'environment deleted');
       hub.publish(row.org_id, { type: 'environment.deleted', environmentId: row.id }, row.user_id);
     },

@@ -457,7 +457,8 @@ export function createScmIntegrationService(deps: {
 
     async remove(user: SessionUser, runnerId: string, id: string): Promise<void> {
       const { runner, row } = await requireIntegration(user, runnerId, id);
-      await store.remove(row.id);
+      // A second delete (a double click) finds it gone: 404, and nothing is done twice.
+      if (!(await store.remove(row.id))) throw notFound('This integration');
       await audit.record({
         orgId: user.orgId,
         runnerId: runner.id,

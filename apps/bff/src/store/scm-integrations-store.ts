@@ -180,9 +180,11 @@ export function createScmIntegrationsStore(db: Db, bus?: ClusterBus) {
     forgetRunner(): void {
       written();
     },
-    async remove(id: string): Promise<void> {
+    /** False when it was already gone (a second delete). */
+    async remove(id: string): Promise<boolean> {
       try {
-        await db.deleteFrom('scm_integrations').where('id', '=', id).execute();
+        const result = await db.deleteFrom('scm_integrations').where('id', '=', id).executeTakeFirst();
+        return Number(result.numDeletedRows) === 1;
       } finally {
         written();
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiRequestError, buildPath, createApiClient, readCsrfToken } from './api-client.ts';
+import { ApiRequestError, buildPath, createApiClient, goneIsDone, readCsrfToken } from './api-client.ts';
 
 const runner = {
   id: 'run_1',
@@ -215,5 +215,13 @@ describe('apiClient.call', () => {
       '/api/auth/session',
       '/api/auth/sign-out',
     ]);
+  });
+});
+
+describe('goneIsDone', () => {
+  it('reads a 404 on a delete as done, and lets other failures through', async () => {
+    await expect(goneIsDone(Promise.reject(new ApiRequestError({ status: 404, code: 'not_found', message: 'gone' })))).resolves.toBeNull();
+    await expect(goneIsDone(Promise.resolve('deleted'))).resolves.toBe('deleted');
+    await expect(goneIsDone(Promise.reject(new ApiRequestError({ status: 502, code: 'runner_offline', message: 'offline' })))).rejects.toThrow('offline');
   });
 });

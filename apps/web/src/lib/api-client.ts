@@ -40,6 +40,19 @@ export function isApiRequestError(error: unknown): error is ApiRequestError {
   return error instanceof ApiRequestError;
 }
 
+/**
+ * For deletes: a thing already gone (a second click, another tab, another admin) is what was asked
+ * for, so a 404 resolves with null instead of failing.
+ */
+export async function goneIsDone<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isApiRequestError(error) && error.status === 404) return null;
+    throw error;
+  }
+}
+
 export interface CallOptions<N extends ApiRouteName> {
   /** Values for the route's `:name` path segments. */
   params?: Record<string, string>;

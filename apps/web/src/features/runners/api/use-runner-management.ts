@@ -1,7 +1,7 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { DeleteRunnerResponse, UpdateRunnerRequest } from '@runner-console/contracts';
-import { apiClient, isApiRequestError } from '../../../lib/api-client.ts';
+import { apiClient, goneIsDone } from '../../../lib/api-client.ts';
 import { createIntentKeys } from '../../../lib/intent-keys.ts';
 import { shareInFlight } from '../../../lib/share-in-flight.ts';
 import { removeRunner, upsertRunner } from './runner-cache.ts';
@@ -56,16 +56,7 @@ export function useNewRunnerToken(runnerId: string) {
  */
 export function useDeleteRunner(runnerId: string) {
   const queryClient = useQueryClient();
-  const [remove] = useState(() =>
-    shareInFlight(async (): Promise<DeleteRunnerResponse | null> => {
-      try {
-        return await apiClient.call('deleteRunner', { params: { runnerId } });
-      } catch (error) {
-        if (isApiRequestError(error) && error.status === 404) return null;
-        throw error;
-      }
-    }),
-  );
+  const [remove] = useState(() => shareInFlight((): Promise<DeleteRunnerResponse | null> => goneIsDone(apiClient.call('deleteRunner', { params: { runnerId } }))));
   return useMutation({
     mutationKey: ['runners', 'delete', runnerId],
     mutationFn: remove,

@@ -3,7 +3,9 @@ import type {
   CreateScmIntegrationRequest,
   UpdateScmIntegrationRequest,
 } from '@runner-console/contracts';
-import { apiClient } from '../../../lib/api-client.ts';
+import { useState } from 'react';
+import { apiClient, goneIsDone } from '../../../lib/api-client.ts';
+import { shareInFlight } from '../../../lib/share-in-flight.ts';
 import { findIntegration, removeIntegration, upsertIntegration } from './scm-integration-cache.ts';
 import { scmIntegrationQueries } from './scm-integration-queries.ts';
 
@@ -39,11 +41,14 @@ export function useUpdateScmIntegration(runnerId: string, integrationId: string)
   });
 }
 
+/** Safe to click twice: a repeat joins the running delete, and one already gone counts as deleted. */
 export function useDeleteScmIntegration(runnerId: string) {
   const queryClient = useQueryClient();
+  const [remove] = useState(() =>
+    shareInFlight((integrationId: string) => goneIsDone(apiClient.call('deleteScmIntegration', { params: { runnerId, integrationId } }))),
+  );
   return useMutation({
-    mutationFn: (integrationId: string) =>
-      apiClient.call('deleteScmIntegration', { params: { runnerId, integrationId } }),
+    mutationFn: remove,
     onSuccess: (_nothing, integrationId) => {
       removeIntegration(queryClient, runnerId, integrationId);
       void queryClient.invalidateQueries({
