@@ -2,6 +2,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { config } from 'zod/mini';
 import { App } from './app/app.tsx';
+// The dashboard's own fonts, served from its origin: pages look the same on every machine (a
+// machine's `monospace` or `system-ui` differs, and so did the screenshots).
+import '@fontsource-variable/inter/wght.css';
+import '@fontsource-variable/jetbrains-mono/wght.css';
 import './styles/app.css';
 
 // Zod's fast path compiles validators with `new Function`, which our CSP (no 'unsafe-eval') forbids.

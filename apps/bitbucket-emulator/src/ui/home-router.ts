@@ -4,7 +4,7 @@ import { consumersPath } from './consumer-pages.ts';
 import { html } from './html-template.ts';
 import { renderPage, STYLESHEET_PATH } from './page-layout.ts';
 import { sendPage } from './send-page.ts';
-import { STYLESHEET } from './stylesheet.ts';
+import { EMULATOR_FONTS, STYLESHEET } from './stylesheet.ts';
 
 /**
  * The pages' stylesheet. Its path is under /_emulator/, so this router is mounted before the test
@@ -18,6 +18,11 @@ export function createStylesheetRouter(): Router {
       .type('css')
       .send(STYLESHEET);
   });
+  for (const font of EMULATOR_FONTS) {
+    router.get(font.path, (_req, res) => {
+      res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=86400' }).type('font/woff2').sendFile(font.file);
+    });
+  }
   return router;
 }
 

@@ -1,8 +1,25 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The pages' fonts, served by the emulator itself (the same files the dashboard uses, from
+ * @fontsource): a machine's own `monospace` or sans-serif differs, and so did the screenshots.
+ */
+export const EMULATOR_FONTS = [
+  { family: 'Inter Variable', path: '/_emulator/fonts/inter.woff2', file: require.resolve('@fontsource-variable/inter/files/inter-latin-wght-normal.woff2') },
+  { family: 'JetBrains Mono Variable', path: '/_emulator/fonts/jetbrains-mono.woff2', file: require.resolve('@fontsource-variable/jetbrains-mono/files/jetbrains-mono-latin-wght-normal.woff2') },
+] as const;
+
+const fontFaces = EMULATOR_FONTS.map(
+  (f) => `@font-face { font-family: '${f.family}'; font-style: normal; font-weight: 100 900; font-display: swap; src: url(${f.path}) format('woff2-variations'); }`,
+).join('\n');
+
 /** The emulator's only stylesheet, served from STYLESHEET_PATH (no inline styles, per the CSP). */
-export const STYLESHEET = `
+export const STYLESHEET = `${fontFaces}
 :root { color-scheme: light; --blue: #0052cc; --text: #172b4d; --muted: #5e6c84; --border: #dfe1e6; --danger: #de350b; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.5 -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, sans-serif; color: var(--text); background: #f4f5f7; }
+body { margin: 0; font: 14px/1.5 'Inter Variable', -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, sans-serif; color: var(--text); background: #f4f5f7; }
 .site-header { display: flex; justify-content: space-between; align-items: center; padding: 0.75rem 1.5rem; background: var(--blue); color: #fff; }
 .site-header a, .site-header .link-button { color: #fff; }
 .brand { font-weight: 600; font-size: 1.1rem; text-decoration: none; }
@@ -21,7 +38,7 @@ label { font-weight: 600; }
 .checkbox label { font-weight: 400; }
 input[type=text], input[type=url], input[type=password], input:not([type]), textarea { font: inherit; padding: 0.45rem 0.6rem; border: 2px solid var(--border); border-radius: 3px; }
 input:focus, textarea:focus, button:focus, a:focus { outline: 2px solid var(--blue); outline-offset: 2px; }
-input.code, code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+input.code, code { font-family: 'JetBrains Mono Variable', ui-monospace, SFMono-Regular, Menlo, monospace; }
 .scope { color: var(--muted); font-size: 0.85em; }
 fieldset { border: 1px solid var(--border); border-radius: 4px; margin: 0 0 1rem; padding: 0.5rem 1rem 0.75rem; }
 fieldset.permission-group { display: inline-block; vertical-align: top; min-width: 12rem; margin-right: 0.5rem; }
