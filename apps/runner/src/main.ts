@@ -30,7 +30,7 @@ import { createAccessTokenProvider } from './tokens/access-token-provider.ts';
 import { ContextError, createContextParser } from './context/parse-context.ts';
 import { cloneWorkspace } from './git/clone-workspace.ts';
 import { cloneTargetFor } from './git/clone-target.ts';
-import { endpointsForHost } from './oauth/provider-endpoints.ts';
+import { endpointsForHost, providerSitesOf } from './oauth/provider-endpoints.ts';
 import { removeAllWorkspaces, removeWorkspace, workspaceDirOf } from './git/remove-workspace.ts';
 import { createEnvironmentCredentials } from './git/environment-credentials.ts';
 import { gitCredentialSocketPath, startGitCredentialServer } from './git/git-credential-server.ts';
@@ -89,7 +89,7 @@ async function main() {
     bffUrl: config.bffUrl,
     token: config.token,
     log,
-    hello: () => ({ type: 'hello', version: runnerVersion, region: config.region, publicUrl, publicKey: keyring.current.publicJwk }),
+    hello: () => ({ type: 'hello', version: runnerVersion, region: config.region, publicUrl, publicKey: keyring.current.publicJwk, providerSites: providerSitesOf(config) }),
     onWelcome: (welcome) => registry.setRunnerId(welcome.runnerId),
     onRevoked: (reason) => {
       log.error(`Stopping: ${reason}. This runner cannot connect with its token again; set it up again from Settings › Runners if it is still needed.`);
