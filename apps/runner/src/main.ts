@@ -18,7 +18,7 @@ import { EnvironmentUpdateParams, DeleteWorkspaceParams, DeleteTokensForIntegrat
 import { helpText, loadConfig, readFlags } from './config.ts';
 import { createLogger } from './logger.ts';
 import { loadRunnerKeyring } from './keys/runner-keys.ts';
-import { createBffLink, LinkCallError } from './link/bff-link.ts';
+import { createBffLink, LinkCallError, stoppedForGoodMessage } from './link/bff-link.ts';
 import { createPublicApp } from './http/public-server.ts';
 import { runnerVersion } from './version.ts';
 import { createIntegrationRegistry, IntegrationError } from './integrations/integration-registry.ts';
@@ -91,8 +91,8 @@ async function main() {
     log,
     hello: () => ({ type: 'hello', version: runnerVersion, region: config.region, publicUrl, publicKey: keyring.current.publicJwk, providerSites: providerSitesOf(config) }),
     onWelcome: (welcome) => registry.setRunnerId(welcome.runnerId),
-    onRevoked: (reason) => {
-      log.error(`Stopping: ${reason}. This runner cannot connect with its token again; set it up again from Settings › Runners if it is still needed.`);
+    onRevoked: (reason, code) => {
+      log.error(stoppedForGoodMessage(reason, code));
       void stop(exitTokenRevoked);
     },
     handlers: {
