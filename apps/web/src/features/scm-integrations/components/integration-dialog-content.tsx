@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Runner, ScmIntegration } from '@runner-console/contracts';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ReactNode, RefObject } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
@@ -56,6 +56,8 @@ function IntegrationDialogContent({
   // Escape, × or a click outside would throw away a typed Key and Secret: ask first.
   const [typed, setTyped] = useState(false);
   const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+  const discarding = useRef(false);
+  const askedFrom = useRef<HTMLElement | null>(null);
 
   // The runner registered a new key while the dialog was open: seal to that one, not the old.
   const liveKid = runner.publicKey?.kid ?? null;
@@ -107,6 +109,7 @@ function IntegrationDialogContent({
       returnFocus={() => triggerRef.current?.focus()}
       onCloseRequest={() => {
         if (!typed) return true;
+        askedFrom.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
         setConfirmingDiscard(true);
         return false;
       }}
@@ -118,7 +121,10 @@ function IntegrationDialogContent({
         title="Discard the Key and Secret you typed?"
         confirmLabel="Discard and close"
         cancelLabel="Keep editing"
+        // Both dialogs close at once: whichever lets go of focus last hands it to the trigger.
+        returnFocus={() => (discarding.current ? triggerRef.current : askedFrom.current)?.focus()}
         onConfirm={() => {
+          discarding.current = true;
           setConfirmingDiscard(false);
           onDone();
         }}
