@@ -336,4 +336,29 @@ test.describe('A developer connects Bitbucket and creates an environment', () =>
     await expect(page.getByText('Repository acme/widgets (its default branch)')).toBeVisible();
     await expect(field).not.toHaveAttribute('aria-invalid', 'true');
   });
+
+  test('after Disconnect, Git authentications offers Connect for the runner, and it connects', async ({ page }) => {
+    await configureBitbucketOnLocalRunner();
+    await openNewEnvironmentAsDev(page);
+    await connectAsAlice(page);
+    await page.getByRole('link', { name: 'Git authentications' }).click();
+    const row = page.getByRole('row', { name: /Bitbucket/ });
+    await row.getByRole('button', { name: 'Disconnect Bitbucket (Alice) on Local runner' }).click();
+    await page.getByRole('alertdialog', { name: 'Disconnect Bitbucket?' }).getByRole('button', { name: 'Disconnect' }).click();
+
+    await expect(page.getByText('No connections yet')).toBeVisible();
+    await expect(page.getByText(/first time you create an environment/)).toHaveCount(0);
+    await expect(page.getByText('Connect your account on a runner below, or when you create an environment')).toBeVisible();
+    const connect = page.getByRole('button', { name: 'Connect Bitbucket on Local runner' });
+    await expect(connect).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    const popupPromise = page.waitForEvent('popup');
+    await connect.click();
+    const popup = await popupPromise;
+    await grantIfAsked(popup, true);
+    await expect(page.getByText(CONNECTED_AS_ALICE).first()).toBeVisible();
+    await expect(page.getByRole('row', { name: /Bitbucket/ })).toContainText('Alice');
+    await expect(connect).toHaveCount(0);
+  });
 });
