@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'sqlite',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}', 'apps/*/test/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}', 'apps/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
           // Several BFF instances need a shared database: PostgreSQL only.
           exclude: ['**/node_modules/**', 'apps/bff/test/cluster*.test.ts'],
         },

@@ -5,6 +5,7 @@ import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 import { signIn } from './connect-latency.ts';
 import type { BenchStack } from './stack.ts';
+import { lighthouseRow } from './lighthouse-row.ts';
 import { kb, ms, percentile, ratio, type BenchRow } from './stats.ts';
 
 const JS_BUDGET = 150 * 1024;
@@ -76,19 +77,7 @@ export async function benchLighthouse(stack: BenchStack, chromePath: string, fla
         { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'], extraHeaders: { Cookie: cookie } },
         desktopConfig,
       );
-      const lhr = result?.lhr;
-      const score = Math.round((lhr?.categories.performance?.score ?? 0) * 100);
-      const finalUrl = lhr?.finalDisplayedUrl ?? '';
-      const audit = (id: string) => lhr?.audits[id]?.displayValue ?? '?';
-      rows.push({
-        benchmark: `5. ${spec.name}: Lighthouse performance (desktop; FCP ${audit('first-contentful-paint')}, LCP ${audit('largest-contentful-paint')}, TBT ${audit('total-blocking-time')})`,
-        figure: String(score),
-        baseline: '–',
-        ratio: '–',
-        budget: '≥ 95',
-        pass: score >= 95 && finalUrl.includes(spec.path),
-        ...(finalUrl.includes(spec.path) ? {} : { note: `Lighthouse ended on ${finalUrl}` }),
-      });
+      rows.push(lighthouseRow(spec, result?.lhr));
     } finally {
       chrome.kill();
     }

@@ -329,7 +329,9 @@ test.describe('Configure repository access › Add a new provider', () => {
     await page.mouse.click(5, 5);
     await expect(dialog).toBeVisible();
     await expect(dialog.getByLabel('Client ID')).toHaveValue('typed-before-a-stray-click');
+    // × asks first, as something was typed.
     await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('alertdialog', { name: 'Discard the Key and Secret you typed?' }).getByRole('button', { name: 'Discard and close' }).click();
     await expect(dialog).toBeHidden();
   });
 
@@ -440,26 +442,110 @@ test.describe('Configure repository access › Add a new provider', () => {
     await expectNoAccessibilityViolations(page);
   });
 
-  test('a second Bitbucket on the same runner is refused with a message naming the first', async ({
+  test('Add a new provider on a runner that has Bitbucket offers to edit it instead of a form Save would refuse', async ({
     page,
   }) => {
-    await signInWithOneBitbucketOnLocalRunner(page);
+    const consumer = await signInWithOneBitbucketOnLocalRunner(page);
     await openLocalRunner(page);
 
     await page.getByRole('button', { name: 'Add a new provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
-    await dialog.getByRole('switch', { name: 'Enable OAuth' }).click();
-    await dialog.getByLabel('Client ID').fill('another-key');
-    await dialog.getByLabel('Client Secret').fill('another-secret');
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect(
-      dialog.getByText(
-        /already has a Bitbucket integration for bitbucket\.org, last changed by admin@acme\.test/,
-      ),
-    ).toBeVisible();
+    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
+    await expect(dialog.getByText('Already added')).toBeVisible();
+    await expect(dialog.getByText('Local runner already has a Bitbucket integration for bitbucket.org.')).toBeVisible();
+    // Nothing to fill in that Save would only refuse.
+    await expect(dialog.getByRole('switch', { name: 'Enable OAuth' })).toHaveCount(0);
+    await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled();
+    await expectNoAccessibilityViolations(page);
+
+    await dialog.getByRole('button', { name: 'Edit the Bitbucket integration' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Bitbucket integration' });
+    await expect(edit).toBeVisible();
+    await expect(edit.getByLabel('Client ID')).toHaveValue(consumer.key);
+    await expect(edit.getByLabel('Client ID')).toBeFocused();
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+    await expect(edit).toBeHidden();
+    await expect(bitbucketRow(page)).toHaveCount(1);
+  });
+
+  test('Escape asks before it throws away a typed Key and Secret, and only then', async ({ page }) => {
+    await signIn(page, 'admin');
+    await removeIntegrations(page, await localRunnerId(page));
+    await openLocalRunner(page);
+    const addButton = page.getByRole('button', { name: 'Add a new provider' });
+    const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+    const confirm = page.getByRole('alertdialog', { name: 'Discard the Key and Secret you typed?' });
+
+    // Nothing typed: Escape closes at once.
+    await addButton.click();
+    await expect(dialog).toBeVisible();
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
-    await expect(bitbucketRow(page)).toHaveCount(1);
+    await expect(confirm).toHaveCount(0);
+
+    await addButton.click();
+    await dialog.getByRole('switch', { name: 'Enable OAuth' }).click();
+    await dialog.getByLabel('Client ID').fill('a-key-i-pasted');
+    await dialog.getByLabel('Client Secret').fill('a-secret-i-pasted');
+    await page.keyboard.press('Escape');
+    await expect(confirm).toBeVisible();
+    await expect(confirm.getByRole('button', { name: 'Keep editing' })).toBeFocused();
+    await expectNoAccessibilityViolations(page);
+
+    // Escape in the question keeps editing, with everything still there.
+    await page.keyboard.press('Escape');
+    await expect(confirm).toBeHidden();
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByLabel('Client ID')).toHaveValue('a-key-i-pasted');
+    await expect(dialog.getByLabel('Client Secret')).toHaveValue('a-secret-i-pasted');
+
+    // × asks too; Discard closes, and focus goes back to the button.
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await confirm.getByRole('button', { name: 'Discard and close' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(confirm).toBeHidden();
+    await expect(addButton).toBeFocused();
+  });
+
+  test('× Close is the first Tab stop, as it is drawn first', async ({ page }) => {
+    await signIn(page, 'admin');
+    await removeIntegrations(page, await localRunnerId(page));
+    await openLocalRunner(page);
+    await page.getByRole('button', { name: 'Add a new provider' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+    // Opening still starts on what the dialog is for.
+    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeFocused();
+    await page.keyboard.press('Shift+Tab');
+    await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeFocused();
+  });
+
+  test('at 390 px a refused Save brings its first error into view, clear of the footer, and focuses the field', async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, 'admin');
+    await removeIntegrations(page, await localRunnerId(page));
+    await openLocalRunner(page);
+    await page.getByRole('button', { name: 'Add a new provider' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+    await dialog.getByRole('switch', { name: 'Enable OAuth' }).click();
+    await dialog.getByLabel('Client ID').fill('not-a-consumer');
+    const secret = dialog.getByLabel('Client Secret');
+    await secret.fill('not-its-secret');
+    // Back to the top, as after reading the help: the refusal must come to the person.
+    await dialog.getByRole('radio', { name: /Bitbucket/ }).focus();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+
+    await expect(secret).toHaveAttribute('aria-invalid', 'true', { timeout: 20_000 });
+    await expect(secret).toBeFocused();
+    const error = dialog.locator(`#${await secret.getAttribute('id')}-error`);
+    await expect(error).toBeVisible();
+    const footer = dialog.locator('.dialog__footer');
+    const [fieldBox, errorBox, footerBox] = await Promise.all([secret.boundingBox(), error.boundingBox(), footer.boundingBox()]);
+    expect(fieldBox!.y).toBeGreaterThanOrEqual(0);
+    expect(errorBox!.y + errorBox!.height).toBeLessThanOrEqual(footerBox!.y);
   });
 
   test('turning OAuth off warns first; Delete asks for confirmation and removes the row', async ({

@@ -289,4 +289,76 @@ test.describe('A developer connects Bitbucket and creates an environment', () =>
     await page.getByLabel('Context URL').fill(PR_URL);
     await expect(page.getByRole('region', { name: 'Authorize Bitbucket' })).toBeVisible();
   });
+
+  test("the emulator's own URL for the pull request works, and the runner clones the pull request's branch", async ({ page }) => {
+    await configureBitbucketOnLocalRunner();
+    await openNewEnvironmentAsDev(page);
+    await connectAsAlice(page);
+
+    // What the emulator's pages show under `npm start`: the runner serves bitbucket.org from there.
+    const emulatorPrUrl = `${urls.bitbucket}/acme/widgets/pull-requests/1`;
+    const field = page.getByLabel('Context URL');
+    await field.fill(emulatorPrUrl);
+    await expect(page.getByText('Pull request #1 in acme/widgets')).toBeVisible();
+    await expect(field).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByRole('button', { name: 'Create environment' })).toBeEnabled();
+
+    const id = await createEnvironmentAndWaitReady(page);
+    const workspace = path.resolve(dataDir, 'runner', 'workspaces', id);
+    const branch = execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: workspace, encoding: 'utf8' }).trim();
+    expect(branch).toBe('feature/login');
+    // The clone came from the runner's own configuration, the same origin.
+    const remote = execFileSync('git', ['remote', 'get-url', 'origin'], { cwd: workspace, encoding: 'utf8' }).trim();
+    expect(remote).toBe(`${urls.bitbucket}/acme/widgets.git`);
+  });
+
+  test('a URL that cannot work says what is wrong with it, as an error', async ({ page }) => {
+    await signIn(page, 'dev');
+    await page.getByRole('link', { name: 'New environment' }).click();
+    const field = page.getByLabel('Context URL');
+    const create = page.getByRole('button', { name: 'Create environment' });
+    const emulatorHost = new URL(urls.bitbucket).host;
+    const cases: [string, RegExp][] = [
+      ['acme widgets', /^That is not a link: a link has no spaces\./],
+      ['localhost:1/acme/', /^That link has no scheme: start it with http:\/\/ or https:\/\//],
+      [`https://bitbucket.org/acme/widgets/src/${'a'.repeat(5000)}`, /characters long; the limit is 2,048\./],
+      ['https://github.com/acme/widgets', /^No integration serves github\.com: links on bitbucket\.org and http:\/\/localhost:\d+ work\./],
+      [`${urls.bitbucket}/acme/`, /^That Bitbucket link names a workspace but no repository\./],
+    ];
+    for (const [url, message] of cases) {
+      await field.fill(url);
+      await expect(field).toHaveAttribute('aria-invalid', 'true');
+      await expect(field).toHaveAccessibleDescription(message);
+      await expect(create).toBeDisabled();
+    }
+    // No scheme, but the host and port are the runner's own Bitbucket: read as a link there.
+    await field.fill(`${emulatorHost}/acme/widgets`);
+    await expect(page.getByText('Repository acme/widgets (its default branch)')).toBeVisible();
+    await expect(field).not.toHaveAttribute('aria-invalid', 'true');
+  });
+
+  test('after Disconnect, Git authentications offers Connect for the runner, and it connects', async ({ page }) => {
+    await configureBitbucketOnLocalRunner();
+    await openNewEnvironmentAsDev(page);
+    await connectAsAlice(page);
+    await page.getByRole('link', { name: 'Git authentications' }).click();
+    const row = page.getByRole('row', { name: /Bitbucket/ });
+    await row.getByRole('button', { name: 'Disconnect Bitbucket (Alice) on Local runner' }).click();
+    await page.getByRole('alertdialog', { name: 'Disconnect Bitbucket?' }).getByRole('button', { name: 'Disconnect' }).click();
+
+    await expect(page.getByText('No connections yet')).toBeVisible();
+    await expect(page.getByText(/first time you create an environment/)).toHaveCount(0);
+    await expect(page.getByText('Connect your account on a runner below, or when you create an environment')).toBeVisible();
+    const connect = page.getByRole('button', { name: 'Connect Bitbucket on Local runner' });
+    await expect(connect).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    const popupPromise = page.waitForEvent('popup');
+    await connect.click();
+    const popup = await popupPromise;
+    await grantIfAsked(popup, true);
+    await expect(page.getByText(CONNECTED_AS_ALICE).first()).toBeVisible();
+    await expect(page.getByRole('row', { name: /Bitbucket/ })).toContainText('Alice');
+    await expect(connect).toHaveCount(0);
+  });
 });

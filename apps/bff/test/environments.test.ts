@@ -16,8 +16,8 @@ describe('New environment: a URL that cannot work', () => {
     const runner = await admin.request('POST', '/api/runners', { name: `env ${Math.random()}` });
     const runnerId = runner.body.runner.id;
     const cases: [string, RegExp][] = [
-      ['https://github.com/acme/widgets', /^That link is on github\.com, not bitbucket\.org\./],
-      ['hello there', /^That is not a link\./],
+      ['https://github.com/acme/widgets', /^No integration serves github\.com:/],
+      ['hello there', /^That is not a link: a link has no spaces\./],
       ['https://bitbucket.org/acme', /./],
     ];
     for (const [contextUrl, message] of cases) {

@@ -18,7 +18,7 @@ import { EnvironmentUpdateParams, DeleteWorkspaceParams, DeleteTokensForIntegrat
 import { helpText, loadConfig, readFlags } from './config.ts';
 import { createLogger } from './logger.ts';
 import { loadRunnerKeyring } from './keys/runner-keys.ts';
-import { createBffLink, LinkCallError } from './link/bff-link.ts';
+import { createBffLink, LinkCallError, stoppedForGoodMessage } from './link/bff-link.ts';
 import { createPublicApp } from './http/public-server.ts';
 import { runnerVersion } from './version.ts';
 import { createIntegrationRegistry, IntegrationError } from './integrations/integration-registry.ts';
@@ -30,7 +30,7 @@ import { createAccessTokenProvider } from './tokens/access-token-provider.ts';
 import { ContextError, createContextParser } from './context/parse-context.ts';
 import { cloneWorkspace } from './git/clone-workspace.ts';
 import { cloneTargetFor } from './git/clone-target.ts';
-import { endpointsForHost } from './oauth/provider-endpoints.ts';
+import { endpointsForHost, providerSitesOf } from './oauth/provider-endpoints.ts';
 import { removeAllWorkspaces, removeWorkspace, workspaceDirOf } from './git/remove-workspace.ts';
 import { createEnvironmentCredentials } from './git/environment-credentials.ts';
 import { gitCredentialSocketPath, startGitCredentialServer } from './git/git-credential-server.ts';
@@ -89,10 +89,10 @@ async function main() {
     bffUrl: config.bffUrl,
     token: config.token,
     log,
-    hello: () => ({ type: 'hello', version: runnerVersion, region: config.region, publicUrl, publicKey: keyring.current.publicJwk }),
+    hello: () => ({ type: 'hello', version: runnerVersion, region: config.region, publicUrl, publicKey: keyring.current.publicJwk, providerSites: providerSitesOf(config) }),
     onWelcome: (welcome) => registry.setRunnerId(welcome.runnerId),
-    onRevoked: (reason) => {
-      log.error(`Stopping: ${reason}. This runner cannot connect with its token again; set it up again from Settings › Runners if it is still needed.`);
+    onRevoked: (reason, code) => {
+      log.error(stoppedForGoodMessage(reason, code));
       void stop(exitTokenRevoked);
     },
     handlers: {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { RunnerPublicJwk, isRunnerPublicUrl } from './runners.ts';
+import { ProviderSite, RunnerPublicJwk, isRunnerPublicUrl } from './runners.ts';
 
 /**
  * Messages on the runner's outbound WebSocket to the BFF (`/api/runner-link`).
@@ -16,6 +16,8 @@ export const LinkHello = z.object({
     z.refine(isRunnerPublicUrl, { error: 'Use an http:// or https:// URL without a query or credentials.' }),
   ),
   publicKey: RunnerPublicJwk,
+  /** Where the runner's configuration says each provider host's web pages are (older runners send none). */
+  providerSites: z.optional(z.array(ProviderSite).check(z.maxLength(20))),
 });
 export type LinkHello = z.infer<typeof LinkHello>;
 

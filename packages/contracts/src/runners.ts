@@ -18,6 +18,27 @@ export const RunnerPublicJwk = z.object({
 });
 export type RunnerPublicJwk = z.infer<typeof RunnerPublicJwk>;
 
+/** Whether a value is a bare http(s) origin: scheme, host and port, nothing else. */
+export function isWebOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where a runner reaches a provider host's web pages (and git), from its own configuration: under
+ * `npm start`, bitbucket.org is served by the emulator at http://localhost:8082. Links on that origin
+ * are links on that host for this runner.
+ */
+export const ProviderSite = z.object({
+  host: z.string().check(z.minLength(1), z.maxLength(253), noForbiddenCharacters),
+  origin: z.string().check(z.maxLength(300), z.refine(isWebOrigin, { error: 'Use an http(s) origin, such as http://localhost:8082.' })),
+});
+export type ProviderSite = z.infer<typeof ProviderSite>;
+
 export const Runner = z.object({
   id: z.string(),
   name: z.string(),
@@ -39,6 +60,8 @@ export const Runner = z.object({
    * was reinstalled or lost its data folder, or someone else holds its token. Null when there is none.
    */
   pendingKey: z.nullable(z.object({ kid: z.string(), presentedAt: z.string() })),
+  /** The provider sites the runner reported on its last connection (empty before it first connects). */
+  providerSites: z.array(ProviderSite),
   lastSeenAt: z.nullable(z.string()),
   createdAt: z.string(),
 });

@@ -209,22 +209,25 @@ describe('parseBitbucketContextUrl', () => {
     });
   });
 
-  describe('refusals', () => {
+  describe('refusals: each says what is wrong with the link', () => {
     it.each([
-      '',
-      '   ',
-      'hello',
-      'acme/widgets',
-      'widgets',
-      'mailto:alice@bitbucket.org',
-      'ftp://bitbucket.org/acme/widgets',
-      'https://',
-      'https://bit bucket.org/acme/widgets',
-    ])('not_a_url: %j', (url) => {
+      ['', 'That is not a link.'],
+      ['   ', 'That is not a link.'],
+      ['hello', 'That is not a link: it has no scheme (https://) and no host.'],
+      ['acme/widgets', 'That is not a link: it has no scheme (https://) and no host.'],
+      ['widgets', 'That is not a link: it has no scheme (https://) and no host.'],
+      ['mailto:alice@bitbucket.org', 'That is not a link to a web page: it starts with mailto:.'],
+      [
+        'ftp://bitbucket.org/acme/widgets',
+        'That link starts with ftp://, which the runner cannot read.',
+      ],
+      ['https://', 'That link has no host after https://.'],
+      ['https://bit bucket.org/acme/widgets', 'That is not a link: a link has no spaces.'],
+    ])('not_a_url: %j', (url, message) => {
       expect(parseBitbucketContextUrl(url)).toEqual({
         ok: false,
         reason: 'not_a_url',
-        message: `That is not a link. ${EXAMPLE}`,
+        message: `${message} ${EXAMPLE}`,
       });
     });
 
@@ -235,16 +238,40 @@ describe('parseBitbucketContextUrl', () => {
       });
     });
 
+    it.each(['localhost:8082/acme/', 'localhost:8082/acme/widgets/pull-requests/1'])(
+      'no_scheme: %s (a host with a port, no scheme, on no known site)',
+      (url) => {
+        expect(parseBitbucketContextUrl(url)).toEqual({
+          ok: false,
+          reason: 'no_scheme',
+          message: `That link has no scheme: start it with http:// or https://, as the browser's address bar shows it. ${EXAMPLE}`,
+        });
+      },
+    );
+
+    it('too_long: says the length and the limit', () => {
+      const url = `https://bitbucket.org/acme/widgets/src/main/${'a'.repeat(5000 - 44)}`;
+      expect(url).toHaveLength(5000);
+      expect(parseBitbucketContextUrl(url)).toEqual({
+        ok: false,
+        reason: 'too_long',
+        message:
+          'That link is 5,000 characters long; the limit is 2,048. Copy the address of the repository, branch, commit or pull request page instead.',
+      });
+    });
+
     it.each([
       ['https://github.com/acme/widgets', 'github.com'],
       ['https://gitlab.com/acme/widgets/-/merge_requests/1', 'gitlab.com'],
       ['git@github.com:acme/widgets.git', 'github.com'],
       ['https://example.com/acme/widgets', 'example.com'],
-    ])('unknown_host: %s', (url, host) => {
+      ['http://localhost:8082/acme/widgets/pull-requests/1', 'localhost:8082'],
+      ['https://localhost/x', 'localhost'],
+    ])('unknown_host: %s names %s', (url, host) => {
       expect(parseBitbucketContextUrl(url)).toEqual({
         ok: false,
         reason: 'unknown_host',
-        message: `That link is on ${host}, not bitbucket.org. ${EXAMPLE}`,
+        message: `No integration serves ${host}: links on bitbucket.org work. ${EXAMPLE}`,
         host,
       });
     });
@@ -268,22 +295,34 @@ describe('parseBitbucketContextUrl', () => {
     });
 
     it.each([
-      'https://bitbucket.org',
-      'https://bitbucket.org/',
-      'https://bitbucket.org/acme',
-      'https://bitbucket.org/acme/',
-      'https://bitbucket.org/account/settings/app-authorizations/',
-      'https://bitbucket.org/dashboard/overview',
-      'https://bitbucket.org/acme/wid%20gets',
-      'https://bitbucket.org/ac!me/widgets',
-      'https://bitbucket.org/acme/widgets.git/src/main',
-      'https://bitbucket.org/acme/%E0%A4%A',
-      'git@bitbucket.org:acme',
-    ])('not_a_repository: %s', (url) => {
+      ['https://bitbucket.org', 'names no workspace or repository'],
+      ['https://bitbucket.org/', 'names no workspace or repository'],
+      ['https://bitbucket.org/acme', 'names a workspace but no repository'],
+      ['https://bitbucket.org/acme/', 'names a workspace but no repository'],
+      ['git@bitbucket.org:acme', 'names a workspace but no repository'],
+      [
+        'https://bitbucket.org/account/settings/app-authorizations/',
+        'is a Bitbucket page, not a repository',
+      ],
+      ['https://bitbucket.org/dashboard/overview', 'is a Bitbucket page, not a repository'],
+      [
+        'https://bitbucket.org/acme/wid%20gets',
+        'has a workspace or repository name with characters Bitbucket does not allow (use letters, digits, _ . and -)',
+      ],
+      [
+        'https://bitbucket.org/ac!me/widgets',
+        'has a workspace or repository name with characters Bitbucket does not allow (use letters, digits, _ . and -)',
+      ],
+      ['https://bitbucket.org/acme/widgets.git/src/main', 'goes on after the clone URL’s .git'],
+      [
+        'https://bitbucket.org/acme/%E0%A4%A',
+        'has broken percent-encoding (a % not followed by two hex digits)',
+      ],
+    ])('not_a_repository: %s', (url, detail) => {
       expect(parseBitbucketContextUrl(url)).toEqual({
         ok: false,
         reason: 'not_a_repository',
-        message: `That is not a Bitbucket repository URL. ${EXAMPLE}`,
+        message: `That Bitbucket link ${detail}. ${EXAMPLE}`,
         host: 'bitbucket.org',
       });
     });
@@ -330,5 +369,54 @@ describe('parseBitbucketContextUrl', () => {
         message: `That Bitbucket link does not name a valid branch. ${EXAMPLE}`,
       });
     });
+  });
+});
+
+describe('parseBitbucketContextUrl on the runner’s own Bitbucket origin', () => {
+  const siteOrigins = ['http://localhost:8082'];
+
+  it.each([
+    'http://localhost:8082/acme/widgets/pull-requests/1',
+    'http://LOCALHOST:8082/acme/widgets/pull-requests/1/diff',
+    'localhost:8082/acme/widgets/pull-requests/1',
+  ])('%s reads as pull request 1 on bitbucket.org', (url) => {
+    expect(parseBitbucketContextUrl(url, { siteOrigins })).toEqual({
+      ok: true,
+      context: { ...repository, kind: 'pullRequest', pullRequestId: 1 },
+    });
+  });
+
+  it('still reads bitbucket.org links', () => {
+    expect(parseBitbucketContextUrl('https://bitbucket.org/acme/widgets', { siteOrigins })).toEqual(
+      { ok: true, context: repository },
+    );
+  });
+
+  it('a workspace alone on that origin is not a repository path', () => {
+    expect(parseBitbucketContextUrl('localhost:8082/acme/', { siteOrigins })).toMatchObject({
+      ok: false,
+      reason: 'not_a_repository',
+      message: `That Bitbucket link names a workspace but no repository. ${EXAMPLE}`,
+    });
+  });
+
+  it.each([
+    ['https://localhost:8082/acme/widgets', 'localhost:8082'],
+    ['http://localhost:8083/acme/widgets', 'localhost:8083'],
+  ])('another scheme or port is another host: %s', (url, host) => {
+    expect(parseBitbucketContextUrl(url, { siteOrigins })).toEqual({
+      ok: false,
+      reason: 'unknown_host',
+      message: `No integration serves ${host}: links on bitbucket.org and http://localhost:8082 work. ${EXAMPLE}`,
+      host,
+    });
+  });
+
+  it('ignores origins that are not http(s) URLs', () => {
+    expect(
+      parseBitbucketContextUrl('http://localhost:8082/acme/widgets', {
+        siteOrigins: ['not a url', 'ftp://localhost:8082'],
+      }),
+    ).toMatchObject({ ok: false, reason: 'unknown_host' });
   });
 });

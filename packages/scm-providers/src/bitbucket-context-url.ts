@@ -1,5 +1,5 @@
 import { getScmProvider } from './scm-provider-catalogue.ts';
-import { readUrlLike } from './read-url-like.ts';
+import { MAX_URL_INPUT_LENGTH, readUrlLike, type UrlLike } from './read-url-like.ts';
 
 /** What a Bitbucket link points at, enough for the runner to resolve it with the API. */
 export type BitbucketContext = {
@@ -26,7 +26,13 @@ export type BitbucketContextUrlResult =
   | { ok: true; context: BitbucketContext }
   | {
       ok: false;
-      reason: 'not_a_url' | 'unknown_host' | 'self_hosted_unsupported' | 'not_a_repository';
+      reason:
+        | 'not_a_url'
+        | 'no_scheme'
+        | 'too_long'
+        | 'unknown_host'
+        | 'self_hosted_unsupported'
+        | 'not_a_repository';
       message: string;
       host?: string;
     };
@@ -34,6 +40,15 @@ export type BitbucketContextUrlResult =
 const BITBUCKET_HOST = 'bitbucket.org';
 const EXAMPLE = 'Paste a link like https://bitbucket.org/workspace/repository.';
 const NOT_A_REPOSITORY = `That is not a Bitbucket repository URL. ${EXAMPLE}`;
+
+export type BitbucketContextUrlOptions = {
+  /**
+   * Web origins that serve bitbucket.org for the runner at hand, as its configuration gives them
+   * (`BITBUCKET_URL`, such as http://localhost:8082 for the emulator). A link on one of them reads
+   * as a bitbucket.org link; the runner clones it from its own configuration, never from the link.
+   */
+  siteOrigins?: readonly string[];
+};
 
 // Bitbucket allows letters, digits, `_`, `.` and `-` in workspace and repository slugs.
 const SLUG = /^[A-Za-z0-9_.-]+$/;
@@ -84,24 +99,30 @@ const RESERVED_WORKSPACES = new Set([
  *   /{owner}/{repo}/commits/branch/{name…} branch
  *   /{owner}/{repo}/pull-requests/{id}/…  pull request (anything after the id is a tab: diff, …)
  */
-export function parseBitbucketContextUrl(input: string): BitbucketContextUrlResult {
-  const url = typeof input === 'string' ? readUrlLike(input) : null;
-  // Without a dot it is a path or a word, not a link (`acme/widgets` is not host `acme`).
-  if (url === null || !url.hostname.includes('.')) {
-    return { ok: false, reason: 'not_a_url', message: `That is not a link. ${EXAMPLE}` };
-  }
-  if (url.hostname !== BITBUCKET_HOST) {
-    return refuseHost(url.hostname, url.pathname);
-  }
+export function parseBitbucketContextUrl(
+  input: string,
+  options: BitbucketContextUrlOptions = {},
+): BitbucketContextUrlResult {
+  const read = readLink(input, siteHostsOf(options.siteOrigins ?? []));
+  if (!read.ok) return read;
+  const url = read.url;
 
   const segments = decodeSegments(url.pathname);
-  if (segments === null || segments.length < 2) return notARepository();
+  if (segments === null)
+    return notARepository('has broken percent-encoding (a % not followed by two hex digits)');
+  if (segments.length === 0) return notARepository('names no workspace or repository');
   const [owner = '', repoSegment = '', section, ...rest] = segments;
+  if (RESERVED_WORKSPACES.has(owner.toLowerCase()))
+    return notARepository('is a Bitbucket page, not a repository');
+  if (segments.length < 2) return notARepository('names a workspace but no repository');
   const isCloneUrl = repoSegment.endsWith('.git');
   const repo = isCloneUrl ? repoSegment.slice(0, -'.git'.length) : repoSegment;
-  if (!isSlug(owner) || RESERVED_WORKSPACES.has(owner.toLowerCase()) || !isSlug(repo))
-    return notARepository();
-  if (isCloneUrl && section !== undefined) return notARepository();
+  if (!isSlug(owner) || !isSlug(repo))
+    return notARepository(
+      'has a workspace or repository name with characters Bitbucket does not allow (use letters, digits, _ . and -)',
+    );
+  if (isCloneUrl && section !== undefined)
+    return notARepository('goes on after the clone URL’s .git');
 
   const repository: BitbucketContext = { host: BITBUCKET_HOST, owner, repo, kind: 'repository' };
   switch (section) {
@@ -119,6 +140,100 @@ export function parseBitbucketContextUrl(input: string): BitbucketContextUrlResu
       // Any other page of the repository (branches, pipelines, downloads, …) means the repository.
       return found(repository);
   }
+}
+
+type SiteHosts = { withScheme: Set<string>; withoutScheme: Map<string, string> };
+
+/** `http://localhost:8082` → matched as is, and as `localhost:8082` when the scheme was left out. */
+function siteHostsOf(origins: readonly string[]): SiteHosts {
+  const withScheme = new Set<string>();
+  const withoutScheme = new Map<string, string>();
+  for (const origin of origins) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      continue;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
+    withScheme.add(`${url.protocol}//${url.host}`);
+    withoutScheme.set(url.host, url.origin);
+  }
+  return { withScheme, withoutScheme };
+}
+
+const HAS_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)/;
+
+/**
+ * Reads the pasted text as a link on bitbucket.org (or on one of the runner's own Bitbucket
+ * origins), or says what is wrong with it: one refusal per cause, so the person can fix it.
+ */
+function readLink(
+  input: string,
+  sites: SiteHosts,
+): { ok: true; url: UrlLike } | Extract<BitbucketContextUrlResult, { ok: false }> {
+  const text = typeof input === 'string' ? input.trim() : '';
+  if (text.length > MAX_URL_INPUT_LENGTH) {
+    return refuse(
+      'too_long',
+      `That link is ${text.length.toLocaleString('en')} characters long; the limit is ${MAX_URL_INPUT_LENGTH.toLocaleString('en')}. Copy the address of the repository, branch, commit or pull request page instead.`,
+    );
+  }
+  if (text === '') return refuse('not_a_url', `That is not a link. ${EXAMPLE}`);
+  if (/\s/.test(text))
+    return refuse('not_a_url', `That is not a link: a link has no spaces. ${EXAMPLE}`);
+  const scheme = SCP_LIKE.test(text) ? null : HAS_SCHEME.exec(text)?.[1]?.toLowerCase();
+  const hasScheme =
+    scheme !== undefined && scheme !== null && text.slice(scheme.length).startsWith('://');
+  if (hasScheme && !['http', 'https', 'ssh'].includes(scheme)) {
+    return refuse(
+      'not_a_url',
+      `That link starts with ${scheme.slice(0, 20)}://, which the runner cannot read. ${EXAMPLE}`,
+    );
+  }
+  const url = readUrlLike(text);
+  if (url === null) {
+    if (hasScheme)
+      return refuse('not_a_url', `That link has no host after ${scheme}://. ${EXAMPLE}`);
+    if (scheme) {
+      return refuse(
+        'not_a_url',
+        `That is not a link to a web page: it starts with ${scheme.slice(0, 20)}:. ${EXAMPLE}`,
+      );
+    }
+    return refuse(
+      'not_a_url',
+      `That is not a link: it has no scheme (https://) and no host. ${EXAMPLE}`,
+    );
+  }
+  if (url.hostname === BITBUCKET_HOST) return { ok: true, url };
+  const onSite = hasScheme
+    ? url.protocol !== 'ssh' && sites.withScheme.has(`${url.protocol}://${url.host}`)
+    : sites.withoutScheme.has(url.host);
+  // A link on the runner's own Bitbucket (the emulator under `npm start`) means bitbucket.org there.
+  if (onSite) return { ok: true, url: { ...url, hostname: BITBUCKET_HOST, host: BITBUCKET_HOST } };
+  if (!hasScheme && !url.hostname.includes('.')) {
+    // `localhost:8082/acme/widgets` is a host with a port; `acme/widgets` is a path, not host `acme`.
+    if (url.host === url.hostname) {
+      return refuse(
+        'not_a_url',
+        `That is not a link: it has no scheme (https://) and no host. ${EXAMPLE}`,
+      );
+    }
+    return refuse(
+      'no_scheme',
+      `That link has no scheme: start it with http:// or https://, as the browser's address bar shows it. ${EXAMPLE}`,
+    );
+  }
+  return refuseHost(url.host, url.pathname, [...sites.withoutScheme.values()]);
+}
+
+function refuse(
+  reason: 'not_a_url' | 'no_scheme' | 'too_long',
+  message: string,
+): Extract<BitbucketContextUrlResult, { ok: false }> {
+  return { ok: false, reason, message };
 }
 
 function readSourceLink(
@@ -174,7 +289,12 @@ function isSlug(value: string): boolean {
   return SLUG.test(value) && value !== '.' && value !== '..';
 }
 
-function refuseHost(hostname: string, pathname: string): BitbucketContextUrlResult {
+function refuseHost(
+  host: string,
+  pathname: string,
+  siteOrigins: string[],
+): Extract<BitbucketContextUrlResult, { ok: false }> {
+  const hostname = host.replace(/:\d+$/, '');
   // Bitbucket Data Center links: /projects/{KEY}/repos/{slug}/…, clone URLs /scm/{key}/{slug}.git,
   // and hosts commonly named after the product.
   if (
@@ -184,15 +304,16 @@ function refuseHost(hostname: string, pathname: string): BitbucketContextUrlResu
     const message = getScmProvider('bitbucket').selfHostedUnsupportedMessage ?? '';
     return { ok: false, reason: 'self_hosted_unsupported', message, host: hostname };
   }
+  const served = [BITBUCKET_HOST, ...siteOrigins].join(' and ');
   return {
     ok: false,
     reason: 'unknown_host',
-    message: `That link is on ${hostname}, not bitbucket.org. ${EXAMPLE}`,
-    host: hostname,
+    message: `No integration serves ${host}: links on ${served} work. ${EXAMPLE}`,
+    host,
   };
 }
 
-function notARepository(detail?: string): BitbucketContextUrlResult {
+function notARepository(detail?: string): Extract<BitbucketContextUrlResult, { ok: false }> {
   const message =
     detail === undefined ? NOT_A_REPOSITORY : `That Bitbucket link ${detail}. ${EXAMPLE}`;
   return { ok: false, reason: 'not_a_repository', message, host: BITBUCKET_HOST };

@@ -18,7 +18,11 @@ export {
 export { classifyProviderHost } from './classify-provider-host.ts';
 export type { ProviderHostClassification } from './classify-provider-host.ts';
 export { parseBitbucketContextUrl, isValidBranchName } from './bitbucket-context-url.ts';
-export type { BitbucketContext, BitbucketContextUrlResult } from './bitbucket-context-url.ts';
+export type {
+  BitbucketContext,
+  BitbucketContextUrlResult,
+  BitbucketContextUrlOptions,
+} from './bitbucket-context-url.ts';
 export { hostOfContextUrl } from './host-of-context-url.ts';
 export { MAX_URL_INPUT_LENGTH } from './read-url-like.ts';
 export { readApiTokenInput, findMissingApiTokenScopes, describeMissingApiTokenScopes } from './api-token-input.ts';

@@ -3,6 +3,7 @@ import { DeleteWorkspaceResult, EnvironmentUpdateParams, ParsedContext, type Env
 import { parseBitbucketContextUrl } from '@runner-console/scm-providers';
 import type { Db } from '../store/database.ts';
 import type { EnvironmentsTable, RunnersTable } from '../store/schema.ts';
+import { toRunner } from '../store/runners-store.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import type { Logger } from '../logger.ts';
 import type { RunnerLinkServer } from '../runner-link/link-server.ts';
@@ -89,7 +90,9 @@ export function createEnvironmentService(deps: { db: Db; runners: RunnerService;
     async create(user: SessionUser, body: { contextUrl: string; runnerId: string }): Promise<Environment> {
       const runner = await deps.runners.requireRunner(user, body.runnerId);
       // The same words the page shows while the URL is typed: one message per case, from one parser.
-      const recognized = parseBitbucketContextUrl(body.contextUrl);
+      // A link on the runner's own Bitbucket origin (the emulator under `npm start`) counts as bitbucket.org.
+      const siteOrigins = toRunner(runner).providerSites.map((site) => site.origin);
+      const recognized = parseBitbucketContextUrl(body.contextUrl, { siteOrigins });
       if (!recognized.ok) throw new HttpError(400, 'validation_failed', recognized.message, { contextUrl: recognized.message });
       const conn = deps.link().connectionOf(runner.id);
       if (!conn) throw runnerOffline();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { showForbiddenCharacters, type Runner, type RunnerPhase, type RunnerPublicJwk } from '@runner-console/contracts';
+import { showForbiddenCharacters, type ProviderSite, type Runner, type RunnerPhase, type RunnerPublicJwk } from '@runner-console/contracts';
 import type { Db } from './database.ts';
 import type { RunnersTable } from './schema.ts';
 import type { ClusterBus } from './cluster-bus.ts';
@@ -17,6 +17,7 @@ export function toRunner(row: RunnersTable): Runner {
     pinnedPublicUrl: row.pinned_public_url,
     publicKey: row.public_key_jwk ? (JSON.parse(row.public_key_jwk) as RunnerPublicJwk) : null,
     pendingKey: row.pending_public_key_jwk ? { kid: kidOf(row.pending_public_key_jwk), presentedAt: row.pending_key_at ?? row.created_at } : null,
+    providerSites: row.provider_sites_json ? (JSON.parse(row.provider_sites_json) as ProviderSite[]) : [],
     lastSeenAt: row.last_seen_at,
     createdAt: row.created_at,
   };
@@ -167,7 +168,7 @@ export function createRunnersStore(db: Db, bus?: ClusterBus) {
     },
     async recordHello(
       runnerId: string,
-      hello: { version: string; region: string | null; publicUrl: string; publicKey: RunnerPublicJwk },
+      hello: { version: string; region: string | null; publicUrl: string; publicKey: RunnerPublicJwk; providerSites?: ProviderSite[] },
       at: string,
       linkInstance: string | null = null,
     ): Promise<RunnersTable | undefined> {
@@ -180,6 +181,7 @@ export function createRunnersStore(db: Db, bus?: ClusterBus) {
             version: hello.version,
             region: hello.region,
             public_url: hello.publicUrl,
+            provider_sites_json: JSON.stringify(hello.providerSites ?? []),
             // Set-up without a public URL pins the first one the runner reports.
             pinned_public_url: (eb) => eb.fn.coalesce('pinned_public_url', eb.val(hello.publicUrl)),
             // The key is not written here: it was pinned (or matched) by checkHelloKey first.

@@ -43,6 +43,8 @@ export interface RunnersTable {
   /** A different key a refused connection presented, waiting for an admin (0009). */
   pending_public_key_jwk?: string | null;
   pending_key_at?: string | null;
+  /** The provider sites of the runner's last hello, as JSON (0011). */
+  provider_sites_json?: string | null;
   last_seen_at: string | null;
   created_at: string;
   created_by: string | null;

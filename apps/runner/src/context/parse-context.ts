@@ -5,7 +5,7 @@ import type { IntegrationRegistry } from '../integrations/integration-registry.t
 import { TokenUnavailableError, type AccessTokenProvider } from '../tokens/access-token-provider.ts';
 import type { StoredToken } from '../tokens/token-store.ts';
 import { createBitbucketApi, ProviderApiError } from '../bitbucket/bitbucket-api.ts';
-import { endpointsForHost, type ProviderEndpoints } from '../oauth/provider-endpoints.ts';
+import { endpointsForHost, providerSitesOf, type ProviderEndpoints } from '../oauth/provider-endpoints.ts';
 import { buildCloneUrl, CloneRefusal } from '../git/clone-target.ts';
 import { restAuthorizationFor } from '../tokens/provider-credentials.ts';
 
@@ -25,9 +25,11 @@ export class ContextError extends Error {
  */
 export function createContextParser(deps: { config: RunnerConfig; registry: IntegrationRegistry; tokens: AccessTokenProvider }) {
   return async function parseContext(userId: string, contextUrl: string): Promise<{ context: ParsedContext; token: StoredToken }> {
-    const parsed = parseBitbucketContextUrl(contextUrl);
+    // A link on the runner's own Bitbucket origin (the emulator) is a bitbucket.org link here.
+    const siteOrigins = providerSitesOf(deps.config).map((site) => site.origin);
+    const parsed = parseBitbucketContextUrl(contextUrl, { siteOrigins });
     // Another host (github.com, a Data Center server) is not something an admin can add yet: say
-    // what the parser says ("That link is on github.com, not bitbucket.org…"), not "ask an admin".
+    // what the parser says ("No integration serves github.com…"), not "ask an admin".
     if (!parsed.ok) throw new ContextError('not_a_repository', parsed.message);
     const ctx = parsed.context;
     const integration = deps.registry.findByHost(ctx.host);

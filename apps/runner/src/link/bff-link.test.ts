@@ -4,7 +4,8 @@ import pino from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createRunnerKeyPair } from '@runner-console/envelope';
 import { createLogger } from '../logger.ts';
-import { createBffLink } from './bff-link.ts';
+import { createBffLink, stoppedForGoodMessage } from './bff-link.ts';
+import { linkCloseCodes } from '@runner-console/contracts';
 
 /** A stand-in BFF: welcomes every hello, then does what the test says with the socket. */
 async function fakeBff(onWelcomed: (ws: WebSocket, nth: number) => void) {
@@ -100,5 +101,16 @@ describe('the runner link when the BFF ends it', () => {
     await expect.poll(() => bff.connections()).toBe(1);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(bff.connections()).toBe(1);
+  });
+});
+
+describe('stoppedForGoodMessage', () => {
+  it('a replaced token points at the command under New token on the runner’s page', () => {
+    const message = stoppedForGoodMessage('runner token revoked: a new token was made in Runner Console', linkCloseCodes.tokenRevoked);
+    expect(message).toContain('run the command shown under New token on its page');
+    expect(message).not.toMatch(/set it up again/i);
+  });
+  it('a deleted runner is set up again', () => {
+    expect(stoppedForGoodMessage('runner deleted in Runner Console', linkCloseCodes.runnerDeleted)).toMatch(/set it up again from Settings › Runners/);
   });
 });

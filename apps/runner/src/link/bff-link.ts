@@ -31,7 +31,7 @@ export function createBffLink(opts: {
    * The BFF ended the link for good (close codes 4003 runner deleted, 4004 token revoked): the token
    * will not work again, so the link stops instead of reconnecting.
    */
-  onRevoked?: (reason: string) => void;
+  onRevoked?: (reason: string, code: number) => void;
   /**
    * How long to wait before trying again after the BFF refused this runner's key (close 4005) or
    * its hello (4002): an admin has to act first, so the link asks at a modest pace meanwhile.
@@ -100,7 +100,7 @@ export function createBffLink(opts: {
           pending.delete(id);
         }
         log.error({ closeCode: code }, `The BFF disconnected this runner for good: ${reason}.`);
-        opts.onRevoked?.(reason);
+        opts.onRevoked?.(reason, code);
         return;
       }
       for (const [id, p] of pending) {
@@ -210,3 +210,15 @@ export function createBffLink(opts: {
   };
 }
 export type BffLink = ReturnType<typeof createBffLink>;
+
+/**
+ * What the runner logs as it stops for good. A replaced token is fixed by the start command that
+ * New token shows on the runner's page (it carries the new token); a deleted runner must be set up
+ * again.
+ */
+export function stoppedForGoodMessage(reason: string, code: number): string {
+  if (code === linkCloseCodes.tokenRevoked) {
+    return `Stopping: ${reason}. This token will not work again. To start this runner with its new token, run the command shown under New token on its page in Runner Console (Settings › Runners › this runner).`;
+  }
+  return `Stopping: ${reason}. This runner cannot connect with its token again; set it up again from Settings › Runners › Set up a new runner if it is still needed.`;
+}

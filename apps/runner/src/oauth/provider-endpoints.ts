@@ -14,6 +14,15 @@ export interface ProviderEndpoints {
 }
 
 /**
+ * The web origin of each provider host this runner is configured for (http://localhost:8082 for
+ * bitbucket.org under `npm start`). Reported in the hello, so the dashboard can take links on that
+ * origin; a link there reads as a link on the host, and clone URLs still come from `endpointsForHost`.
+ */
+export function providerSitesOf(config: Pick<RunnerConfig, 'bitbucketUrl'>): { host: string; origin: string }[] {
+  return [{ host: 'bitbucket.org', origin: new URL(config.bitbucketUrl).origin }];
+}
+
+/**
  * Where a provider host really lives. Only the runner's own configuration decides the URLs: an
  * integration (which comes from the BFF) names a host, never a URL, so a compromised BFF cannot point
  * the runner's token requests, and so the client secret, somewhere else.

@@ -17,6 +17,11 @@ const HostAuthorization = lazy(() =>
     default: m.HostAuthorization,
   })),
 );
+const ConnectAction = lazy(() =>
+  import('../features/connect/components/connect-action.tsx').then((m) => ({
+    default: m.ConnectAction,
+  })),
+);
 const EnvironmentPage = lazy(() =>
   import('../features/environments/routes/environment-page.tsx').then((m) => ({
     default: m.EnvironmentPage,
@@ -92,6 +97,19 @@ function RunnerRoute() {
       repositoryAccess={(runner) => (
         <Page>
           <RepositoryAccess runner={runner} canManage={user?.role === 'admin'} />
+        </Page>
+      )}
+    />
+  );
+}
+
+/** Git authentications offers Connect for each runner and provider the user is not connected to. */
+function GitAuthenticationsRoute() {
+  return (
+    <GitAuthenticationsPage
+      connectAction={(props) => (
+        <Page>
+          <ConnectAction {...props} />
         </Page>
       )}
     />
@@ -186,7 +204,7 @@ export function AppRoutes() {
             path="settings/git-authentications"
             element={
               <Page>
-                <GitAuthenticationsPage />
+                <GitAuthenticationsRoute />
               </Page>
             }
           />

@@ -9,6 +9,8 @@ export interface ConfirmDialogProps {
   /** What happens, in a sentence or two: the dialog's description. */
   children: ReactNode;
   confirmLabel: string;
+  /** The button that keeps things as they are (Cancel). */
+  cancelLabel?: string;
   onConfirm: () => void;
   pending?: boolean;
   error?: string | null | undefined;
@@ -27,6 +29,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  cancelLabel = 'Cancel',
   onConfirm,
   pending = false,
   error,
@@ -52,7 +55,7 @@ export function ConfirmDialog({
         ) : null}
         <div className="dialog__actions">
           <AlertDialogCancel>
-            <Button disabled={pending}>Cancel</Button>
+            <Button disabled={pending}>{cancelLabel}</Button>
           </AlertDialogCancel>
           <Button variant="danger" pending={pending} onClick={onConfirm}>
             {confirmLabel}

@@ -105,6 +105,25 @@ export function DialogClose({ children }: { children: ButtonElement }) {
   });
 }
 
+const FOCUSABLE = [
+  'a[href]',
+  'button:not([disabled])',
+  'input:not([disabled]):not([type="hidden"])',
+  'select:not([disabled])',
+  'textarea:not([disabled])',
+  '[tabindex]:not([tabindex="-1"])',
+].join(', ');
+
+/** `[data-autofocus]`, else the first focusable element of the body, then of the footer. */
+function initialFocusOf(dialog: HTMLDialogElement): HTMLElement | null {
+  return (
+    dialog.querySelector<HTMLElement>('[data-autofocus]') ??
+    dialog.querySelector('.dialog__body')?.querySelector<HTMLElement>(FOCUSABLE) ??
+    dialog.querySelector('.dialog__footer')?.querySelector<HTMLElement>(FOCUSABLE) ??
+    null
+  );
+}
+
 export function DialogContent({
   title,
   description,
@@ -159,8 +178,9 @@ export function DialogContent({
     if (!open || !dialog) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     dialog.showModal();
-    // showModal focuses the first focusable element; an alert dialog starts on Cancel instead.
-    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    // showModal focuses the first focusable element, which is now × (first in tab order, as it is
+    // drawn first): start on what the dialog is for instead, or on Cancel in an alert dialog.
+    initialFocusOf(dialog)?.focus();
     return () => {
       // Close first: while it is open, everything outside is inert and cannot take focus.
       dialog.close();
@@ -184,8 +204,9 @@ export function DialogContent({
       aria-labelledby={titleId}
       aria-describedby={description ? descriptionId : undefined}
       onKeyDown={(event) => {
-        // Handled here rather than left to the browser, which would close the element itself.
-        if (event.key !== 'Escape') return;
+        // Handled here rather than left to the browser, which would close the element itself. A
+        // dialog opened from this one (a confirmation) handles its own Escape first.
+        if (event.key !== 'Escape' || event.defaultPrevented) return;
         event.preventDefault();
         requestClose();
       }}
@@ -214,6 +235,19 @@ export function DialogContent({
         if (!inside) requestClose();
       }}
     >
+      {/* First in the DOM, so first in tab order as it is drawn first (CSS puts it top right);
+          opening still starts on the dialog's content (initialFocusOf). */}
+      {closeButton ? (
+        <button
+          type="button"
+          className="dialog__close"
+          aria-label="Close"
+          disabled={!dismissible}
+          onClick={requestClose}
+        >
+          <span aria-hidden="true">×</span>
+        </button>
+      ) : null}
       <div className="dialog__header">
         <h2 id={titleId} className="dialog__title">
           {title}
@@ -228,18 +262,6 @@ export function DialogContent({
         <DialogFooterSlot.Provider value={footer}>{children}</DialogFooterSlot.Provider>
       </div>
       <div ref={setFooter} className="dialog__footer" />
-      {/* Last in the DOM so that opening focuses the first field, not this button; CSS puts it top right. */}
-      {closeButton ? (
-        <button
-          type="button"
-          className="dialog__close"
-          aria-label="Close"
-          disabled={!dismissible}
-          onClick={requestClose}
-        >
-          <span aria-hidden="true">×</span>
-        </button>
-      ) : null}
     </dialog>,
     document.body,
   );

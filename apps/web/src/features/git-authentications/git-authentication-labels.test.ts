@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatExpiry, providerNameOfHost } from './git-authentication-labels.ts';
+import { describeRenewal, formatExpiry, providerNameOfHost } from './git-authentication-labels.ts';
 
 const now = Date.parse('2026-01-01T12:00:00Z');
 
@@ -19,5 +19,25 @@ describe('providerNameOfHost', () => {
   it('names known hosts after their provider', () => {
     expect(providerNameOfHost('bitbucket.org')).toBe('Bitbucket');
     expect(providerNameOfHost('git.example.com')).toBe('git.example.com');
+  });
+});
+
+describe('describeRenewal', () => {
+  const expiresAt = '2026-03-01T00:00:00Z';
+  it('an OAuth token renews itself', () => {
+    expect(describeRenewal({ method: 'oauth', expiresAt, needsReauthorization: false })).toBe(
+      'Renews itself: the runner refreshes it on use',
+    );
+  });
+  it('an API token does not renew: it says what happens on its date', () => {
+    const text = describeRenewal({ method: 'api_token', expiresAt, needsReauthorization: false });
+    expect(text).toBe(
+      'Does not renew: it stops working on this date, and you connect again with a new API token',
+    );
+    expect(text).not.toMatch(/refresh|renews itself/i);
+  });
+  it('says nothing without an expiry, or when the connection must be made again', () => {
+    expect(describeRenewal({ method: 'oauth', expiresAt: null, needsReauthorization: false })).toBeNull();
+    expect(describeRenewal({ method: 'oauth', expiresAt, needsReauthorization: true })).toBeNull();
   });
 });

@@ -5,6 +5,22 @@ export function providerNameOfHost(host: string): string {
   return scmProviders.find((provider) => provider.defaultHost === host)?.name ?? host;
 }
 
+/**
+ * What happens when the connection's token expires, or null when nothing needs saying. An OAuth
+ * access token is refreshed by the runner on use; an API token does not renew.
+ */
+export function describeRenewal(authentication: {
+  method: 'oauth' | 'api_token';
+  expiresAt: string | null;
+  needsReauthorization: boolean;
+}): string | null {
+  if (!authentication.expiresAt || authentication.needsReauthorization) return null;
+  if (authentication.method === 'api_token') {
+    return 'Does not renew: it stops working on this date, and you connect again with a new API token';
+  }
+  return 'Renews itself: the runner refreshes it on use';
+}
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

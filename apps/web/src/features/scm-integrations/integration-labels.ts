@@ -1,5 +1,18 @@
 import type { AuditEntry, ScmIntegration } from '@runner-console/contracts';
+import { getScmProvider } from '@runner-console/scm-providers';
 import type { StatusTone } from '../../components/ui/status-badge.tsx';
+
+/** The Edit modal's title and description, shared by the row's Edit and the picker's Edit offer. */
+export function editIntegrationDialogText(integration: Pick<ScmIntegration, 'provider' | 'host'>): {
+  title: string;
+  description: string;
+} {
+  const providerName = getScmProvider(integration.provider).name;
+  return {
+    title: `Edit ${providerName} integration`,
+    description: `Change the OAuth app this runner uses for ${providerName} (${integration.host}).`,
+  };
+}
 
 /** What the row's status says, in words an admin acts on. */
 export function describeValidation(

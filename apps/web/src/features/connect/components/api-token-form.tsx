@@ -9,6 +9,7 @@ import { PasswordField } from '../../../components/ui/password-field.tsx';
 import { TextField } from '../../../components/ui/text-field.tsx';
 import { EXPIRY_WARNING_DAYS } from '../../../lib/api-token-expiry.ts';
 import { isApiRequestError } from '../../../lib/api-client.ts';
+import { useRevealFirstError } from '../../../lib/reveal-first-error.ts';
 import { TokenSealError, tokenSealingCode, useConnectApiToken } from '../api/use-connect-api-token.ts';
 
 const FIELDS = ['email', 'token', 'expiresOn'] as const;
@@ -60,7 +61,13 @@ export function ApiTokenForm({
   const scopesId = useId();
   const connect = useConnectApiToken({ runnerId, host, supportsPat });
   const resolver = useMemo(() => zodResolver(apiTokenFormSchema), []);
-  const form = useForm<ApiTokenFormValues>({ resolver, mode: 'onTouched', defaultValues: { email: '', token: '', expiresOn: '' } });
+  const form = useForm<ApiTokenFormValues>({
+    resolver,
+    mode: 'onTouched',
+    shouldFocusError: false,
+    defaultValues: { email: '', token: '', expiresOn: '' },
+  });
+  const { containerRef: fieldsRef, reveal: revealFirstError } = useRevealFirstError<HTMLDivElement>();
   const { errors } = form.formState;
   useEffect(() => tokenSealingCode.preload(), []);
   // When the form opens; later focus is the person's (focusOnOpen does not change while it is open).
@@ -86,21 +93,26 @@ export function ApiTokenForm({
         onError: (error) => {
           // Nothing of the token is kept in the form after a refusal: paste it again, or a new one.
           form.resetField('token');
-          if (error instanceof TokenSealError) return form.setError('token', { message: error.message }, { shouldFocus: true });
-          let focused = false;
+          if (error instanceof TokenSealError) {
+            form.setError('token', { message: error.message });
+            revealFirstError();
+            return;
+          }
+          let fieldErrors = false;
           if (isApiRequestError(error)) {
             for (const name of FIELDS) {
               const message = error.fields[name];
               if (!message) continue;
-              form.setError(name, { message }, { shouldFocus: !focused });
-              focused = true;
+              form.setError(name, { message });
+              fieldErrors = true;
             }
           }
-          if (!focused) form.setError('root', { message: error.message });
+          if (fieldErrors) revealFirstError();
+          else form.setError('root', { message: error.message });
         },
       },
     );
-  });
+  }, revealFirstError);
 
   return (
     <section className="api-token-form" aria-labelledby={headingId}>
@@ -149,6 +161,7 @@ export function ApiTokenForm({
       {/* Not a <form>: this panel sits inside New environment's form, and forms do not nest. Enter
           in a field submits this panel only. */}
       <div
+        ref={fieldsRef}
         className="form"
         role="group"
         aria-labelledby={headingId}

@@ -1,4 +1,4 @@
-import { hostOfContextUrl, parseBitbucketContextUrl } from '@runner-console/scm-providers';
+import { parseBitbucketContextUrl } from '@runner-console/scm-providers';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { ChangeEvent, FormEvent, ReactNode } from 'react';
@@ -26,8 +26,12 @@ export interface AuthorizationSlotProps {
   returnTo: string;
 }
 
-const DEFAULT_HINT =
-  'A repository, branch, commit or pull request on bitbucket.org, or a clone URL.';
+/** The hint names where links work: bitbucket.org, and the runner's own Bitbucket (the emulator). */
+function defaultHint(siteOrigins: readonly string[]): string {
+  const others = siteOrigins.filter((origin) => origin !== 'https://bitbucket.org');
+  const where = ['bitbucket.org', ...others].join(' or ');
+  return `A repository, branch, commit or pull request on ${where}, or a clone URL.`;
+}
 const EMPTY_URL_MESSAGE = 'Paste a Bitbucket repository, branch, commit or pull request URL.';
 
 /**
@@ -56,8 +60,14 @@ export function NewEnvironmentPage({
   const activeRunners = runners.data?.runners.filter((r) => r.phase === 'active') ?? [];
   const runner = activeRunners.find((r) => r.id === chosenRunnerId) ?? activeRunners[0] ?? null;
 
+  // Links on the origin the runner's configuration serves Bitbucket from (the emulator under
+  // `npm start`) are bitbucket.org links on that runner.
+  const siteOrigins = (runner?.providerSites ?? [])
+    .filter((site) => site.host === 'bitbucket.org')
+    .map((site) => site.origin);
+  const parseOptions = { siteOrigins };
   const debouncedUrl = useDebouncedValue(contextUrl.trim(), 300);
-  const recognition = debouncedUrl ? parseBitbucketContextUrl(debouncedUrl) : null;
+  const recognition = debouncedUrl ? parseBitbucketContextUrl(debouncedUrl, parseOptions) : null;
   const host = recognition
     ? recognition.ok
       ? recognition.context.host
@@ -75,11 +85,15 @@ export function NewEnvironmentPage({
     (!authentication.data.integrationAvailable || !authentication.data.authenticated);
 
   const submitError = create.error;
-  const serverFieldError = isApiRequestError(submitError) ? submitError.fields.contextUrl : undefined;
-  const fieldError = emptyUrlError ? EMPTY_URL_MESSAGE : serverFieldError;
+  const serverFieldError = isApiRequestError(submitError)
+    ? submitError.fields.contextUrl
+    : undefined;
   // A URL the page already knows cannot work (another host, not a link, not a repository): its one
-  // message is the hint, and Create waits for a URL that can, so no second message comes back.
+  // message is the field's error, saying what is wrong, and Create waits for a URL that can.
   const urlCannotWork = recognition !== null && !recognition.ok;
+  const fieldError = emptyUrlError
+    ? EMPTY_URL_MESSAGE
+    : (serverFieldError ?? (recognition && !recognition.ok ? recognition.message : undefined));
   const pageError = submitError && !fieldError ? submitError : null;
 
   const returnTo = `/environments/new?${new URLSearchParams({
@@ -106,7 +120,9 @@ export function NewEnvironmentPage({
       return;
     }
     // Enter pressed before the typed URL was checked: check it now, and send only one that can work.
-    if (!runner || !parseBitbucketContextUrl(url).ok) return;
+    const parsed = parseBitbucketContextUrl(url, parseOptions);
+    if (!runner || !parsed.ok) return;
+    const submittedHost = parsed.context.host;
     const runnerId = runner.id;
     create.mutate(
       { contextUrl: url, runnerId },
@@ -115,8 +131,7 @@ export function NewEnvironmentPage({
           void navigate(`/environments/${encodeURIComponent(environment.id)}`),
         onError: (error) => {
           // Not connected, connection revoked, integration removed: the panel must show it now.
-          const submittedHost = hostOfContextUrl(url);
-          if (submittedHost && isApiRequestError(error) && error.status < 500) {
+          if (isApiRequestError(error) && error.status < 500) {
             void queryClient.invalidateQueries({
               queryKey: hostAuthenticationQueries.check(runnerId, submittedHost).queryKey,
             });
@@ -127,13 +142,13 @@ export function NewEnvironmentPage({
   }
 
   // One message at a time: the server's error replaces the green "Repository acme/nope".
-  let hint: ReactNode = DEFAULT_HINT;
+  let hint: ReactNode = defaultHint(siteOrigins);
   if (fieldError) {
     hint = undefined;
   } else if (recognition?.ok) {
-    hint = <span className="recognized-context">{describeRecognizedContext(recognition.context)}</span>;
-  } else if (recognition) {
-    hint = recognition.message;
+    hint = (
+      <span className="recognized-context">{describeRecognizedContext(recognition.context)}</span>
+    );
   }
 
   return (
@@ -168,7 +183,11 @@ export function NewEnvironmentPage({
           <label className="field__label" htmlFor={runnerSelectId}>
             Runner
           </label>
-          <QueryState query={runners} loading="Loading runners…" errorTitle="Runners could not be loaded" />
+          <QueryState
+            query={runners}
+            loading="Loading runners…"
+            errorTitle="Runners could not be loaded"
+          />
           {runners.data ? (
             activeRunners.length > 0 ? (
               <select

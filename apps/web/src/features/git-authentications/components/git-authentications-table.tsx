@@ -4,7 +4,7 @@ import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { describeApiTokenExpiry } from '../../../lib/api-token-expiry.ts';
 import { formatDateTime } from '../../../lib/format-time.ts';
 import { useNow } from '../../../lib/use-now.ts';
-import { formatExpiry, providerNameOfHost } from '../git-authentication-labels.ts';
+import { describeRenewal, formatExpiry, providerNameOfHost } from '../git-authentication-labels.ts';
 import { DisconnectButton } from './disconnect-dialog.tsx';
 
 export function GitAuthenticationsTable({
@@ -67,10 +67,8 @@ export function GitAuthenticationsTable({
                 ) : (
                   formatExpiry(null, now)
                 )}
-                {authentication.expiresAt && !authentication.needsReauthorization ? (
-                  <span className="cell-secondary">
-                    Renews itself: the runner refreshes it on use
-                  </span>
+                {describeRenewal(authentication) ? (
+                  <span className="cell-secondary">{describeRenewal(authentication)}</span>
                 ) : null}
                 <span className="cell-secondary">
                   Connected <RelativeTime iso={authentication.connectedAt} />

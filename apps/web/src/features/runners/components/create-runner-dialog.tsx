@@ -17,6 +17,7 @@ import {
 import { TextField } from '../../../components/ui/text-field.tsx';
 import { isApiRequestError } from '../../../lib/api-client.ts';
 import { useNow } from '../../../lib/use-now.ts';
+import { useRevealFirstError } from '../../../lib/reveal-first-error.ts';
 import { useCreateRunner } from '../api/use-create-runner.ts';
 import { runnerManagementQueries } from '../api/use-runner-management.ts';
 import { runnerQueries } from '../api/runner-queries.ts';
@@ -154,8 +155,10 @@ function CreateRunnerForm({ createRunner }: { createRunner: ReturnType<typeof us
   const form = useForm({
     resolver: zodResolver(CreateRunnerForm_Schema),
     mode: 'onTouched',
+    shouldFocusError: false,
     defaultValues: { name: '', publicUrl: '' },
   });
+  const { containerRef: formRef, reveal: revealFirstError } = useRevealFirstError<HTMLFormElement>();
   const { errors } = form.formState;
 
   // Suggest a URL for a runner on this machine, unless the admin already typed one.
@@ -171,11 +174,12 @@ function CreateRunnerForm({ createRunner }: { createRunner: ReturnType<typeof us
         if (!isApiRequestError(error)) return;
         for (const field of ['name', 'publicUrl'] as const) {
           const message = error.fields[field];
-          if (message) form.setError(field, { message }, { shouldFocus: true });
+          if (message) form.setError(field, { message });
         }
+        if (error.fields.name || error.fields.publicUrl) revealFirstError();
       },
     });
-  });
+  }, revealFirstError);
 
   const error = createRunner.error;
   const formError =
@@ -184,7 +188,7 @@ function CreateRunnerForm({ createRunner }: { createRunner: ReturnType<typeof us
       : null;
 
   return (
-    <form className="form" noValidate onSubmit={(event) => void onSubmit(event)}>
+    <form ref={formRef} className="form" noValidate onSubmit={(event) => void onSubmit(event)}>
       <TextField
         label="Name"
         autoComplete="off"

@@ -13,6 +13,7 @@ import { Dialog, DialogClose, DialogContent } from '../../../components/ui/dialo
 import { TextField } from '../../../components/ui/text-field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { isApiRequestError } from '../../../lib/api-client.ts';
+import { useRevealFirstError } from '../../../lib/reveal-first-error.ts';
 import {
   runnerManagementQueries,
   useDeleteRunner,
@@ -51,20 +52,23 @@ function RenameRunner({ runner }: { runner: Runner }) {
   const form = useForm({
     resolver: zodResolver(RenameSchema),
     mode: 'onTouched',
+    shouldFocusError: false,
     values: { name: runner.name },
   });
+  const { containerRef: formRef, reveal: revealFirstError } = useRevealFirstError<HTMLFormElement>();
   const onSubmit = form.handleSubmit((values) => {
     if (update.isPending || values.name === runner.name) return;
     update.mutate(values, {
       onSuccess: (renamed) => toast({ title: `Renamed to “${renamed.name}”.`, tone: 'success' }),
       onError: (error) => {
         const message = isApiRequestError(error) ? (error.fields.name ?? error.message) : error.message;
-        form.setError('name', { message }, { shouldFocus: true });
+        form.setError('name', { message });
+        revealFirstError();
       },
     });
-  });
+  }, revealFirstError);
   return (
-    <form className="runner-manage__row" noValidate onSubmit={(event) => void onSubmit(event)}>
+    <form ref={formRef} className="runner-manage__row" noValidate onSubmit={(event) => void onSubmit(event)}>
       <TextField
         label="Runner name"
         autoComplete="off"
@@ -91,8 +95,10 @@ function MovePublicUrl({ runner }: { runner: Runner }) {
   const form = useForm({
     resolver: zodResolver(PublicUrlSchema),
     mode: 'onTouched',
+    shouldFocusError: false,
     values: { publicUrl: current },
   });
+  const { containerRef: formRef, reveal: revealFirstError } = useRevealFirstError<HTMLFormElement>();
   const onSubmit = form.handleSubmit((values) => {
     if (update.isPending || values.publicUrl.replace(/\/+$/, '') === current) return;
     update.mutate(values, {
@@ -104,12 +110,13 @@ function MovePublicUrl({ runner }: { runner: Runner }) {
         }),
       onError: (error) => {
         const message = isApiRequestError(error) ? (error.fields.publicUrl ?? error.message) : error.message;
-        form.setError('publicUrl', { message }, { shouldFocus: true });
+        form.setError('publicUrl', { message });
+        revealFirstError();
       },
     });
-  });
+  }, revealFirstError);
   return (
-    <form className="runner-manage__row" noValidate onSubmit={(event) => void onSubmit(event)}>
+    <form ref={formRef} className="runner-manage__row" noValidate onSubmit={(event) => void onSubmit(event)}>
       <TextField
         label="Public URL"
         autoComplete="off"

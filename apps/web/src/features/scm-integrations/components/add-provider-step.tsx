@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import type { Runner } from '@runner-console/contracts';
+import type { Runner, ScmIntegration } from '@runner-console/contracts';
+import { useState } from 'react';
 import { QueryState } from '../../../components/ui/query-state.tsx';
 import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
 import { IntegrationForm } from './integration-form.tsx';
@@ -19,13 +20,17 @@ export function AddProviderStep({
   onPendingChange?: (pending: boolean) => void;
 }) {
   const schema = useQuery(scmIntegrationQueries.configurationSchema(runner.id));
+  // The picker offers to edit a provider the runner already has, in place of adding it twice.
+  const [editing, setEditing] = useState<ScmIntegration | undefined>(undefined);
   if (schema.data?.publicKey) {
     return (
       <IntegrationForm
+        key={editing?.id ?? 'new'}
         runner={runner}
         schema={schema.data}
         publicKey={schema.data.publicKey}
-        integration={undefined}
+        integration={editing}
+        onEditExisting={setEditing}
         onPendingChange={onPendingChange ?? (() => undefined)}
         onDone={onDone}
       />

@@ -1,11 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Runner, ScmIntegration } from '@runner-console/contracts';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ReactNode, RefObject } from 'react';
 import { Button } from '../../../components/ui/button.tsx';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { Dialog, DialogClose, DialogContent, DialogFooter } from '../../../components/ui/dialog.tsx';
 import { QueryState } from '../../../components/ui/query-state.tsx';
 import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
+import { editIntegrationDialogText } from '../integration-labels.ts';
 import { IntegrationForm } from './integration-form.tsx';
 import { RunnerStartHint } from './runner-start-hint.tsx';
 
@@ -48,6 +50,14 @@ function IntegrationDialogContent({
   const queryClient = useQueryClient();
   const schema = useQuery(scmIntegrationQueries.configurationSchema(runner.id));
   const [pending, setPending] = useState(false);
+  // "Edit the Bitbucket integration" from the picker turns this Add dialog into that integration's Edit.
+  const [editing, setEditing] = useState(integration);
+  const text = editing && editing !== integration ? editIntegrationDialogText(editing) : { title, description };
+  // Escape, × or a click outside would throw away a typed Key and Secret: ask first.
+  const [typed, setTyped] = useState(false);
+  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+  const discarding = useRef(false);
+  const askedFrom = useRef<HTMLElement | null>(null);
 
   // The runner registered a new key while the dialog was open: seal to that one, not the old.
   const liveKid = runner.publicKey?.kid ?? null;
@@ -64,10 +74,13 @@ function IntegrationDialogContent({
   if (schema.data) {
     body = schema.data.publicKey ? (
       <IntegrationForm
+        key={editing?.id ?? 'new'}
         runner={runner}
         schema={schema.data}
         publicKey={schema.data.publicKey}
-        integration={integration}
+        integration={editing}
+        onEditExisting={setEditing}
+        onTypedChange={setTyped}
         onPendingChange={setPending}
         onDone={onDone}
       />
@@ -86,16 +99,38 @@ function IntegrationDialogContent({
 
   return (
     <DialogContent
-      title={title}
-      description={description}
+      title={text.title}
+      description={text.description}
       size="wide"
       dismissible={!pending}
       // A stray click outside would throw away what was typed, secret included.
       closeOnOutsideClick={false}
       id={contentId}
       returnFocus={() => triggerRef.current?.focus()}
+      onCloseRequest={() => {
+        if (!typed) return true;
+        askedFrom.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+        setConfirmingDiscard(true);
+        return false;
+      }}
     >
       {body}
+      <ConfirmDialog
+        open={confirmingDiscard}
+        onOpenChange={setConfirmingDiscard}
+        title="Discard the Key and Secret you typed?"
+        confirmLabel="Discard and close"
+        cancelLabel="Keep editing"
+        // Both dialogs close at once: whichever lets go of focus last hands it to the trigger.
+        returnFocus={() => (discarding.current ? triggerRef.current : askedFrom.current)?.focus()}
+        onConfirm={() => {
+          discarding.current = true;
+          setConfirmingDiscard(false);
+          onDone();
+        }}
+      >
+        Nothing has been saved. Closing forgets what you typed, and you would paste it again.
+      </ConfirmDialog>
     </DialogContent>
   );
 }

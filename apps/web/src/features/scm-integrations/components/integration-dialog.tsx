@@ -9,6 +9,7 @@ import {
   useOnDemandModule,
   usePreloadWhenIdle,
 } from '../../../lib/load-on-demand.ts';
+import { editIntegrationDialogText } from '../integration-labels.ts';
 import { integrationName } from './provider-icon.tsx';
 
 export const ADD_PROVIDER_TITLE = 'Add a new provider';
@@ -48,13 +49,13 @@ export function EditIntegrationDialog({
   integration: ScmIntegration;
 }) {
   const name = integrationName(integration);
-  const providerName = name.slice(0, name.indexOf(' ('));
+  const { title, description } = editIntegrationDialogText(integration);
   return (
     <IntegrationDialogTrigger
       runner={runner}
       integration={integration}
-      title={`Edit ${providerName} integration`}
-      description={`Change the OAuth app this runner uses for ${name}.`}
+      title={title}
+      description={description}
     >
       Edit<span className="visually-hidden"> {name}</span>
     </IntegrationDialogTrigger>

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { NO_METHOD_MESSAGE, ScmIntegrationForm } from '@runner-console/contracts';
 import type {
   Runner,
@@ -21,6 +21,7 @@ import { useToast } from '../../../components/ui/toast.tsx';
 import { useIntentKeys } from '../../../lib/intent-keys.ts';
 import { isApiRequestError } from '../../../lib/api-client.ts';
 import { loadOnDemand } from '../../../lib/load-on-demand.ts';
+import { useRevealFirstError } from '../../../lib/reveal-first-error.ts';
 import { scmIntegrationQueries } from '../api/scm-integration-queries.ts';
 import {
   useCreateScmIntegration,
@@ -107,6 +108,8 @@ export function IntegrationForm({
   schema,
   publicKey,
   integration,
+  onEditExisting,
+  onTypedChange,
   onPendingChange,
   onDone,
 }: {
@@ -115,6 +118,10 @@ export function IntegrationForm({
   publicKey: RunnerPublicKey;
   /** Present when editing. */
   integration?: ScmIntegration | undefined;
+  /** Adding a provider the runner already has: the picker offers this instead of a form Save refuses. */
+  onEditExisting?: ((integration: ScmIntegration) => void) | undefined;
+  /** Whether a Key or Secret has been typed that closing would throw away. */
+  onTypedChange?: ((typed: boolean) => void) | undefined;
   onPendingChange: (pending: boolean) => void;
   onDone: () => void;
 }) {
@@ -136,6 +143,8 @@ export function IntegrationForm({
   const form = useForm({
     resolver,
     mode: 'onTouched',
+    // The first error is revealed below (scrolled clear of the sticky footer), not just focused.
+    shouldFocusError: false,
     defaultValues: {
       provider: initialProvider,
       host:
@@ -155,13 +164,30 @@ export function IntegrationForm({
   const oauthEnabled = form.watch('oauthEnabled');
   const patEnabled = form.watch('patEnabled');
   const clientId = form.watch('clientId');
+  const clientSecret = form.watch('clientSecret');
+  const typed = clientSecret !== '' || clientId.trim() !== (integration?.clientId ?? '');
+  useEffect(() => onTypedChange?.(typed), [typed, onTypedChange]);
   const provider: ProviderSettings | undefined = schema.providers.find(
     (candidate) => candidate.id === providerId,
   );
   const apiTokens = provider?.apiTokens ?? null;
 
+  // One integration per provider host: adding Bitbucket again would only be refused at Save.
+  const integrations = useQuery({ ...scmIntegrationQueries.list(runner.id), enabled: !isEdit });
+  const existingIntegrations = isEdit ? [] : (integrations.data?.integrations ?? []);
+  const host = form.watch('host');
+  const existing = existingIntegrations.find(
+    (candidate) => candidate.provider === providerId && candidate.host === host,
+  );
+  const addedProviderIds = new Set(
+    existingIntegrations
+      .filter((candidate) => !schema.providers.find((p) => p.id === candidate.provider)?.hostEditable)
+      .map((candidate) => candidate.provider),
+  );
+
   // The dialog focused what it had when it opened (maybe a loading message): start on the form.
   const formRef = useRef<HTMLFormElement>(null);
+  const { reveal: revealFirstError } = useRevealFirstError(formRef);
   const formId = useId();
   const saveNoteId = useId();
   useEffect(() => {
@@ -203,14 +229,15 @@ export function IntegrationForm({
         queryKey: scmIntegrationQueries.configurationSchema(runner.id).queryKey,
       });
     }
-    let focused = false;
+    let fieldErrors = false;
     for (const name of FIELD_NAMES) {
       const message = error.fields[name];
       if (!message) continue;
-      form.setError(name, { message }, { shouldFocus: !focused });
-      focused = true;
+      form.setError(name, { message });
+      fieldErrors = true;
     }
-    if (!focused) setFormError(error.message);
+    if (fieldErrors) revealFirstError();
+    else setFormError(error.message);
   }
 
   const onSubmit = form.handleSubmit(async (values: FormValues) => {
@@ -223,7 +250,7 @@ export function IntegrationForm({
     } finally {
       if (!handedOff) submitting.current = false;
     }
-  });
+  }, revealFirstError);
 
   /** Seal and send; true when a request was sent (its end clears `submitting`). */
   async function save(values: FormValues, provider: ProviderSettings): Promise<boolean> {
@@ -257,7 +284,8 @@ export function IntegrationForm({
           sealer && error instanceof sealer.SealClientSecretError
             ? error.message
             : 'The secret could not be encrypted in this browser. Reload the page and try again.';
-        form.setError('clientSecret', { message }, { shouldFocus: true });
+        form.setError('clientSecret', { message });
+        revealFirstError();
         return false;
       } finally {
         setSealing(false);
@@ -323,7 +351,11 @@ export function IntegrationForm({
     return true;
   }
 
-  const blockedReason = provider?.supported ? saveBlockedReason(provider.name, { oauth: oauthEnabled, pat: patEnabled }) : null;
+  const blockedReason = !provider?.supported
+    ? null
+    : existing
+      ? `${runner.name} already has ${provider.name}: edit that integration instead.`
+      : saveBlockedReason(provider.name, { oauth: oauthEnabled, pat: patEnabled });
   const submitDisabled = blockedReason !== null;
 
   return (
@@ -348,12 +380,30 @@ export function IntegrationForm({
         {isEdit ? null : (
           <ProviderPicker
             providers={schema.providers}
+            addedProviderIds={addedProviderIds}
             error={errors.provider?.message}
             {...form.register('provider')}
           />
         )}
 
-        {provider?.supported ? (
+        {provider?.supported && existing ? (
+          <div className="callout" role="note">
+            <p className="callout__title">
+              {runner.name} already has a {provider.name} integration for {existing.host}.
+            </p>
+            <p>
+              A runner has one integration per {provider.name} host. Change its OAuth app or API
+              tokens there.
+            </p>
+            {onEditExisting ? (
+              <p>
+                <Button variant="primary" onClick={() => onEditExisting(existing)}>
+                  Edit the {provider.name} integration
+                </Button>
+              </p>
+            ) : null}
+          </div>
+        ) : provider?.supported ? (
           <>
             <div className="field-group">
               <TextField

@@ -9,6 +9,7 @@ import { ProviderIcon } from './provider-icon.tsx';
  */
 export function ProviderPicker({
   providers,
+  addedProviderIds,
   error,
   name,
   onChange,
@@ -16,6 +17,8 @@ export function ProviderPicker({
   ref,
 }: {
   providers: RunnerConfigurationSchema['providers'];
+  /** Providers this runner already has: picking one offers to edit it instead (see IntegrationForm). */
+  addedProviderIds?: ReadonlySet<string>;
   error?: string | undefined;
   name: string;
   onChange: ChangeEventHandler<HTMLInputElement>;
@@ -49,9 +52,11 @@ export function ProviderPicker({
             />
             <ProviderIcon providerId={provider.id} />
             <span className="provider-option__name">{provider.name}</span>
-            {provider.supported ? null : (
+            {!provider.supported ? (
               <span className="provider-option__note">Not available yet</span>
-            )}
+            ) : addedProviderIds?.has(provider.id) ? (
+              <span className="provider-option__note">Already added</span>
+            ) : null}
           </label>
         ))}
       </div>
