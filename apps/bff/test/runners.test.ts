@@ -81,7 +81,7 @@ describe('runners', () => {
     const res = await admin.request('POST', '/api/runners', { name: `  Pasted ${Date.now()}\u0020`, publicUrl: ' http://localhost:4997 ' });
     expect(res.status).toBe(201);
     expect(res.body.runner.name).toMatch(/^Pasted \d+$/);
-    expect(res.body.runner.publicUrl).toBe('http://localhost:4997');
+    expect(res.body.runner.pinnedPublicUrl).toBe('http://localhost:4997');
   });
 
   it('a started runner becomes active with its key, answers ping, and turns inactive when it stops', async () => {

@@ -186,7 +186,7 @@ describe('Connect and environments (BFF, runner and emulator as npm start runs t
     expect(hidden.body.error.message).toMatch(/does not exist, or your account \(Alice\) cannot see it/);
     const gitlab = await dev.api(stack.dashboard, 'POST', '/api/environments', { contextUrl: 'https://gitlab.com/acme/widgets', runnerId });
     expect(gitlab.status).toBe(400);
-    expect(gitlab.body.error.message).toMatch(/^That link is on gitlab\.com, not bitbucket\.org\./);
+    expect(gitlab.body.error.message).toMatch(/^No integration serves gitlab\.com: links on bitbucket\.org/);
     expect(gitlab.body.error.message).not.toMatch(/admin/i);
     const envs = await dev.api(stack.dashboard, 'GET', '/api/environments');
     expect(envs.body.environments.every((e: { contextUrl: string }) => !e.contextUrl.includes('secret-plans'))).toBe(true);

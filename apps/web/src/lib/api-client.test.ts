@@ -12,6 +12,7 @@ const runner = {
   pinnedPublicUrl: 'http://localhost:8081',
   publicKey: null,
   pendingKey: null,
+  providerSites: [],
   lastSeenAt: '2025-01-01T00:00:00.000Z',
   createdAt: '2025-01-01T00:00:00.000Z',
 };
