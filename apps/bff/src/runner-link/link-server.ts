@@ -255,6 +255,10 @@ export function createRunnerLinkServer(opts: {
     connectionOf(runnerId: string): RunnerChannel | undefined {
       return connections.get(runnerId) ?? cluster.channel(runnerId);
     },
+    /** Runner links held by this instance. */
+    get localCount(): number {
+      return connections.size;
+    },
     isConnected(runnerId: string): boolean {
       return connections.has(runnerId) || cluster.isConnectedElsewhere(runnerId);
     },
@@ -267,7 +271,8 @@ export function createRunnerLinkServer(opts: {
       closed = true;
       clearInterval(sweeper);
       cluster.close();
-      for (const conn of connections.values()) conn.close(1001, 'BFF shutting down');
+      // The runner reconnects at once, through the load balancer to another instance.
+      for (const conn of connections.values()) conn.close(linkCloseCodes.reconnect, 'BFF instance draining: reconnect');
       wss.close();
     },
   };
