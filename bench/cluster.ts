@@ -22,11 +22,11 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port whose +1, +2, +10..+12 and +20 are free (start:cluster's layout). */
+/** A base port whose +1, +2, +10..+15 and +20 are free (start:cluster's layout). */
 async function freeClusterBase(): Promise<number> {
   for (let i = 0; i < 50; i++) {
     const base = 30_000 + Math.floor(Math.random() * 1_000) * 30;
-    const all = [0, 1, 2, 10, 11, 12, 20].map((d) => base + d);
+    const all = [0, 1, 2, 10, 11, 12, 13, 14, 15, 20].map((d) => base + d);
     if ((await Promise.all(all.map(portFree))).every(Boolean)) return base;
   }
   throw new Error('no free port range for the cluster');

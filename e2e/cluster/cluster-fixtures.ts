@@ -53,6 +53,29 @@ export function killInstance(name: InstanceName): void {
   process.kill(pid, 'SIGKILL');
 }
 
+/** SIGTERM one instance, as a rolling restart does: it drains, exits, and start:cluster starts it again. */
+export function terminateInstance(name: InstanceName): number {
+  const pid = Number(fs.readFileSync(path.join(cluster.dataDir, 'cluster', `${name}.pid`), 'utf8'));
+  process.kill(pid, 'SIGTERM');
+  return pid;
+}
+
+/** Until the instance (a new process, not `previousPid`) answers /readyz 200, as HAProxy's check wants. */
+export async function waitUntilReady(name: InstanceName, previousPid?: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const pidFile = path.join(cluster.dataDir, 'cluster', `${name}.pid`);
+  while (Date.now() < deadline) {
+    try {
+      const restarted = previousPid === undefined || Number(fs.readFileSync(pidFile, 'utf8')) !== previousPid;
+      if (restarted && (await fetch(`http://127.0.0.1:${portOf(name)}/readyz`)).ok) return;
+    } catch {
+      /* restarting */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not come back ready`);
+}
+
 export async function waitUntilHealthy(name: InstanceName, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
