@@ -16,6 +16,9 @@ export type InstanceName = (typeof cluster.instances)[number];
 
 const portOf = (name: InstanceName) => e2ePorts.bff + 10 + cluster.instances.indexOf(name);
 
+/** The instance's Prometheus metrics (start:cluster: PORT+13..15, loopback). */
+export const metricsUrlOf = (name: InstanceName) => `http://127.0.0.1:${e2ePorts.bff + 10 + cluster.instances.length + cluster.instances.indexOf(name)}/metrics`;
+
 /** The instance id the BFF logged when it (last) started: the key of runners.link_instance. */
 export function instanceIdOf(name: InstanceName): string | undefined {
   const log = fs.readFileSync(path.join(cluster.dataDir, 'logs', `${name}.log`), 'utf8');

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import type { TestBrowser } from '../../test-support/test-stack.ts';
-import { cluster, configureBitbucket, connectThroughHttp, linkInstanceIdOf, signedInBrowser, terminateInstance, waitUntil, waitUntilReady } from './cluster-fixtures.ts';
+import { findPromtool, promtoolCheckMetrics } from '../../test-support/promtool.ts';
+import { cluster, configureBitbucket, connectThroughHttp, linkInstanceIdOf, metricsUrlOf, signedInBrowser, terminateInstance, waitUntil, waitUntilReady } from './cluster-fixtures.ts';
 
 // A rolling restart: each BFF instance in turn gets SIGTERM (it drains, exits, and start:cluster
 // starts it again) while a developer connects Bitbucket and creates environments, and readers keep
@@ -94,5 +95,22 @@ test('every instance SIGTERMed in turn: a Connect and the environment list stay 
   const ids = (list.body.environments as { id: string }[]).map((e) => e.id);
   expect(created.filter((id) => !ids.includes(id))).toEqual([]);
   expect(new Set(ids).size).toBe(ids.length);
+
+  // Once more with every instance up, then each instance's live /metrics passes promtool and the
+  // Connect is counted on one of them.
+  const lastFlow = await connectThroughHttp(dev, runnerId, 'alice');
+  await waitUntil(() => dev.api(cluster.dashboard, 'GET', `/api/connect/flows/${lastFlow}`), (r) => r.status === 200 && r.body.status === 'connected', 20_000);
+  const promtool = findPromtool();
+  let completed = 0;
+  for (const instance of cluster.instances) {
+    const text = await (await fetch(metricsUrlOf(instance))).text();
+    completed += Number(/^runner_console_connect_flows_completed_total (\d+)$/m.exec(text)?.[1] ?? 0);
+    if (!promtool) continue;
+    const check = promtoolCheckMetrics(promtool, text);
+    expect(check.output, `promtool check metrics on ${instance}`).toBe('');
+    expect(check.status).toBe(0);
+  }
+  if (!promtool) console.warn('SKIPPED the promtool check: promtool is not installed (apt-get install prometheus, or set PROMTOOL).');
+  expect(completed).toBeGreaterThanOrEqual(1);
   console.log(`${readers.count} reads and ${created.length} environment creates across 3 SIGTERMs, 0 failed`);
 });

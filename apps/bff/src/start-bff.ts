@@ -109,11 +109,12 @@ export async function startBff(config: BffConfig, log: Logger, extra: { runnerEn
     bff.hub.askAllToReconnect();
     const deadline = Date.now() + config.drainTimeoutMs;
     // A connection that finished its last answer is idle: closed at once rather than at its keep-alive timeout.
-    while (lifecycle.inFlight > 0 && Date.now() < deadline) {
+    const busy = () => lifecycle.inFlight + bff.link.forwardedInFlight;
+    while (busy() > 0 && Date.now() < deadline) {
       server.closeIdleConnections();
       await sleep(20);
     }
-    if (lifecycle.inFlight > 0) log.warn({ inFlight: lifecycle.inFlight }, 'draining: requests still in flight after DRAIN_TIMEOUT_MS; ending them');
+    if (busy() > 0) log.warn({ inFlight: lifecycle.inFlight, forwarded: bff.link.forwardedInFlight }, 'draining: requests still in flight after DRAIN_TIMEOUT_MS; ending them');
     // Runner links last: requests in flight may have been waiting on a runner. Runners reconnect at once.
     await bff.close();
     const linksDeadline = Math.max(Date.now() + 1_000, deadline);
