@@ -16,8 +16,8 @@ export default defineConfig({
         test: {
           name: 'sqlite',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}', 'apps/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
-          // Several BFF instances need a shared database: PostgreSQL only.
-          exclude: ['**/node_modules/**', 'apps/bff/test/cluster*.test.ts'],
+          // Several BFF instances need a shared database, and pg_dump needs PostgreSQL: PostgreSQL only.
+          exclude: ['**/node_modules/**', 'apps/bff/test/cluster*.test.ts', 'apps/bff/test/postgres-*.test.ts'],
         },
       },
       {

@@ -22,11 +22,11 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port whose +1, +2, +10..+12 and +20 are free (start:cluster's layout). */
+/** A base port whose +1, +2, +10..+15 and +20 are free (start:cluster's layout). */
 async function freeClusterBase(): Promise<number> {
   for (let i = 0; i < 50; i++) {
     const base = 30_000 + Math.floor(Math.random() * 1_000) * 30;
-    const all = [0, 1, 2, 10, 11, 12, 20].map((d) => base + d);
+    const all = [0, 1, 2, 10, 11, 12, 13, 14, 15, 20].map((d) => base + d);
     if ((await Promise.all(all.map(portFree))).every(Boolean)) return base;
   }
   throw new Error('no free port range for the cluster');
@@ -140,6 +140,74 @@ export async function benchCluster(single: BenchStack, singleAdmin: TestBrowser,
         budget: '≥ 0.5× SQLite',
         pass: failuresOf(pg) + failuresOf(sqlite) === 0 && share >= 0.5,
       });
+    }
+  } finally {
+    await cluster.stop();
+  }
+  return rows;
+}
+
+const RESTART_CONNECTIONS = 16;
+
+/** Until instance `n` is a new process (not `oldPid`) answering /readyz 200. */
+async function waitUntilRestarted(instance: { url: string; pid: () => number }, oldPid: number, timeoutMs = 20_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (instance.pid() !== oldPid && (await fetch(`${instance.url}/readyz`)).ok) return true;
+    } catch {
+      /* restarting */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/**
+ * 9. Restarts under load: autocannon, 16 connections on GET /api/runners through HAProxy, once with
+ * nothing happening (the baseline), once while each instance in turn gets SIGTERM (it drains;
+ * start:cluster starts it again) and once while each gets SIGKILL. Each restart waits until the
+ * instance is back and ready before the next. The figure is the p99 during the restarts against the
+ * baseline's p99; the budget is 0 failed requests (non-2xx, errors, timeouts) in both.
+ */
+export async function benchRestarts(seconds: number, log: (m: string) => void): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const cluster = await startBenchCluster();
+  try {
+    log(`cluster up: ${cluster.dashboard} → ${cluster.instances.map((i) => i.url).join(', ')}`);
+    const admin = await signedInClient(cluster, 'admin');
+    const { cookie } = sessionHeaders(admin, cluster);
+    const url = `${cluster.dashboard}/api/runners`;
+    const load = () => autocannon({ url, headers: { cookie }, connections: RESTART_CONNECTIONS, duration: seconds });
+    await autocannon({ url, headers: { cookie }, connections: RESTART_CONNECTIONS, duration: 3 });
+    const baseline = await load();
+    log(`restarts baseline: p99 ${ms(baseline.latency.p99)}, ${baseline.requests.total} requests, ${failuresOf(baseline)} failed`);
+
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      const running = load();
+      const restarted: string[] = [];
+      await new Promise((r) => setTimeout(r, 1_000));
+      for (const [i, instance] of cluster.instances.entries()) {
+        const pid = instance.pid();
+        const at = Date.now();
+        process.kill(pid, signal);
+        if (await waitUntilRestarted(instance, pid)) restarted.push(`bff-${i + 1} ${((Date.now() - at) / 1000).toFixed(1)} s`);
+      }
+      const during = await running;
+      const failed = failuresOf(during);
+      const all = restarted.length === cluster.instances.length;
+      log(`${signal}: restarted ${restarted.join(', ')}; p99 ${ms(during.latency.p99)}; ${during.requests.total} requests, ${during.non2xx} non-2xx, ${during.errors} errors, ${during.timeouts} timeouts`);
+      rows.push({
+        benchmark: `9${signal === 'SIGTERM' ? 'a' : 'b'}. Restarts: GET /api/runners through HAProxy while each instance in turn gets ${signal} (${RESTART_CONNECTIONS} conn, ${seconds} s; ${during.requests.total} requests, ${during.non2xx} non-2xx, ${during.errors + during.timeouts} errors; back and ready in ${restarted.join(', ') || 'none'}), p99`,
+        figure: ms(during.latency.p99),
+        baseline: `${ms(baseline.latency.p99)} (no restarts, p99; ${baseline.requests.total} requests)`,
+        ratio: ratio(during.latency.p99, baseline.latency.p99),
+        budget: '0 failed requests',
+        pass: failed === 0 && failuresOf(baseline) === 0 && all,
+        ...(all ? {} : { note: `only ${restarted.length} of ${cluster.instances.length} instances were back within the run` }),
+      });
+      // Settle: every instance up before the next round.
+      await new Promise((r) => setTimeout(r, 2_000));
     }
   } finally {
     await cluster.stop();

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { localRunnerId, signedInClient } from './bench-api.ts';
-import { benchCluster } from './cluster.ts';
+import { benchCluster, benchRestarts } from './cluster.ts';
 import { benchConnectLatency } from './connect-latency.ts';
 import { benchGitPush } from './git-push.ts';
 import { benchLighthouse, benchModal, benchPageWeight } from './page-weight.ts';
@@ -94,6 +94,8 @@ try {
     }
   });
   if (clusterRows) rows.push(...clusterRows);
+  const restartRows = await step('9. Restarts under load (start:cluster)', '0 failed requests', () => benchRestarts(Number(process.env.BENCH_RESTART_SECONDS ?? 25), log));
+  if (restartRows) rows.push(...restartRows);
 
   const bench50RunnerId = load ? await findRunner(admin, 'Bench runner with 50 integrations 00000') : undefined;
   if (bench50RunnerId) {

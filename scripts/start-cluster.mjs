@@ -1,9 +1,11 @@
 // `npm run start:cluster`: the "several machines" shape on one machine. A PostgreSQL database
 // (a throwaway cluster in DATA_DIR/postgres unless DATABASE_URL is given), three BFF instances on
-// loopback ports PORT+10..PORT+12, HAProxy on PORT balancing them round robin with health checks
-// on /healthz (no stickiness: event streams and runner links work on any instance), and the Local
-// runner and the Bitbucket emulator as `npm start` runs them. Same seed data, same URLs.
-// A BFF instance that dies is started again (the others carry on meanwhile); Ctrl-C stops all.
+// loopback ports PORT+10..PORT+12 (their Prometheus metrics on PORT+13..PORT+15), HAProxy on PORT
+// balancing them round robin with health checks on /readyz (no stickiness: event streams and runner
+// links work on any instance), and the Local runner and the Bitbucket emulator as `npm start` runs
+// them. Same seed data, same URLs.
+// A BFF instance that stops is started again (the others carry on meanwhile); SIGTERM to one drains
+// it first (docs/deploying.md). Ctrl-C stops all.
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,8 +19,9 @@ const port = (name, fallback) => readPort(env, name, fallback);
 
 const ports = { lb: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082) };
 const bffPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + i);
-if (bffPorts.at(-1) > 65535) {
-  console.error(`PORT must leave room for the instances on PORT+10..PORT+${9 + instances}.`);
+const metricsPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + instances + i);
+if (metricsPorts.at(-1) > 65535) {
+  console.error(`PORT must leave room for the instances on PORT+10..PORT+${9 + 2 * instances}.`);
   process.exit(1);
 }
 const pgPort = port('PG_PORT', ports.lb + 20);
@@ -82,11 +85,23 @@ function redact(url) {
   }
 }
 
+/** How often HAProxy asks each instance's /readyz, and how many failures take it out. */
+const checkIntervalMs = 500;
+const checkFall = 2;
+
 function haproxyConfig() {
-  const servers = bffPorts.map((p, i) => `  server bff-${i + 1} 127.0.0.1:${p} check inter 1s fall 2 rise 1`).join('\n');
-  // Event streams and runner links are long-lived: client/server/tunnel timeouts are long. A request
-  // that cannot connect to an instance (it just died) is sent to another one (redispatch); one that
-  // was in flight on it is not retried, since it may have been applied.
+  const servers = bffPorts.map((p, i) => `  server bff-${i + 1} 127.0.0.1:${p} check inter ${checkIntervalMs}ms fall ${checkFall} rise 2`).join('\n');
+  // Event streams and runner links are long-lived: client/server/tunnel timeouts are long.
+  // No request fails while an instance restarts or dies (docs/deploying.md):
+  // - one that cannot connect to an instance (it just died) goes to another (retries, redispatch on
+  //   every retry);
+  // - one that was in flight on an instance that died (the connection closed with no answer) is
+  //   sent again to another, when it is safe to do twice: a GET or HEAD, or a write carrying an
+  //   Idempotency-Key (the BFF answers a repeat with the first answer). HAProxy's L7 retries ignore
+  //   the method, so every other write is excluded with disable-l7-retry. A request larger than
+  //   HAProxy's buffer (tune.bufsize, 16 kB) is never retried;
+  // - an instance told SIGTERM answers /readyz 503 for DRAIN_DELAY_MS while still serving, so the
+  //   checks take it out before it stops listening.
   // http-no-delay: without it HAProxy sends a small response chunk with MSG_MORE and the kernel
   // holds it for about 200 ms waiting for more; a server event (a Connect result) is one small chunk.
   return `# Written by scripts/start-cluster.mjs on every start.
@@ -96,9 +111,10 @@ global
 defaults
   mode http
   option forwardfor
-  option redispatch
+  option redispatch 1
   option http-no-delay
   retries 3
+  retry-on conn-failure empty-response response-timeout
   timeout connect 1s
   timeout client 1h
   timeout server 1h
@@ -114,7 +130,10 @@ backend bff
   balance roundrobin
   # Which instance answered: for people looking at the cluster, and for its end-to-end tests.
   http-response set-header X-Served-By %[srv_name]
-  option httpchk GET /healthz
+  acl safe_to_repeat method GET HEAD
+  acl has_idempotency_key req.hdr(idempotency-key) -m found
+  http-request disable-l7-retry unless safe_to_repeat || has_idempotency_key
+  option httpchk GET /readyz
   http-check expect status 200
 ${servers}
 `;
@@ -153,6 +172,10 @@ function startBffInstance(i) {
       // HAProxy is the one proxy hop: it appends the client's address to X-Forwarded-For.
       TRUST_PROXY: '1',
       DATABASE_URL: database.url,
+      METRICS_PORT: String(metricsPorts[i]),
+      METRICS_HOST: '127.0.0.1',
+      // Long enough for HAProxy's checks to take a draining instance out (fall × inter, plus margin).
+      DRAIN_DELAY_MS: String(checkIntervalMs * checkFall + 1_000),
       LOCAL_RUNNER_TOKEN: localRunnerToken,
       ...bitbucketEnv,
     },
@@ -172,7 +195,7 @@ for (let i = 0; i < instances; i++) startBffInstance(i);
 fs.writeFileSync(path.join(runDir, 'haproxy.cfg'), haproxyConfig());
 await Promise.all([
   waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`),
-  ...bffPorts.map((p, i) => waitFor(`bff-${i + 1}`, `http://127.0.0.1:${p}/healthz`)),
+  ...bffPorts.map((p, i) => waitFor(`bff-${i + 1}`, `http://127.0.0.1:${p}/readyz`)),
 ]);
 start('haproxy', haproxyBin, ['-db', '-f', path.join(runDir, 'haproxy.cfg')], {});
 await waitFor('haproxy', `http://127.0.0.1:${ports.lb}/healthz`);
@@ -191,6 +214,7 @@ Runner Console is running as a cluster.
 
   Dashboard           ${urls.dashboard}  (HAProxy, round robin over ${instances} BFF instances)
   BFF instances       ${bffPorts.map((p) => `http://127.0.0.1:${p}`).join('  ')}
+  Metrics             ${metricsPorts.map((p) => `http://127.0.0.1:${p}/metrics`).join('  ')}
   Database            ${database.shown}
   Local runner        ${urls.runner}
   Bitbucket emulator  ${urls.bitbucket}

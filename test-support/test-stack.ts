@@ -139,12 +139,12 @@ export class TestBrowser {
     throw new Error('too many redirects');
   }
 
-  async api(base: string, method: string, path: string, body?: unknown) {
+  async api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     if (!this.cookie(base, 'rc_csrf')) await this.fetch(`${base}/api/auth/session`);
     const page = await this.fetch(base + path, {
       method,
       body: body === undefined ? undefined : JSON.stringify(body),
-      headers: { 'content-type': 'application/json', 'x-csrf-token': this.cookie(base, 'rc_csrf') ?? '' },
+      headers: { 'content-type': 'application/json', 'x-csrf-token': this.cookie(base, 'rc_csrf') ?? '', ...headers },
     });
     return { status: page.status, body: page.text ? JSON.parse(page.text) : undefined };
   }

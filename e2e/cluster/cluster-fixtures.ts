@@ -16,6 +16,9 @@ export type InstanceName = (typeof cluster.instances)[number];
 
 const portOf = (name: InstanceName) => e2ePorts.bff + 10 + cluster.instances.indexOf(name);
 
+/** The instance's Prometheus metrics (start:cluster: PORT+13..15, loopback). */
+export const metricsUrlOf = (name: InstanceName) => `http://127.0.0.1:${e2ePorts.bff + 10 + cluster.instances.length + cluster.instances.indexOf(name)}/metrics`;
+
 /** The instance id the BFF logged when it (last) started: the key of runners.link_instance. */
 export function instanceIdOf(name: InstanceName): string | undefined {
   const log = fs.readFileSync(path.join(cluster.dataDir, 'logs', `${name}.log`), 'utf8');
@@ -51,6 +54,29 @@ export async function linkOwnerOf(runnerName = 'Local runner'): Promise<Instance
 export function killInstance(name: InstanceName): void {
   const pid = Number(fs.readFileSync(path.join(cluster.dataDir, 'cluster', `${name}.pid`), 'utf8'));
   process.kill(pid, 'SIGKILL');
+}
+
+/** SIGTERM one instance, as a rolling restart does: it drains, exits, and start:cluster starts it again. */
+export function terminateInstance(name: InstanceName): number {
+  const pid = Number(fs.readFileSync(path.join(cluster.dataDir, 'cluster', `${name}.pid`), 'utf8'));
+  process.kill(pid, 'SIGTERM');
+  return pid;
+}
+
+/** Until the instance (a new process, not `previousPid`) answers /readyz 200, as HAProxy's check wants. */
+export async function waitUntilReady(name: InstanceName, previousPid?: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const pidFile = path.join(cluster.dataDir, 'cluster', `${name}.pid`);
+  while (Date.now() < deadline) {
+    try {
+      const restarted = previousPid === undefined || Number(fs.readFileSync(pidFile, 'utf8')) !== previousPid;
+      if (restarted && (await fetch(`http://127.0.0.1:${portOf(name)}/readyz`)).ok) return;
+    } catch {
+      /* restarting */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not come back ready`);
 }
 
 export async function waitUntilHealthy(name: InstanceName, timeoutMs = 30_000): Promise<void> {

@@ -20,7 +20,7 @@ import { createSessionMiddleware } from './http/session-middleware.ts';
 import { createErrorHandler, notFoundApi } from './http/error-handler.ts';
 import { createAuthRoutes } from './routes/auth-routes.ts';
 import { createRunnerRoutes } from './routes/runner-routes.ts';
-import { createEventRoutes } from './routes/event-routes.ts';
+import { createEventRoutes, eventsPath } from './routes/event-routes.ts';
 import { createOpenApiRoutes } from './routes/openapi-routes.ts';
 import { createApiDocsRoutes } from './routes/api-docs-routes.ts';
 import { createScmIntegrationRoutes } from './routes/scm-integration-routes.ts';
@@ -37,17 +37,28 @@ import { createRateLimitStore } from './store/rate-limit-store.ts';
 import { createSignInThrottle } from './store/sign-in-throttle.ts';
 import { createIdempotency } from './http/idempotency.ts';
 import { apiRoutes, type ApiRoute } from '@runner-console/contracts';
+import { createMetrics, type Metrics } from './operations/metrics.ts';
+import { checkDatabaseReady } from './store/database.ts';
 
 export interface BffApp {
   app: Express;
   link: RunnerLinkServer;
+  hub: ReturnType<typeof createEventHub>;
+  metrics: Metrics;
+  /**
+   * `draining` is set on SIGTERM: /readyz answers 503 and every answer closes its connection.
+   * `inFlight` counts requests being answered (event streams aside: they never end by themselves).
+   */
+  lifecycle: { draining: boolean; inFlight: number };
   close(): Promise<void>;
 }
 
 /** Build the Express app from its parts. server.ts only listens. */
 /** `bus` connects this instance to the others on the same PostgreSQL database (none with SQLite). */
-export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { runnerEnv?: Record<string, string>; bus?: ClusterBus } = {}): BffApp {
+export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { runnerEnv?: Record<string, string>; bus?: ClusterBus; metrics?: Metrics } = {}): BffApp {
   const bus = extra.bus ?? createLocalBus();
+  const metrics = extra.metrics ?? createMetrics();
+  const lifecycle = { draining: false, inFlight: 0 };
   const runnersStore = createRunnersStore(db, bus);
   const audit = createAuditStore(db);
   const hub = createEventHub(bus);
@@ -85,7 +96,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     integrations: integrationsStore,
   });
 
-  const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl, audit, bus });
+  const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl, audit, bus, metrics });
   const environments = createEnvironmentService({ db, runners, hub, link: () => link, log });
   const integrations = createScmIntegrationService({ store: integrationsStore, runners, audit, hub, link: () => link, configPush, log });
 
@@ -123,8 +134,34 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+  app.use(metrics.httpTiming);
+  // While draining, no connection is kept for another request: the load balancer opens a new one,
+  // to an instance that stays.
+  app.use((req, res, next) => {
+    if (lifecycle.draining) res.set('Connection', 'close');
+    if (req.path !== eventsPath) {
+      lifecycle.inFlight++;
+      res.once('close', () => lifecycle.inFlight--);
+    }
+    next();
+  });
+  // Liveness: the process answers. A load balancer checks /readyz instead.
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
+  });
+  // Readiness: the database answers, migrations are done, and this instance is not draining.
+  app.get('/readyz', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    if (lifecycle.draining) {
+      res.status(503).json({ ready: false, reason: 'draining' });
+      return;
+    }
+    checkDatabaseReady(db)
+      .then((check) => {
+        if (check.ok) res.json({ ready: true });
+        else res.status(503).json({ ready: false, reason: check.reason });
+      })
+      .catch(next);
   });
 
   // The rendered API reference: a page and its files, public like /api/openapi.json.
@@ -162,6 +199,9 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   return {
     app,
     link,
+    hub,
+    metrics,
+    lifecycle,
     async close() {
       await link.close();
     },

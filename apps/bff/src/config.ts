@@ -32,6 +32,17 @@ const Env = z.object({
     .optional(),
   /** postgres://… to use PostgreSQL (shared by several instances); unset for the embedded SQLite file. */
   DATABASE_URL: z.string().optional(),
+  /** Prometheus metrics (GET /metrics) on their own listener; unset: no metrics listener. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /**
+   * On SIGTERM: how long /readyz answers 503 while requests are still served, so the load balancer
+   * sees it and stops sending (at least its check interval times its fall count), before the
+   * listener closes and streams and runner links are told to reconnect elsewhere.
+   */
+  DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
+  /** Then how long requests in flight may take to finish before their connections are cut. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
 });
 
 export interface BffConfig {
@@ -54,6 +65,11 @@ export interface BffConfig {
   trustProxy: false | number | string;
   secureCookies: boolean;
   seedDevData: boolean;
+  /** undefined: no metrics listener. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  drainDelayMs: number;
+  drainTimeoutMs: number;
 }
 
 /** Parse the environment once at start-up; fail fast with a message that names the bad variable. */
@@ -83,5 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     trustProxy: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     secureCookies: publicUrl.startsWith('https://'),
     seedDevData: e.NODE_ENV !== 'production',
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    drainDelayMs: e.DRAIN_DELAY_MS,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
   };
 }

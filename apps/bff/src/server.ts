@@ -12,15 +12,16 @@ async function main() {
     if (value) runnerEnv[key] = value;
   }
   const running = await startBff(config, log, { runnerEnv });
+  // SIGTERM (an orchestrator, a rolling restart) drains; Ctrl-C stops at once.
   let stopping = false;
-  const stop = async () => {
+  const stop = (how: 'drain' | 'close') => async () => {
     if (stopping) return;
     stopping = true;
-    await running.close();
+    await (how === 'drain' ? running.drain() : running.close());
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop('close'));
+  process.on('SIGTERM', stop('drain'));
 }
 
 main().catch((err: Error) => {

@@ -33,6 +33,8 @@ export const linkCloseCodes = {
   tokenRevoked: 4004,
   /** The hello's key is not the one pinned for this runner; it waits for Rotate key or an admin's acceptance. */
   keyNotAccepted: 4005,
+  /** This BFF instance is draining (a restart, an upgrade): reconnect at once, without a backoff. */
+  reconnect: 4006,
 } as const;
 
 export const LinkWelcome = z.object({

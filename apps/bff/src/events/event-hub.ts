@@ -52,6 +52,16 @@ export function createEventHub(bus?: ClusterBus) {
       deliver(orgId, event, onlyUserId);
       if (bus?.clustered) bus.publish(eventTopic, { orgId, event, ...(onlyUserId ? { onlyUserId } : {}) } satisfies ClusterEvent);
     },
+    /**
+     * This instance is going away: every stream here is sent a `reconnect` event and ended, so the
+     * browser opens a new one at once (through the load balancer, on another instance).
+     */
+    askAllToReconnect(): void {
+      for (const sub of [...subscriptions]) {
+        sub.listener({ type: 'reconnect' });
+        sub.onMissed?.();
+      }
+    },
     get size() {
       return subscriptions.size;
     },

@@ -23,7 +23,8 @@ export function createEventRoutes(hub: EventHub): Router {
       (event) => {
         res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       },
-      // Events from other instances may have been missed: the browser reconnects and refetches.
+      // Events from other instances may have been missed, or this instance is draining (after a
+      // `reconnect` event): the browser reconnects and refetches.
       () => res.end(),
     );
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);

@@ -253,7 +253,17 @@ export function createRunnerLinkServer(opts: {
     start: () => cluster.start(),
     /** The runner's link, here or on another instance; undefined when it is connected nowhere. */
     connectionOf(runnerId: string): RunnerChannel | undefined {
-      return connections.get(runnerId) ?? cluster.channel(runnerId);
+      // Where the link is now, without waiting: here, or an instance known to hold it.
+      const settled = (): RunnerChannel | undefined => connections.get(runnerId) ?? (cluster.heldElsewhere(runnerId) ? cluster.channel(runnerId, settled) : undefined);
+      return connections.get(runnerId) ?? cluster.channel(runnerId, settled);
+    },
+    /** Requests from other instances for runners linked here, being answered now (draining waits for them). */
+    get forwardedInFlight(): number {
+      return cluster.answering;
+    },
+    /** Runner links held by this instance. */
+    get localCount(): number {
+      return connections.size;
     },
     isConnected(runnerId: string): boolean {
       return connections.has(runnerId) || cluster.isConnectedElsewhere(runnerId);
@@ -267,7 +277,10 @@ export function createRunnerLinkServer(opts: {
       closed = true;
       clearInterval(sweeper);
       cluster.close();
-      for (const conn of connections.values()) conn.close(1001, 'BFF shutting down');
+      // The runner reconnects at once, through the load balancer to another instance; the other
+      // instances hold its requests meanwhile instead of answering "offline".
+      cluster.announceMoving([...connections.keys()]);
+      for (const conn of connections.values()) conn.close(linkCloseCodes.reconnect, 'BFF instance draining: reconnect');
       wss.close();
     },
   };

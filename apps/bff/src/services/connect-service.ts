@@ -30,6 +30,7 @@ import type { ScmIntegrationsStore } from '../store/scm-integrations-store.ts';
 import type { OAuthFlowsTable, RunnersTable } from '../store/schema.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import type { ClusterBus } from '../store/cluster-bus.ts';
+import type { Metrics } from '../operations/metrics.ts';
 import type { RunnerLinkServer } from '../runner-link/link-server.ts';
 import { LinkRequestError } from '../runner-link/runner-connection.ts';
 import { HttpError, notFound } from '../http/http-error.ts';
@@ -78,8 +79,18 @@ export function createConnectService(deps: {
   /** Disconnects go in the runner's audit log, so admins see why a connection is gone. */
   audit?: AuditStore;
   bus?: ClusterBus;
+  /** Counts flows started and finished, and the time to a result (Prometheus). */
+  metrics?: Pick<Metrics, 'flowStarted' | 'flowFinished'>;
 }) {
-  const { db, runners, hub } = deps;
+  const { db, runners } = deps;
+  /** Every flow's result goes out here: to the user's dashboard, and into the metrics. */
+  const hub = {
+    publish(orgId: string, event: { type: 'connect.result'; flow: ConnectFlow }, userId: string) {
+      const { status, failureCode, expiresAt } = event.flow;
+      deps.metrics?.flowFinished({ status, failureCode, startedAt: Date.parse(expiresAt) - flowLifetimeMs });
+      deps.hub.publish(orgId, event, userId);
+    },
+  };
   /**
    * Flows this instance redeemed, as their rows read back then. The runner reports the result
    * over the same link, so usually to this instance: the result then goes to the dashboard at once
@@ -270,6 +281,7 @@ export function createConnectService(deps: {
         completed_at: null,
       };
       await db.insertInto('oauth_flows').values(row).execute();
+      deps.metrics?.flowStarted();
       if (!(await deps.integrations.hasOAuthIntegration(runner.id, query.host))) {
         return { flow: await failFlow(row, 'no_integration', `This runner has no ${query.host} integration. Ask an admin of your organization to add one.`), redirectTo: null };
       }

@@ -26,6 +26,8 @@ export interface ClusterBus {
   publish(topic: string, body: unknown): void;
   subscribe(topic: string, handler: (body: unknown, from: string) => void): () => void;
   onResync(handler: () => void): () => void;
+  /** Told how long each message from another instance took to arrive, in seconds (for the metrics). */
+  onLag(handler: (seconds: number) => void): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export function createLocalBus(): ClusterBus {
     publish() {},
     subscribe: handlers.subscribe,
     onResync: handlers.onResync,
+    onLag() {},
     async close() {},
   };
 }
@@ -76,6 +79,8 @@ interface Envelope {
   b?: unknown;
   /** id of the cluster_messages row holding the body */
   r?: string;
+  /** when it was sent (ms since the epoch, the sender's clock) */
+  s?: number;
 }
 
 export async function createPostgresBus(db: Db, databaseUrl: string, log: Logger): Promise<ClusterBus> {
@@ -86,6 +91,7 @@ export async function createPostgresBus(db: Db, databaseUrl: string, log: Logger
   let reconnectDelay = 250;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let sending: Promise<void> = Promise.resolve();
+  let lagHandler: ((seconds: number) => void) | undefined;
 
   function deliver(topic: string, body: unknown, from: string) {
     for (const handler of handlers.topics.get(topic) ?? []) {
@@ -116,6 +122,7 @@ export async function createPostgresBus(db: Db, databaseUrl: string, log: Logger
       return;
     }
     if (envelope.f === instanceId) return;
+    if (typeof envelope.s === 'number') lagHandler?.((Date.now() - envelope.s) / 1000);
     let body = envelope.b;
     if (envelope.r) {
       const row = await db.selectFrom('cluster_messages').select('body').where('id', '=', envelope.r).executeTakeFirst();
@@ -174,11 +181,11 @@ export async function createPostgresBus(db: Db, databaseUrl: string, log: Logger
   cleanup.unref();
 
   async function send(topic: string, body: unknown) {
-    let payload = JSON.stringify({ f: instanceId, t: topic, b: body } satisfies Envelope);
+    let payload = JSON.stringify({ f: instanceId, t: topic, b: body, s: Date.now() } satisfies Envelope);
     if (Buffer.byteLength(payload) > inlinePayloadMax) {
       const id = randomUUID();
       await db.insertInto('cluster_messages').values({ id, body: JSON.stringify(body), created_at: new Date().toISOString() }).execute();
-      payload = JSON.stringify({ f: instanceId, t: topic, r: id } satisfies Envelope);
+      payload = JSON.stringify({ f: instanceId, t: topic, r: id, s: Date.now() } satisfies Envelope);
     }
     // On the listening connection when it is up: it is idle otherwise, so a message never waits
     // for a pooled connection behind busy requests (a Connect result crosses instances this way).
@@ -207,6 +214,9 @@ export async function createPostgresBus(db: Db, databaseUrl: string, log: Logger
     },
     subscribe: handlers.subscribe,
     onResync: handlers.onResync,
+    onLag(handler) {
+      lagHandler = handler;
+    },
     async close() {
       closed = true;
       clearInterval(cleanup);

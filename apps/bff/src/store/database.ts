@@ -108,8 +108,9 @@ export async function openPostgresDatabase(url: string, opts: PostgresOptions = 
     throw new DatabaseConfigError(describeConnectError(err, where));
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   try {
-    await migrateToLatest(db);
+    await withMigrationLock(db, () => migrateToLatest(db));
   } catch (err) {
     await db.destroy().catch(() => undefined);
     throw err;
@@ -140,6 +141,55 @@ function describeConnectError(err: unknown, where: string): string {
       if (/timeout/i.test(message)) return `Could not connect to PostgreSQL at ${where}: the connection timed out. ${fix}`;
       return `Could not connect to PostgreSQL at ${where}: ${message.replace(/:\/\/[^@\s]*@/g, '://***@')}. ${fix}`;
     }
+  }
+}
+
+/** The PostgreSQL pool under a Db (for the pool metrics); undefined on SQLite. */
+const pools = new WeakMap<Db, pg.Pool>();
+export function poolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
+}
+
+/** Arbitrary, fixed advisory-lock key for migrating. */
+const migrationLockKey = 7_331_000;
+
+/**
+ * Instances started together on an empty database migrate one at a time: the first runs the
+ * migrations, the others wait here and then find nothing left to do. kysely's Migrator takes an
+ * advisory lock of its own too, but gives up after a timeout, and creates its bookkeeping tables
+ * before it takes it (two instances doing that at once can collide); this lock has no timeout and
+ * covers all of it. A session lock, on one connection held for the duration.
+ */
+async function withMigrationLock<T>(db: Db, run: () => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${migrationLockKey})`.execute(conn);
+    try {
+      return await run();
+    } finally {
+      await sql`select pg_advisory_unlock(${migrationLockKey})`.execute(conn);
+    }
+  });
+}
+
+/**
+ * Readiness: the database answers and every migration this code knows is applied (another,
+ * newer instance may have applied more; an older one never less). What /readyz reports.
+ */
+export async function checkDatabaseReady(db: Db, timeoutMs = 2_000): Promise<{ ok: true } | { ok: false; reason: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+  });
+  try {
+    const names = Object.keys(migrations);
+    const query = sql<{ n: number | string }>`select count(*) as n from kysely_migration where name in (${sql.join(names)})`.execute(db);
+    const { rows } = await Promise.race([query, timeout]);
+    if (Number(rows[0]?.n ?? 0) < names.length) return { ok: false, reason: 'migrations are not done' };
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message === 'timeout' ? 'the database did not answer in time' : 'the database does not answer' };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -75,6 +75,25 @@ describe('the runner link when the BFF ends it', () => {
     expect(revoked).toEqual([]);
   });
 
+  it('reconnects at once, without the backoff, when the BFF instance is draining (4006)', async () => {
+    let closedAt = 0;
+    const connectedAt: number[] = [];
+    const bff = await fakeBff((ws, nth) => {
+      connectedAt.push(Date.now());
+      if (nth === 1) {
+        closedAt = Date.now();
+        ws.close(4006, 'BFF instance draining: reconnect');
+      }
+    });
+    stops.push(bff.close);
+    const revoked: string[] = [];
+    await startLink(bff.url, (r) => revoked.push(r));
+    await expect.poll(() => bff.connections(), { timeout: 5000 }).toBe(2);
+    // The backoff after a drop is 150 ms at the least; the welcome comes 20 ms after the hello.
+    expect(connectedAt[1]! - closedAt).toBeLessThan(120);
+    expect(revoked).toEqual([]);
+  });
+
   it('on a refused key (4005) says why and which key, keeps trying at a modest pace, and never stops for good', async () => {
     const bff = await fakeBff((ws, nth) => {
       if (nth <= 2) ws.close(4005, 'runner key not accepted: an admin must accept the new key on the runner page');

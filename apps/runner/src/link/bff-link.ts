@@ -123,6 +123,13 @@ export function createBffLink(opts: {
         retryTimer = setTimeout(connect, retryMs);
         return;
       }
+      if (code === linkCloseCodes.reconnect) {
+        // The BFF instance is draining (a restart): the load balancer sends us to another one now.
+        log.info('the BFF asked this runner to reconnect (an instance is restarting); reconnecting now');
+        attempt = 0;
+        connect();
+        return;
+      }
       if (welcomed) log.warn('lost the connection to the BFF; reconnecting');
       scheduleReconnect();
     });

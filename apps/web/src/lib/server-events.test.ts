@@ -113,6 +113,24 @@ describe('serverEvents', () => {
     expect(received).toEqual([{ n: 1 }]);
   });
 
+  it('opens a new connection at once when the server says reconnect (its instance is draining), and reports it', () => {
+    const { events, sources, latest } = setup();
+    const seen: unknown[] = [];
+    let reconnects = 0;
+    events.subscribe('runner.changed', (data) => seen.push(data));
+    events.onReconnect(() => reconnects++);
+    const first = latest();
+    first.open();
+    first.emit('reconnect', '{"type":"reconnect"}');
+    // No timer has run: the new connection is opened in the same turn.
+    expect(first.closed).toBe(true);
+    expect(sources).toHaveLength(2);
+    latest().open();
+    expect(reconnects).toBe(1);
+    latest().emit('runner.changed', '{"n":2}');
+    expect(seen).toEqual([{ n: 2 }]);
+  });
+
   it('subscribes a new type on the open connection', () => {
     const { events, sources, latest } = setup();
     events.subscribe('runner.changed', () => {});

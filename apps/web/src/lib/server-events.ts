@@ -71,6 +71,14 @@ export function createServerEvents(options: ServerEventsOptions) {
     source = current;
     attachedTypes = new Set();
     for (const type of listeners.keys()) attach(type);
+    // The BFF instance is draining (a restart): open a new stream now, through the load balancer to
+    // another instance, instead of after the browser's retry delay.
+    current.addEventListener('reconnect', () => {
+      if (source !== current) return;
+      current.close();
+      source = null;
+      if (subscriberCount() > 0 && retryTimer === undefined) open();
+    });
     current.onopen = () => {
       failures = 0;
       // Events sent while we were away are lost: let features refetch what they show.
