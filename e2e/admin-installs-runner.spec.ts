@@ -83,6 +83,8 @@ test.describe('An admin installs a runner on a machine without this repository',
 
     let consumer: { key: string; secret: string };
     await test.step('Configure repository access in the same flow, ending on the runner page', async () => {
+      // A laptop's window: the runner page opens at its top, with the new integration in view.
+      await page.setViewportSize({ width: 1280, height: 800 });
       await setup.getByRole('button', { name: 'Configure repository access' }).click();
       const access = page.getByRole('dialog', { name: 'Configure repository access' });
       await expect(access.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
@@ -98,6 +100,9 @@ test.describe('An admin installs a runner on a machine without this repository',
       await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
       const row = page.getByRole('table', { name: `Repository access of ${name}` }).getByRole('row', { name: /Bitbucket/ });
       await expect(row.getByText('Valid', { exact: true })).toBeVisible({ timeout: 20_000 });
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+      await expect(page.getByRole('banner')).toBeInViewport({ ratio: 1 });
+      await expect(row).toBeInViewport({ ratio: 1 });
       // The runner page shows what an admin checks first.
       const details = page.getByRole('region', { name: 'Details' });
       await expect(details.getByText(publicUrl, { exact: true })).toBeVisible();

@@ -26,7 +26,11 @@ export async function signIn(page: Page, who: keyof typeof accounts): Promise<vo
 
 // ---- The layout guard, applied to every spec (import `test` and `expect` from this file) ----
 
-/** What the guard looks for, run in each page: sideways page scroll, and dialogs drawing outside themselves. */
+/**
+ * What the guard looks for, run in each page: sideways page scroll, dialogs drawing outside
+ * themselves, tables wider than their box (a table must fit, or become cards on a phone), and
+ * buttons or links in `main` cut off by a box that clips or scrolls.
+ */
 function findLayoutProblems(): string[] {
   const problems: string[] = [];
   const root = document.documentElement;
@@ -60,7 +64,54 @@ function findLayoutProblems(): string[] {
     const body = dialog.querySelector<HTMLElement>('.dialog__body');
     if (body && body.scrollWidth > body.clientWidth + 1) problems.push(`${where}: "${name}" scrolls sideways (${body.scrollWidth}px in ${body.clientWidth}px)`);
   }
+  const main = document.querySelector('main');
+  if (main) {
+    for (const table of main.querySelectorAll('table')) {
+      const box = table.getBoundingClientRect();
+      if (box.width <= 1) continue;
+      const container = scrollerOf(table, main) ?? table.parentElement;
+      if (container && box.width > container.clientWidth + 1) {
+        problems.push(`${where}: the table "${nameOf(table)}" needs sideways scrolling (${Math.round(box.width)}px in ${container.clientWidth}px)`);
+      }
+    }
+    for (const control of main.querySelectorAll<HTMLElement>('a[href], button, [role="button"]')) {
+      const rect = control.getBoundingClientRect();
+      if (rect.width <= 1 || rect.height <= 1) continue;
+      const cut = cutBy(control, rect, main);
+      if (cut) problems.push(`${where}: ${describe(control)} is cut off by ${describe(cut)} (${Math.round(rect.left)}..${Math.round(rect.right)} in ${Math.round(cut.getBoundingClientRect().left)}..${Math.round(cut.getBoundingClientRect().right)})`);
+    }
+  }
   return problems;
+
+  /** The nearest box between `el` and `stop` that clips or scrolls sideways. */
+  function scrollerOf(el: Element, stop: Element): HTMLElement | null {
+    for (let up = el.parentElement; up && up !== stop; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return up;
+    }
+    return null;
+  }
+  /**
+   * The box that hides part of `control`: any that clips or scrolls sideways, or clips (not
+   * scrolls) up and down. A list that scrolls up and down on purpose is not a cut.
+   */
+  function cutBy(control: HTMLElement, rect: DOMRect, stop: Element): HTMLElement | null {
+    for (let up = control.parentElement; up && up !== stop; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const box = up.getBoundingClientRect();
+      const left = box.left + up.clientLeft;
+      const top = box.top + up.clientTop;
+      if (style.overflowX !== 'visible' && (rect.left < left - 1 || rect.right > left + up.clientWidth + 1)) return up;
+      const clipsY = style.overflowY === 'hidden' || style.overflowY === 'clip';
+      if (clipsY && (rect.top < top - 1 || rect.bottom > top + up.clientHeight + 1)) return up;
+    }
+    return null;
+  }
+  function nameOf(table: HTMLTableElement): string {
+    const labelledBy = table.getAttribute('aria-labelledby');
+    const label = labelledBy ? document.getElementById(labelledBy)?.textContent : table.getAttribute('aria-label') ?? table.caption?.textContent;
+    return (label ?? 'a table').trim();
+  }
 
   function clippedInside(el: HTMLElement, dialog: HTMLElement): boolean {
     for (let up = el.parentElement; up && up !== dialog; up = up.parentElement) {
@@ -124,7 +175,7 @@ export const test = base.extend<{ layoutGuard: void }>({
           if (!page.isClosed()) throw error;
         }
       }
-      expect([...problems], 'nothing scrolls sideways, and nothing draws outside an open dialog').toEqual([]);
+      expect([...problems], 'nothing scrolls sideways, nothing draws outside an open dialog, no table needs sideways scrolling, no button or link in main is cut off').toEqual([]);
     },
     { auto: true },
   ],

@@ -119,6 +119,8 @@ export function AppLayout() {
 /**
  * After a link or back/forward navigation, focus moves to the new content, as on a page load.
  * Redirects (replace) keep focus where it is, so the first Tab still reaches "Skip to content".
+ * A new page opens at its top, as on a page load: focusing main must not scroll it (main is taller
+ * than the window, so the browser would scroll its top edge up, and the header off screen).
  */
 function useFocusMainOnNavigation(mainRef: RefObject<HTMLElement | null>) {
   const { pathname } = useLocation();
@@ -127,6 +129,7 @@ function useFocusMainOnNavigation(mainRef: RefObject<HTMLElement | null>) {
   useEffect(() => {
     if (previous.current === pathname) return;
     previous.current = pathname;
-    if (navigationType !== 'REPLACE') mainRef.current?.focus();
+    if (navigationType === 'PUSH') window.scrollTo(0, 0);
+    if (navigationType !== 'REPLACE') mainRef.current?.focus({ preventScroll: true });
   }, [pathname, navigationType, mainRef]);
 }

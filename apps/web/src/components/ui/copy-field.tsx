@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { Button } from './button.tsx';
 
 type CopyState = 'idle' | 'copied' | 'manual';
@@ -27,6 +27,25 @@ export function CopyField({
     const timer = setTimeout(() => setState('idle'), 2500);
     return () => clearTimeout(timer);
   }, [state]);
+
+  // A multi-line value is shown whole, however its lines wrap at this width: no line cut in half,
+  // nothing to scroll to inside the box.
+  useLayoutEffect(() => {
+    const field = fieldRef.current;
+    if (!multiline || !field) return;
+    let width = -1;
+    const fit = () => {
+      if (field.clientWidth === width) return;
+      width = field.clientWidth;
+      field.style.height = 'auto';
+      field.style.height = `${field.scrollHeight + field.offsetHeight - field.clientHeight}px`;
+    };
+    fit();
+    // Only a change of width re-wraps the lines; the height this sets does not call it again.
+    const observer = new ResizeObserver(fit);
+    observer.observe(field);
+    return () => observer.disconnect();
+  }, [multiline, value]);
 
   async function copy() {
     try {
@@ -58,7 +77,7 @@ export function CopyField({
         {label}
       </label>
       <div className="copy-field__row">
-        {multiline ? <textarea {...fieldProps} rows={3} /> : <input {...fieldProps} type="text" />}
+        {multiline ? <textarea {...fieldProps} rows={value.split('\n').length} /> : <input {...fieldProps} type="text" />}
         <Button onClick={() => void copy()}>
           Copy<span className="visually-hidden"> {label.toLowerCase()}</span>
         </Button>

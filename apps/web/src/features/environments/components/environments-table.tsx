@@ -7,7 +7,7 @@ import { EnvironmentPhaseBadge } from './environment-phase-badge.tsx';
 export function EnvironmentsTable({ environments }: { environments: Environment[] }) {
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table--stack">
         <caption className="visually-hidden">Your environments</caption>
         <thead>
           <tr>
@@ -29,7 +29,7 @@ export function EnvironmentsTable({ environments }: { environments: Environment[
                     {context ? `${context.owner}/${context.repo}` : environment.contextUrl}
                   </Link>
                 </th>
-                <td>
+                <td data-label="Ref">
                   {context ? (
                     <>
                       <code>{formatRef(context)}</code>
@@ -41,12 +41,12 @@ export function EnvironmentsTable({ environments }: { environments: Environment[
                     <span className="muted">—</span>
                   )}
                 </td>
-                <td>{context ? context.author.name : <span className="muted">—</span>}</td>
-                <td>{environment.runnerName}</td>
-                <td>
+                <td data-label="Author">{context ? context.author.name : <span className="muted">—</span>}</td>
+                <td data-label="Runner">{environment.runnerName}</td>
+                <td data-label="Phase">
                   <EnvironmentPhaseBadge phase={environment.phase} />
                 </td>
-                <td>
+                <td data-label="Created">
                   <RelativeTime iso={environment.createdAt} />
                 </td>
               </tr>

@@ -87,7 +87,7 @@ export function GitAuthenticationsTable({
                   <StatusBadge tone="success">Connected</StatusBadge>
                 )}
               </td>
-              <td>
+              <td className="table__actions">
                 <DisconnectButton
                   authentication={authentication}
                   appAuthorizationsUrl={appAuthorizationsUrl}

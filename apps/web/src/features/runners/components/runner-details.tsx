@@ -6,7 +6,7 @@ import { NotReported } from './not-reported.tsx';
 
 export function RunnerDetails({ runner }: { runner: Runner }) {
   return (
-    <dl className="details">
+    <dl className="details details--columns">
       <div className="details__row">
         <dt>Kind</dt>
         <dd>{RUNNER_KIND_LABELS[runner.kind]}</dd>

@@ -14,7 +14,7 @@ export function RunnersTable({
 }) {
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table--stack">
         <caption className="visually-hidden">
           {orgName ? `Runners of ${orgName}` : 'Runners'}
         </caption>
@@ -33,12 +33,12 @@ export function RunnersTable({
               <th scope="row" className="table__name">
                 <Link to={`/settings/runners/${encodeURIComponent(runner.id)}`}>{runner.name}</Link>
               </th>
-              <td>{RUNNER_KIND_LABELS[runner.kind]}</td>
-              <td>
+              <td data-label="Kind">{RUNNER_KIND_LABELS[runner.kind]}</td>
+              <td data-label="Phase">
                 <RunnerPhaseBadge phase={runner.phase} />
               </td>
-              <td>{runner.version ? <code>{runner.version}</code> : <NotReported />}</td>
-              <td>
+              <td data-label="Version">{runner.version ? <code>{runner.version}</code> : <NotReported />}</td>
+              <td data-label="Last seen">
                 {runner.lastSeenAt ? (
                   <RelativeTime iso={runner.lastSeenAt} />
                 ) : (

@@ -156,12 +156,12 @@ function RunnerView({
         ) : null}
       </section>
 
-      <section className="panel" aria-labelledby={manageId}>
-        <h2 id={manageId}>Manage</h2>
-        {canManage ? (
-          <RunnerManagement runner={runner} />
+      <section className="panel" aria-labelledby={accessId}>
+        <h2 id={accessId}>Configure repository access</h2>
+        {repositoryAccess ? (
+          repositoryAccess(runner)
         ) : (
-          <p className="muted">Only organization admins can rename, re-token or delete a runner.</p>
+          <p className="muted">No repository access configured yet.</p>
         )}
       </section>
 
@@ -173,12 +173,12 @@ function RunnerView({
         <TestConnection key={runner.id} runnerId={runner.id} />
       </section>
 
-      <section className="panel" aria-labelledby={accessId}>
-        <h2 id={accessId}>Configure repository access</h2>
-        {repositoryAccess ? (
-          repositoryAccess(runner)
+      <section className="panel" aria-labelledby={manageId}>
+        <h2 id={manageId}>Manage</h2>
+        {canManage ? (
+          <RunnerManagement runner={runner} />
         ) : (
-          <p className="muted">No repository access configured yet.</p>
+          <p className="muted">Only organization admins can rename, re-token or delete a runner.</p>
         )}
       </section>
     </div>

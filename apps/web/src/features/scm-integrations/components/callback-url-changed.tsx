@@ -20,7 +20,7 @@ export function CallbackUrlChanged({
   const update = useUpdateScmIntegration(runner.id, integration.id);
   return (
     <div className="callback-changed">
-      <CopyField label="New callback URL" value={newCallbackUrl} />
+      <CopyField label="New callback URL" value={newCallbackUrl} multiline />
       <Button
         pending={update.isPending}
         onClick={() => update.mutate({ callbackUrl: newCallbackUrl })}

@@ -94,7 +94,8 @@ function IntegrationRow({
       {canManage ? (
         <td data-label="Client ID">
           {integration.clientId ? (
-            <code className="integration-client-id" title={integration.clientId}>
+            // Shortened in the row: the whole ID on hover (title) and on focus (CSS).
+            <code className="integration-client-id" title={integration.clientId} tabIndex={0}>
               {integration.clientId}
             </code>
           ) : (
@@ -116,14 +117,17 @@ function IntegrationRow({
       <td className="integration-status" data-label="Status">
         <StatusBadge tone={status.tone}>{status.label}</StatusBadge>
         {showMessage ? (
-          <span className="integration-status__message">{integration.validation.message}</span>
+          // At most three lines in the row; the whole message on hover (title) and on focus (CSS).
+          <span className="integration-status__message" title={integration.validation.message ?? undefined} tabIndex={0}>
+            {integration.validation.message}
+          </span>
         ) : null}
         {canManage && integration.newCallbackUrl ? (
           <CallbackUrlChanged runner={runner} integration={integration} newCallbackUrl={integration.newCallbackUrl} />
         ) : null}
       </td>
       {canManage ? (
-        <td className="integration-actions-cell">
+        <td className="table__actions">
           <IntegrationActions runner={runner} integration={integration} onDelete={onDelete} />
         </td>
       ) : null}
