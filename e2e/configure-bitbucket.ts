@@ -93,3 +93,21 @@ export async function configureBitbucketOnLocalRunner(): Promise<BitbucketOnLoca
     await admin.dispose();
   }
 }
+
+/** Local runner without integrations, for what "Add a new provider" shows on a runner that has none. */
+export async function removeIntegrationsFromLocalRunner(): Promise<void> {
+  const admin = await signInThroughApi('admin');
+  try {
+    const csrf = { 'x-csrf-token': await csrfTokenOf({ kind: 'api', api: admin }) };
+    const { runners } = (await (await admin.get('/api/runners')).json()) as { runners: { id: string; name: string }[] };
+    const runner = runners.find((r) => r.name === 'Local runner');
+    if (!runner) throw new Error('Local runner is missing from GET /api/runners.');
+    const { integrations } = (await (await admin.get(`/api/runners/${runner.id}/integrations`)).json()) as { integrations: { id: string }[] };
+    for (const integration of integrations) {
+      const removed = await admin.delete(`/api/runners/${runner.id}/integrations/${integration.id}`, { headers: csrf });
+      expect([204, 404], await removed.text()).toContain(removed.status());
+    }
+  } finally {
+    await admin.dispose();
+  }
+}

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { configureBitbucketOnLocalRunner } from './configure-bitbucket.ts';
+import { configureBitbucketOnLocalRunner, removeIntegrationsFromLocalRunner } from './configure-bitbucket.ts';
 import { expect, signIn, test } from './fixtures.ts';
 
 // Every page and dialog at a laptop's size and a phone's: axe finds no violation at either width,
@@ -58,11 +58,12 @@ function pageHeader(page: Page, title: string): Locator {
   return page.getByRole('main').locator('header').filter({ has: page.getByRole('heading', { name: title, level: 1 }) });
 }
 
-async function openLocalRunner(page: Page): Promise<void> {
+async function openLocalRunner(page: Page, { withBitbucket = true } = {}): Promise<void> {
   await page.goto('/settings/runners');
   await page.getByRole('link', { name: 'Local runner' }).click();
   await expect(page.getByRole('heading', { name: 'Local runner', level: 1 })).toBeVisible();
-  await expect(page.getByRole('row', { name: /^Bitbucket bitbucket\.org/ }).getByText('Valid', { exact: true })).toBeVisible({ timeout: 20_000 });
+  if (withBitbucket) await expect(page.getByRole('row', { name: /^Bitbucket bitbucket\.org/ }).getByText('Valid', { exact: true })).toBeVisible({ timeout: 20_000 });
+  else await expect(page.getByText('No repository access configured yet.')).toBeVisible();
 }
 
 for (const { name: width, viewport } of WIDTHS) {
@@ -118,19 +119,14 @@ for (const { name: width, viewport } of WIDTHS) {
       await expectNoAxeViolations(page, 'runner page');
       await looksAsBefore(page, `runner-${width}`, changing);
 
+      // A runner that has Bitbucket: the picker offers to edit it instead of a second one.
       await page.getByRole('button', { name: 'Add a new provider' }).click();
-      const add = page.getByRole('dialog', { name: 'Add a new provider' });
-      await expect(add.getByRole('switch', { name: 'Enable OAuth' })).not.toBeChecked();
-      await expect(add.getByRole('button', { name: 'Close' })).toBeInViewport();
-      await expectNoAxeViolations(page, 'add a provider, OAuth off');
-      await looksAsBefore(page, `add-provider-oauth-off-${width}`, [], { dialog: add });
-      await add.getByRole('switch', { name: 'Enable OAuth' }).click();
-      await expect(add.getByLabel('Client ID')).toBeVisible();
-      // Save stays in view however long the form is (the footer does not scroll).
-      await expect(add.getByRole('button', { name: 'Save' })).toBeInViewport();
-      await expectNoAxeViolations(page, 'add a provider, OAuth on');
-      await looksAsBefore(page, `add-provider-oauth-on-${width}`, [add.getByRole('textbox', { name: 'Callback URL' })], { dialog: add });
-      await add.getByRole('button', { name: 'Close' }).click();
+      const offer = page.getByRole('dialog', { name: 'Add a new provider' });
+      await expect(offer.getByRole('button', { name: 'Edit the Bitbucket integration' })).toBeVisible();
+      await expectNoAxeViolations(page, 'add a provider, already added');
+      await looksAsBefore(page, `add-provider-already-added-${width}`, [], { dialog: offer });
+      await offer.getByRole('button', { name: 'Close' }).click();
+      await expect(offer).toBeHidden();
 
       await page.getByRole('button', { name: 'Edit Bitbucket (bitbucket.org)' }).click();
       const edit = page.getByRole('dialog', { name: 'Edit Bitbucket integration' });
@@ -147,9 +143,28 @@ for (const { name: width, viewport } of WIDTHS) {
       await looksAsBefore(page, `delete-integration-${width}`, [], { dialog: confirm });
       await page.keyboard.press('Escape');
       await expect(confirm).toBeHidden();
+
+      // The same modal on a runner with no integration yet: the form itself.
+      await removeIntegrationsFromLocalRunner();
+      await page.reload();
+      await expect(page.getByText('No repository access configured yet.')).toBeVisible();
+      await page.getByRole('button', { name: 'Add a new provider' }).click();
+      const add = page.getByRole('dialog', { name: 'Add a new provider' });
+      await expect(add.getByRole('switch', { name: 'Enable OAuth' })).not.toBeChecked();
+      await expect(add.getByRole('button', { name: 'Close' })).toBeInViewport();
+      await expectNoAxeViolations(page, 'add a provider, OAuth off');
+      await looksAsBefore(page, `add-provider-oauth-off-${width}`, [], { dialog: add });
+      await add.getByRole('switch', { name: 'Enable OAuth' }).click();
+      await expect(add.getByLabel('Client ID')).toBeVisible();
+      // Save stays in view however long the form is (the footer does not scroll).
+      await expect(add.getByRole('button', { name: 'Save' })).toBeInViewport();
+      await expectNoAxeViolations(page, 'add a provider, OAuth on');
+      await looksAsBefore(page, `add-provider-oauth-on-${width}`, [add.getByRole('textbox', { name: 'Callback URL' })], { dialog: add });
+      await add.getByRole('button', { name: 'Close' }).click();
     });
 
     test(`a member's pages: New environment, Environments, Git authentications (${width})`, async ({ page }) => {
+      await configureBitbucketOnLocalRunner();
       await signIn(page, 'dev');
       // A member starts on New environment, not on a page that says they cannot set up runners.
       await expect(page.getByRole('heading', { name: 'New environment', level: 1 })).toBeVisible();
@@ -159,7 +174,7 @@ for (const { name: width, viewport } of WIDTHS) {
 
       await page.getByLabel('Context URL').fill('https://github.com/acme/widgets');
       // One message, and Create waits for a URL that can work.
-      await expect(page.getByText(/That link is on github\.com, not bitbucket\.org\./)).toHaveCount(1);
+      await expect(page.getByText(/No integration serves github\.com: links on bitbucket\.org/)).toHaveCount(1);
       await expect(page.getByText(/Ask an admin/)).toHaveCount(0);
       await expect(page.getByRole('button', { name: 'Create environment' })).toBeDisabled();
 
@@ -202,9 +217,9 @@ test.describe('Under mobile emulation (touch, device pixels, the browser zooming
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
 
   test('the provider modal opens on screen: its title, × and Save can be reached', async ({ page }) => {
-    await configureBitbucketOnLocalRunner();
+    await removeIntegrationsFromLocalRunner();
     await signIn(page, 'admin');
-    await openLocalRunner(page);
+    await openLocalRunner(page, { withBitbucket: false });
     await page.getByRole('button', { name: 'Add a new provider' }).tap();
     const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
     await expect(dialog.getByRole('heading', { name: 'Add a new provider' })).toBeInViewport({ ratio: 1 });

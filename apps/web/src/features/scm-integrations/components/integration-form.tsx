@@ -192,12 +192,14 @@ export function IntegrationForm({
   const saveNoteId = useId();
   useEffect(() => {
     const element = formRef.current;
-    if (!element || element.contains(document.activeElement)) return;
+    if (!element) return;
     const first = isEdit
       ? (element.querySelector<HTMLElement>('input[name="clientId"]') ??
         element.querySelector<HTMLElement>('button[role="switch"]'))
       : element.querySelector<HTMLElement>('input[type="radio"]:checked');
-    first?.focus();
+    // After this commit's effects: the dialog around the form opens (showModal, and its own first
+    // focus) in an effect that runs after this one, and a closed dialog's fields take no focus.
+    queueMicrotask(() => first?.focus());
     // isEdit never changes for a mounted form: this runs once, later focus is the person's.
   }, [isEdit]);
 
