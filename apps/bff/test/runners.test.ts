@@ -70,11 +70,12 @@ describe('runners', () => {
     expect(res.body.error.fields.name).toMatch(/control or text-direction characters/);
     // A row written before the rule: every reader gets the characters as visible escapes.
     const made = await admin.request('POST', '/api/runners', { name: `Escaped ${Math.random()}` });
-    await t.db.updateTable('runners').set({ name: spoof }).where('id', '=', made.body.runner.id).execute();
+    // PostgreSQL text cannot hold NUL at all: the stored row has ESC and a right-to-left override.
+    await t.db.updateTable('runners').set({ name: 'a\u001b\u202e<script>' }).where('id', '=', made.body.runner.id).execute();
     // Any write through the API drops the runners store's cached row.
     expect((await admin.request('PATCH', `/api/runners/${made.body.runner.id}`, { publicUrl: 'http://localhost:4996' })).status).toBe(200);
     const shown = await admin.request('GET', `/api/runners/${made.body.runner.id}`);
-    expect(shown.body.name).toBe('a\\u{0000}\\u{202E}<script>');
+    expect(shown.body.name).toBe('a\\u{001B}\\u{202E}<script>');
   });
 
   it('trims a pasted name and public URL', async () => {
