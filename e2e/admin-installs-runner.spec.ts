@@ -206,7 +206,7 @@ test.describe('An admin installs a runner on a machine without this repository',
     });
     expect(added.status(), await added.text()).toBe(201);
     // Added through the API, not this page: read the page again rather than wait for the server
-    // event. (Once, in CI, the open page never showed this row; see the closing note of issue 22.)
+    // event. (Once, in CI, the open page did not show a row added this way; the cause is not found.)
     await page.reload();
     const row = page.getByRole('table', { name: `Repository access of ${name}` }).getByRole('row', { name: /Bitbucket/ });
     await expect(row.getByText('Valid', { exact: true })).toBeVisible({ timeout: 20_000 });
