@@ -14,7 +14,7 @@ import {
   ValidateCandidateParams,
   ValidateIntegrationParams,
 } from '@runner-console/contracts';
-import { EnvironmentUpdateParams, DeleteWorkspaceParams, DeleteTokensForIntegrationParams } from '@runner-console/contracts';
+import { EnvironmentUpdateParams, DeleteWorkspaceParams, DeleteTokensForIntegrationParams, EraseUserConnectionsParams, RevokeConnectionParams } from '@runner-console/contracts';
 import { helpText, loadConfig, readFlags } from './config.ts';
 import { createLogger } from './logger.ts';
 import { loadRunnerKeyring } from './keys/runner-keys.ts';
@@ -37,6 +37,8 @@ import { gitCredentialSocketPath, startGitCredentialServer } from './git/git-cre
 import { createGitCredentialResolver } from './git/resolve-git-credentials.ts';
 import { ApiTokenRefusal, apiTokenCreateUrl, createApiTokenConnector, reauthorizeReasonOf } from './tokens/connect-api-token.ts';
 import { gitCredentialsFor } from './tokens/provider-credentials.ts';
+import { ConnectionNotFoundError, createConnectionAdmin } from './tokens/connection-admin.ts';
+import { createRevokeAtProvider } from './tokens/revoke-at-provider.ts';
 
 /** Exit status when the runner's token no longer works (sysexits EX_CONFIG): systemd's
  * RestartPreventExitStatus=78 stops restarting a runner that cannot connect again. */
@@ -75,6 +77,7 @@ async function main() {
   const clones = new Map<string, Promise<void>>();
   const cloneSettled = (environmentId: string) => clones.get(environmentId) ?? Promise.resolve();
   const connectApiToken = createApiTokenConnector({ config, registry, keyring, store: tokenStore, log });
+  const connectionAdmin = createConnectionAdmin({ store: tokenStore, revokeAtProvider: createRevokeAtProvider(), log });
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -211,6 +214,18 @@ async function main() {
         if (!tokenStore.deleteForUser(userId, tokenId)) throw new LinkCallError('not_found', 'That connection no longer exists.');
         return { deleted: 1 };
       },
+      // Runner › Connections: every developer's connection, as summaries (never a token).
+      listConnections: async () => connectionAdmin.listConnections(),
+      revokeConnection: async (params) => {
+        try {
+          return await connectionAdmin.revokeConnection(RevokeConnectionParams.parse(params).tokenId);
+        } catch (err) {
+          if (err instanceof ConnectionNotFoundError) throw new LinkCallError(err.code, err.message);
+          throw err;
+        }
+      },
+      // Offboarding: a removed member's tokens go, also when the BFF delivers it late (on reconnect).
+      eraseUserConnections: async (params) => connectionAdmin.eraseUserConnections(EraseUserConnectionsParams.parse(params).userId),
       parseContext: async (params) => {
         const { userId, contextUrl } = ParseContextParams.parse(params);
         try {

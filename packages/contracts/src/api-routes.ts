@@ -13,6 +13,7 @@ import { CheckAuthenticationRequest, CheckAuthenticationResponse, ConnectFlow, G
 import { ApiTokenConnectionCount, ConnectApiTokenRequest, ConnectApiTokenResponse } from './api-tokens.ts';
 import { CreateEnvironmentRequest, Environment, EnvironmentList } from './environments.ts';
 import { PageQuery } from './pagination.ts';
+import { RevokeRunnerConnectionResponse, RunnerConnectionList } from './runner-connections.ts';
 import {
   AcceptRunnerKeyRequest,
   CreateRunnerRequest,
@@ -88,6 +89,8 @@ export const apiRoutes = {
   getConnectFlow: { method: 'get', path: '/api/connect/flows/:flowId', access: 'member', response: ConnectFlow },
   listGitAuthentications: { method: 'get', path: '/api/git-authentications', access: 'member', response: GitAuthenticationList },
   deleteGitAuthentication: { method: 'delete', path: '/api/git-authentications/:runnerId/:tokenId', access: 'member', noContent: true },
+  listRunnerConnections: { method: 'get', path: '/api/runners/:runnerId/connections', access: 'admin', response: RunnerConnectionList },
+  revokeRunnerConnection: { method: 'delete', path: '/api/runners/:runnerId/connections/:tokenId', access: 'admin', response: RevokeRunnerConnectionResponse },
   listEnvironments: { method: 'get', path: '/api/environments', access: 'member', query: PageQuery, response: EnvironmentList },
   createEnvironment: { method: 'post', path: '/api/environments', access: 'member', created: true, request: CreateEnvironmentRequest, response: Environment, idempotent: true },
   getEnvironment: { method: 'get', path: '/api/environments/:environmentId', access: 'member', response: Environment },

@@ -5,6 +5,7 @@ export * from './runners.ts';
 export * from './runner-link.ts';
 export * from './scm-integrations.ts';
 export * from './connect.ts';
+export * from './runner-connections.ts';
 export * from './dashboard-path.ts';
 export * from './text-input.ts';
 export * from './idempotency-key.ts';

@@ -210,6 +210,8 @@ export function createAccessTokenProvider(deps: {
       const token = deps.store.find(userId, integration.id);
       if (!token) throw new TokenUnavailableError('not_connected', `You have not connected your ${integration.host} account on this runner yet. Click Connect.`);
       if (token.needsReauthorization) throw new TokenUnavailableError('needs_reauthorization', token.reauthorizeReason ?? 'Connect again.');
+      // "Last used" in Runner › Connections: every use of a token comes through here.
+      deps.store.markUsed(token.id);
       if (!isExpired(token)) return token;
       if (token.kind === 'api_token') throw apiTokenUnusable(token, 'expired');
       return sharedRefresh(token, integration);

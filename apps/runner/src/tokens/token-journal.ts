@@ -24,6 +24,8 @@ export interface TokenRow {
   reauth_reason: string | null;
   /** When a refresh began and was not stored yet (see TokenStore.beginRefresh); absent in older lines. */
   refresh_started_at?: string | null;
+  /** When the token was last handed to a use, to the minute (see TokenStore.markUsed); absent in older lines. */
+  last_used_at?: string | null;
   connected_at: string;
   updated_at: string;
 }

@@ -32,6 +32,8 @@ export interface StoredToken {
   reauthorizeReason: string | null;
   connectedAt: string;
   updatedAt: string;
+  /** When the runner last handed the token to a use (to the minute); null if never. */
+  lastUsedAt: string | null;
 }
 
 /** A token's record without the secrets: what status answers need. Nothing is decrypted for it. */
@@ -81,6 +83,7 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
       reauthorizeReason: r.reauth_reason,
       connectedAt: r.connected_at,
       updatedAt: r.updated_at,
+      lastUsedAt: r.last_used_at ?? null,
     };
   }
 
@@ -113,8 +116,41 @@ export function createTokenStore(dataDir: string, cipher: TokenCipher) {
         .map(summaryOf);
     },
     /** `kind` defaults to 'oauth' (Connect); an API token passes 'api_token' and its `loginEmail`. */
+    /** Every user's connections (Runner › Connections), oldest first, without decrypting anything. */
+    listSummaries(): TokenSummary[] {
+      return allRows()
+        .sort((x, y) => (x.connected_at < y.connected_at ? -1 : x.connected_at > y.connected_at ? 1 : 0))
+        .map(summaryOf);
+    },
+    /** One record by its id, decrypted (to revoke it at its provider). */
+    findById(tokenId: string): StoredToken | undefined {
+      const row = rowById(tokenId);
+      return row ? fromRow(row) : undefined;
+    },
+    /** Every record of one user, decrypted (offboarding revokes them at their providers). */
+    listByUser(userId: string): StoredToken[] {
+      table.catchUp();
+      return table.listByUser(userId).map(fromRow);
+    },
+    /** Erase one record, whoever it belongs to (an admin's revoke). False when it was already gone. */
+    deleteById(tokenId: string): boolean {
+      if (!rowById(tokenId)) return false;
+      table.commit([{ del: tokenId }]);
+      return true;
+    },
+    /**
+     * Notes that a token was handed to a use. Written at most once a minute per token, so a busy
+     * developer costs one journal line a minute, not one per git fetch.
+     */
+    markUsed(tokenId: string, now = new Date()): void {
+      const row = rowById(tokenId);
+      if (!row) return;
+      const last = row.last_used_at ? Date.parse(row.last_used_at) : 0;
+      if (now.getTime() - last < 60_000) return;
+      table.commit([{ put: { ...row, last_used_at: now.toISOString() } }]);
+    },
     save(
-      t: Omit<StoredToken, 'id' | 'connectedAt' | 'updatedAt' | 'needsReauthorization' | 'reauthorizeReason' | 'kind' | 'loginEmail'> &
+      t: Omit<StoredToken, 'id' | 'connectedAt' | 'updatedAt' | 'needsReauthorization' | 'reauthorizeReason' | 'kind' | 'loginEmail' | 'lastUsedAt'> &
         Partial<Pick<StoredToken, 'kind' | 'loginEmail'>>,
     ): StoredToken {
       const now = new Date().toISOString();
