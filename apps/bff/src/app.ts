@@ -30,6 +30,9 @@ import { createRunnerConfigPush } from './services/runner-config-push.ts';
 import { createConnectService } from './services/connect-service.ts';
 import { createEnvironmentService } from './services/environment-service.ts';
 import { createConnectRoutes } from './routes/connect-routes.ts';
+import { createRunnerConnectionRoutes } from './routes/runner-connection-routes.ts';
+import { createRunnerConnectionsService, type RunnerConnectionsService } from './services/runner-connections-service.ts';
+import { createPendingErasuresStore } from './store/pending-erasures-store.ts';
 import { createEnvironmentRoutes } from './routes/environment-routes.ts';
 import { createRunnerBundle, createRunnerDownloadRoutes } from './downloads/runner-download.ts';
 import { createLocalBus, type ClusterBus } from './store/cluster-bus.ts';
@@ -45,6 +48,8 @@ export interface BffApp {
   link: RunnerLinkServer;
   hub: ReturnType<typeof createEventHub>;
   metrics: Metrics;
+  /** Offboarding's `eraseMemberConnections(orgId, userId)` and Runner › Connections. */
+  runnerConnections: RunnerConnectionsService;
   /**
    * `draining` is set on SIGTERM: /readyz answers 503 and every answer closes its connection.
    * `inFlight` counts requests being answered (event streams aside: they never end by themselves).
@@ -83,6 +88,8 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     onConnected: (conn) => {
       void configPush.push(conn.runnerId);
       integrations.onRunnerConnected(conn.runnerId).catch((err: Error) => log.warn({ err: err.message }, 'recording callback URLs failed'));
+      // Offboarding: a removed member's tokens are erased on a runner that was offline then.
+      runnerConnections.deliverPending(conn.runnerId).catch((err: Error) => log.warn({ err: err.message }, 'delivering pending erasures failed'));
     },
     bus,
   });
@@ -99,6 +106,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl, audit, bus, metrics });
   const environments = createEnvironmentService({ db, runners, hub, link: () => link, log });
   const integrations = createScmIntegrationService({ store: integrationsStore, runners, audit, hub, link: () => link, configPush, log });
+  const runnerConnections = createRunnerConnectionsService({ db, runners, audit, pending: createPendingErasuresStore(db), link: () => link, log });
 
   const app = express();
   app.disable('x-powered-by');
@@ -187,6 +195,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   api.use(createRunnerRoutes(runners, integrations));
   api.use(createScmIntegrationRoutes(integrations));
   api.use(createConnectRoutes(connect, cookies));
+  api.use(createRunnerConnectionRoutes(runnerConnections));
   api.use(createEnvironmentRoutes(environments));
   api.use('/api', notFoundApi);
   app.use(api);
@@ -201,6 +210,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
     link,
     hub,
     metrics,
+    runnerConnections,
     lifecycle,
     async close() {
       await link.close();

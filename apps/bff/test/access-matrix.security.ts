@@ -60,6 +60,8 @@ beforeAll(async () => {
     checkAuthentication: () => ({ integrationAvailable: true, authenticated: false, accountName: null, reauthorizeReason: null }),
     parseContext: () => Promise.reject(Object.assign(new Error('Click Connect.'), { code: 'not_connected' })),
     deleteToken: () => Promise.reject(Object.assign(new Error('gone'), { code: 'not_found' })),
+    listConnections: () => ({ connections: [] }),
+    revokeConnection: () => Promise.reject(Object.assign(new Error('gone'), { code: 'not_found' })),
   });
   ids.runnerId = (await clients.admin.request('GET', '/api/runners')).body.runners[0].id;
   (sampleBodies.createEnvironment as { runnerId: string }).runnerId = ids.runnerId;

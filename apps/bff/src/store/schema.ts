@@ -145,6 +145,16 @@ export interface EnvironmentsTable {
   updated_at: string;
 }
 
+/** An erasure of a removed member's tokens that a runner has not confirmed yet (offline when it was asked). */
+export interface PendingErasuresTable {
+  id: string;
+  org_id: string;
+  runner_id: string;
+  user_id: string;
+  user_email: string | null;
+  created_at: string;
+}
+
 export interface Database {
   oauth_flows: OAuthFlowsTable;
   environments: EnvironmentsTable;
@@ -157,4 +167,5 @@ export interface Database {
   rate_limit_hits: RateLimitHitsTable;
   idempotency_keys: IdempotencyKeysTable;
   cluster_messages: ClusterMessagesTable;
+  pending_erasures: PendingErasuresTable;
 }
