@@ -117,7 +117,7 @@ describe('Runner › Connections', () => {
 
     const log = await admin.request('GET', `/api/runners/${runnerId}/audit-log`);
     const entry = log.body.entries.find((e: { action: string }) => e.action === 'git_authentication.revoked');
-    expect(entry).toMatchObject({ actor: 'admin@acme.test', target: 'Bitbucket (bitbucket.org) (Dev at Bitbucket)' });
+    expect(entry).toMatchObject({ actor: 'admin@acme.test', target: 'Bitbucket (Dev at Bitbucket)' });
     expect(entry.details).toMatchObject({ userId: devId, userEmail: 'dev@acme.test', host: 'bitbucket.org', atProvider: 'not_supported' });
     expect(log.text).not.toContain(SECRET);
     runner!.close();

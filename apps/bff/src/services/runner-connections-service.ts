@@ -17,10 +17,9 @@ import { notFound } from '../http/http-error.ts';
 import type { RunnerService } from './runner-service.ts';
 import { mapLinkError, runnerOffline } from './runner-service.ts';
 
-/** "Bitbucket (bitbucket.org)": how the audit log names a provider host. */
+/** "Bitbucket" for bitbucket.org, as the developer's own Disconnect names it in the audit log; else the host. */
 function providerLabel(host: string): string {
-  const provider = Object.values(scmProviders).find((p) => p.defaultHost === host);
-  return provider ? `${provider.name} (${host})` : host;
+  return scmProviders.find((p) => p.defaultHost === host)?.name ?? host;
 }
 
 /** What one runner did with an offboarding erasure. */

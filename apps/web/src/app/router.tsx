@@ -53,6 +53,11 @@ const AddProviderStep = lazy(() =>
     default: m.AddProviderStep,
   })),
 );
+const RunnerConnections = lazy(() =>
+  import('../features/runner-connections/components/runner-connections.tsx').then((m) => ({
+    default: m.RunnerConnections,
+  })),
+);
 const RepositoryAccess = lazy(() =>
   import('../features/scm-integrations/components/repository-access.tsx').then((m) => ({
     default: m.RepositoryAccess,
@@ -88,7 +93,7 @@ function RunnersRoute() {
   );
 }
 
-/** The runner page's repository access comes from the SCM integrations feature. */
+/** The runner page's repository access comes from the SCM integrations feature, its Connections (admins) from runner-connections. */
 function RunnerRoute() {
   const user = useSessionUser();
   return (
@@ -99,6 +104,15 @@ function RunnerRoute() {
           <RepositoryAccess runner={runner} canManage={user?.role === 'admin'} />
         </Page>
       )}
+      developerConnections={
+        user?.role === 'admin'
+          ? (runner) => (
+              <Page>
+                <RunnerConnections runner={runner} />
+              </Page>
+            )
+          : undefined
+      }
     />
   );
 }

@@ -51,6 +51,8 @@ describe('describeAuditEntry', () => {
       }),
     ).toBe('refused a Connect started by dev@acme.test and finished by a browser signed out of Runner Console: bitbucket.org (Alice) was not connected');
     expect(describeAuditEntry({ action: 'git_authentication.connected', target: 'Bitbucket (Alice)', details: {} })).toBe('connected their Bitbucket (Alice) account');
+    expect(describeAuditEntry({ action: 'git_authentication.revoked', target: 'Bitbucket (Alice)', details: { userEmail: 'dev@acme.test', atProvider: 'not_supported' } })).toBe('revoked dev@acme.test’s Bitbucket (Alice) connection');
+    expect(describeAuditEntry({ action: 'git_authentication.member_erased', target: 'dev@acme.test', details: { erased: 2, deliveredOnReconnect: true } })).toBe('erased the connections of removed member dev@acme.test (2 tokens, when the runner connected again)');
   });
 
   it('never prints details it does not know', () => {

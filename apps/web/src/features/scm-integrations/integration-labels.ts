@@ -94,6 +94,22 @@ export function describeAuditEntry(
     }
     case 'git_authentication.disconnected':
       return `disconnected their ${entry.target} account`;
+    case 'git_authentication.revoked': {
+      // An admin's revoke in Runner › Connections: whose connection, and what the provider did.
+      const whose = typeof entry.details.userEmail === 'string' ? `${entry.details.userEmail}’s` : 'a former member’s';
+      const atProvider =
+        entry.details.atProvider === 'revoked'
+          ? ' (also revoked at the provider)'
+          : entry.details.atProvider === 'failed'
+            ? ' (the provider could not be asked to revoke it)'
+            : '';
+      return `revoked ${whose} ${entry.target} connection${atProvider}`;
+    }
+    case 'git_authentication.member_erased': {
+      const count = typeof entry.details.erased === 'number' ? entry.details.erased : 0;
+      const late = entry.details.deliveredOnReconnect === true ? ', when the runner connected again' : '';
+      return `erased the connections of removed member ${entry.target} (${count === 1 ? '1 token' : `${count} tokens`}${late})`;
+    }
     case 'git_authentication.connected':
       return `connected their ${entry.target} account`;
     case 'git_authentication.refused': {

@@ -21,13 +21,16 @@ const RUNNERS_PATH = '/settings/runners';
 
 /**
  * One runner: its details, a connection test and its repository access. The composition root
- * passes `repositoryAccess` to fill that section (SCM integrations), keeping features apart.
+ * passes `repositoryAccess` to fill that section (SCM integrations) and, for admins,
+ * `developerConnections` (Runner › Connections), keeping features apart.
  */
 export function RunnerPage({
   repositoryAccess,
+  developerConnections,
   canManage = false,
 }: {
   repositoryAccess?: (runner: Runner) => ReactNode;
+  developerConnections?: (runner: Runner) => ReactNode;
   canManage?: boolean;
 }) {
   const { runnerId = '' } = useParams();
@@ -40,7 +43,12 @@ export function RunnerPage({
 
   if (runner.data)
     return (
-      <RunnerView runner={runner.data} repositoryAccess={repositoryAccess} canManage={canManage} />
+      <RunnerView
+        runner={runner.data}
+        repositoryAccess={repositoryAccess}
+        developerConnections={developerConnections}
+        canManage={canManage}
+      />
     );
 
   if (runner.isError) {
@@ -95,13 +103,16 @@ function Breadcrumb({ current }: { current?: string }) {
 function RunnerView({
   runner,
   repositoryAccess,
+  developerConnections,
   canManage,
 }: {
   runner: Runner;
   repositoryAccess?: ((runner: Runner) => ReactNode) | undefined;
+  developerConnections?: ((runner: Runner) => ReactNode) | undefined;
   canManage: boolean;
 }) {
   const detailsId = useId();
+  const developerConnectionsId = useId();
   const connectionId = useId();
   const accessId = useId();
   const manageId = useId();
@@ -164,6 +175,17 @@ function RunnerView({
           <p className="muted">No repository access configured yet.</p>
         )}
       </section>
+
+      {developerConnections ? (
+        <section className="panel" aria-labelledby={developerConnectionsId} id="connections">
+          <h2 id={developerConnectionsId}>Connections</h2>
+          <p className="muted">
+            Every developer’s connection to a provider on this runner. Revoking one erases the token
+            on the runner, as the developer’s own Disconnect does.
+          </p>
+          {developerConnections(runner)}
+        </section>
+      ) : null}
 
       <section className="panel" aria-labelledby={connectionId}>
         <h2 id={connectionId}>Connection</h2>
