@@ -290,6 +290,43 @@ test.describe('A developer connects Bitbucket and creates an environment', () =>
     await expect(page.getByRole('region', { name: 'Authorize Bitbucket' })).toBeVisible();
   });
 
+  test('an admin revokes the connection in Runner › Connections, and the developer sees it gone', async ({ page }, testInfo) => {
+    await configureBitbucketOnLocalRunner();
+    await openNewEnvironmentAsDev(page);
+    await connectAsAlice(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await signIn(page, 'admin');
+    await page.getByRole('link', { name: 'Local runner' }).first().click();
+    const section = page.getByRole('region', { name: 'Connections', exact: true });
+    const row = section.getByRole('row', { name: /Dev Developer/ });
+    await expect(row).toContainText('dev@acme.test');
+    await expect(row).toContainText('Bitbucket');
+    await expect(row).toContainText('OAuth');
+    await expect(row).toContainText('repository:write');
+    await section.scrollIntoViewIfNeeded();
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await section.screenshot({ path: testInfo.outputPath(`runner-connections-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await row.getByRole('button', { name: 'Revoke Dev Developer’s Bitbucket connection (Alice)' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Revoke Dev Developer’s Bitbucket connection?' });
+    await expect(dialog).toContainText('Local runner erases the token of Alice (dev@acme.test)');
+    await expectNoAxeViolations(page);
+    await dialog.getByRole('button', { name: 'Revoke' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('status').filter({ hasText: 'Connection revoked' })).toContainText('Bitbucket has no way to revoke it from here');
+    await expect(section.getByText('No developer has connected on this runner yet')).toBeVisible();
+    await expect(page.getByText(/revoked dev@acme\.test’s Bitbucket \(Alice\) connection/)).toBeVisible();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, 'dev');
+    await page.getByRole('link', { name: 'Git authentications' }).click();
+    await expect(page.getByText('No connections yet')).toBeVisible();
+  });
+
   test("the emulator's own URL for the pull request works, and the runner clones the pull request's branch", async ({ page }) => {
     await configureBitbucketOnLocalRunner();
     await openNewEnvironmentAsDev(page);

@@ -11,6 +11,8 @@ import { formatDateTime } from '../../../lib/format-time.ts';
 import { runnerConnectionQueries } from '../api/runner-connection-queries.ts';
 import { providerNameOf } from '../connection-labels.ts';
 import { RevokeConnectionButton } from './revoke-connection-dialog.tsx';
+// The connection tables' shared look (scopes, secondary lines), as on Git authentications.
+import '../../../styles/connect.css';
 
 /**
  * Runner › Connections (admins): every developer's provider connection on this runner, read from
@@ -87,7 +89,7 @@ function ConnectionRow({ runner, connection }: { runner: { id: string; name: str
     <tr>
       <th scope="row" className="table__name">
         {connection.userName ?? <span className="muted">Former member</span>}
-        {connection.userEmail ? <span className="cell-secondary break">{connection.userEmail}</span> : null}
+        {connection.userEmail ? <span className="cell-secondary">{connection.userEmail}</span> : null}
       </th>
       <td data-label="Provider">
         {providerNameOf(connection.host)}
