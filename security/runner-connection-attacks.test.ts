@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealClientSecret } from '@runner-console/envelope';
-import { startTestStack, TestBrowser, type TestStack } from '../test-support/test-stack.ts';
+import { startTestStack, type TestBrowser, type TestStack } from '../test-support/test-stack.ts';
 import { emulator, localRunnerId, signedInBrowser } from '../test-support/connect-journey.ts';
 import { openDatabase } from '../apps/bff/src/store/database.ts';
 import { createOtherOrgAdmin } from '../apps/bff/test/other-org.ts';
