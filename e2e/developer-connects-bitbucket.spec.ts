@@ -325,6 +325,7 @@ test.describe('A developer connects Bitbucket and creates an environment', () =>
     await signIn(page, 'dev');
     await page.getByRole('link', { name: 'Git authentications' }).click();
     await expect(page.getByText('No connections yet')).toBeVisible();
+    await expect(page.getByRole('note').filter({ hasText: 'An admin revoked your Bitbucket connection on Local runner' })).toContainText('The runner erased your Bitbucket token.');
   });
 
   test("the emulator's own URL for the pull request works, and the runner clones the pull request's branch", async ({ page }) => {

@@ -44,6 +44,7 @@ function runnerHandlers(tokens: Token[], calls: { method: string; params: any }[
       calls.push({ method: 'configure', params: null });
       return { applied: 0 };
     },
+    listTokens: () => ({ tokens: [] }),
     // A runner that wrongly sends the token along: the BFF must drop it.
     listConnections: () => ({ connections: tokens.map((tok) => ({ ...connectionOf(tok), accessToken: SECRET })) }),
     revokeConnection: (params: { tokenId: string }) => {
@@ -120,6 +121,12 @@ describe('Runner › Connections', () => {
     expect(entry).toMatchObject({ actor: 'admin@acme.test', target: 'Bitbucket (Dev at Bitbucket)' });
     expect(entry.details).toMatchObject({ userId: devId, userEmail: 'dev@acme.test', host: 'bitbucket.org', atProvider: 'not_supported' });
     expect(log.text).not.toContain(SECRET);
+
+    // The developer's Git authentications says why the connection is gone; nobody else's does.
+    const mine = await dev.request('GET', '/api/git-authentications');
+    expect(mine.body.endedByAdmin).toContainEqual(expect.objectContaining({ runnerId, host: 'bitbucket.org', reason: 'revoked_by_admin' }));
+    const theirs = await admin.request('GET', '/api/git-authentications');
+    expect(theirs.body.endedByAdmin.filter((e: { runnerId: string }) => e.runnerId === runnerId)).toEqual([]);
     runner!.close();
   });
 

@@ -203,7 +203,8 @@ export const GitAuthenticationList = z.object({
         runnerName: z.string(),
         host: z.string(),
         at: z.string(),
-        reason: z.enum(['integration_deleted', 'oauth_disabled', 'client_id_changed']),
+        /** `revoked_by_admin`: an admin revoked this user's own connection (Runner › Connections). */
+        reason: z.enum(['integration_deleted', 'oauth_disabled', 'client_id_changed', 'revoked_by_admin']),
       }),
     ),
   ),

@@ -501,6 +501,13 @@ export function createConnectService(deps: {
         const entries = await deps.audit.listForRunner(user.orgId, runner.id, 20);
         for (const entry of entries) {
           if (entry.at < since) break;
+          if (entry.action === 'git_authentication.revoked') {
+            // An admin revoked a connection in Runner › Connections: said only to its own user.
+            const revoked = JSON.parse(entry.details) as { userId?: unknown; host?: unknown };
+            if (revoked.userId !== user.id || typeof revoked.host !== 'string') continue;
+            ended.push({ runnerId: runner.id, runnerName: runner.name, host: revoked.host, at: entry.at, reason: 'revoked_by_admin' } as const);
+            break;
+          }
           const changes = entry.action === 'integration.updated' ? ((JSON.parse(entry.details) as { changes?: unknown }).changes ?? []) : [];
           const reason =
             entry.action === 'integration.deleted'

@@ -85,15 +85,19 @@ export function GitAuthenticationsPage({
             ? `removed the ${provider} integration`
             : ended.reason === 'oauth_disabled'
               ? `turned off OAuth for ${provider}`
-              : `replaced the ${provider} OAuth app`;
+              : ended.reason === 'revoked_by_admin'
+                ? `revoked your ${provider} connection`
+                : `replaced the ${provider} OAuth app`;
         return (
           <div key={ended.runnerId} className="callout callout--info" role="note">
             <p className="callout__title">
               An admin {what} on {ended.runnerName} ({formatDateTime(ended.at)}).
             </p>
             <p>
-              Any {provider} connection you had on {ended.runnerName} was deleted with it. Connect
-              again below, or when you <Link to="/environments/new">create an environment</Link>.
+              {ended.reason === 'revoked_by_admin'
+                ? `The runner erased your ${provider} token.`
+                : `Any ${provider} connection you had on ${ended.runnerName} was deleted with it.`}{' '}
+              Connect again below, or when you <Link to="/environments/new">create an environment</Link>.
             </p>
           </div>
         );
