@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealClientSecret } from '@runner-console/envelope';
 import { startTestStack, type TestBrowser, type TestStack } from '../test-support/test-stack.ts';
+import { openDatabase } from '../apps/bff/src/store/database.ts';
+import { createOtherOrgAdmin } from '../apps/bff/test/other-org.ts';
 import { emulator, localRunnerId, signedInBrowser } from '../test-support/connect-journey.ts';
 import { check } from './support/record-security-row.ts';
 
@@ -10,7 +12,9 @@ import { check } from './support/record-security-row.ts';
  * Item 9: a developer's Bitbucket API token (personal access token). Every refusal the issue names
  * is attacked through the real stack (BFF behind a recording proxy, runner, emulator); afterwards
  * everything the BFF received and sent, every log and every file under the data folder is scanned
- * for each plaintext token used.
+ * for each plaintext token used. The same stack also takes the attacks on Runner › Connections
+ * (issue 27), whose connections are made with such tokens: a member and another organization's
+ * admin go after someone's connection, and the runner's listConnections answer is read off the link.
  */
 const ALL_SCOPES = ['read:user:bitbucket', 'read:repository:bitbucket', 'write:repository:bitbucket', 'read:pullrequest:bitbucket'];
 let stack: TestStack;
@@ -140,6 +144,75 @@ describe('API token attacks', () => {
       const old = await enterToken(dev, { email: 'alice@acme.test', token: appPassword });
       expect(old.body.error.fields.token).toMatch(/no longer accepts app passwords/);
       expect(await connections(dev)).toEqual([]);
+    });
+  });
+
+  describe('Runner › Connections', () => {
+    let otherOrgAdmin: TestBrowser;
+    let plaintextToken = '';
+    let adminConnectionId = '';
+
+    async function listAsAdmin() {
+      const res = await admin.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/connections`);
+      expect(res.status).toBe(200);
+      return res.body.connections as { id: string; userEmail: string | null }[];
+    }
+
+    beforeAll(async () => {
+      // Another organization, written into the stack's own database (there is no API to make one yet).
+      const db = await openDatabase(path.join(stack.dataDir, 'bff', 'runner-console.sqlite'));
+      const other = await createOtherOrgAdmin(db);
+      await db.destroy();
+      otherOrgAdmin = await signedInBrowser(stack, other.email, other.password);
+      // The admin's own connection is the one the others go after.
+      const created = await createApiToken();
+      plaintextToken = created.token;
+      expect((await enterToken(admin, created)).status).toBe(201);
+      adminConnectionId = (await listAsAdmin()).find((c) => c.userEmail === 'admin@acme.test')!.id;
+    });
+
+    it('a member can neither list the runner’s connections nor revoke someone else’s', async () => {
+      await check('access', 'member lists or revokes connections', async () => {
+        const list = await dev.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/connections`);
+        expect(list.status).toBe(403);
+        expect(JSON.stringify(list.body)).not.toContain(adminConnectionId);
+        expect((await dev.api(stack.dashboard, 'DELETE', `/api/runners/${runnerId}/connections/${adminConnectionId}`)).status).toBe(403);
+        // The developer's own Disconnect route does not reach another user's token either.
+        expect((await dev.api(stack.dashboard, 'DELETE', `/api/git-authentications/${runnerId}/${adminConnectionId}`)).status).toBe(404);
+        expect((await listAsAdmin()).map((c) => c.id)).toContain(adminConnectionId);
+      });
+    });
+
+    it('another organization’s admin gets 404 for the runner and its connections, and nothing is revoked', async () => {
+      await check('access', 'another org lists or revokes connections', async () => {
+        expect((await otherOrgAdmin.api(stack.dashboard, 'GET', `/api/runners/${runnerId}/connections`)).status).toBe(404);
+        expect((await otherOrgAdmin.api(stack.dashboard, 'DELETE', `/api/runners/${runnerId}/connections/${adminConnectionId}`)).status).toBe(404);
+        expect((await listAsAdmin()).map((c) => c.id)).toContain(adminConnectionId);
+      });
+    });
+
+    it('what the runner answers the BFF’s listConnections holds no token (a compromised BFF gets none)', async () => {
+      await check('trust', 'runner lists connections without tokens', async () => {
+        expect((await listAsAdmin()).length).toBeGreaterThan(0);
+        // The runner's answer crossed the recording proxy on the runner link: it is there, without the token.
+        const fromRunner = stack.proxy!.receivedText();
+        expect(fromRunner).toContain('"connections"');
+        expect(fromRunner).toContain(adminConnectionId);
+        expect(fromRunner).not.toContain(plaintextToken);
+        expect(fromRunner).not.toMatch(/accessToken|refreshToken|access_ct|refresh_ct/);
+        expect(stack.proxy!.sentText()).not.toContain(plaintextToken);
+      });
+    });
+
+    it('the admin revokes it: erased on the runner, and a second click answers 404', async () => {
+      await check('trust', 'admin revoke erases and stays idempotent', async () => {
+        const revoke = await admin.api(stack.dashboard, 'DELETE', `/api/runners/${runnerId}/connections/${adminConnectionId}`);
+        expect(revoke.status).toBe(200);
+        expect(revoke.body).toEqual({ atProvider: 'not_supported' });
+        expect((await listAsAdmin()).map((c) => c.id)).not.toContain(adminConnectionId);
+        expect((await admin.api(stack.dashboard, 'DELETE', `/api/runners/${runnerId}/connections/${adminConnectionId}`)).status).toBe(404);
+        expect(await connections(admin)).toEqual([]);
+      });
     });
   });
 
