@@ -274,6 +274,8 @@ test.describe('Runner set-up and management on a phone', () => {
 
     await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
     await expect(page.getByText('Waiting for the runner’s first connection')).toBeVisible();
+    // Runner › Connections cannot ask a runner that is not connected, and says so.
+    await expect(page.getByRole('region', { name: 'Connections', exact: true }).getByText('The runner is offline')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Delete runner' })).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
 
