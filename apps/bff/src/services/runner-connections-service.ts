@@ -60,7 +60,8 @@ export function createRunnerConnectionsService(deps: {
       log.warn({ runnerId: runner.id, err: (err as Error).message }, 'erasing a removed member\'s tokens failed; it is kept for the runner\'s next connection');
       return { runnerId: runner.id, status: 'pending' };
     }
-    await pending.remove(runner.id, userId);
+    // Delivered twice at once (a reconnect while the member is being removed): one audit entry, by whoever removed the row.
+    if (!(await pending.remove(runner.id, userId))) return { runnerId: runner.id, status: 'erased', ...result };
     await audit.record({
       orgId: runner.org_id,
       runnerId: runner.id,
