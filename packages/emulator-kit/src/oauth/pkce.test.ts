@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCodeChallenge, s256Challenge, verifyCodeVerifier } from './pkce.ts';
 
 // RFC 7636 Appendix B.
-const VERIFIER = 'dBjftJeZ4CVP-mJ92K9s3M1Y0LZKJ4U3DUwDcyn1TO0';
+const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 describe('PKCE S256', () => {
