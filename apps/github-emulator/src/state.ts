@@ -167,6 +167,16 @@ export class GitHubState {
     return repository.private ? undefined : 'read';
   }
 
+  /** Installs a GitHub App on repositories: one installation per owning account, added to. */
+  installApp(client: OAuthClient, repositories: readonly Repository[]): void {
+    for (const repo of repositories) {
+      const existing = client.installations.find((installation) => installation.account.id === repo.owner.id);
+      const installation = existing ?? { id: this.newId(), account: repo.owner, repositoryIds: new Set<number>() };
+      installation.repositoryIds.add(repo.id);
+      if (!existing) client.installations.push(installation);
+    }
+  }
+
   /** Revokes a user's tokens for an app (DELETE /applications/{client_id}/grant). */
   revokeGrant(userId: number, clientId: string): number {
     let revoked = 0;
