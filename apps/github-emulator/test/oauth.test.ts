@@ -191,6 +191,12 @@ describe('GitHub App install link', () => {
     expect(page).toContain('Install Installed From Page');
     expect(page).toContain('value="acme/widgets"');
     expect(page).not.toContain('value="bob/widgets"');
+    // The sign-in form's return_to is a same-origin path only: never an open redirect.
+    const other = new BrowserClient(emulator.baseUrl);
+    const otherSignIn = await (await other.get('/login?return_to=//evil.test/x')).text();
+    expect(readHiddenFields(otherSignIn).return_to).toBe('/');
+    const elsewhere = await other.postForm('/login', { ...readHiddenFields(otherSignIn), return_to: '//evil.test/x', login: 'alice', password: 'alice' });
+    expect(elsewhere.headers.get('location')).toBe('/');
 
     const foreign = await browser.postForm(installPath, { ...readHiddenFields(page), repositories: 'bob/widgets' });
     expect(foreign.status).toBe(400);
