@@ -26,6 +26,7 @@ import { loadState, saveState } from './state-file.ts';
 import { addGitHubTestRoutes } from './test-api/github-test-routes.ts';
 import { createHomeRouter } from './ui/home-router.ts';
 import { createInstallRouter } from './ui/install-router.ts';
+import { createRepositoryPagesRouter } from './ui/repository-pages.ts';
 
 export interface EmulatorOptions {
   /** DATA_DIR; the emulator keeps its git repositories and state.json in `${dataDir}/github-emulator/`. */
@@ -106,6 +107,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   app.use(gitHttp.router);
   app.use(createHomeRouter(context));
   app.use(createInstallRouter(context));
+  app.use(createRepositoryPagesRouter(context));
   app.use((_req, res) =>
     sendPage(res, 404, renderMessagePage(GITHUB_BRAND, 'Page not found', 'There is nothing at this address in the GitHub emulator.')),
   );

@@ -207,3 +207,21 @@ describe('GitHub App install link', () => {
     expect(again).toMatchObject({ status: 200, body: { repositories: ['acme/widgets'] } });
   });
 });
+
+describe('pages at github.com addresses', () => {
+  it('show a private repository, a branch and a fork\'s pull request to a signed-in reader only', async () => {
+    const browser = new BrowserClient(emulator.baseUrl);
+    const anonymous = await browser.get('/acme/widgets/pull/2');
+    expect(anonymous.status).toBe(302);
+    const signInPage = await (await browser.get(anonymous.headers.get('location') ?? '')).text();
+    const signedIn = await browser.postForm('/login', { ...readHiddenFields(signInPage), login: 'alice', password: 'alice' });
+    const pull = await browser.followRedirects(signedIn);
+    expect(pull.status).toBe(200);
+    expect(await pull.text()).toMatch(/Fix a typo in the README #2[\s\S]*bob:fix\/typo[\s\S]*the fork/);
+    const repo = await (await browser.get('/acme/widgets')).text();
+    expect(repo).toContain(`value="${emulator.baseUrl}/acme/widgets.git"`);
+    expect((await browser.get('/acme/widgets/tree/feature/login')).status).toBe(200);
+    expect((await browser.get('/acme/widgets/tree/no-such-branch')).status).toBe(404);
+    expect((await browser.get('/acme/secret')).status).toBe(404);
+  });
+});
