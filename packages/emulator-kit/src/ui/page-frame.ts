@@ -62,6 +62,7 @@ h2 { font-size: 1.05rem; }
 .field { display: flex; flex-direction: column; gap: 0.25rem; margin-bottom: 1rem; }
 label { font-weight: 600; }
 input { font: inherit; padding: 0.45rem 0.6rem; border: 1px solid var(--border); border-radius: 6px; }
+input[readonly] { width: 100%; background: #f6f8fa; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 input:focus-visible, button:focus-visible, a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; margin-top: 1rem; }
