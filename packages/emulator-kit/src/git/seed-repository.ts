@@ -17,6 +17,12 @@ export interface SeedBranch {
   from?: string;
 }
 
+/** A lightweight tag on a seeded branch's head. */
+export interface SeedTag {
+  name: string;
+  branch: string;
+}
+
 export interface SeedAuthor {
   name: string;
   email: string;
@@ -32,6 +38,7 @@ export function seedBareRepository(
   author: SeedAuthor,
   branches: readonly SeedBranch[],
   head: string,
+  tags: readonly SeedTag[] = [],
 ): void {
   if (existsSync(gitDir)) return;
   mkdirSync(path.dirname(gitDir), { recursive: true });
@@ -45,6 +52,11 @@ export function seedBareRepository(
       if (parent === undefined) throw new Error(`Seed branch ${branch.name} has no commits`);
       runGitSync(['update-ref', `refs/heads/${branch.name}`, parent], { gitDir: staging });
       heads.set(branch.name, parent);
+    }
+    for (const tag of tags) {
+      const target = heads.get(tag.branch);
+      if (target === undefined) throw new Error(`Seed tag ${tag.name} names no seeded branch`);
+      runGitSync(['update-ref', `refs/tags/${tag.name}`, target], { gitDir: staging });
     }
     renameSync(staging, gitDir);
   } finally {

@@ -25,3 +25,11 @@ export function constantTimeEquals(a: string, b: string): boolean {
   const right = Buffer.from(hashOpaqueToken(b), 'hex');
   return timingSafeEqual(left, right);
 }
+
+/**
+ * A token with a provider's prefix and 36 random letters and digits, the shape of GitHub's
+ * `ghp_…`, `gho_…`, `ghu_…` and `ghr_…` tokens.
+ */
+export function generatePrefixedToken(prefix: string, length = 36): string {
+  return `${prefix}${generateAlphanumeric(length)}`;
+}

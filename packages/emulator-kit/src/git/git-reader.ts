@@ -5,7 +5,7 @@ export interface CommitInfo {
   parents: string[];
   authorName: string;
   authorEmail: string;
-  /** ISO 8601 with offset, as Bitbucket formats commit dates ("2024-01-09T10:30:00+00:00"). */
+  /** ISO 8601 with offset, as `git log --format=%aI` prints it ("2024-01-09T10:30:00+00:00"). */
   date: string;
   message: string;
 }
@@ -13,6 +13,12 @@ export interface CommitInfo {
 export interface BranchHead {
   name: string;
   commit: CommitInfo;
+}
+
+/** A tag and the commit it points to (annotated tags are peeled). */
+export interface TagRef {
+  name: string;
+  commitHash: string;
 }
 
 const FIELD = '%00';
@@ -48,6 +54,34 @@ export class GitReader {
   async findBranch(gitDir: string, name: string): Promise<BranchHead | undefined> {
     const branches = await this.listBranches(gitDir);
     return branches.find((branch) => branch.name === name);
+  }
+
+  /** Tags by name, each with the commit it points to. */
+  async listTags(gitDir: string): Promise<TagRef[]> {
+    const output = await runGit(
+      ['for-each-ref', '--format=%(refname:lstrip=2)%00%(objectname)%00%(*objectname)', 'refs/tags/'],
+      { gitDir },
+    );
+    return output
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => {
+        const [name = '', object = '', peeled = ''] = line.split('\0');
+        return { name, commitHash: peeled || object };
+      });
+  }
+
+  /**
+   * A commit named by a hash, a branch or a tag (as GitHub's `commits/{ref}` accepts); undefined
+   * when nothing matches. Names are looked up as refs only, never as revision expressions.
+   */
+  async resolveCommit(gitDir: string, ref: string): Promise<CommitInfo | undefined> {
+    const byHash = await this.findCommit(gitDir, ref);
+    if (byHash) return byHash;
+    const branch = await this.findBranch(gitDir, ref);
+    if (branch) return branch.commit;
+    const tag = (await this.listTags(gitDir)).find((candidate) => candidate.name === ref);
+    return tag ? this.findCommit(gitDir, tag.commitHash) : undefined;
   }
 
   /** A commit by full or abbreviated hash; undefined when unknown or ambiguous. */
