@@ -39,6 +39,10 @@ import { createIdempotency } from './http/idempotency.ts';
 import { apiRoutes, type ApiRoute } from '@runner-console/contracts';
 import { createMetrics, type Metrics } from './operations/metrics.ts';
 import { checkDatabaseReady } from './store/database.ts';
+import { createSetupService } from './services/setup-service.ts';
+import { createMemberService } from './services/member-service.ts';
+import { onMemberRemoved } from './services/member-offboarding.ts';
+import { createOrganizationRoutes } from './routes/organization-routes.ts';
 
 export interface BffApp {
   app: Express;
@@ -182,7 +186,19 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   const idempotency = createIdempotency(db);
   for (const route of Object.values(apiRoutes) as ApiRoute[]) if (route.idempotent) api[route.method](route.path, idempotency);
   api.use(createOpenApiRoutes(config.publicUrl));
-  api.use(createAuthRoutes(auth, cookies, config.secureCookies, createRateLimitStore(db, 'sign-in'), createSignInThrottle(db)));
+  const signInThrottle = createSignInThrottle(db);
+  api.use(createAuthRoutes(auth, cookies, config.secureCookies, createRateLimitStore(db, 'sign-in'), signInThrottle));
+  const members = createMemberService({ db, auth, audit, log, publicUrl: config.publicUrl, onMemberRemoved, clearSignInPause: (email) => signInThrottle.clear(email) });
+  api.use(
+    createOrganizationRoutes({
+      setup: createSetupService({ db, auth, audit }),
+      members,
+      cookies,
+      secure: config.secureCookies,
+      limitStore: createRateLimitStore(db, 'setup'),
+      linkLimitStore: createRateLimitStore(db, 'account-link'),
+    }),
+  );
   api.use(createEventRoutes(hub));
   api.use(createRunnerRoutes(runners, integrations));
   api.use(createScmIntegrationRoutes(integrations));
