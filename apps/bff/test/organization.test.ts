@@ -2,19 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBff, type TestBff } from './test-bff.ts';
 import { TestApiClient } from './api-client.ts';
 import { startSignedInBff } from './signed-in-bff.ts';
+import { setupCodeFrom } from './setup-code.ts';
 import { createMemberService } from '../src/services/member-service.ts';
 import { createAuthService } from '../src/services/auth-service.ts';
 import { createAuditStore } from '../src/store/audit-store.ts';
 import { createLogger } from '../src/logger.ts';
 import { onMemberRemoved } from '../src/services/member-offboarding.ts';
 
-/** The set-up code from the BFF's log line holding "set-up code". */
-export function setupCodeFrom(logLines: string[]): string {
-  const line = logLines.find((l) => l.includes('set-up code'));
-  const code = line ? /set-up code: ([A-Z0-9-]+)/.exec(line)?.[1] : undefined;
-  if (!code) throw new Error('no set-up code in the log');
-  return code;
-}
 
 const tokenOf = (url: string) => url.slice(url.indexOf('#') + 1);
 const newPassword = 'correct horse battery staple';
