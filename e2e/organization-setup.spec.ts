@@ -95,6 +95,7 @@ test('a fresh production deployment: set-up code, an invited member, and their r
     await expect(page.getByRole('row', { name: /Olivia Ops \(you\)/ })).toContainText('Admin');
     // Set-up is gone, here and for anyone else.
     expect((await page.request.get(`${base}/api/setup`)).status()).toBe(404);
+    expect((await page.request.get(`${base}/setup`)).status()).toBe(404);
   });
 
   let invitationUrl = '';

@@ -39,7 +39,7 @@ import { createIdempotency } from './http/idempotency.ts';
 import { apiRoutes, type ApiRoute } from '@runner-console/contracts';
 import { createMetrics, type Metrics } from './operations/metrics.ts';
 import { checkDatabaseReady } from './store/database.ts';
-import { createSetupService } from './services/setup-service.ts';
+import { createSetupService, isSetupNeeded } from './services/setup-service.ts';
 import { createMemberService } from './services/member-service.ts';
 import { onMemberRemoved } from './services/member-offboarding.ts';
 import { createOrganizationRoutes } from './routes/organization-routes.ts';
@@ -209,6 +209,17 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   app.use('/api', createErrorHandler(log));
 
   app.use(createRunnerDownloadRoutes(runnerBundle, log));
+  // Once set up, /setup is gone on every instance (decided from the database): a 404, whose page
+  // (the dashboard) then sends the browser on to sign-in.
+  app.get('/setup', (_req, res, next) => {
+    isSetupNeeded(db)
+      .then((needed) => {
+        if (needed) return next();
+        res.status(404);
+        next();
+      })
+      .catch(next);
+  });
   serveSpa(app, config.webDist, log);
   app.use(createErrorHandler(log));
 
