@@ -6,7 +6,7 @@ import {
 } from '@runner-console/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Button } from '../../../components/ui/button.tsx';
 import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
 import { LoadingStatus } from '../../../components/ui/loading-status.tsx';
@@ -20,11 +20,8 @@ import { useSignOut } from '../api/use-sign-out.ts';
 import { useStartSession } from '../api/use-start-session.ts';
 import { AuthCard } from '../components/auth-card.tsx';
 import { applyFieldErrors } from '../components/apply-field-errors.ts';
+import { useLinkToken } from '../use-link-token.ts';
 
-/** The token is the link's #fragment: it never reaches a server log or a Referer header. */
-export function useLinkToken(): string {
-  return decodeURIComponent(useLocation().hash.replace(/^#/, ''));
-}
 
 /** An invitation link: the invitee sets their name and password and is signed in as a member. */
 export function JoinPage() {

@@ -11,7 +11,7 @@ import { apiClient, isApiRequestError } from '../../../lib/api-client.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { AuthCard } from '../components/auth-card.tsx';
 import { applyFieldErrors } from '../components/apply-field-errors.ts';
-import { useLinkToken } from './join-page.tsx';
+import { useLinkToken } from '../use-link-token.ts';
 
 /** A password reset link from an admin: set a new password, then sign in with it. */
 export function ResetPasswordPage() {
