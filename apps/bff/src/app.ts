@@ -197,6 +197,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
       secure: config.secureCookies,
       limitStore: createRateLimitStore(db, 'setup'),
       linkLimitStore: createRateLimitStore(db, 'account-link'),
+      passwordChangeLimitStore: createRateLimitStore(db, 'password-change'),
     }),
   );
   api.use(createEventRoutes(hub));

@@ -119,6 +119,16 @@ describe('invitation and reset links, removed members', () => {
       expect(again.status).toBe(404);
       await new TestApiClient(t.url).signIn('dev@acme.test', password);
     });
+    await check('access', 'guessing the current password through change-password is rate-limited', async () => {
+      const thief = new TestApiClient(t.url);
+      await thief.signIn('dev@acme.test', password);
+      for (let i = 0; i < 10; i++) {
+        expect((await thief.request('POST', '/api/account/password', { currentPassword: `guess-${i}`, newPassword: 'the attacker password' })).status).toBe(400);
+      }
+      const limited = await thief.request('POST', '/api/account/password', { currentPassword: password, newPassword: 'the attacker password' });
+      expect(limited.status).toBe(429);
+      await new TestApiClient(t.url).signIn('dev@acme.test', password);
+    });
     await check('access', "a removed member's open session gets 401 at its next request", async () => {
       const session = new TestApiClient(t.url);
       await session.signIn('dev@acme.test', password);

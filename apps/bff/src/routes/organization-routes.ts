@@ -6,13 +6,14 @@ import type { SetupService } from '../services/setup-service.ts';
 import type { MemberService } from '../services/member-service.ts';
 import { readCookie, setSessionCookie, type CookieNames } from '../http/cookies.ts';
 import { HttpError } from '../http/http-error.ts';
+import { findRequestUser } from '../http/request-context.ts';
 import { mountRoute } from './mount-route.ts';
 
 /**
  * First-run set-up, members, invitations, password resets and the org-wide audit log. `limitStore`
  * counts wrong set-up codes and link attempts per client in the database (shared by every instance).
  */
-export function createOrganizationRoutes(deps: { setup: SetupService; members: MemberService; cookies: CookieNames; secure: boolean; limitStore?: Store; linkLimitStore?: Store }): Router {
+export function createOrganizationRoutes(deps: { setup: SetupService; members: MemberService; cookies: CookieNames; secure: boolean; limitStore?: Store; linkLimitStore?: Store; passwordChangeLimitStore?: Store }): Router {
   const { setup, members, cookies, secure } = deps;
   const router = Router();
 
@@ -45,6 +46,20 @@ export function createOrganizationRoutes(deps: { setup: SetupService; members: M
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
     handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'Too many attempts with links that do not work. Wait 15 minutes and try again.')),
   });
+  // A wrong current password is a guess at it (from a stolen session, say): 10 per 15 minutes per user.
+  router.post(
+    apiRoutes.changeOwnPassword.path,
+    rateLimit({
+      windowMs: 15 * 60 * 1000,
+      limit: 10,
+      skipSuccessfulRequests: true,
+      ...(deps.passwordChangeLimitStore ? { store: deps.passwordChangeLimitStore } : {}),
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => findRequestUser(req)?.id ?? ipKeyGenerator(req.ip ?? ''),
+      handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'Too many wrong current passwords. Wait 15 minutes and try again, or ask an admin to reset your password.')),
+    }),
+  );
   for (const route of [apiRoutes.previewInvitation, apiRoutes.acceptInvitation, apiRoutes.previewPasswordReset, apiRoutes.completePasswordReset]) {
     router.post(route.path, linkLimiter);
   }
