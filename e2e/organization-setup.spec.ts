@@ -134,6 +134,7 @@ test('a fresh production deployment: set-up code, an invited member, and their r
 
   await test.step('the admin removes the member; their open session gets 401 at its next request', async () => {
     await page.reload();
+    await expect(page.getByRole('row', { name: /Milton Waddams/ })).toContainText('Password');
     await screenshots(page, testInfo, 'members');
     await page.getByRole('button', { name: 'Remove Milton Waddams' }).click();
     await page.getByRole('button', { name: 'Remove member' }).click();
