@@ -210,7 +210,7 @@ test.describe('Smaller layout faults', () => {
     await page.setViewportSize(PHONE);
     await signIn(page, 'admin');
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const [group, above] of [['Settings', 'Environments'], ['Developers', 'Git authentications']] as const) {
+    for (const [group, above] of [['Settings', 'Environments'], ['Developers', 'Account']] as const) {
       const heading = (await nav.getByText(group, { exact: true }).boundingBox())!;
       const link = (await nav.getByRole('link', { name: above, exact: true }).boundingBox())!;
       expect(heading.y - (link.y + link.height), `space above ${group}`).toBeGreaterThanOrEqual(8);

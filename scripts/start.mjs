@@ -8,6 +8,9 @@ import { buildDashboardIfStale, createSupervisor, localRunnerToken as readLocalR
 
 const dev = process.argv.includes('--dev');
 const env = process.env;
+// NODE_ENV=production: a real deployment's first start. No development seed, no Local runner and no
+// emulator: the BFF starts on an empty organization and logs a one-time set-up code for /setup.
+const production = env.NODE_ENV === 'production' && !dev;
 const port = (name, fallback) => readPort(env, name, fallback);
 
 const ports = { bff: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083) };
@@ -22,7 +25,7 @@ const urls = {
   github: `http://localhost:${ports.github}`,
 };
 
-const localRunnerToken = readLocalRunnerToken(dataDir);
+const localRunnerToken = production ? undefined : readLocalRunnerToken(dataDir);
 const supervisor = createSupervisor({ env, logDir });
 const { waitFor } = supervisor;
 
@@ -46,34 +49,39 @@ const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bi
 // Enterprise Server serves it).
 const providerEndpoints = { PROVIDER_ENDPOINTS: `github.com=${urls.github}` };
 
-start('bitbucket-emulator', { ...shared, BITBUCKET_PORT: String(ports.bitbucket) });
-start('github-emulator', { ...shared, GITHUB_PORT: String(ports.github) });
-start('bff', { ...shared, PORT: String(ports.bff), LOCAL_RUNNER_TOKEN: localRunnerToken, ...bitbucketEnv });
-await Promise.all([
-  waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`),
-  waitFor('github-emulator', `${urls.github}/_emulator/health`),
-  waitFor('bff', `${urls.bff}/healthz`),
-]);
-start('runner', {
-  ...shared,
-  RUNNER_TOKEN: localRunnerToken,
-  // Tests may put a recording proxy between the runner and the BFF.
-  BFF_URL: env.RUNNER_BFF_URL ?? urls.bff,
-  RUNNER_PORT: String(ports.runner),
-  ...bitbucketEnv,
-  ...providerEndpoints,
-});
-await waitFor('runner', `${urls.runner}/healthz`);
+if (production) {
+  start('bff', { ...shared, PORT: String(ports.bff) });
+  await waitFor('bff', `${urls.bff}/healthz`);
+  await printProductionBanner();
+} else {
+  start('bitbucket-emulator', { ...shared, BITBUCKET_PORT: String(ports.bitbucket) });
+  start('github-emulator', { ...shared, GITHUB_PORT: String(ports.github) });
+  start('bff', { ...shared, PORT: String(ports.bff), LOCAL_RUNNER_TOKEN: localRunnerToken, ...bitbucketEnv });
+  await Promise.all([
+    waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`),
+    waitFor('github-emulator', `${urls.github}/_emulator/health`),
+    waitFor('bff', `${urls.bff}/healthz`),
+  ]);
+  start('runner', {
+    ...shared,
+    RUNNER_TOKEN: localRunnerToken,
+    // Tests may put a recording proxy between the runner and the BFF.
+    BFF_URL: env.RUNNER_BFF_URL ?? urls.bff,
+    RUNNER_PORT: String(ports.runner),
+    ...bitbucketEnv,
+    ...providerEndpoints,
+  });
+  await waitFor('runner', `${urls.runner}/healthz`);
 
-let dashboardUrl = urls.bff;
-if (dev) {
-  const vitePort = port('VITE_PORT', 5173);
-  supervisor.start('vite', 'npx', ['vite', '--port', String(vitePort), '--strictPort'], { BFF_URL: urls.bff }, { cwd: path.join(root, 'apps/web'), logged: false });
-  dashboardUrl = `http://localhost:${vitePort}`;
-  await waitFor('vite', dashboardUrl);
-}
+  let dashboardUrl = urls.bff;
+  if (dev) {
+    const vitePort = port('VITE_PORT', 5173);
+    supervisor.start('vite', 'npx', ['vite', '--port', String(vitePort), '--strictPort'], { BFF_URL: urls.bff }, { cwd: path.join(root, 'apps/web'), logged: false });
+    dashboardUrl = `http://localhost:${vitePort}`;
+    await waitFor('vite', dashboardUrl);
+  }
 
-console.log(`
+  console.log(`
 Runner Console is running.${dev ? ' (dev: hot reload)' : ''}
 
   Dashboard           ${dashboardUrl}
@@ -88,3 +96,34 @@ Runner Console is running.${dev ? ' (dev: hot reload)' : ''}
 
 Press Ctrl-C to stop.
 `);
+}
+
+/** The set-up code is in the BFF's log; it is shown here too, so the first admin need not look for it. */
+async function printProductionBanner() {
+  const bffLog = path.join(logDir, 'bff.log');
+  const readLog = () => (fs.existsSync(bffLog) ? fs.readFileSync(bffLog, 'utf8') : '');
+  // The BFF answers /healthz a moment before it has looked for users and logged the code.
+  for (let i = 0; i < 100 && !readLog().includes('BFF listening'); i++) await new Promise((r) => setTimeout(r, 50));
+  const codeLine = readLog().split('\n').reverse().find((line) => line.includes('set-up code'));
+  let code;
+  try {
+    code = codeLine ? /set-up code: ([A-Z0-9-]+)/.exec(JSON.parse(codeLine).msg)?.[1] : undefined;
+  } catch {
+    code = undefined;
+  }
+  const next = code
+    ? `  Set up          ${urls.bff}/setup  with the set-up code  ${code}
+                  (also in ${shortPath(bffLog)}, on the line holding "set-up code")`
+    : `  Sign in         ${urls.bff}  (set-up is done: accounts exist)`;
+  console.log(`
+Runner Console is running (production: no development seed, no Local runner).
+
+  Dashboard       ${urls.bff}
+${next}
+  Data folder     ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
+
+  Then add runners at Settings › Runners and invite people at Settings › Members.
+
+Press Ctrl-C to stop.
+`);
+}

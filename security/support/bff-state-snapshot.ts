@@ -9,7 +9,10 @@ import pg from 'pg';
  */
 const queries: Record<string, string> = {
   orgs: 'SELECT * FROM orgs ORDER BY id',
-  users: 'SELECT * FROM users ORDER BY id',
+  // Not last_seen_at: every signed-in request may move it (once a minute), like sessions' last_used_at.
+  users: 'SELECT id, org_id, email, name, role, password_hash, sign_in_method, created_at FROM users ORDER BY id',
+  account_links: 'SELECT * FROM account_links ORDER BY id',
+  setup_codes: 'SELECT * FROM setup_codes ORDER BY code_hash',
   sessions: 'SELECT id_hash, user_id, created_at FROM sessions ORDER BY id_hash',
   runners: 'SELECT id, org_id, name, kind, token_hash, region, public_url, public_key_jwk, created_at, created_by FROM runners ORDER BY id',
   scm_integrations: 'SELECT * FROM scm_integrations ORDER BY id',

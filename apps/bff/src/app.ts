@@ -42,6 +42,9 @@ import { createIdempotency } from './http/idempotency.ts';
 import { apiRoutes, type ApiRoute } from '@runner-console/contracts';
 import { createMetrics, type Metrics } from './operations/metrics.ts';
 import { checkDatabaseReady } from './store/database.ts';
+import { createSetupService, isSetupNeeded } from './services/setup-service.ts';
+import { createMemberService } from './services/member-service.ts';
+import { createOrganizationRoutes } from './routes/organization-routes.ts';
 
 export interface BffApp {
   app: Express;
@@ -190,7 +193,21 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   const idempotency = createIdempotency(db);
   for (const route of Object.values(apiRoutes) as ApiRoute[]) if (route.idempotent) api[route.method](route.path, idempotency);
   api.use(createOpenApiRoutes(config.publicUrl));
-  api.use(createAuthRoutes(auth, cookies, config.secureCookies, createRateLimitStore(db, 'sign-in'), createSignInThrottle(db)));
+  const signInThrottle = createSignInThrottle(db);
+  api.use(createAuthRoutes(auth, cookies, config.secureCookies, createRateLimitStore(db, 'sign-in'), signInThrottle));
+  const members = createMemberService({ db, auth, audit, log, publicUrl: config.publicUrl,
+    onMemberRemoved: (orgId, userId, removed) => runnerConnections.eraseMemberConnections(orgId, userId, removed), clearSignInPause: (email) => signInThrottle.clear(email) });
+  api.use(
+    createOrganizationRoutes({
+      setup: createSetupService({ db, auth, audit }),
+      members,
+      cookies,
+      secure: config.secureCookies,
+      limitStore: createRateLimitStore(db, 'setup'),
+      linkLimitStore: createRateLimitStore(db, 'account-link'),
+      passwordChangeLimitStore: createRateLimitStore(db, 'password-change'),
+    }),
+  );
   api.use(createEventRoutes(hub));
   api.use(createRunnerRoutes(runners, integrations));
   api.use(createScmIntegrationRoutes(integrations));
@@ -202,6 +219,17 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   app.use('/api', createErrorHandler(log));
 
   app.use(createRunnerDownloadRoutes(runnerBundle, log));
+  // Once set up, /setup is gone on every instance (decided from the database): a 404, whose page
+  // (the dashboard) then sends the browser on to sign-in.
+  app.get('/setup', (_req, res, next) => {
+    isSetupNeeded(db)
+      .then((needed) => {
+        if (needed) return next();
+        res.status(404);
+        next();
+      })
+      .catch(next);
+  });
   serveSpa(app, config.webDist, log);
   app.use(createErrorHandler(log));
 

@@ -7,6 +7,7 @@ import { createMetrics, startMetricsServer } from './operations/metrics.ts';
 import { createLocalBus, createPostgresBus, type ClusterBus } from './store/cluster-bus.ts';
 import { createRunnersStore } from './store/runners-store.ts';
 import { seedDevData } from './services/seed-dev-data.ts';
+import { announceSetupCode } from './services/setup-service.ts';
 import { createBffApp, type BffApp } from './app.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -128,6 +129,8 @@ export async function startBff(config: BffConfig, log: Logger, extra: { runnerEn
     await db.destroy();
     log.info('drained');
   }
+  // A database with no user (production's first start): log a one-time set-up code for /setup.
+  await announceSetupCode(db, log, `${running.publicUrl}/setup`);
   log.info({ url: running.publicUrl, database: config.databaseUrl ? 'postgres' : 'sqlite', instanceId: bus.instanceId }, `BFF listening on ${running.publicUrl}`);
 
   return {

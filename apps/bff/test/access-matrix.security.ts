@@ -16,7 +16,7 @@ type Caller = 'anonymous' | 'member' | 'otherOrgAdmin' | 'admin';
 
 let t: TestBff;
 const clients = {} as Record<Caller, TestApiClient>;
-const ids = { runnerId: '', integrationId: '', flowId: 'f0000000-0000-4000-8000-000000000000', environmentId: 'e0000000-0000-4000-8000-000000000000', tokenId: 'tok' };
+const ids = { runnerId: '', integrationId: '', flowId: 'f0000000-0000-4000-8000-000000000000', environmentId: 'e0000000-0000-4000-8000-000000000000', tokenId: 'tok', userId: '', invitationId: '' };
 
 const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   signIn: { email: 'nobody@acme.test', password: 'x' },
@@ -29,10 +29,19 @@ const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   checkAuthentication: { host: 'bitbucket.org' },
   connectApiToken: { host: 'bitbucket.org', email: 'alice@acme.test', tokenEnvelope: 'x', expiresOn: '2027-03-01' },
   createEnvironment: { contextUrl: 'https://bitbucket.org/acme/widgets', runnerId: '' },
+  // Set-up is done (the seed): 404 for everyone. Unknown link tokens: 404 (409 when signed in).
+  completeSetup: { orgName: 'Matrix', name: 'Matrix', email: 'matrix@acme.test', password: 'a long enough password', code: 'AAAA-BBBB-CCCC-DDDD' },
+  previewInvitation: { token: 'rci_not-a-real-token' },
+  acceptInvitation: { token: 'rci_not-a-real-token', name: 'Matrix', password: 'a long enough password' },
+  previewPasswordReset: { token: 'rcr_not-a-real-token' },
+  completePasswordReset: { token: 'rcr_not-a-real-token', password: 'a long enough password' },
+  changeOwnPassword: { currentPassword: 'not-the-password', newPassword: 'a long enough password' },
+  updateMember: { role: 'member' },
+  createInvitation: { email: 'matrix-invitee@acme.test', role: 'member' },
 };
 
 /** Routes whose ids belong to an org (or a user), so another org's admin must get 404. */
-const scoped = (route: ApiRoute) => /:(runnerId|integrationId|flowId|environmentId)/.test(route.path) || route.path === '/api/connect/start' || route.path === '/api/environments' && route.method === 'post';
+const scoped = (route: ApiRoute) => /:(runnerId|integrationId|flowId|environmentId|userId|invitationId)/.test(route.path) || route.path === '/api/connect/start' || route.path === '/api/environments' && route.method === 'post';
 
 function pathFor(name: string, route: ApiRoute, caller: Caller): string {
   let path = route.path.replace(/:(\w+)/g, (_m, key: keyof typeof ids) => ids[key]);
@@ -67,6 +76,11 @@ beforeAll(async () => {
   (sampleBodies.createEnvironment as { runnerId: string }).runnerId = ids.runnerId;
   const created = await clients.admin.request('POST', `/api/runners/${ids.runnerId}/integrations`, sampleBodies.createScmIntegration);
   ids.integrationId = created.body.id;
+  // A member of Acme for the member routes to act on (the admin's pass removes them last), and an invitation.
+  const target = await clients.admin.request('POST', '/api/invitations', { email: 'matrix-target@acme.test', role: 'member' });
+  const joined = await new TestApiClient(t.url).request('POST', '/api/invitations/accept', { token: target.body.url.split('#')[1], name: 'Matrix Target', password: 'a long enough password' });
+  ids.userId = joined.body.user.id;
+  ids.invitationId = (await clients.admin.request('POST', '/api/invitations', { email: 'matrix-pending@acme.test', role: 'member' })).body.invitation.id;
   for (const c of Object.values(clients)) await c.request('GET', '/api/auth/session');
 });
 afterAll(() => t.close());

@@ -5,6 +5,7 @@ import { connectFakeRunner } from './fake-runner.ts';
 import { eventually, openEvents } from './wait-for.ts';
 import { insertStartedFlow } from './started-flow.ts';
 import { createPostgresDatabase } from '../../../test-support/postgres-database.ts';
+import { setupCodeFrom } from './setup-code.ts';
 
 // Several BFF instances on one PostgreSQL database (PostgreSQL project only): any instance serves
 // any request. Three instances, started together as `npm run start:cluster` starts them.
@@ -46,6 +47,17 @@ describe('a cluster of BFF instances on one PostgreSQL database', () => {
       const res = await fetch(`${url}/api/runners`, { headers: { cookie: cookies } });
       expect(res.status).toBe(401);
     }
+  });
+
+  it("ends a removed member's sessions on every instance at once; set-up is 404 on every instance", async () => {
+    const invitation = (await admin.request('POST', '/api/invitations', { email: 'cluster-leaver@acme.test', role: 'member' })).body;
+    const leaver = new TestApiClient(c.url);
+    const id = (await leaver.request('POST', '/api/invitations/accept', { token: invitation.url.split('#')[1], name: 'Leaver', password: 'a long enough password' })).body.user.id;
+    for (const url of [a.url, b.url, c.url]) expect((await leaver.at(url).request('GET', '/api/runners')).status).toBe(200);
+    expect((await admin.at(b.url).request('DELETE', `/api/members/${id}`)).status).toBe(204);
+    // Cached on a and c a moment ago: the removal on b ends it there too, now.
+    for (const url of [a.url, c.url]) expect((await leaver.at(url).request('GET', '/api/runners')).status).toBe(401);
+    for (const url of [a.url, b.url, c.url]) expect((await new TestApiClient(url).request('GET', '/api/setup')).status).toBe(404);
   });
 
   it('forwards any runner-link request to the instance holding the link', async () => {
@@ -197,5 +209,23 @@ describe('a cluster of BFF instances on one PostgreSQL database', () => {
     runner.ws.pause();
     await eventually(() => admin.at(b.url).request('GET', `/api/runners/${runnerId}`), (r) => r.body?.phase === 'inactive', 5_000);
     runner.close();
+  });
+});
+
+describe('first-run set-up of a cluster (NODE_ENV=production, no seed)', () => {
+  it("each instance logs its own code; any instance accepts any of them, once", async () => {
+    const fresh = await createPostgresDatabase();
+    const [x, y] = (await Promise.all([1, 2].map(() => startTestBff({ DATABASE_URL: fresh.url, NODE_ENV: 'production' })))) as [TestBff, TestBff];
+    try {
+      const codeOfX = setupCodeFrom(x.logLines);
+      expect(setupCodeFrom(y.logLines)).not.toBe(codeOfX);
+      const body = { orgName: 'Initech', name: 'Olivia Ops', email: 'ops@initech.test', password: 'a long enough password', code: codeOfX };
+      expect((await new TestApiClient(y.url).request('POST', '/api/setup', body)).status).toBe(201);
+      expect((await new TestApiClient(x.url).request('GET', '/api/setup')).status).toBe(404);
+      expect((await new TestApiClient(x.url).request('POST', '/api/setup', { ...body, code: setupCodeFrom(y.logLines) })).status).toBe(404);
+    } finally {
+      await Promise.all([x.close(), y.close()]);
+      await fresh.drop();
+    }
   });
 });

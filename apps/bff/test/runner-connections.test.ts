@@ -182,4 +182,24 @@ describe('offboarding: eraseMemberConnections', () => {
     third.close();
     online.runner!.close();
   });
+  it('removing a member in Settings › Members has every runner erase their tokens', async () => {
+    const invited = await admin.request('POST', '/api/invitations', { email: 'leaver@acme.test', role: 'member' });
+    expect(invited.status).toBe(201);
+    const leaver = new Client(t.url);
+    const joined = await leaver.request('POST', '/api/invitations/accept', { token: (invited.body.url as string).split('#')[1], name: 'Leaver', password: 'a long enough passphrase 1' });
+    expect(joined.status).toBe(201);
+    const leaverId = joined.body.user.id as string;
+    const tokens = [
+      { id: 'leaver-token', userId: leaverId, accountName: 'Leaver' },
+      { id: 'stays', userId: adminId, accountName: 'Admin' },
+    ];
+    const { runnerId, runner, calls } = await newRunner(tokens);
+
+    expect((await admin.request('DELETE', `/api/members/${leaverId}`)).status).toBe(204);
+    await eventually(async () => tokens.map((tok) => tok.id).join(), (ids) => ids === 'stays');
+    expect(calls.filter((c) => c.method === 'eraseUserConnections')).toEqual([{ method: 'eraseUserConnections', params: { userId: leaverId } }]);
+    const log = await admin.request('GET', `/api/runners/${runnerId}/audit-log`);
+    expect(log.body.entries.find((e: { action: string }) => e.action === 'git_authentication.member_erased')).toMatchObject({ target: 'leaver@acme.test', actor: 'admin@acme.test' });
+    runner!.close();
+  });
 });

@@ -68,7 +68,7 @@ describe('sign-in limits', () => {
       const right = await signIn('admin@acme.test', 'admin', { localAddress: '127.0.1.22' });
       expect(right.status).toBe(429);
       expect(right.body.error?.code).toBe('rate_limited');
-      expect(right.body.error?.message).toMatch(/Try again in 1 minute\./);
+      expect(right.body.error?.message).toMatch(/Try again in 1 minute, or ask an admin of your organization to reset your password\./);
       // The same answer for an account that does not exist: the pause says nothing about which exist.
       for (let i = 1; i <= 21; i++) await signIn('nobody@acme.test', `wrong-${i}`, { localAddress: `127.0.2.${i}` });
       expect((await signIn('nobody@acme.test', 'x', { localAddress: '127.0.2.22' })).status).toBe(429);

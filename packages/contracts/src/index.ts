@@ -11,5 +11,6 @@ export * from './text-input.ts';
 export * from './idempotency-key.ts';
 export * from './api-tokens.ts';
 export * from './environments.ts';
+export * from './organization.ts';
 export * from './api-routes.ts';
 export * from './api-route-docs.ts';

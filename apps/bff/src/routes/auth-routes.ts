@@ -13,7 +13,7 @@ function pausedError(ms: number): HttpError {
   return new HttpError(
     429,
     'rate_limited',
-    `Too many failed sign-in attempts for this account, so password sign-in is paused. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    `Too many failed sign-in attempts for this account, so password sign-in is paused. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an admin of your organization to reset your password.`,
   );
 }
 
@@ -34,7 +34,7 @@ export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure
       const email = (req.body as { email?: unknown } | undefined)?.email;
       return `${ipKeyGenerator(req.ip ?? '')}|${typeof email === 'string' ? email.toLowerCase().slice(0, 254) : ''}`;
     },
-    // Says only what is true and can be done: wait. (There is no password reset to point to.)
+    // Says what can be done: wait, or have an admin reset the password (Settings › Members).
     handler: (req, _res, next) => {
       const resetAt = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const minutes = resetAt ? Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 60_000)) : 15;
@@ -42,7 +42,7 @@ export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure
         new HttpError(
           429,
           'rate_limited',
-          `Too many failed sign-in attempts for this account, so sign-in is paused for 15 minutes. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+          `Too many failed sign-in attempts for this account, so sign-in is paused for 15 minutes. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an admin of your organization to reset your password.`,
         ),
       );
     },

@@ -24,10 +24,16 @@ interface CachedSession {
 }
 
 const sessionTopic = 'cache.sessions';
+/** A user's sessions all ended (removed, password reset): every instance drops them from its cache. */
+const userSessionsTopic = 'cache.sessions.user';
 
 export function createAuthService(db: Db, bus?: ClusterBus) {
   const cache = new Map<string, CachedSession>();
   bus?.subscribe(sessionTopic, (idHash) => void cache.delete(idHash as string));
+  bus?.subscribe(userSessionsTopic, (userId) => forgetCachedSessionsOf(userId as string));
+  function forgetCachedSessionsOf(userId: string, exceptIdHash?: string) {
+    for (const [idHash, entry] of cache) if (entry.user.id === userId && idHash !== exceptIdHash) cache.delete(idHash);
+  }
   bus?.onResync(() => cache.clear());
   async function signIn(email: string, password: string): Promise<{ sessionToken: string; user: SessionUser }> {
     const row = await db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
@@ -35,21 +41,46 @@ export function createAuthService(db: Db, bus?: ClusterBus) {
     if (!row || !ok) {
       throw new HttpError(401, 'unauthenticated', 'That e-mail and password do not match an account. Check them and try again.');
     }
+    return startSession(row.id);
+  }
+
+  /** A new session for a user who has just proved who they are (sign-in, set-up, an accepted invitation). */
+  async function startSession(userId: string): Promise<{ sessionToken: string; user: SessionUser }> {
     const sessionToken = createSecretToken('rcs');
     const now = new Date();
     await db
       .insertInto('sessions')
       .values({
         id_hash: hashSecretToken(sessionToken),
-        user_id: row.id,
+        user_id: userId,
         created_at: now.toISOString(),
         last_used_at: now.toISOString(),
         expires_at: new Date(now.getTime() + sessionMaxMs).toISOString(),
       })
       .execute();
-    const user = await findSessionUser(row.id);
+    await db.updateTable('users').set({ last_seen_at: now.toISOString() }).where('id', '=', userId).execute();
+    const user = await findSessionUser(userId);
     if (!user) throw new Error('user vanished during sign-in');
     return { sessionToken, user };
+  }
+
+  /**
+   * End a user's sessions (all, or all but the caller's own) at once on every instance: the rows go,
+   * and each instance drops its cached copies (over the cluster bus), so the next request is a 401.
+   */
+  async function endSessionsOf(userId: string, exceptSessionToken?: string): Promise<void> {
+    const keep = exceptSessionToken ? hashSecretToken(exceptSessionToken) : undefined;
+    let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keep) query = query.where('id_hash', '!=', keep);
+    await query.execute();
+    forgetCachedSessionsOf(userId, keep);
+    bus?.publish(userSessionsTopic, userId);
+  }
+
+  /** After a user was deleted: drop their cached sessions here and on every other instance. */
+  function forgetSessionsOf(userId: string): void {
+    forgetCachedSessionsOf(userId);
+    bus?.publish(userSessionsTopic, userId);
   }
 
   async function findSessionUser(userId: string): Promise<SessionUser | undefined> {
@@ -90,6 +121,7 @@ export function createAuthService(db: Db, bus?: ClusterBus) {
     // Touch at most once a minute: the sliding idle window does not need a write per request.
     if (now - lastUsedAt > 60_000) {
       await db.updateTable('sessions').set({ last_used_at: new Date(now).toISOString() }).where('id_hash', '=', idHash).execute();
+      await db.updateTable('users').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', session.user_id).execute();
       lastUsedAt = now;
     }
     const user = await findSessionUser(session.user_id);
@@ -103,6 +135,6 @@ export function createAuthService(db: Db, bus?: ClusterBus) {
     bus?.publish(sessionTopic, idHash);
   }
 
-  return { signIn, signOut, resolveSession, findSessionUser, newId: randomUUID };
+  return { signIn, signOut, startSession, endSessionsOf, forgetSessionsOf, resolveSession, findSessionUser, newId: randomUUID };
 }
 export type AuthService = ReturnType<typeof createAuthService>;

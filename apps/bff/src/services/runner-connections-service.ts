@@ -120,7 +120,7 @@ export function createRunnerConnectionsService(deps: {
      * Offboarding: every runner of the organization erases all of the user's provider tokens and
      * revokes them at the provider where it can. Written to pending_erasures first, so a runner
      * that is offline now (or fails to answer) does it when it links again (`deliverPending`).
-     * For member removal: call it from the members service's `onMemberRemoved(orgId, userId)`.
+     * For member removal: app.ts wires it as the members service's `onMemberRemoved`.
      */
     async eraseMemberConnections(orgId: string, userId: string, opts: { userEmail?: string | null; actor?: { id: string; email: string } | null } = {}): Promise<MemberErasureOutcome[]> {
       const userEmail = opts.userEmail ?? (await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst())?.email ?? null;

@@ -35,6 +35,17 @@ export function createAuditStore(db: Db) {
       if (beforeSeq !== undefined) query = query.where('seq', '<', beforeSeq);
       return query.orderBy('seq', 'desc').limit(limit).execute();
     },
+    /** The whole organization's log, org events and every runner's, newest first, with each runner's name. */
+    async listForOrg(orgId: string, limit = 100, beforeSeq?: number) {
+      let query = db
+        .selectFrom('audit_log')
+        .leftJoin('runners', 'runners.id', 'audit_log.runner_id')
+        .selectAll('audit_log')
+        .select('runners.name as runner_name')
+        .where('audit_log.org_id', '=', orgId);
+      if (beforeSeq !== undefined) query = query.where('audit_log.seq', '<', beforeSeq);
+      return query.orderBy('audit_log.seq', 'desc').limit(limit).execute();
+    },
   };
 }
 export type AuditStore = ReturnType<typeof createAuditStore>;

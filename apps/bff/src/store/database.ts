@@ -16,6 +16,7 @@ import * as m0008 from './migrations/0008-cluster.ts';
 import * as m0009 from './migrations/0009-runner-key-pinning.ts';
 import * as m0010 from './migrations/0010-idempotency-keys.ts';
 import * as m0011 from './migrations/0011-runner-provider-sites.ts';
+import * as m0012 from './migrations/0012-organization-members.ts';
 import * as m0015 from './migrations/0015-pending-erasures.ts';
 
 /**
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0009-runner-key-pinning': m0009,
   '0010-idempotency-keys': m0010,
   '0011-runner-provider-sites': m0011,
+  '0012-organization-members': m0012,
   '0015-pending-erasures': m0015,
 };
 

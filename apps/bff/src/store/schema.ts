@@ -15,6 +15,33 @@ export interface UsersTable {
   role: 'admin' | 'member';
   password_hash: string;
   created_at: string;
+  /** How the user signs in (0012): `password`, or `sso` for users single sign-on created. */
+  sign_in_method?: Generated<'password' | 'sso'>;
+  /** Their sessions' last request, to the minute (0012). */
+  last_seen_at?: string | null;
+}
+
+/** Hashes of one-time set-up codes, one per instance that started on an empty database (0012). */
+export interface SetupCodesTable {
+  code_hash: string;
+  created_at: string;
+}
+
+/** Single-use invitation and password-reset links (0012); the token is kept as its SHA-256 only. */
+export interface AccountLinksTable {
+  id: string;
+  org_id: string;
+  kind: 'invitation' | 'password-reset';
+  token_hash: string;
+  email: string;
+  role: 'admin' | 'member' | null;
+  user_id: string | null;
+  created_by: string | null;
+  created_by_email: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
 }
 
 export interface SessionsTable {
@@ -168,4 +195,6 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   cluster_messages: ClusterMessagesTable;
   pending_erasures: PendingErasuresTable;
+  setup_codes: SetupCodesTable;
+  account_links: AccountLinksTable;
 }

@@ -9,6 +9,16 @@ import { useSessionUser } from '../features/auth/use-session-user.ts';
 import { useRunnerLiveUpdates } from '../features/runners/api/use-runner-live-updates.ts';
 import { useSessionCheckOnEventLoss } from './use-session-check-on-event-loss.ts';
 
+/**
+ * Settings pages after Runners and Git authentications. Single sign-on and API tokens go here too
+ * (admins only), each a line.
+ */
+const settingsPages: { path: string; label: string; adminOnly: boolean }[] = [
+  { path: '/settings/members', label: 'Members', adminOnly: true },
+  { path: '/settings/audit-log', label: 'Audit log', adminOnly: true },
+  { path: '/settings/account', label: 'Account', adminOnly: false },
+];
+
 /** The signed-in frame: header, navigation, main content; and the app-wide live updates. */
 export function AppLayout() {
   const user = useSessionUser();
@@ -95,6 +105,15 @@ export function AppLayout() {
                 Git authentications
               </NavLink>
             </li>
+            {settingsPages
+              .filter((page) => !page.adminOnly || user.role === 'admin')
+              .map((page) => (
+                <li key={page.path}>
+                  <NavLink to={page.path} className="side-nav__link">
+                    {page.label}
+                  </NavLink>
+                </li>
+              ))}
           </ul>
           <p className="side-nav__group" id="side-nav-developers">
             Developers

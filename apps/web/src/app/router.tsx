@@ -3,6 +3,7 @@ import { Navigate, Outlet, Route, Routes } from 'react-router';
 import { LoadingStatus } from '../components/ui/loading-status.tsx';
 import { RequireSession } from '../features/auth/components/require-session.tsx';
 import { useSessionUser } from '../features/auth/use-session-user.ts';
+import { describeAuditEntry } from '../features/scm-integrations/integration-labels.ts';
 import { AppLayout } from './app-layout.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 import { RouteErrorBoundary } from './route-error-page.tsx';
@@ -61,6 +62,29 @@ const RunnerConnections = lazy(() =>
 const RepositoryAccess = lazy(() =>
   import('../features/scm-integrations/components/repository-access.tsx').then((m) => ({
     default: m.RepositoryAccess,
+  })),
+);
+
+const SetupPage = lazy(() =>
+  import('../features/auth/routes/setup-page.tsx').then((m) => ({ default: m.SetupPage })),
+);
+const JoinPage = lazy(() =>
+  import('../features/auth/routes/join-page.tsx').then((m) => ({ default: m.JoinPage })),
+);
+const ResetPasswordPage = lazy(() =>
+  import('../features/auth/routes/reset-password-page.tsx').then((m) => ({
+    default: m.ResetPasswordPage,
+  })),
+);
+const AccountPage = lazy(() =>
+  import('../features/auth/routes/account-page.tsx').then((m) => ({ default: m.AccountPage })),
+);
+const MembersPage = lazy(() =>
+  import('../features/members/routes/members-page.tsx').then((m) => ({ default: m.MembersPage })),
+);
+const AuditLogPage = lazy(() =>
+  import('../features/audit-log/routes/audit-log-page.tsx').then((m) => ({
+    default: m.AuditLogPage,
   })),
 );
 
@@ -143,6 +167,26 @@ function NewEnvironmentRoute() {
   );
 }
 
+function MembersRoute() {
+  const user = useSessionUser();
+  return <MembersPage currentUserId={user?.id} canManage={user?.role === 'admin'} />;
+}
+
+/** Runner entries are described by the SCM integrations feature, which records them. */
+function AuditLogRoute() {
+  const user = useSessionUser();
+  return <AuditLogPage canView={user?.role === 'admin'} describeRunnerEntry={describeAuditEntry} />;
+}
+
+/** Pages outside the app frame (no session needed): their own error boundary and loading state. */
+function Standalone({ children }: { children: ReactNode }) {
+  return (
+    <RouteErrorBoundary standalone>
+      <Page>{children}</Page>
+    </RouteErrorBoundary>
+  );
+}
+
 /**
  * The routes, in react-router's declarative mode: the app has no loaders or actions, so the data
  * router (createBrowserRouter, about 16 KB gzip more on every page) would bring nothing. Each
@@ -160,6 +204,30 @@ export function AppRoutes() {
               <SignInPage />
             </Page>
           </RouteErrorBoundary>
+        }
+      />
+      <Route
+        path="/setup"
+        element={
+          <Standalone>
+            <SetupPage />
+          </Standalone>
+        }
+      />
+      <Route
+        path="/join"
+        element={
+          <Standalone>
+            <JoinPage />
+          </Standalone>
+        }
+      />
+      <Route
+        path="/reset-password"
+        element={
+          <Standalone>
+            <ResetPasswordPage />
+          </Standalone>
         }
       />
       <Route
@@ -219,6 +287,30 @@ export function AppRoutes() {
             element={
               <Page>
                 <GitAuthenticationsRoute />
+              </Page>
+            }
+          />
+          <Route
+            path="settings/members"
+            element={
+              <Page>
+                <MembersRoute />
+              </Page>
+            }
+          />
+          <Route
+            path="settings/audit-log"
+            element={
+              <Page>
+                <AuditLogRoute />
+              </Page>
+            }
+          />
+          <Route
+            path="settings/account"
+            element={
+              <Page>
+                <AccountPage />
               </Page>
             }
           />

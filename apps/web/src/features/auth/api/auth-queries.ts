@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { QueryClient } from '@tanstack/react-query';
-import { apiClient } from '../../../lib/api-client.ts';
+import { apiClient, isApiRequestError } from '../../../lib/api-client.ts';
 
 export const authQueries = {
   /** Who is signed in (user null when nobody is). Also sets the CSRF cookie. */
@@ -9,6 +9,22 @@ export const authQueries = {
       queryKey: ['session'] as const,
       queryFn: ({ signal }) => apiClient.call('getSession', { signal }),
       staleTime: 60_000,
+    }),
+  /** Whether the deployment still needs its first-run set-up: true, or false once set up (404). */
+  setupNeeded: () =>
+    queryOptions({
+      queryKey: ['setup'] as const,
+      queryFn: async ({ signal }) => {
+        try {
+          await apiClient.call('getSetupStatus', { signal });
+          return true;
+        } catch (error) {
+          if (isApiRequestError(error) && error.status === 404) return false;
+          throw error;
+        }
+      },
+      staleTime: 60_000,
+      retry: false,
     }),
 };
 

@@ -8,10 +8,13 @@ import { safeNextPath } from '../safe-next-path.ts';
 export function SignInPage() {
   useDocumentTitle('Sign in');
   const session = useQuery(authQueries.session());
+  // A deployment nobody has set up yet: there is no account to sign in to.
+  const setupNeeded = useQuery(authQueries.setupNeeded());
   const [searchParams] = useSearchParams();
   const next = safeNextPath(searchParams.get('next'));
 
   if (session.data?.user) return <Navigate to={next} replace />;
+  if (setupNeeded.data === true) return <Navigate to="/setup" replace />;
 
   return (
     <main className="sign-in" id="main">
