@@ -259,7 +259,9 @@ function serveSpa(app: Express, webDist: string, log: Logger) {
   app.use(express.static(webDist, { index: false }));
   app.get(/^(?!\/api\/).*/, (_req, res) => {
     if (!fs.existsSync(indexFile)) {
-      res.status(503).type('text/plain').send('The dashboard is not built yet. Run `npm run build`, or start with `npm start`.');
+      // A route that has already answered 404 (/setup once set up) stays a 404 without the dashboard.
+      if (res.statusCode === 404) res.type('text/plain').send('Not found.');
+      else res.status(503).type('text/plain').send('The dashboard is not built yet. Run `npm run build`, or start with `npm start`.');
       return;
     }
     res.set('Cache-Control', 'no-cache');
