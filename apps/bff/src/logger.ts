@@ -23,6 +23,9 @@ export const redactPaths = [
   '*.tokenEnvelope',
   '*.*.tokenEnvelope',
   'token',
+  // An API token for automation, in the one answer that carries it.
+  'secret',
+  '*.secret',
   '*.token',
   'req.headers.authorization',
   'req.headers.cookie',

@@ -9,14 +9,17 @@ import { check } from '../../../security/support/record-security-row.ts';
 
 /**
  * Part of `npm run test:security` (item 4; the file name keeps it out of the unit run).
- * Every endpoint of the route table × {anonymous, member, admin of another org, admin}. The table is
- * walked, so a route added without a sample here fails this suite instead of going unchecked.
+ * Every endpoint of the route table × {anonymous, member, admin of another org, admin}, and the
+ * member and admin again with an API token (`Authorization: Bearer`, no cookie, no CSRF header). The
+ * table is walked, so a route added without a sample here fails this suite instead of going unchecked.
  */
-type Caller = 'anonymous' | 'member' | 'otherOrgAdmin' | 'admin';
+type Caller = 'anonymous' | 'member' | 'memberToken' | 'otherOrgAdmin' | 'adminToken' | 'admin';
+const callers: Caller[] = ['anonymous', 'member', 'memberToken', 'otherOrgAdmin', 'adminToken', 'admin'];
+const roleOf = (caller: Caller) => (caller === 'memberToken' ? 'member' : caller === 'adminToken' ? 'admin' : caller);
 
 let t: TestBff;
 const clients = {} as Record<Caller, TestApiClient>;
-const ids = { runnerId: '', integrationId: '', flowId: 'f0000000-0000-4000-8000-000000000000', environmentId: 'e0000000-0000-4000-8000-000000000000', tokenId: 'tok' };
+const ids = { runnerId: '', integrationId: '', flowId: 'f0000000-0000-4000-8000-000000000000', environmentId: 'e0000000-0000-4000-8000-000000000000', tokenId: 'tok', consoleApiTokenId: '' };
 
 const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   signIn: { email: 'nobody@acme.test', password: 'x' },
@@ -29,10 +32,11 @@ const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   checkAuthentication: { host: 'bitbucket.org' },
   connectApiToken: { host: 'bitbucket.org', email: 'alice@acme.test', tokenEnvelope: 'x', expiresOn: '2027-03-01' },
   createEnvironment: { contextUrl: 'https://bitbucket.org/acme/widgets', runnerId: '' },
+  createConsoleApiToken: { name: 'matrix token', expiresInDays: 7 },
 };
 
 /** Routes whose ids belong to an org (or a user), so another org's admin must get 404. */
-const scoped = (route: ApiRoute) => /:(runnerId|integrationId|flowId|environmentId)/.test(route.path) || route.path === '/api/connect/start' || route.path === '/api/environments' && route.method === 'post';
+const scoped = (route: ApiRoute) => /:(runnerId|integrationId|flowId|environmentId|consoleApiTokenId)/.test(route.path) || route.path === '/api/connect/start' || route.path === '/api/environments' && route.method === 'post';
 
 function pathFor(name: string, route: ApiRoute, caller: Caller): string {
   let path = route.path.replace(/:(\w+)/g, (_m, key: keyof typeof ids) => ids[key]);
@@ -65,6 +69,17 @@ beforeAll(async () => {
   (sampleBodies.createEnvironment as { runnerId: string }).runnerId = ids.runnerId;
   const created = await clients.admin.request('POST', `/api/runners/${ids.runnerId}/integrations`, sampleBodies.createScmIntegration);
   ids.integrationId = created.body.id;
+  // API tokens: the admin's own, and one whose creator was demoted to member since (it acts as one).
+  const token = async (client: TestApiClient) => (await client.request('POST', '/api/console-api-tokens', { name: 'matrix', expiresInDays: 7 })).body.secret as string;
+  clients.adminToken = new TestApiClient(t.url, await token(clients.admin));
+  const demoted = await createOtherOrgAdmin(t.db, `demoted-${Date.now()}@acme.test`);
+  const acme = await t.db.selectFrom('users').select('org_id').where('email', '=', 'admin@acme.test').executeTakeFirstOrThrow();
+  await t.db.updateTable('users').set({ org_id: acme.org_id }).where('email', '=', demoted.email).execute();
+  const demotedClient = new TestApiClient(t.url);
+  await demotedClient.signIn(demoted.email, demoted.password);
+  clients.memberToken = new TestApiClient(t.url, await token(demotedClient));
+  await t.db.updateTable('users').set({ role: 'member' }).where('email', '=', demoted.email).execute();
+  ids.consoleApiTokenId = (await clients.admin.request('POST', '/api/console-api-tokens', { name: 'to revoke', expiresInDays: 7 })).body.token.id;
   for (const c of Object.values(clients)) await c.request('GET', '/api/auth/session');
 });
 afterAll(() => t.close());
@@ -80,7 +95,7 @@ describe('access control matrix', () => {
     expect(missing).toEqual([]);
   });
 
-  for (const caller of ['anonymous', 'member', 'otherOrgAdmin', 'admin'] as Caller[]) {
+  for (const caller of callers) {
     for (const [name, route] of entries) {
       it(`${caller} → ${route.method.toUpperCase()} ${route.path}`, () => check('access', `${caller} ${name}`, async () => {
         const body = route.request ? sampleBodies[name] : undefined;
@@ -90,7 +105,10 @@ describe('access control matrix', () => {
           expect([401, 403]).not.toContain(res.status === 401 && name === 'signIn' ? 0 : res.status);
         } else if (caller === 'anonymous') {
           expect(res.status).toBe(401);
-        } else if (route.access === 'admin' && caller === 'member') {
+        } else if (name === 'startConnect' && caller.endsWith('Token')) {
+          // A Connect popup is bound to the browser that starts it (its CSRF value): not for automation.
+          expect(res.status).toBe(403);
+        } else if (route.access === 'admin' && roleOf(caller) === 'member') {
           expect(res.status).toBe(403);
         } else if (caller === 'otherOrgAdmin' && scoped(route)) {
           expect(res.status).toBe(404);

@@ -11,6 +11,7 @@ import {
 } from './scm-integrations.ts';
 import { CheckAuthenticationRequest, CheckAuthenticationResponse, ConnectFlow, GitAuthenticationList } from './connect.ts';
 import { ApiTokenConnectionCount, ConnectApiTokenRequest, ConnectApiTokenResponse } from './api-tokens.ts';
+import { ConsoleApiTokenList, CreateConsoleApiTokenRequest, CreateConsoleApiTokenResponse } from './console-api-tokens.ts';
 import { CreateEnvironmentRequest, Environment, EnvironmentList } from './environments.ts';
 import { PageQuery } from './pagination.ts';
 import {
@@ -92,6 +93,9 @@ export const apiRoutes = {
   createEnvironment: { method: 'post', path: '/api/environments', access: 'member', created: true, request: CreateEnvironmentRequest, response: Environment, idempotent: true },
   getEnvironment: { method: 'get', path: '/api/environments/:environmentId', access: 'member', response: Environment },
   deleteEnvironment: { method: 'delete', path: '/api/environments/:environmentId', access: 'member', noContent: true },
+  listConsoleApiTokens: { method: 'get', path: '/api/console-api-tokens', access: 'admin', response: ConsoleApiTokenList },
+  createConsoleApiToken: { method: 'post', path: '/api/console-api-tokens', access: 'admin', created: true, request: CreateConsoleApiTokenRequest, response: CreateConsoleApiTokenResponse, idempotent: true },
+  revokeConsoleApiToken: { method: 'delete', path: '/api/console-api-tokens/:consoleApiTokenId', access: 'admin', noContent: true },
 } satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof apiRoutes;

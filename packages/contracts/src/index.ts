@@ -9,6 +9,7 @@ export * from './dashboard-path.ts';
 export * from './text-input.ts';
 export * from './idempotency-key.ts';
 export * from './api-tokens.ts';
+export * from './console-api-tokens.ts';
 export * from './environments.ts';
 export * from './api-routes.ts';
 export * from './api-route-docs.ts';

@@ -16,6 +16,7 @@ import * as m0008 from './migrations/0008-cluster.ts';
 import * as m0009 from './migrations/0009-runner-key-pinning.ts';
 import * as m0010 from './migrations/0010-idempotency-keys.ts';
 import * as m0011 from './migrations/0011-runner-provider-sites.ts';
+import * as m0013 from './migrations/0013-console-api-tokens.ts';
 
 /**
  * The data layer's one entry point. Everything above it talks to kysely's typed builder; the two
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0009-runner-key-pinning': m0009,
   '0010-idempotency-keys': m0010,
   '0011-runner-provider-sites': m0011,
+  '0013-console-api-tokens': m0013,
 };
 
 export async function openDatabase(file: string): Promise<Db> {

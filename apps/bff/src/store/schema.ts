@@ -84,6 +84,8 @@ export interface AuditLogTable {
   runner_id: string | null;
   actor_id: string | null;
   actor_email: string | null;
+  /** The API token that acted for actor_id, by name (0013); null for a session. */
+  actor_token_name?: string | null;
   action: string;
   target: string;
   details: string;
@@ -145,6 +147,19 @@ export interface EnvironmentsTable {
   updated_at: string;
 }
 
+/** API tokens for automation (0013): the token's SHA-256 only. */
+export interface ConsoleApiTokensTable {
+  id: string;
+  org_id: string;
+  created_by: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   oauth_flows: OAuthFlowsTable;
   environments: EnvironmentsTable;
@@ -157,4 +172,5 @@ export interface Database {
   rate_limit_hits: RateLimitHitsTable;
   idempotency_keys: IdempotencyKeysTable;
   cluster_messages: ClusterMessagesTable;
+  console_api_tokens: ConsoleApiTokensTable;
 }
