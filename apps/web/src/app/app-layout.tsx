@@ -95,6 +95,13 @@ export function AppLayout() {
                 Git authentications
               </NavLink>
             </li>
+            {user.role === 'admin' ? (
+              <li>
+                <NavLink to="/settings/api-tokens" className="side-nav__link">
+                  API tokens
+                </NavLink>
+              </li>
+            ) : null}
           </ul>
           <p className="side-nav__group" id="side-nav-developers">
             Developers

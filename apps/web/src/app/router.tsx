@@ -59,6 +59,10 @@ const RepositoryAccess = lazy(() =>
   })),
 );
 
+const ApiTokensPage = lazy(() =>
+  import('../features/api-tokens/routes/api-tokens-page.tsx').then((m) => ({ default: m.ApiTokensPage })),
+);
+
 function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={<LoadingStatus>Loading…</LoadingStatus>}>{children}</Suspense>;
 }
@@ -205,6 +209,14 @@ export function AppRoutes() {
             element={
               <Page>
                 <GitAuthenticationsRoute />
+              </Page>
+            }
+          />
+          <Route
+            path="settings/api-tokens"
+            element={
+              <Page>
+                <ApiTokensPage />
               </Page>
             }
           />
