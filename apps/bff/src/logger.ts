@@ -11,6 +11,8 @@ export const redactPaths = [
   '*.oauthPlaintextClientSecret',
   '*.*.oauthPlaintextClientSecret',
   'clientSecret',
+  'client_secret',
+  '*.client_secret',
   '*.clientSecret',
   'envelope',
   '*.envelope',

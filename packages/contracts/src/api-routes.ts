@@ -12,6 +12,7 @@ import {
 import { CheckAuthenticationRequest, CheckAuthenticationResponse, ConnectFlow, GitAuthenticationList } from './connect.ts';
 import { ApiTokenConnectionCount, ConnectApiTokenRequest, ConnectApiTokenResponse } from './api-tokens.ts';
 import { ConsoleApiTokenList, CreateConsoleApiTokenRequest, CreateConsoleApiTokenResponse } from './console-api-tokens.ts';
+import { SaveSsoSettingsRequest, SignInOptions, SsoSettings, SsoStartQuery } from './single-sign-on.ts';
 import { CreateEnvironmentRequest, Environment, EnvironmentList } from './environments.ts';
 import { PageQuery } from './pagination.ts';
 import {
@@ -61,6 +62,9 @@ export const apiRoutes = {
   getSession: { method: 'get', path: '/api/auth/session', access: 'public', response: SessionResponse },
   signIn: { method: 'post', path: '/api/auth/sign-in', access: 'public', request: SignInRequest, response: SessionResponse },
   signOut: { method: 'post', path: '/api/auth/sign-out', access: 'public', noContent: true },
+  getSignInOptions: { method: 'get', path: '/api/auth/sign-in-options', access: 'public', response: SignInOptions },
+  startSingleSignOn: { method: 'get', path: '/api/auth/sso/start', access: 'public', query: SsoStartQuery, redirect: true },
+  finishSingleSignOn: { method: 'get', path: '/api/auth/sso/callback', access: 'public', redirect: true },
   listRunners: { method: 'get', path: '/api/runners', access: 'member', query: PageQuery, response: RunnerList },
   createRunner: { method: 'post', path: '/api/runners', access: 'admin', created: true, request: CreateRunnerRequest, response: CreateRunnerResponse, idempotent: true },
   suggestRunnerPublicUrl: { method: 'get', path: '/api/runners/suggested-public-url', access: 'admin', response: SuggestedPublicUrlResponse },
@@ -95,6 +99,9 @@ export const apiRoutes = {
   deleteEnvironment: { method: 'delete', path: '/api/environments/:environmentId', access: 'member', noContent: true },
   listConsoleApiTokens: { method: 'get', path: '/api/console-api-tokens', access: 'admin', response: ConsoleApiTokenList },
   createConsoleApiToken: { method: 'post', path: '/api/console-api-tokens', access: 'admin', created: true, request: CreateConsoleApiTokenRequest, response: CreateConsoleApiTokenResponse, idempotent: true },
+  getSsoSettings: { method: 'get', path: '/api/settings/single-sign-on', access: 'admin', response: SsoSettings },
+  saveSsoSettings: { method: 'put', path: '/api/settings/single-sign-on', access: 'admin', request: SaveSsoSettingsRequest, response: SsoSettings },
+  deleteSsoSettings: { method: 'delete', path: '/api/settings/single-sign-on', access: 'admin', noContent: true },
   revokeConsoleApiToken: { method: 'delete', path: '/api/console-api-tokens/:consoleApiTokenId', access: 'admin', noContent: true },
 } satisfies Record<string, ApiRoute>;
 

@@ -35,19 +35,32 @@ export function createAuthService(db: Db, bus?: ClusterBus) {
     if (!row || !ok) {
       throw new HttpError(401, 'unauthenticated', 'That e-mail and password do not match an account. Check them and try again.');
     }
+    // "Require single sign-on" stops password sign-in for members; admins keep it as a way back in.
+    // Checked only after the password matched, so it tells nothing to someone without it.
+    if (row.role !== 'admin') {
+      const sso = await db.selectFrom('sso_settings').select(['display_name', 'require_sso']).where('org_id', '=', row.org_id).executeTakeFirst();
+      if (sso?.require_sso) {
+        throw new HttpError(403, 'forbidden', `Your organization signs in with ${sso.display_name}. Use "Sign in with ${sso.display_name}" instead of your password.`);
+      }
+    }
+    return createSession(row.id);
+  }
+
+  /** A new cookie session for a user who proved who they are (password, or single sign-on). */
+  async function createSession(userId: string): Promise<{ sessionToken: string; user: SessionUser }> {
     const sessionToken = createSecretToken('rcs');
     const now = new Date();
     await db
       .insertInto('sessions')
       .values({
         id_hash: hashSecretToken(sessionToken),
-        user_id: row.id,
+        user_id: userId,
         created_at: now.toISOString(),
         last_used_at: now.toISOString(),
         expires_at: new Date(now.getTime() + sessionMaxMs).toISOString(),
       })
       .execute();
-    const user = await findSessionUser(row.id);
+    const user = await findSessionUser(userId);
     if (!user) throw new Error('user vanished during sign-in');
     return { sessionToken, user };
   }
@@ -103,6 +116,6 @@ export function createAuthService(db: Db, bus?: ClusterBus) {
     bus?.publish(sessionTopic, idHash);
   }
 
-  return { signIn, signOut, resolveSession, findSessionUser, newId: randomUUID };
+  return { signIn, createSession, signOut, resolveSession, findSessionUser, newId: randomUUID };
 }
 export type AuthService = ReturnType<typeof createAuthService>;

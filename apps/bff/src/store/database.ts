@@ -17,6 +17,7 @@ import * as m0009 from './migrations/0009-runner-key-pinning.ts';
 import * as m0010 from './migrations/0010-idempotency-keys.ts';
 import * as m0011 from './migrations/0011-runner-provider-sites.ts';
 import * as m0013 from './migrations/0013-console-api-tokens.ts';
+import * as m0014 from './migrations/0014-single-sign-on.ts';
 
 /**
  * The data layer's one entry point. Everything above it talks to kysely's typed builder; the two
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0010-idempotency-keys': m0010,
   '0011-runner-provider-sites': m0011,
   '0013-console-api-tokens': m0013,
+  '0014-single-sign-on': m0014,
 };
 
 export async function openDatabase(file: string): Promise<Db> {

@@ -160,6 +160,31 @@ export interface ConsoleApiTokensTable {
   revoked_at: string | null;
 }
 
+/** Single sign-on per organization (0014); the client secret only sealed. */
+export interface SsoSettingsTable {
+  org_id: string;
+  display_name: string;
+  issuer_url: string;
+  client_id: string;
+  client_secret_sealed: string;
+  /** JSON array of lowercase domains. */
+  allowed_domains: string;
+  require_sso: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** A started single sign-on: state, nonce and PKCE verifier, by the hash of the browser's cookie (0014). */
+export interface SsoAttemptsTable {
+  id_hash: string;
+  org_id: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   oauth_flows: OAuthFlowsTable;
   environments: EnvironmentsTable;
@@ -173,4 +198,6 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   cluster_messages: ClusterMessagesTable;
   console_api_tokens: ConsoleApiTokensTable;
+  sso_settings: SsoSettingsTable;
+  sso_attempts: SsoAttemptsTable;
 }
