@@ -33,6 +33,8 @@ const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   connectApiToken: { host: 'bitbucket.org', email: 'alice@acme.test', tokenEnvelope: 'x', expiresOn: '2027-03-01' },
   createEnvironment: { contextUrl: 'https://bitbucket.org/acme/widgets', runnerId: '' },
   createConsoleApiToken: { name: 'matrix token', expiresInDays: 7 },
+  // Nothing answers there: an admin gets 400 (the issuer is checked), everyone else their 401/403.
+  saveSsoSettings: { displayName: 'Matrix IdP', issuerUrl: 'http://127.0.0.1:1/', clientId: 'c', clientSecret: 's', allowedDomains: ['acme.test'], requireSso: false },
 };
 
 /** Routes whose ids belong to an org (or a user), so another org's admin must get 404. */
@@ -40,6 +42,7 @@ const scoped = (route: ApiRoute) => /:(runnerId|integrationId|flowId|environment
 
 function pathFor(name: string, route: ApiRoute, caller: Caller): string {
   let path = route.path.replace(/:(\w+)/g, (_m, key: keyof typeof ids) => ids[key]);
+  if (name === 'startSingleSignOn') path += '?org=no-such-org';
   if (name === 'startConnect') {
     path += `?${new URLSearchParams({ runnerId: ids.runnerId, host: 'bitbucket.org', csrf: clients[caller].csrfToken ?? 'none' })}`;
   }

@@ -200,7 +200,10 @@ export function createSingleSignOnService(deps: { db: Db; store: SsoStore; box: 
         // openid-client checks that its `sub` is the ID token's.
         if (claims && typeof claims.email !== 'string') claims = { ...claims, ...(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)) };
       } catch (err) {
-        throw new SsoRefusal('provider_error', (err as Error).message);
+        // openid-client wraps oauth4webapi's error, whose message names the check that failed
+        // (the nonce, issuer, audience, …): log both.
+        const cause = (err as { cause?: { message?: unknown } }).cause?.message;
+        throw new SsoRefusal('provider_error', `${(err as Error).message}${typeof cause === 'string' ? `: ${cause}` : ''}`);
       }
       if (!claims) throw new SsoRefusal('provider_error', 'no ID token');
       const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
