@@ -102,6 +102,13 @@ export function AppLayout() {
                 </NavLink>
               </li>
             ) : null}
+            {user.role === 'admin' ? (
+              <li>
+                <NavLink to="/settings/single-sign-on" className="side-nav__link">
+                  Single sign-on
+                </NavLink>
+              </li>
+            ) : null}
           </ul>
           <p className="side-nav__group" id="side-nav-developers">
             Developers

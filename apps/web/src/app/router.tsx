@@ -63,6 +63,10 @@ const ApiTokensPage = lazy(() =>
   import('../features/api-tokens/routes/api-tokens-page.tsx').then((m) => ({ default: m.ApiTokensPage })),
 );
 
+const SingleSignOnPage = lazy(() =>
+  import('../features/single-sign-on/routes/single-sign-on-page.tsx').then((m) => ({ default: m.SingleSignOnPage })),
+);
+
 function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={<LoadingStatus>Loading…</LoadingStatus>}>{children}</Suspense>;
 }
@@ -217,6 +221,14 @@ export function AppRoutes() {
             element={
               <Page>
                 <ApiTokensPage />
+              </Page>
+            }
+          />
+          <Route
+            path="settings/single-sign-on"
+            element={
+              <Page>
+                <SingleSignOnPage />
               </Page>
             }
           />
