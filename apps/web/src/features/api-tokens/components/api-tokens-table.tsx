@@ -8,6 +8,8 @@ import { useToast } from '../../../components/ui/toast.tsx';
 import { formatDate, formatDateTime } from '../../../lib/format-time.ts';
 import { useNow } from '../../../lib/use-now.ts';
 import { useRevokeApiToken } from '../api/use-api-token-mutations.ts';
+// .cell-secondary (the second line of a cell) lives with the other tables' styles.
+import '../../../styles/connect.css';
 
 export function ApiTokensTable({ tokens }: { tokens: ConsoleApiToken[] }) {
   const now = useNow();

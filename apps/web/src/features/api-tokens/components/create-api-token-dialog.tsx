@@ -2,6 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { CreateConsoleApiTokenRequest, consoleApiTokenMaxDays } from '@runner-console/contracts';
 import type { CreateConsoleApiTokenResponse } from '@runner-console/contracts';
 import { useEffect, useId, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
 import { useForm } from 'react-hook-form';
 import * as z from 'zod/mini';
 import { Button } from '../../../components/ui/button.tsx';
@@ -15,16 +16,26 @@ import { useCreateApiToken } from '../api/use-api-token-mutations.ts';
 const TITLE = 'Create API token';
 const expiryChoices = [7, 30, 90, 180, consoleApiTokenMaxDays] as const;
 
-export function CreateApiTokenDialog() {
+/**
+ * Holds the dialog's open state around the page, so its trigger can move (from the empty state to
+ * the header once the first token exists) while the dialog, showing that token, stays open.
+ */
+export function CreateApiTokenDialog({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
   return (
     <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger>
-        <Button variant="primary">{TITLE}</Button>
-      </DialogTrigger>
+      {children}
       {/* Mounted only while open: closing forgets the token, which is shown once. */}
       {open ? <CreateApiTokenContent /> : null}
     </Dialog>
+  );
+}
+
+export function CreateApiTokenButton() {
+  return (
+    <DialogTrigger>
+      <Button variant="primary">{TITLE}</Button>
+    </DialogTrigger>
   );
 }
 

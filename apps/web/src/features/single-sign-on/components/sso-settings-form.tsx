@@ -12,6 +12,8 @@ import { TextField } from '../../../components/ui/text-field.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { isApiRequestError } from '../../../lib/api-client.ts';
 import { useDeleteSsoSettings, useSaveSsoSettings } from '../api/sso-settings-queries.ts';
+// The generic switch's styles.
+import '../../../styles/scm-integrations.css';
 
 const FormSchema = z.object({
   displayName: SaveSsoSettingsRequest.shape.displayName,
