@@ -34,6 +34,8 @@ export async function startOidcTestProvider(redirectUri: string, accounts: Recor
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     pkce: { required: () => true },
     cookies: { keys: ['oidc-test-provider-cookie-key'] },
+    // Set explicitly, so the provider does not print a notice for each default.
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Grant: 600, Interaction: 600, Session: 600 },
     findAccount: (_ctx, id) => {
       const account = known.get(id);
       if (!account) return undefined;

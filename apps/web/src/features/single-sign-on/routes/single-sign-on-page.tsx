@@ -31,7 +31,7 @@ export function SingleSignOnPage() {
               Create a web application (confidential client, authorization code flow) with the scopes
               openid, email and profile, and this redirect URI:
             </p>
-            <CopyField label="Redirect URI" value={settings.redirectUri} />
+            <CopyField label="Redirect URI" value={settings.redirectUri} multiline />
           </section>
           <section className="panel" aria-labelledby="sso-settings-heading">
             <h2 id="sso-settings-heading">2. {settings.configured ? 'Settings' : 'Connect your provider'}</h2>
