@@ -17,6 +17,14 @@ import { LinkRequestError } from './runner-link/runner-connection.ts';
 import { createCookieNames } from './http/cookies.ts';
 import { createCsrfProtection } from './http/csrf.ts';
 import { createSessionMiddleware } from './http/session-middleware.ts';
+import { createBearerAuth } from './http/bearer-auth.ts';
+import { createConsoleApiTokensStore } from './store/console-api-tokens-store.ts';
+import { createConsoleApiTokenService } from './services/console-api-token-service.ts';
+import { createConsoleApiTokenRoutes } from './routes/console-api-token-routes.ts';
+import { createSsoStore } from './store/sso-store.ts';
+import { createSsoSecretBox, loadSsoSecretKey } from './services/sso-secret-box.ts';
+import { createSingleSignOnService } from './services/single-sign-on-service.ts';
+import { createSingleSignOnRoutes } from './routes/single-sign-on-routes.ts';
 import { createErrorHandler, notFoundApi } from './http/error-handler.ts';
 import { createAuthRoutes } from './routes/auth-routes.ts';
 import { createRunnerRoutes } from './routes/runner-routes.ts';
@@ -108,6 +116,9 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
 
   const connect = createConnectService({ db, runners, integrations: integrationsStore, hub, link: () => link, publicUrl: config.publicUrl, audit, bus, metrics });
   const environments = createEnvironmentService({ db, runners, hub, link: () => link, log });
+  const consoleApiTokens = createConsoleApiTokenService({ store: createConsoleApiTokensStore(db), audit });
+  const ssoKey = loadSsoSecretKey(config.ssoSecretKey, config.dataDir);
+  const singleSignOn = createSingleSignOnService({ db, store: createSsoStore(db), box: createSsoSecretBox(ssoKey.key), audit, log, publicUrl: config.publicUrl });
   const integrations = createScmIntegrationService({ store: integrationsStore, runners, audit, hub, link: () => link, configPush, log });
   const runnerConnections = createRunnerConnectionsService({ db, runners, audit, pending: createPendingErasuresStore(db), link: () => link, log });
 
@@ -183,6 +194,7 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   const api = express.Router();
   api.use('/api', express.json({ limit: '100kb', strict: true }));
   api.use('/api', cookieParser());
+  api.use('/api', createBearerAuth(consoleApiTokens));
   api.use('/api', createCsrfProtection(cookies, config.secureCookies, config.publicUrl));
   api.use('/api', createSessionMiddleware(auth, cookies));
   api.use('/api', (_req, res, next) => {
@@ -214,6 +226,8 @@ export function createBffApp(config: BffConfig, db: Db, log: Logger, extra: { ru
   api.use(createConnectRoutes(connect, cookies));
   api.use(createRunnerConnectionRoutes(runnerConnections));
   api.use(createEnvironmentRoutes(environments));
+  api.use(createConsoleApiTokenRoutes(consoleApiTokens));
+  api.use(createSingleSignOnRoutes(singleSignOn, auth, cookies, config.secureCookies, log));
   api.use('/api', notFoundApi);
   app.use(api);
   app.use('/api', createErrorHandler(log));

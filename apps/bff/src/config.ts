@@ -43,6 +43,11 @@ const Env = z.object({
   DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
   /** Then how long requests in flight may take to finish before their connections are cut. */
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+  /**
+   * 32 random bytes (base64) that encrypt the single sign-on client secret at rest. Unset: a key
+   * file made on first start in the data folder (bff/sso-secret.key). Every instance needs the same.
+   */
+  SSO_SECRET_KEY: z.string().trim().optional(),
 });
 
 export interface BffConfig {
@@ -70,6 +75,8 @@ export interface BffConfig {
   metricsHost: string;
   drainDelayMs: number;
   drainTimeoutMs: number;
+  /** SSO_SECRET_KEY as given (checked when the app starts); undefined: the key file in dataDir. */
+  ssoSecretKey: string | undefined;
 }
 
 /** Parse the environment once at start-up; fail fast with a message that names the bad variable. */
@@ -103,5 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BffConfig {
     metricsHost: e.METRICS_HOST,
     drainDelayMs: e.DRAIN_DELAY_MS,
     drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
+    ssoSecretKey: e.SSO_SECRET_KEY || undefined,
   };
 }

@@ -11,6 +11,8 @@ export const redactPaths = [
   '*.oauthPlaintextClientSecret',
   '*.*.oauthPlaintextClientSecret',
   'clientSecret',
+  'client_secret',
+  '*.client_secret',
   '*.clientSecret',
   'envelope',
   '*.envelope',
@@ -23,6 +25,9 @@ export const redactPaths = [
   '*.tokenEnvelope',
   '*.*.tokenEnvelope',
   'token',
+  // An API token for automation, in the one answer that carries it.
+  'secret',
+  '*.secret',
   '*.token',
   'req.headers.authorization',
   'req.headers.cookie',

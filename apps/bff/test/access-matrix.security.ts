@@ -9,14 +9,17 @@ import { check } from '../../../security/support/record-security-row.ts';
 
 /**
  * Part of `npm run test:security` (item 4; the file name keeps it out of the unit run).
- * Every endpoint of the route table × {anonymous, member, admin of another org, admin}. The table is
- * walked, so a route added without a sample here fails this suite instead of going unchecked.
+ * Every endpoint of the route table × {anonymous, member, admin of another org, admin}, and the
+ * member and admin again with an API token (`Authorization: Bearer`, no cookie, no CSRF header). The
+ * table is walked, so a route added without a sample here fails this suite instead of going unchecked.
  */
-type Caller = 'anonymous' | 'member' | 'otherOrgAdmin' | 'admin';
+type Caller = 'anonymous' | 'member' | 'memberToken' | 'otherOrgAdmin' | 'adminToken' | 'admin';
+const callers: Caller[] = ['anonymous', 'member', 'memberToken', 'otherOrgAdmin', 'adminToken', 'admin'];
+const roleOf = (caller: Caller) => (caller === 'memberToken' ? 'member' : caller === 'adminToken' ? 'admin' : caller);
 
 let t: TestBff;
 const clients = {} as Record<Caller, TestApiClient>;
-const ids = { runnerId: '', integrationId: '', flowId: 'f0000000-0000-4000-8000-000000000000', environmentId: 'e0000000-0000-4000-8000-000000000000', tokenId: 'tok', userId: '', invitationId: '' };
+const ids = { runnerId: '', integrationId: '', flowId: 'f0000000-0000-4000-8000-000000000000', environmentId: 'e0000000-0000-4000-8000-000000000000', tokenId: 'tok', userId: '', invitationId: '', consoleApiTokenId: '' };
 
 const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   signIn: { email: 'nobody@acme.test', password: 'x' },
@@ -38,13 +41,17 @@ const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   changeOwnPassword: { currentPassword: 'not-the-password', newPassword: 'a long enough password' },
   updateMember: { role: 'member' },
   createInvitation: { email: 'matrix-invitee@acme.test', role: 'member' },
+  createConsoleApiToken: { name: 'matrix token', expiresInDays: 7 },
+  // Nothing answers there: an admin gets 400 (the issuer is checked), everyone else their 401/403.
+  saveSsoSettings: { displayName: 'Matrix IdP', issuerUrl: 'http://127.0.0.1:1/', clientId: 'c', clientSecret: 's', allowedDomains: ['acme.test'], requireSso: false },
 };
 
 /** Routes whose ids belong to an org (or a user), so another org's admin must get 404. */
-const scoped = (route: ApiRoute) => /:(runnerId|integrationId|flowId|environmentId|userId|invitationId)/.test(route.path) || route.path === '/api/connect/start' || route.path === '/api/environments' && route.method === 'post';
+const scoped = (route: ApiRoute) => /:(runnerId|integrationId|flowId|environmentId|userId|invitationId|consoleApiTokenId)/.test(route.path) || route.path === '/api/connect/start' || route.path === '/api/environments' && route.method === 'post';
 
 function pathFor(name: string, route: ApiRoute, caller: Caller): string {
   let path = route.path.replace(/:(\w+)/g, (_m, key: keyof typeof ids) => ids[key]);
+  if (name === 'startSingleSignOn') path += '?org=no-such-org';
   if (name === 'startConnect') {
     path += `?${new URLSearchParams({ runnerId: ids.runnerId, host: 'bitbucket.org', csrf: clients[caller].csrfToken ?? 'none' })}`;
   }
@@ -81,6 +88,17 @@ beforeAll(async () => {
   const joined = await new TestApiClient(t.url).request('POST', '/api/invitations/accept', { token: target.body.url.split('#')[1], name: 'Matrix Target', password: 'a long enough password' });
   ids.userId = joined.body.user.id;
   ids.invitationId = (await clients.admin.request('POST', '/api/invitations', { email: 'matrix-pending@acme.test', role: 'member' })).body.invitation.id;
+  // API tokens: the admin's own, and one whose creator was demoted to member since (it acts as one).
+  const token = async (client: TestApiClient) => (await client.request('POST', '/api/console-api-tokens', { name: 'matrix', expiresInDays: 7 })).body.secret as string;
+  clients.adminToken = new TestApiClient(t.url, await token(clients.admin));
+  const demoted = await createOtherOrgAdmin(t.db, `demoted-${Date.now()}@acme.test`);
+  const acme = await t.db.selectFrom('users').select('org_id').where('email', '=', 'admin@acme.test').executeTakeFirstOrThrow();
+  await t.db.updateTable('users').set({ org_id: acme.org_id }).where('email', '=', demoted.email).execute();
+  const demotedClient = new TestApiClient(t.url);
+  await demotedClient.signIn(demoted.email, demoted.password);
+  clients.memberToken = new TestApiClient(t.url, await token(demotedClient));
+  await t.db.updateTable('users').set({ role: 'member' }).where('email', '=', demoted.email).execute();
+  ids.consoleApiTokenId = (await clients.admin.request('POST', '/api/console-api-tokens', { name: 'to revoke', expiresInDays: 7 })).body.token.id;
   for (const c of Object.values(clients)) await c.request('GET', '/api/auth/session');
 });
 afterAll(() => t.close());
@@ -96,7 +114,7 @@ describe('access control matrix', () => {
     expect(missing).toEqual([]);
   });
 
-  for (const caller of ['anonymous', 'member', 'otherOrgAdmin', 'admin'] as Caller[]) {
+  for (const caller of callers) {
     for (const [name, route] of entries) {
       it(`${caller} → ${route.method.toUpperCase()} ${route.path}`, () => check('access', `${caller} ${name}`, async () => {
         const body = route.request ? sampleBodies[name] : undefined;
@@ -106,7 +124,10 @@ describe('access control matrix', () => {
           expect([401, 403]).not.toContain(res.status === 401 && name === 'signIn' ? 0 : res.status);
         } else if (caller === 'anonymous') {
           expect(res.status).toBe(401);
-        } else if (route.access === 'admin' && caller === 'member') {
+        } else if (name === 'startConnect' && caller.endsWith('Token')) {
+          // A Connect popup is bound to the browser that starts it (its CSRF value): not for automation.
+          expect(res.status).toBe(403);
+        } else if (route.access === 'admin' && roleOf(caller) === 'member') {
           expect(res.status).toBe(403);
         } else if (caller === 'otherOrgAdmin' && scoped(route)) {
           expect(res.status).toBe(404);

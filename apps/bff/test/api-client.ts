@@ -2,7 +2,11 @@
 export class TestApiClient {
   private cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string) {}
+  /** With a token, requests go as automation would: `Authorization: Bearer`, no cookie, no CSRF header. */
+  constructor(
+    readonly baseUrl: string,
+    readonly bearerToken?: string,
+  ) {}
 
   /** The same browser (its cookies) talking to another address: another BFF instance of a cluster. */
   at(baseUrl: string): TestApiClient {
@@ -20,14 +24,14 @@ export class TestApiClient {
   }
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    if (!this.csrfToken && method !== 'GET') await this.request('GET', '/api/auth/session');
+    if (!this.csrfToken && method !== 'GET' && !this.bearerToken) await this.request('GET', '/api/auth/session');
     const res = await fetch(this.baseUrl + path, {
       method,
       redirect: 'manual',
       headers: {
-        cookie: this.cookieHeader(),
+        ...(this.bearerToken ? { authorization: `Bearer ${this.bearerToken}` } : { cookie: this.cookieHeader() }),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(method !== 'GET' && this.csrfToken ? { 'x-csrf-token': this.csrfToken } : {}),
+        ...(method !== 'GET' && this.csrfToken && !this.bearerToken ? { 'x-csrf-token': this.csrfToken } : {}),
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

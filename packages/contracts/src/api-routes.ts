@@ -11,6 +11,8 @@ import {
 } from './scm-integrations.ts';
 import { CheckAuthenticationRequest, CheckAuthenticationResponse, ConnectFlow, GitAuthenticationList } from './connect.ts';
 import { ApiTokenConnectionCount, ConnectApiTokenRequest, ConnectApiTokenResponse } from './api-tokens.ts';
+import { ConsoleApiTokenList, CreateConsoleApiTokenRequest, CreateConsoleApiTokenResponse } from './console-api-tokens.ts';
+import { SaveSsoSettingsRequest, SignInOptions, SsoSettings, SsoStartQuery } from './single-sign-on.ts';
 import { CreateEnvironmentRequest, Environment, EnvironmentList } from './environments.ts';
 import { PageQuery } from './pagination.ts';
 import { RevokeRunnerConnectionResponse, RunnerConnectionList } from './runner-connections.ts';
@@ -92,6 +94,9 @@ export const apiRoutes = {
   createInvitation: { method: 'post', path: '/api/invitations', access: 'admin', created: true, request: CreateInvitationRequest, response: CreateInvitationResponse, idempotent: true },
   revokeInvitation: { method: 'delete', path: '/api/invitations/:invitationId', access: 'admin', noContent: true },
   getOrgAuditLog: { method: 'get', path: '/api/audit-log', access: 'admin', query: PageQuery, response: OrgAuditLog },
+  getSignInOptions: { method: 'get', path: '/api/auth/sign-in-options', access: 'public', response: SignInOptions },
+  startSingleSignOn: { method: 'get', path: '/api/auth/sso/start', access: 'public', query: SsoStartQuery, redirect: true },
+  finishSingleSignOn: { method: 'get', path: '/api/auth/sso/callback', access: 'public', redirect: true },
   listRunners: { method: 'get', path: '/api/runners', access: 'member', query: PageQuery, response: RunnerList },
   createRunner: { method: 'post', path: '/api/runners', access: 'admin', created: true, request: CreateRunnerRequest, response: CreateRunnerResponse, idempotent: true },
   suggestRunnerPublicUrl: { method: 'get', path: '/api/runners/suggested-public-url', access: 'admin', response: SuggestedPublicUrlResponse },
@@ -126,6 +131,12 @@ export const apiRoutes = {
   createEnvironment: { method: 'post', path: '/api/environments', access: 'member', created: true, request: CreateEnvironmentRequest, response: Environment, idempotent: true },
   getEnvironment: { method: 'get', path: '/api/environments/:environmentId', access: 'member', response: Environment },
   deleteEnvironment: { method: 'delete', path: '/api/environments/:environmentId', access: 'member', noContent: true },
+  listConsoleApiTokens: { method: 'get', path: '/api/console-api-tokens', access: 'admin', response: ConsoleApiTokenList },
+  createConsoleApiToken: { method: 'post', path: '/api/console-api-tokens', access: 'admin', created: true, request: CreateConsoleApiTokenRequest, response: CreateConsoleApiTokenResponse, idempotent: true },
+  getSsoSettings: { method: 'get', path: '/api/settings/single-sign-on', access: 'admin', response: SsoSettings },
+  saveSsoSettings: { method: 'put', path: '/api/settings/single-sign-on', access: 'admin', request: SaveSsoSettingsRequest, response: SsoSettings },
+  deleteSsoSettings: { method: 'delete', path: '/api/settings/single-sign-on', access: 'admin', noContent: true },
+  revokeConsoleApiToken: { method: 'delete', path: '/api/console-api-tokens/:consoleApiTokenId', access: 'admin', noContent: true },
 } satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof apiRoutes;

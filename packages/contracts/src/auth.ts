@@ -25,6 +25,11 @@ export const SessionUser = z.object({
   role: Role,
   orgId: z.string(),
   orgName: z.string(),
+  /**
+   * Set when the request came with an API token (`Authorization: Bearer rcat_…`) instead of a
+   * session: the token's id and name, which the audit log shows beside its creator.
+   */
+  apiToken: z.optional(z.object({ id: z.string(), name: z.string() })),
 });
 export type SessionUser = z.infer<typeof SessionUser>;
 

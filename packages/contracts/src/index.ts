@@ -10,6 +10,8 @@ export * from './dashboard-path.ts';
 export * from './text-input.ts';
 export * from './idempotency-key.ts';
 export * from './api-tokens.ts';
+export * from './console-api-tokens.ts';
+export * from './single-sign-on.ts';
 export * from './environments.ts';
 export * from './organization.ts';
 export * from './api-routes.ts';

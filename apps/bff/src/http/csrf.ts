@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpError } from './http-error.ts';
 import { baseCookieOptions, readCookie, type CookieNames } from './cookies.ts';
+import { isBearerRequest } from './request-context.ts';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -10,9 +11,12 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * - the Origin (or Referer) must be our own origin when the browser sends one;
  * - double-submit: header `x-csrf-token` must equal the `rc_csrf` cookie. A cross-site form cannot
  *   set a custom header, and SameSite=Lax keeps the session cookie off cross-site posts anyway.
+ * Requests with an API token (bearer-auth.ts) skip both: they carry no ambient credential to forge,
+ * and their session cookie, if any, is ignored.
  */
 export function createCsrfProtection(names: CookieNames, secure: boolean, publicOrigin: string): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    if (isBearerRequest(req)) return next();
     if (!readCookie(req, names.csrf)) {
       res.cookie(names.csrf, randomBytes(24).toString('base64url'), { ...baseCookieOptions(secure), httpOnly: false, sameSite: 'strict' });
     }

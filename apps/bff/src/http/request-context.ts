@@ -5,6 +5,17 @@ import { forbidden, unauthenticated } from './http-error.ts';
 /** What the session middleware learned about the caller, kept on res.locals-free request state. */
 const users = new WeakMap<Request, SessionUser>();
 
+/** Requests authenticated by an API token (Authorization: Bearer): no cookie, no CSRF check. */
+const bearerRequests = new WeakSet<Request>();
+
+export function markBearerRequest(req: Request): void {
+  bearerRequests.add(req);
+}
+
+export function isBearerRequest(req: Request): boolean {
+  return bearerRequests.has(req);
+}
+
 export function setRequestUser(req: Request, user: SessionUser): void {
   users.set(req, user);
 }

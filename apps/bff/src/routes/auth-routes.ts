@@ -5,6 +5,7 @@ import type { AuthService } from '../services/auth-service.ts';
 import { sessionMaxMs } from '../services/auth-service.ts';
 import { readCookie, setSessionCookie, type CookieNames } from '../http/cookies.ts';
 import { HttpError } from '../http/http-error.ts';
+import { isBearerRequest } from '../http/request-context.ts';
 import { mountRoute } from './mount-route.ts';
 import type { SignInThrottle } from '../store/sign-in-throttle.ts';
 
@@ -69,6 +70,8 @@ export function createAuthRoutes(auth: AuthService, cookies: CookieNames, secure
   });
 
   mountRoute(router, apiRoutes.signOut, async ({ req, res }) => {
+    // A request with an API token ignores the session cookie (bearer-auth.ts): it signs nothing out.
+    if (isBearerRequest(req)) return;
     const token = readCookie(req, cookies.session);
     if (token) await auth.signOut(token);
     res.clearCookie(cookies.session, { path: '/', secure, sameSite: 'lax', httpOnly: true });

@@ -25,9 +25,9 @@ const exampleCodes: Record<ErrorStatus, { code: ApiErrorCode; message: string }>
 function commonErrors(route: ApiRoute): Partial<Record<ErrorStatus, string>> {
   const errors: Partial<Record<ErrorStatus, string>> = {};
   const forbidden: string[] = [];
-  if (route.access !== 'public') errors[401] = 'Not signed in, or the session expired (`unauthenticated`).';
+  if (route.access !== 'public') errors[401] = 'Not signed in, or the session expired; or the API token is unknown, revoked or expired (`unauthenticated`).';
   if (route.access === 'admin') forbidden.push('the caller is not an admin of the organization (`forbidden`)');
-  if (route.method !== 'get') forbidden.push('the CSRF check failed: send `x-csrf-token` equal to the `rc_csrf` cookie, from this origin (`csrf_failed`)');
+  if (route.method !== 'get') forbidden.push('with a session cookie, the CSRF check failed: send `x-csrf-token` equal to the `rc_csrf` cookie, from this origin (`csrf_failed`); API token requests need no CSRF header');
   if (forbidden.length) errors[403] = `${forbidden.join('; or ')}.`.replace(/^./, (c) => c.toUpperCase());
   if (route.request || route.query) errors[400] = 'The body or query failed validation (`validation_failed`); `error.fields` names each field with its message.';
   if (route.request) errors[413] = 'The body is larger than 100 KB (`payload_too_large`).';
@@ -90,7 +90,8 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
         ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.request, { io: 'input', unrepresentable: 'any' }) } } } }
         : {}),
       responses,
-      ...(route.access === 'public' ? { security: [] } : {}),
+      // Every route takes a session cookie or an API token; a public one works without either (`{}`).
+      security: route.access === 'public' ? [{}, { session: [] }, { apiToken: [] }] : [{ session: [] }, { apiToken: [] }],
     };
   }
   return {
@@ -102,15 +103,22 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
         'The API the Runner Console dashboard uses, generated from `packages/contracts`.',
         '',
         '- **Sessions.** Sign in with `POST /api/auth/sign-in`; the session is the `rc_session` cookie.',
-        '- **CSRF.** Every request that is not a GET sends the `x-csrf-token` header with the value of the `rc_csrf` cookie (set by `GET /api/auth/session`).',
+        '- **API tokens.** Automation (CI, Terraform) sends `Authorization: Bearer rcat_…` instead, with a token an admin makes in Settings › API tokens. It acts with the current role of the admin who made it. A request with a bearer token ignores any session cookie and needs no CSRF header.',
+        '- **CSRF.** With a session cookie, every request that is not a GET sends the `x-csrf-token` header with the value of the `rc_csrf` cookie (set by `GET /api/auth/session`).',
         '- **Access.** `x-access` on each operation: `public`, `member` (any signed-in user) or `admin` (an organization admin).',
         '- **Errors.** Every error is `{ "error": { "code", "message", "fields"? } }`; `message` says what to do next and `fields` maps a field to its message.',
         '- **Secrets.** Client secrets are sent sealed to the runner\'s key (or in plaintext by API clients, sealed on arrival); no answer ever contains one.',
       ].join('\n'),
     },
     servers: [{ url: serverUrl }],
-    components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'rc_session' } } },
-    security: [{ session: [] }],
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'rc_session' },
+        apiToken: { type: 'http', scheme: 'bearer', bearerFormat: 'rcat_…', description: 'An API token from Settings › API tokens, as `Authorization: Bearer rcat_…`. No CSRF header is needed.' },
+      },
+    },
+    // Either scheme: a session cookie or an API token.
+    security: [{ session: [] }, { apiToken: [] }],
     paths,
   };
 }

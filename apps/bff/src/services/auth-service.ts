@@ -41,10 +41,18 @@ export function createAuthService(db: Db, bus?: ClusterBus) {
     if (!row || !ok) {
       throw new HttpError(401, 'unauthenticated', 'That e-mail and password do not match an account. Check them and try again.');
     }
+    // "Require single sign-on" stops password sign-in for members; admins keep it as a way back in.
+    // Checked only after the password matched, so it tells nothing to someone without it.
+    if (row.role !== 'admin') {
+      const sso = await db.selectFrom('sso_settings').select(['display_name', 'require_sso']).where('org_id', '=', row.org_id).executeTakeFirst();
+      if (sso?.require_sso) {
+        throw new HttpError(403, 'forbidden', `Your organization signs in with ${sso.display_name}. Use "Sign in with ${sso.display_name}" instead of your password.`);
+      }
+    }
     return startSession(row.id);
   }
 
-  /** A new session for a user who has just proved who they are (sign-in, set-up, an accepted invitation). */
+  /** A new session for a user who has just proved who they are (password, single sign-on, set-up, an accepted invitation). */
   async function startSession(userId: string): Promise<{ sessionToken: string; user: SessionUser }> {
     const sessionToken = createSecretToken('rcs');
     const now = new Date();

@@ -20,7 +20,7 @@ import { EnvelopeError, checkEnvelopeBinding, sealClientSecret } from '@runner-c
 import { classifyProviderHost, getScmProvider, scmProviders } from '@runner-console/scm-providers';
 import type { Logger } from '../logger.ts';
 import type { EventHub } from '../events/event-hub.ts';
-import type { AuditStore } from '../store/audit-store.ts';
+import { describeAuditActor, type AuditStore } from '../store/audit-store.ts';
 import type { ScmIntegrationListRow, ScmIntegrationsStore } from '../store/scm-integrations-store.ts';
 import type { ScmIntegrationsTable, RunnersTable } from '../store/schema.ts';
 import type { RunnerLinkServer } from '../runner-link/link-server.ts';
@@ -531,7 +531,7 @@ export function createScmIntegrationService(deps: {
       const runner = await runners.requireRunner(user, runnerId);
       const rows = await audit.listForRunner(user.orgId, runner.id, page.limit + 1, after?.[0]);
       const { items, nextCursor } = pageOf(rows, page.limit, (r) => [r.seq]);
-      const entries = items.map((r) => ({ id: r.id, at: r.at, actor: r.actor_email, action: r.action, target: showForbiddenCharacters(r.target), details: JSON.parse(r.details) as Record<string, unknown> }));
+      const entries = items.map((r) => ({ id: r.id, at: r.at, actor: describeAuditActor(r), action: r.action, target: showForbiddenCharacters(r.target), details: JSON.parse(r.details) as Record<string, unknown> }));
       return { entries, nextCursor };
     },
   };

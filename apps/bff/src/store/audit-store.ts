@@ -4,7 +4,8 @@ import type { Db } from './database.ts';
 export interface AuditEntryInput {
   orgId: string;
   runnerId: string | null;
-  actor: { id: string; email: string } | null;
+  /** A request made with an API token passes its creator with `apiToken` set (SessionUser does). */
+  actor: { id: string; email: string; apiToken?: { id: string; name: string } } | null;
   action: string;
   target: string;
   /** Never a secret: callers pass field names and non-secret values only. */
@@ -22,6 +23,7 @@ export function createAuditStore(db: Db) {
           runner_id: entry.runnerId,
           actor_id: entry.actor?.id ?? null,
           actor_email: entry.actor?.email ?? null,
+          actor_token_name: entry.actor?.apiToken?.name ?? null,
           action: entry.action,
           target: entry.target,
           details: JSON.stringify(entry.details ?? {}),
@@ -48,4 +50,13 @@ export function createAuditStore(db: Db) {
     },
   };
 }
+/**
+ * Who acted, as the audit log shows it: the user's e-mail, or for a request made with an API token
+ * `API token "CI" (admin@acme.test)`, the token's name with the admin who made it.
+ */
+export function describeAuditActor(row: { actor_email: string | null; actor_token_name?: string | null }): string | null {
+  if (row.actor_token_name) return `API token "${row.actor_token_name}" (${row.actor_email ?? 'removed user'})`;
+  return row.actor_email;
+}
+
 export type AuditStore = ReturnType<typeof createAuditStore>;

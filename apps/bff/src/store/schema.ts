@@ -111,6 +111,8 @@ export interface AuditLogTable {
   runner_id: string | null;
   actor_id: string | null;
   actor_email: string | null;
+  /** The API token that acted for actor_id, by name (0013); null for a session. */
+  actor_token_name?: string | null;
   action: string;
   target: string;
   details: string;
@@ -182,6 +184,44 @@ export interface PendingErasuresTable {
   created_at: string;
 }
 
+/** API tokens for automation (0013): the token's SHA-256 only. */
+export interface ConsoleApiTokensTable {
+  id: string;
+  org_id: string;
+  created_by: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Single sign-on per organization (0014); the client secret only sealed. */
+export interface SsoSettingsTable {
+  org_id: string;
+  display_name: string;
+  issuer_url: string;
+  client_id: string;
+  client_secret_sealed: string;
+  /** JSON array of lowercase domains. */
+  allowed_domains: string;
+  require_sso: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** A started single sign-on: state, nonce and PKCE verifier, by the hash of the browser's cookie (0014). */
+export interface SsoAttemptsTable {
+  id_hash: string;
+  org_id: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   oauth_flows: OAuthFlowsTable;
   environments: EnvironmentsTable;
@@ -197,4 +237,7 @@ export interface Database {
   pending_erasures: PendingErasuresTable;
   setup_codes: SetupCodesTable;
   account_links: AccountLinksTable;
+  console_api_tokens: ConsoleApiTokensTable;
+  sso_settings: SsoSettingsTable;
+  sso_attempts: SsoAttemptsTable;
 }

@@ -15,6 +15,8 @@ import { useSessionCheckOnEventLoss } from './use-session-check-on-event-loss.ts
  */
 const settingsPages: { path: string; label: string; adminOnly: boolean }[] = [
   { path: '/settings/members', label: 'Members', adminOnly: true },
+  { path: '/settings/single-sign-on', label: 'Single sign-on', adminOnly: true },
+  { path: '/settings/api-tokens', label: 'API tokens', adminOnly: true },
   { path: '/settings/audit-log', label: 'Audit log', adminOnly: true },
   { path: '/settings/account', label: 'Account', adminOnly: false },
 ];

@@ -87,6 +87,12 @@ const AuditLogPage = lazy(() =>
     default: m.AuditLogPage,
   })),
 );
+const ApiTokensPage = lazy(() =>
+  import('../features/api-tokens/routes/api-tokens-page.tsx').then((m) => ({ default: m.ApiTokensPage })),
+);
+const SingleSignOnPage = lazy(() =>
+  import('../features/single-sign-on/routes/single-sign-on-page.tsx').then((m) => ({ default: m.SingleSignOnPage })),
+);
 
 function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={<LoadingStatus>Loading…</LoadingStatus>}>{children}</Suspense>;
@@ -295,6 +301,22 @@ export function AppRoutes() {
             element={
               <Page>
                 <MembersRoute />
+              </Page>
+            }
+          />
+          <Route
+            path="settings/single-sign-on"
+            element={
+              <Page>
+                <SingleSignOnPage />
+              </Page>
+            }
+          />
+          <Route
+            path="settings/api-tokens"
+            element={
+              <Page>
+                <ApiTokensPage />
               </Page>
             }
           />

@@ -26,6 +26,13 @@ export const authQueries = {
       staleTime: 60_000,
       retry: false,
     }),
+  /** "Sign in with …" buttons: the organizations that set up single sign-on. */
+  signInOptions: () =>
+    queryOptions({
+      queryKey: ['sign-in-options'] as const,
+      queryFn: ({ signal }) => apiClient.call('getSignInOptions', { signal }),
+      staleTime: 60_000,
+    }),
 };
 
 /** Records that nobody is signed in; RequireSession then sends the person to /sign-in. */

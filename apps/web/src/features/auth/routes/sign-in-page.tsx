@@ -3,6 +3,7 @@ import { Navigate, useSearchParams } from 'react-router';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { authQueries } from '../api/auth-queries.ts';
 import { SignInForm } from '../components/sign-in-form.tsx';
+import { SingleSignOnButtons } from '../components/single-sign-on-buttons.tsx';
 import { safeNextPath } from '../safe-next-path.ts';
 
 export function SignInPage() {
@@ -24,6 +25,7 @@ export function SignInPage() {
           Runner Console
         </p>
         <h1 className="sign-in__title">Sign in to your organization</h1>
+        <SingleSignOnButtons ssoError={searchParams.get('sso_error')} />
         <SignInForm />
       </div>
     </main>

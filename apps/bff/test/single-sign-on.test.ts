@@ -1,0 +1,92 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSsoBff, type SsoFixture } from './sso-fixture.ts';
+
+/** Single sign-on (issue 27 item 3) against panva's oidc-provider, on SQLite and PostgreSQL. */
+let f: SsoFixture;
+beforeAll(async () => {
+  f = await startSsoBff();
+});
+afterAll(() => f.close());
+
+describe('single sign-on', () => {
+  it('checks the issuer on save, keeps the secret encrypted, and never returns it', async () => {
+    const before = await f.admin.request('GET', '/api/settings/single-sign-on');
+    expect(before.body).toMatchObject({ configured: false, clientSecretSet: false, redirectUri: f.redirectUri });
+
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const unreachable = await f.admin.request('PUT', '/api/settings/single-sign-on', { ...f.settings, issuerUrl: `http://127.0.0.1:${closedPort}` });
+    expect(unreachable.status).toBe(400);
+    expect(unreachable.body.error.fields.issuerUrl).toBe(`Nothing answers at http://127.0.0.1:${closedPort}/.well-known/openid-configuration. Check the issuer URL.`);
+    const notADiscoveryDocument = await f.admin.request('PUT', '/api/settings/single-sign-on', { ...f.settings, issuerUrl: `${f.bff.url}/api/auth` });
+    expect(notADiscoveryDocument.status).toBe(400);
+    expect(notADiscoveryDocument.body.error.fields.issuerUrl).toMatch(/discovery document/);
+    const plainHttp = await f.admin.request('PUT', '/api/settings/single-sign-on', { ...f.settings, issuerUrl: 'http://login.acme.test' });
+    expect(plainHttp.body.error.fields.issuerUrl).toMatch(/https:\/\//);
+    const badDomain = await f.admin.request('PUT', '/api/settings/single-sign-on', { ...f.settings, allowedDomains: ['not a domain'] });
+    expect(badDomain.body.error.fields['allowedDomains.0']).toMatch(/domain such as acme\.com/);
+
+    const saved = await f.admin.request('PUT', '/api/settings/single-sign-on', { ...f.settings, allowedDomains: ['@Acme.test'] });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ configured: true, clientSecretSet: true, allowedDomains: ['acme.test'], issuerUrl: f.idp.issuer });
+    expect(saved.text).not.toContain(f.idp.clientSecret);
+    const row = await f.bff.db.selectFrom('sso_settings').selectAll().executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(f.idp.clientSecret);
+    expect(row.client_secret_sealed.split('.')).toHaveLength(5);
+
+    // Saved again without a secret: the one stored is kept (and still works, below).
+    const kept = await f.admin.request('PUT', '/api/settings/single-sign-on', { ...f.settings, clientSecret: undefined });
+    expect(kept.status).toBe(200);
+    expect(kept.body.clientSecretSet).toBe(true);
+
+    const options = await f.dev.request('GET', '/api/auth/sign-in-options');
+    expect(options.body.singleSignOn).toContainEqual({ orgId: f.orgId, orgName: 'Acme', displayName: 'Acme login' });
+    for (const text of [...f.bff.logLines, JSON.stringify(await f.bff.db.selectFrom('audit_log').selectAll().execute())]) expect(text).not.toContain(f.idp.clientSecret);
+  });
+
+  it('creates a member just in time at the first sign-in from an allowed domain, and finds them the next time', async () => {
+    const first = await f.signInWithSso('new-dev');
+    expect(first.location).toBe('/');
+    const session = await first.browser.request('GET', '/api/auth/session');
+    expect(session.body.user).toMatchObject({ email: 'new.dev@acme.test', name: 'New Dev', role: 'member', orgName: 'Acme' });
+    const second = await f.signInWithSso('new-dev');
+    expect((await second.browser.request('GET', '/api/auth/session')).body.user.id).toBe(session.body.user.id);
+    const users = await f.bff.db.selectFrom('users').select('id').where('email', '=', 'new.dev@acme.test').execute();
+    expect(users).toHaveLength(1);
+    const joined = await f.bff.db.selectFrom('audit_log').selectAll().where('action', '=', 'member.joined_by_sso').execute();
+    expect(joined).toHaveLength(1);
+    expect(joined[0]!.runner_id).toBeNull();
+  });
+
+  it('refuses another domain with a clear message and creates no one', async () => {
+    const refused = await f.signInWithSso('outsider');
+    expect(refused.location).toBe('/sign-in?sso_error=domain_not_allowed');
+    expect((await refused.browser.request('GET', '/api/auth/session')).body.user).toBeNull();
+    expect(await f.bff.db.selectFrom('users').select('id').where('email', '=', 'eve@elsewhere.test').execute()).toHaveLength(0);
+  });
+
+  it('"Require single sign-on" stops password sign-in for members, while admins keep their password', async () => {
+    expect((await f.admin.request('PUT', '/api/settings/single-sign-on', { ...f.settings, requireSso: true })).status).toBe(200);
+    const { TestApiClient } = await import('./api-client.ts');
+    const member = await new TestApiClient(f.bff.url).request('POST', '/api/auth/sign-in', { email: 'dev@acme.test', password: 'dev' });
+    expect(member.status).toBe(403);
+    expect(member.body.error.message).toBe('Your organization signs in with Acme login. Use "Sign in with Acme login" instead of your password.');
+    const wrongPassword = await new TestApiClient(f.bff.url).request('POST', '/api/auth/sign-in', { email: 'dev@acme.test', password: 'wrong' });
+    expect(wrongPassword.status).toBe(401);
+    const admin = await new TestApiClient(f.bff.url).request('POST', '/api/auth/sign-in', { email: 'admin@acme.test', password: 'admin' });
+    expect(admin.status).toBe(200);
+    expect((await f.admin.request('PUT', '/api/settings/single-sign-on', { ...f.settings, requireSso: false })).status).toBe(200);
+  });
+
+  it('turning it off is safe twice and removes the button', async () => {
+    expect((await f.admin.request('DELETE', '/api/settings/single-sign-on')).status).toBe(204);
+    expect((await f.admin.request('DELETE', '/api/settings/single-sign-on')).status).toBe(204);
+    expect((await f.dev.request('GET', '/api/auth/sign-in-options')).body.singleSignOn).toEqual([]);
+    expect((await f.admin.request('GET', '/api/settings/single-sign-on')).body.configured).toBe(false);
+  });
+});
