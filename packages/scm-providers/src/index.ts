@@ -27,3 +27,17 @@ export { hostOfContextUrl } from './host-of-context-url.ts';
 export { MAX_URL_INPUT_LENGTH } from './read-url-like.ts';
 export { readApiTokenInput, findMissingApiTokenScopes, describeMissingApiTokenScopes } from './api-token-input.ts';
 export type { ApiTokenInputCheck } from './api-token-input.ts';
+export { scmProviderIds } from './provider-ids.ts';
+export type {
+  ContextUrl,
+  ContextUrlBase,
+  ContextUrlTarget,
+  ContextUrlResult,
+  ContextUrlRefusalReason,
+  ProviderLink,
+  ScopeRules,
+  TokenInputCheck,
+  TokenInputRules,
+  ScmProviderModule,
+} from './provider-module.ts';
+export { scmProviderModules, findProviderModule } from './provider-modules.ts';

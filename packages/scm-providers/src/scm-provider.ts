@@ -1,6 +1,7 @@
 // The shape of one provider's facts. The values live in scm-provider-catalogue.ts.
 
-export type ScmProviderId = 'github' | 'gitlab' | 'bitbucket' | 'azure-devops';
+import type { ScmProviderId } from './provider-ids.ts';
+export type { ScmProviderId };
 
 /** A scope the runner needs, with the checkbox an admin ticks for it and why we need it. */
 export type ScopeRequirement = {
