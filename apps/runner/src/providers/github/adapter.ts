@@ -73,16 +73,15 @@ async function primaryVerifiedEmail(call: ProviderCall): Promise<string | null> 
     const { body } = await githubRequest<GitHubEmail[]>(call, 'user/emails?per_page=100');
     return (Array.isArray(body) ? body : []).find((email) => email.primary && email.verified)?.email ?? null;
   } catch (err) {
-    if (err instanceof ProviderApiError && (err.status === 403 || err.status === 404)) return null;
+    if (err instanceof ProviderApiError && (err.code === 'forbidden' || err.code === 'not_found')) return null;
     throw err;
   }
 }
 
 async function readAccount(call: ProviderCall): Promise<{ account: ProviderAccount; headers: Headers }> {
-  // Both at once: the Connect popup waits for them.
-  const emailRequest = primaryVerifiedEmail(call).catch(() => null);
-  const { body: user, headers } = await githubRequest<GitHubUser>(call, 'user');
-  const email = (await emailRequest) ?? (typeof user.email === 'string' && user.email !== '' ? user.email : null);
+  // Both at once: the Connect popup waits for them. A rate limit or a dead token on either is an answer.
+  const [{ body: user, headers }, verified] = await Promise.all([githubRequest<GitHubUser>(call, 'user'), primaryVerifiedEmail(call)]);
+  const email = verified ?? (typeof user.email === 'string' && user.email !== '' ? user.email : null);
   return {
     account: { name: user.name ?? user.login, username: user.login, id: String(user.id), email },
     headers,

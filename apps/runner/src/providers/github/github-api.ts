@@ -13,6 +13,7 @@ export type GitHubBranch = components['schemas']['branch-with-protection'];
 export type GitHubCommit = components['schemas']['commit'];
 export type GitHubPullRequest = components['schemas']['pull-request'];
 export type GitHubGitRef = components['schemas']['git-ref'];
+export type GitHubTag = components['schemas']['git-tag'];
 
 const TIMEOUT_MS = 15_000;
 

@@ -2,7 +2,7 @@
 // see is a 404 (GitHub hides private repositories that way), so nothing leaks.
 import type { ContextUrl } from '@runner-console/scm-providers';
 import { ProviderApiError, type ProviderCall, type ResolvedContext } from '../provider-adapter.ts';
-import { githubRequest, pathOf, refPath, type GitHubCommit, type GitHubGitRef, type GitHubPullRequest, type GitHubRepository } from './github-api.ts';
+import { githubRequest, pathOf, refPath, type GitHubCommit, type GitHubGitRef, type GitHubTag, type GitHubPullRequest, type GitHubRepository } from './github-api.ts';
 
 /** The longest slashed ref the runner tries to read out of `/tree/{ref}/{path}` (one call each). */
 const MAX_REF_SEGMENTS = 12;
@@ -17,11 +17,12 @@ export class GitHubContextError extends Error {
   }
 }
 
+/** 404, and the 422 "No commit found for SHA" that /commits/{ref} answers for an unknown commit. */
 async function orUndefinedOn404<T>(promise: Promise<T>): Promise<T | undefined> {
   try {
     return await promise;
   } catch (err) {
-    if (err instanceof ProviderApiError && err.status === 404) return undefined;
+    if (err instanceof ProviderApiError && (err.status === 404 || err.status === 422)) return undefined;
     throw err;
   }
 }
@@ -53,9 +54,11 @@ export async function resolveGitHubContext(input: {
     return ref?.body.object.sha;
   };
   const tagCommit = async (name: string): Promise<string | undefined> => {
-    // /commits/{ref} peels an annotated tag to its commit; the full ref name keeps a branch of the same name out.
-    const commit = await orUndefinedOn404(githubRequest<GitHubCommit>(call, `${repoApi}/commits/refs/tags/${refPath(name)}`));
-    return commit?.body.sha;
+    const ref = await orUndefinedOn404(githubRequest<GitHubGitRef>(call, `${repoApi}/git/ref/tags/${refPath(name)}`));
+    if (!ref || ref.body.object.type !== 'tag') return ref?.body.object.sha;
+    // An annotated tag points at a tag object: its object is the commit.
+    const tag = await githubRequest<GitHubTag>(call, `${repoApi}/git/tags/${encodeURIComponent(ref.body.object.sha)}`);
+    return tag.body.object.sha;
   };
   const onBranch = (name: string, sha: string): ResolvedContext => ({ ...base, kind: 'branch', ref: name, refType: 'branch', commit: sha, pullRequest: null });
   const onTag = (sha: string): ResolvedContext => ({ ...base, kind: 'commit', ref: sha, refType: 'commit', commit: sha, pullRequest: null });
