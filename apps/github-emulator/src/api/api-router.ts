@@ -1,5 +1,5 @@
 import { GitCommandError, type CommitInfo } from '@runner-console/emulator-kit';
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { authenticate, hasPermission, repositoryAccess, type Principal, type RepositoryAccess } from '../access.ts';
 import type { GitHubContext } from '../context.ts';
 import { repositoryGitDir } from '../seed.ts';
@@ -220,7 +220,7 @@ export function createApiRouter(context: GitHubContext): Router {
     }
     context.logger.error({ err: error, method: req.method, path: req.path }, 'API request failed');
     sendGitHubError(res, 500, 'Server Error');
-  }) satisfies express.ErrorRequestHandler);
+  }) satisfies ErrorRequestHandler);
   return router;
 }
 

@@ -2,7 +2,7 @@ import { generatePrefixedToken, hashOpaqueToken, type CodeRefusal } from '@runne
 import express, { Router, type Request, type Response } from 'express';
 import type { GitHubContext } from '../context.ts';
 import type { OAuthClient, UserGrant } from '../state.ts';
-import { authenticateClient, readClientCredentials } from './clients.ts';
+import { authenticateClient, readClientCredentials, redirectUriAllowed } from './clients.ts';
 
 /** GitHub App user tokens last 8 hours (`expires_in: 28800`). */
 export const APP_ACCESS_TOKEN_LIFETIME_SECONDS = 28_800;
@@ -70,6 +70,11 @@ function exchangeCode(context: GitHubContext, req: Request, res: Response, clien
     codeVerifier: text('code_verifier'),
   });
   if (!redeemed.ok) return answerError(context, req, res, codeError(redeemed.reason));
+  // A code issued without redirect_uri still takes only one the app may use.
+  const redirectUri = text('redirect_uri');
+  if (redirectUri !== undefined && !redirectUriAllowed(client, redirectUri)) {
+    return answerError(context, req, res, 'redirect_uri_mismatch');
+  }
   answerTokens(context, req, res, issueTokens(context, client, redeemed.grant));
 }
 
