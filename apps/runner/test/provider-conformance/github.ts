@@ -2,7 +2,7 @@
 // seed: alice and bob, acme/widgets with main, feature/login, tag v1.0.0 and pull request 1 from
 // feature/login; bob's fork bob/widgets with pull request 2 from fix/typo).
 import * as oauth from 'oauth4webapi';
-import type { ContextUrl } from '@runner-console/scm-providers';
+import type { ContextUrl, ContextUrlTarget } from '@runner-console/scm-providers';
 import { BrowserClient, isRedirect, readInputs } from '@runner-console/emulator-kit/testing';
 import { startSourceEmulator } from '../../../../test-support/source-emulator-process.ts';
 import { githubAdapter } from '../../src/providers/github/adapter.ts';
@@ -11,8 +11,8 @@ import type { ProviderFixture, ProviderUnderTest } from './provider-under-test.t
 
 const HOST = 'github.com';
 
-function widgets(target: Omit<ContextUrl, 'provider' | 'host' | 'repositoryPath' | 'owner' | 'repo'> & Partial<ContextUrl>): ContextUrl {
-  return { provider: 'github', host: HOST, repositoryPath: ['acme', 'widgets'], owner: 'acme', repo: 'widgets', ...target } as ContextUrl;
+function widgets(target: ContextUrlTarget): ContextUrl {
+  return { provider: 'github', host: HOST, repositoryPath: ['acme', 'widgets'], owner: 'acme', repo: 'widgets', ...target };
 }
 
 let appCount = 0;
@@ -102,6 +102,7 @@ async function start(): Promise<ProviderFixture> {
 export const githubUnderTest: ProviderUnderTest = {
   name: 'GitHub',
   adapter: githubAdapter,
+  capabilities: { revokesGrants: true, fineGrainedTokens: true, rateLimits: true },
   redirectMismatchFailure: 'invalid_client',
   start,
 };

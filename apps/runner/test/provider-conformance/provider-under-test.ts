@@ -35,7 +35,7 @@ export interface ProviderFixture {
   expireAccessTokens(): Promise<void>;
   /** A personal access token of the user: with every scope the product needs, without the repository one, or fine-grained on `repository`. */
   createPersonalAccessToken(kind: 'complete' | 'no_repository_scope' | 'fine_grained', expiresOn: string): Promise<{ token: string; email: string | null }>;
-  /** The provider's answer to a rate limit, next API call only. */
+  /** The provider's answer to a rate limit, next API call only (where the emulator can: `capabilities.rateLimits`). */
   rateLimitNextApiCall(): Promise<void>;
   /** Context URLs as the provider's parser reads them, with what they resolve to. */
   contexts: readonly ContextCase[];
@@ -49,6 +49,15 @@ export interface ProviderFixture {
 export interface ProviderUnderTest {
   name: string;
   adapter: ProviderAdapter;
+  /** What this provider (or its emulator, so far) has; a check of something it lacks is skipped, visibly. */
+  capabilities: {
+    /** The provider revokes a grant through its API (GitHub: DELETE /applications/{client_id}/grant). */
+    revokesGrants: boolean;
+    /** Fine-grained personal access tokens (reach probed on the repository, expiry from the provider). */
+    fineGrainedTokens: boolean;
+    /** The emulator can answer the next API call with a rate limit. */
+    rateLimits: boolean;
+  };
   /** What the code exchange answers to a redirect_uri other than the authorize request's. */
   redirectMismatchFailure: 'invalid_client' | 'provider_error';
   start(): Promise<ProviderFixture>;
