@@ -7,6 +7,7 @@ export type {
   ScmProviderIcon,
   ScmProviderDocs,
   ScmProviderOAuth,
+  OAuthClientKind,
   ScmProviderApiTokens,
   ScopeRequirement,
 } from './scm-provider.ts';

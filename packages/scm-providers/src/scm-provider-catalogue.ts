@@ -1,4 +1,5 @@
 import type { ScmProvider, ScmProviderId } from './scm-provider.ts';
+import { githubClientKinds } from './providers/github/client-kinds.ts';
 
 // Icons are our own simple geometric marks on a 24×24 grid (no trademark artwork). Holes are
 // drawn with the opposite winding, so they show with the default nonzero fill rule too.
@@ -19,6 +20,7 @@ const github: ScmProvider = {
     oauthConsumerUrl:
       'https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/creating-an-oauth-app',
   },
+  oauthClientKinds: githubClientKinds,
 };
 
 const gitlab: ScmProvider = {

@@ -63,6 +63,26 @@ export type ScmProviderApiTokens = {
   restUsername: 'email';
 };
 
+/**
+ * A kind of OAuth client a provider offers for signing developers in (GitHub: OAuth App or GitHub
+ * App). The integration modal lets the admin choose one and shows its steps; the runner needs no
+ * choice, since both use the same flow.
+ */
+export type OAuthClientKind = {
+  id: string;
+  label: string;
+  /** One sentence: what choosing it means. */
+  summary: string;
+  /** Where an admin registers one: a path on `https://{host}`. */
+  registerPath: string;
+  /** The steps on the provider's side, in order, for an admin. */
+  steps: readonly string[];
+  /** An app's install link, a path on `https://{host}` with `{slug}` (the app's URL name); null when there is nothing to install. */
+  installPath: string | null;
+  /** Permissions to set (apps); null when the scopes (`oauth.requiredScopes`) say it. */
+  permissions: readonly { name: string; access: string; reason: string }[] | null;
+};
+
 export type ScmProvider = {
   id: ScmProviderId;
   /** Display name, e.g. `Bitbucket`. */
@@ -77,6 +97,8 @@ export type ScmProvider = {
   selfHostedUnsupportedMessage?: string;
   icon: ScmProviderIcon;
   docs: ScmProviderDocs;
+  /** The kinds of OAuth client to choose from, when the provider has more than one. */
+  oauthClientKinds?: readonly OAuthClientKind[];
   /** Present for providers the runner can connect to. */
   oauth?: ScmProviderOAuth;
   /** Present for providers that also take personal access tokens. */

@@ -149,6 +149,8 @@ describe.each(providers)('$name adapter against its emulator', ({ adapter, start
 
     it('refreshes an expired token with a rotating refresh token; the spent one reads as a possible lost race', async () => {
       const tokens = await connect(refreshing);
+      const requested = (adapter.authorizeParameters().scope ?? '').split(/[\s,]+/).filter(Boolean);
+      expect(adapter.grantedScopes(tokens), 'what the flow checks covers what the product needs').toEqual(expect.arrayContaining(requested));
       expect(tokens.refresh_token).toBeTruthy();
       expect(tokens.expires_in).toBeGreaterThan(0);
       await fixture.expireAccessTokens();
@@ -255,6 +257,12 @@ describe.each(providers)('$name adapter against its emulator', ({ adapter, start
       const base = { ...fixture.contexts[0]!.context, kind: 'commit' as const, commit: sha };
       expect(await resolve(base)).toMatchObject({ kind: 'commit', refType: 'commit', commit: sha });
       expect(await resolve({ ...base, branch: fixture.push.branch })).toMatchObject({ kind: 'branch', ref: fixture.push.branch, commit: sha });
+    });
+
+    it.skipIf(!capabilities.appInstallations)('tells a developer when the app’s installation does not cover the repository', async () => {
+      const uncovered = await fixture.createUncoveredAppClient!(CALLBACK);
+      const appToken = oauthToken((await connect(uncovered)).access_token);
+      await expect(resolve(fixture.contexts[0]!.context, appToken)).rejects.toMatchObject({ code: 'repository_not_found', message: expect.stringMatching(/installation does not cover/) });
     });
 
     it('says a repository the user cannot see was not found, and unknown refs too', async () => {

@@ -46,6 +46,10 @@ async function start(): Promise<ProviderFixture> {
       await created(`/_emulator/github-apps/${app.slug as string}/installations`, { account: 'acme', repositories: ['acme/widgets'] });
       return { clientId: app.clientId as string, clientSecret: app.clientSecret as string };
     },
+    async createUncoveredAppClient(callbackUrl) {
+      const app = await created('/_emulator/github-apps', { owner: 'acme', name: `Runner Console ${++appCount}`, callbackUrl });
+      return { clientId: app.clientId as string, clientSecret: app.clientSecret as string };
+    },
     async authorize(authorizeUrl, decision) {
       const browser = new BrowserClient(site);
       let response = await browser.followRedirects(await browser.get(authorizeUrl.href));
@@ -102,7 +106,7 @@ async function start(): Promise<ProviderFixture> {
 export const githubUnderTest: ProviderUnderTest = {
   name: 'GitHub',
   adapter: githubAdapter,
-  capabilities: { revokesGrants: true, fineGrainedTokens: true, rateLimits: true },
+  capabilities: { revokesGrants: true, fineGrainedTokens: true, appInstallations: true, rateLimits: true },
   redirectMismatchFailure: 'invalid_client',
   start,
 };

@@ -31,6 +31,8 @@ export interface ProviderFixture {
    * answers the URL the browser is sent back to (the callback with `code` or `error`).
    */
   authorize(authorizeUrl: URL, decision: 'grant' | 'cancel'): Promise<URL>;
+  /** An app client whose installation does not cover the seed's repositories (where `capabilities.appInstallations`). */
+  createUncoveredAppClient?(callbackUrl: string): Promise<OAuthClientUnderTest>;
   /** Makes the user's access tokens expire now (a clock or expiry switch in the emulator). */
   expireAccessTokens(): Promise<void>;
   /** A personal access token of the user: with every scope the product needs, without the repository one, or fine-grained on `repository`. */
@@ -55,6 +57,8 @@ export interface ProviderUnderTest {
     revokesGrants: boolean;
     /** Fine-grained personal access tokens (reach probed on the repository, expiry from the provider). */
     fineGrainedTokens: boolean;
+    /** App clients reach only the repositories an installation covers (GitHub Apps). */
+    appInstallations: boolean;
     /** The emulator can answer the next API call with a rate limit. */
     rateLimits: boolean;
   };

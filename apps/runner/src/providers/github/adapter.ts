@@ -115,6 +115,11 @@ export function createGitHubAdapter(): ProviderAdapter {
     describeOAuthRefusal: describeGitHubOAuthRefusal,
     judgeClientCheck: judgeGitHubClientCheck,
     grantedScopes(tokens, headers) {
+      // A GitHub App's user token has no scopes (`"scope": ""`): its reach is the app's permissions
+      // (Contents, Pull requests, Metadata, Email addresses: the modal lists them), narrowed to the
+      // installation's repositories, which the context step meets as a 404 and explains. It stands
+      // for the scopes the product asks of an OAuth App, so the scope check does not refuse it.
+      if (isAppUserToken(tokens.access_token)) return githubOAuthScopes();
       const fromHeader = headers?.get('x-oauth-scopes');
       return [...new Set([...splitGitHubScopes(typeof tokens.scope === 'string' ? tokens.scope : ''), ...splitGitHubScopes(fromHeader)])];
     },
