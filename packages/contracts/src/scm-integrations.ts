@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
+import { scmProviderIds } from '@runner-console/scm-providers/provider-ids';
 import { noForbiddenCharacters } from './text-input.ts';
 import { NextCursor } from './pagination.ts';
 
-export const ScmProviderId = z.enum(['github', 'gitlab', 'bitbucket', 'azure-devops']);
+// The ids are declared once, in scm-providers (a list of strings: no code of it reaches contracts' users).
+export const ScmProviderId = z.enum(scmProviderIds);
 export type ScmProviderId = z.infer<typeof ScmProviderId>;
 
 export const ScopeRequirement = z.object({

@@ -105,8 +105,8 @@ export type ScmProviderModule = {
   /** An example link for messages, e.g. `https://github.com/owner/repository`. */
   exampleUrl: string;
   /**
-   * Refuses a host this provider cannot serve before an integration is made with it; for a host
-   * that is fine, null. (Bitbucket Cloud: only bitbucket.org.)
+   * A link on a host nobody serves that is this provider's self-managed product, which this
+   * module cannot serve (Bitbucket Data Center for Bitbucket Cloud): the sentence to show, else null.
    */
-  refuseHost?(host: string): string | null;
+  claimForeignLink?(hostname: string, pathname: string): string | null;
 };

@@ -59,8 +59,11 @@ export type ScmProviderApiTokens = {
   maxLifetimeDays: number;
   /** The git username that goes with any token (the account's username works too). */
   gitUsername: string;
-  /** What the REST API's Basic username is: the account e-mail. */
-  restUsername: 'email';
+  /**
+   * How the REST API takes the token: `email` (Basic with the account e-mail, Bitbucket) or
+   * `bearer` (GitHub).
+   */
+  restUsername: 'email' | 'bearer';
 };
 
 /**
@@ -87,6 +90,10 @@ export type ScmProvider = {
   id: ScmProviderId;
   /** Display name, e.g. `Bitbucket`. */
   name: string;
+  /**
+   * True once the runner has an adapter for the provider (apps/runner/src/providers/<id>/);
+   * until then the picker shows it as not available and the BFF refuses integrations for it.
+   */
   supported: boolean;
   /** A sentence for the UI when `supported` is false, e.g. `GitHub is not available yet.` */
   unsupportedReason?: string;

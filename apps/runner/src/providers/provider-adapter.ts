@@ -136,6 +136,17 @@ export interface ProviderAdapter {
    * (`--provider-endpoint github.com=http://localhost:8083` → http://localhost:8083/api/v3).
    */
   apiUrlForSite(siteUrl: string): string;
+  /**
+   * Settings of old that point this provider's cloud host elsewhere and keep working
+   * (BITBUCKET_URL and BITBUCKET_API_URL); config.ts lists them with the others.
+   */
+  readonly legacyEndpointSettings?: {
+    host: string;
+    site: { flag: string; env: string; help: string };
+    api?: { flag: string; env: string; help: string };
+    /** The API base for the value of `api` (an origin, for Bitbucket: /2.0 is added). */
+    apiUrlForOrigin(origin: string): string;
+  };
 
   // --- OAuth ---------------------------------------------------------------------------------
   /** Extra authorize parameters: `scope`, and what a provider needs more (prompt, audience, …). */
@@ -194,6 +205,8 @@ export interface ProviderAdapter {
   }): Promise<ResolvedContext>;
   /** `{site}/{path}.git`, the provider's HTTPS clone URL form for a repository path. */
   cloneUrl(siteUrl: string, repositoryPath: readonly string[]): string;
+  /** Where a developer creates a personal access token on this site (the emulator's own page locally); null: none. */
+  apiTokenCreateUrl(siteUrl: string): string | null;
 
   // --- disconnect ----------------------------------------------------------------------------
   /**

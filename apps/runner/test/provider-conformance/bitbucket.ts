@@ -94,7 +94,7 @@ export const bitbucketUnderTest: ProviderUnderTest | null = adapter
   ? {
       name: 'Bitbucket Cloud',
       adapter,
-      capabilities: { revokesGrants: false, fineGrainedTokens: false, appInstallations: false, rateLimits: false },
+      capabilities: { tokenExpiryFromProvider: false, revokesGrants: false, fineGrainedTokens: false, appInstallations: false, rateLimits: false },
       redirectMismatchFailure: 'provider_error',
       start: fixtureFor(adapter),
     }

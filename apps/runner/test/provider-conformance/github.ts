@@ -82,8 +82,8 @@ async function start(): Promise<ProviderFixture> {
       { name: 'the repository: its default branch', context: widgets({ kind: 'repository' }), expect: { kind: 'repository', ref: 'main', refType: 'branch', owner: 'acme', repo: 'widgets' }, commitOf: 'refs/heads/main' },
       { name: 'a branch with a slash (/tree/feature/login)', context: widgets({ kind: 'branch', branch: 'feature/login' }), expect: { kind: 'branch', ref: 'feature/login', refType: 'branch' }, commitOf: 'refs/heads/feature/login' },
       { name: 'a slashed ref followed by a path (/tree/feature/login/src)', context: widgets({ kind: 'ref', refSegments: ['feature', 'login', 'src'] }), expect: { kind: 'branch', ref: 'feature/login' }, commitOf: 'refs/heads/feature/login' },
-      { name: 'a tag (/tree/v1.0.0)', context: widgets({ kind: 'ref', refSegments: ['v1.0.0'] }), expect: { refType: 'commit' }, commitOf: 'refs/tags/v1.0.0' },
-      { name: 'a tag named as one (/releases/tag/v1.0.0)', context: widgets({ kind: 'tag', tag: 'v1.0.0' }), expect: { refType: 'commit' }, commitOf: 'refs/tags/v1.0.0' },
+      { name: 'a tag (/tree/v1.0.0)', context: widgets({ kind: 'ref', refSegments: ['v1.0.0'] }), expect: { kind: 'tag', ref: 'v1.0.0', refType: 'tag' }, commitOf: 'refs/tags/v1.0.0' },
+      { name: 'a tag named as one (/releases/tag/v1.0.0)', context: widgets({ kind: 'tag', tag: 'v1.0.0' }), expect: { kind: 'tag', ref: 'v1.0.0', refType: 'tag' }, commitOf: 'refs/tags/v1.0.0' },
       {
         name: 'a pull request (/pull/1) clones its branch',
         context: widgets({ kind: 'pullRequest', pullRequestId: 1 }),
@@ -106,7 +106,7 @@ async function start(): Promise<ProviderFixture> {
 export const githubUnderTest: ProviderUnderTest = {
   name: 'GitHub',
   adapter: githubAdapter,
-  capabilities: { revokesGrants: true, fineGrainedTokens: true, appInstallations: true, rateLimits: true },
+  capabilities: { tokenExpiryFromProvider: true, revokesGrants: true, fineGrainedTokens: true, appInstallations: true, rateLimits: true },
   redirectMismatchFailure: 'invalid_client',
   start,
 };

@@ -55,6 +55,8 @@ export interface ProviderUnderTest {
   capabilities: {
     /** The provider revokes a grant through its API (GitHub: DELETE /applications/{client_id}/grant). */
     revokesGrants: boolean;
+    /** The provider says when a personal access token expires (GitHub's header); else the developer's date is kept. */
+    tokenExpiryFromProvider: boolean;
     /** Fine-grained personal access tokens (reach probed on the repository, expiry from the provider). */
     fineGrainedTokens: boolean;
     /** App clients reach only the repositories an installation covers (GitHub Apps). */

@@ -11,6 +11,7 @@ import {
   type TokenCheck,
   type TokenCredentials,
 } from '../provider-adapter.ts';
+import { basicAuthorization } from '../basic-authorization.ts';
 import { githubRequest, pathOf, type GitHubEmail, type GitHubUser } from './github-api.ts';
 import { resolveGitHubContext } from './github-context.ts';
 import { describeGitHubOAuthRefusal, judgeGitHubClientCheck, readGitHubOAuthRefusal } from './github-oauth.ts';
@@ -18,16 +19,12 @@ import { describeGitHubOAuthRefusal, judgeGitHubClientCheck, readGitHubOAuthRefu
 const CLOUD_HOST = 'github.com';
 
 /**
- * What an OAuth App asks for (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps):
- * repositories (private ones too), the profile and the e-mail addresses for the git author, and
- * `workflow` so that a push may change .github/workflows. GitHub Apps ignore `scope`: their
- * access is the app's permissions. The catalogue entry is the one definition once it lists them.
+ * What an OAuth App asks for, from the catalogue entry
+ * (https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps).
+ * GitHub Apps ignore `scope`: their access is the app's permissions.
  */
-const FALLBACK_SCOPES = ['repo', 'read:user', 'user:email', 'workflow'] as const;
-
 export function githubOAuthScopes(): string[] {
-  const listed = (getScmProvider('github') as { oauth?: { requiredScopes?: readonly { scope: string }[] } }).oauth?.requiredScopes;
-  return listed && listed.length > 0 ? listed.map((requirement) => requirement.scope) : [...FALLBACK_SCOPES];
+  return (getScmProvider('github').oauth?.requiredScopes ?? []).map((requirement) => requirement.scope);
 }
 
 /** The scope a classic token needs to clone and push private repositories. */
@@ -54,18 +51,21 @@ export function readTokenExpiration(value: string | null): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
-/** GitHub App user tokens start with ghu_ (https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/). */
+// Token prefixes: https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
+/** GitHub App user tokens start with ghu_. */
 function isAppUserToken(token: string): boolean {
   return token.startsWith('ghu_');
+}
+
+function reachOf(token: string): 'app' | 'fine_grained' | 'account' {
+  if (isAppUserToken(token)) return 'app';
+  return token.startsWith('github_pat_') ? 'fine_grained' : 'account';
 }
 
 function bearer(token: string): string {
   return `Bearer ${token}`;
 }
 
-function basic(username: string, password: string): string {
-  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
-}
 
 /** The primary verified address; null when the token may not read addresses (no user:email, no Email permission). */
 async function primaryVerifiedEmail(call: ProviderCall): Promise<string | null> {
@@ -194,16 +194,23 @@ export function createGitHubAdapter(): ProviderAdapter {
 
     async resolveContext({ call, context, accountName, cloneUrlFor }) {
       const token = /^Bearer\s+(\S+)$/i.exec(call.authorization)?.[1] ?? '';
-      return resolveGitHubContext({ call, context, accountName, appToken: isAppUserToken(token), cloneUrlFor });
+      return resolveGitHubContext({ call, context, accountName, tokenReach: reachOf(token), cloneUrlFor });
     },
     cloneUrl(siteUrl, repositoryPath) {
       return `${siteUrl.replace(/\/+$/, '')}/${repositoryPath.join('/')}.git`;
+    },
+    // Settings › Developer settings › Personal access tokens, with the scopes ticked, on the site in use.
+    apiTokenCreateUrl(siteUrl) {
+      const listed = getScmProvider('github').apiTokens?.createUrl;
+      if (!listed) return null;
+      const url = new URL(listed);
+      return `${siteUrl.replace(/\/+$/, '')}${url.pathname}${url.search}`;
     },
 
     async revoke({ endpoints, clientId, clientSecret, token, fetch }) {
       // A personal access token is the developer's own: only they can delete it on GitHub.
       if (token.kind !== 'oauth') return 'unsupported';
-      const call: ProviderCall = { endpoints, authorization: basic(clientId, clientSecret), fetch };
+      const call: ProviderCall = { endpoints, authorization: basicAuthorization(clientId, clientSecret), fetch };
       try {
         await githubRequest(call, `applications/${pathOf([clientId])}/grant`, { method: 'DELETE', body: { access_token: token.accessToken } });
         return 'revoked';

@@ -5,6 +5,7 @@
 // https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-authorization-request-errors).
 import * as oauth from 'oauth4webapi';
 import type { ClientCheckVerdict, OAuthRefusal, OAuthRefusalMeaning } from '../provider-adapter.ts';
+import { readOAuthRefusalOf } from '../read-oauth-refusal.ts';
 
 function refusalOf(status: number, body: unknown): OAuthRefusal | null {
   if (typeof body !== 'object' || body === null) return null;
@@ -18,19 +19,8 @@ function refusalOf(status: number, body: unknown): OAuthRefusal | null {
  * `access_token`, whose body it keeps as `cause.body`), or in a token endpoint Response itself.
  */
 export async function readGitHubOAuthRefusal(errorOrResponse: unknown): Promise<OAuthRefusal | null> {
-  if (errorOrResponse instanceof Response) {
-    const body: unknown = await errorOrResponse
-      .clone()
-      .json()
-      .catch(() => undefined);
-    return refusalOf(errorOrResponse.status, body);
-  }
-  if (errorOrResponse instanceof oauth.ResponseBodyError) {
-    return { status: errorOrResponse.status, error: errorOrResponse.error, description: errorOrResponse.error_description ?? null };
-  }
-  if (errorOrResponse instanceof oauth.WWWAuthenticateChallengeError) {
-    return { status: errorOrResponse.status, error: 'invalid_client', description: null };
-  }
+  const read = await readOAuthRefusalOf(errorOrResponse);
+  if (read) return read;
   if (errorOrResponse instanceof oauth.OperationProcessingError) {
     const cause = errorOrResponse.cause as { body?: unknown } | undefined;
     return refusalOf(200, cause?.body);

@@ -84,7 +84,7 @@ export function ApiTokenForm({
     const check = readApiTokenInput('bitbucket', values);
     if (!check.ok) return;
     connect.mutate(
-      { email: check.email, token: check.token, expiresOn: values.expiresOn },
+      { email: check.email ?? '', token: check.token, expiresOn: values.expiresOn },
       {
         onSuccess: (result) => {
           form.reset();
