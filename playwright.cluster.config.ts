@@ -23,6 +23,7 @@ export default defineConfig({
       PORT: String(e2ePorts.bff),
       RUNNER_PORT: String(e2ePorts.runner),
       BITBUCKET_PORT: String(e2ePorts.bitbucket),
+      GITHUB_PORT: String(e2ePorts.github),
       DATA_DIR: e2eDataDir,
       LOG_LEVEL: 'info',
     },

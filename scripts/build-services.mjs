@@ -1,4 +1,4 @@
-// Bundles the three Node services (emulator, BFF, runner) from TypeScript into plain ES modules with
+// Bundles the Node services (the emulators, BFF, runner) from TypeScript into plain ES modules with
 // esbuild, so `npm start` runs them with bare `node`: no TypeScript loader in the running process.
 // Under `node --import tsx` the BFF sat at 184 MB peak RSS at idle and showed GC pauses under load;
 // bundled it idles near 120 MB (bench row 6a). For the BFF and the emulator, workspace packages
@@ -18,6 +18,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  * paths the code resolves from its own location (the BFF's apps/web/dist) stay the same. */
 export const services = {
   'bitbucket-emulator': { entry: 'apps/bitbucket-emulator/src/server.ts', bundle: 'apps/bitbucket-emulator/dist/server.mjs' },
+  'github-emulator': { entry: 'apps/github-emulator/src/server.ts', bundle: 'apps/github-emulator/dist/server.mjs' },
   bff: { entry: 'apps/bff/src/server.ts', bundle: 'apps/bff/dist/server.mjs' },
   runner: { entry: 'apps/runner/src/main.ts', bundle: 'apps/runner/dist/runner.mjs', selfContained: true },
 };

@@ -2,7 +2,7 @@
 // (a throwaway cluster in DATA_DIR/postgres unless DATABASE_URL is given), three BFF instances on
 // loopback ports PORT+10..PORT+12 (their Prometheus metrics on PORT+13..PORT+15), HAProxy on PORT
 // balancing them round robin with health checks on /readyz (no stickiness: event streams and runner
-// links work on any instance), and the Local runner and the Bitbucket emulator as `npm start` runs
+// links work on any instance), and the Local runner and the Bitbucket and GitHub emulators as `npm start` runs
 // them. Same seed data, same URLs.
 // A BFF instance that stops is started again (the others carry on meanwhile); SIGTERM to one drains
 // it first (docs/deploying.md). Ctrl-C stops all.
@@ -17,7 +17,7 @@ const env = process.env;
 const instances = 3;
 const port = (name, fallback) => readPort(env, name, fallback);
 
-const ports = { lb: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082) };
+const ports = { lb: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083) };
 const bffPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + i);
 const metricsPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + instances + i);
 if (metricsPorts.at(-1) > 65535) {
@@ -35,6 +35,7 @@ const urls = {
   dashboard: `http://localhost:${ports.lb}`,
   runner: `http://localhost:${ports.runner}`,
   bitbucket: `http://localhost:${ports.bitbucket}`,
+  github: `http://localhost:${ports.github}`,
 };
 
 // The same token file as `npm start`, so a second start reuses it.
@@ -156,6 +157,7 @@ const shared = { DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
 const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bitbucket };
 
 start('bitbucket-emulator', process.execPath, serviceCommand('bitbucket-emulator'), { ...shared, BITBUCKET_PORT: String(ports.bitbucket) });
+start('github-emulator', process.execPath, serviceCommand('github-emulator'), { ...shared, GITHUB_PORT: String(ports.github) });
 
 function startBffInstance(i) {
   const name = `bff-${i + 1}`;
@@ -195,6 +197,7 @@ for (let i = 0; i < instances; i++) startBffInstance(i);
 fs.writeFileSync(path.join(runDir, 'haproxy.cfg'), haproxyConfig());
 await Promise.all([
   waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`),
+  waitFor('github-emulator', `${urls.github}/_emulator/health`),
   ...bffPorts.map((p, i) => waitFor(`bff-${i + 1}`, `http://127.0.0.1:${p}/readyz`)),
 ]);
 start('haproxy', haproxyBin, ['-db', '-f', path.join(runDir, 'haproxy.cfg')], {});
@@ -206,6 +209,8 @@ start('runner', process.execPath, serviceCommand('runner'), {
   BFF_URL: env.RUNNER_BFF_URL ?? urls.dashboard,
   RUNNER_PORT: String(ports.runner),
   ...bitbucketEnv,
+  // As `npm start`: the runner reaches github.com at the GitHub emulator.
+  PROVIDER_ENDPOINTS: `github.com=${urls.github}`,
 });
 await waitFor('runner', `${urls.runner}/healthz`);
 
@@ -218,11 +223,12 @@ Runner Console is running as a cluster.
   Database            ${database.shown}
   Local runner        ${urls.runner}
   Bitbucket emulator  ${urls.bitbucket}
+  GitHub emulator     ${urls.github}  (REST API ${urls.github}/api/v3)
   Data folder         ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
 
   Sign in as  admin@acme.test / admin   (org admin of Acme)
           or  dev@acme.test / dev       (member)
-  Bitbucket emulator user: alice / alice
+  Bitbucket and GitHub emulator user: alice / alice
 
 Press Ctrl-C to stop.
 `);

@@ -1,4 +1,4 @@
-// `npm start`: build the dashboard if needed, then start the Bitbucket emulator, the BFF (serving the
+// `npm start`: build the dashboard if needed, then start the Bitbucket and GitHub emulators, the BFF (serving the
 // SPA) and "Local runner", each as its own process, and stop them all on Ctrl-C.
 // `npm run dev`: the same, with Vite's dev server (hot reload) in front of the BFF.
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ const dev = process.argv.includes('--dev');
 const env = process.env;
 const port = (name, fallback) => readPort(env, name, fallback);
 
-const ports = { bff: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082) };
+const ports = { bff: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083) };
 const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');
 const logDir = path.join(dataDir, 'logs');
 fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
@@ -19,6 +19,7 @@ const urls = {
   bff: `http://localhost:${ports.bff}`,
   runner: `http://localhost:${ports.runner}`,
   bitbucket: `http://localhost:${ports.bitbucket}`,
+  github: `http://localhost:${ports.github}`,
 };
 
 const localRunnerToken = readLocalRunnerToken(dataDir);
@@ -41,10 +42,18 @@ await buildServicesIfStale(dev ? ['runner'] : undefined).catch((err) => {
 
 const shared = { DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
 const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bitbucket };
+// The runner reaches github.com at the GitHub emulator (its REST API under /api/v3, as GitHub
+// Enterprise Server serves it).
+const providerEndpoints = { PROVIDER_ENDPOINTS: `github.com=${urls.github}` };
 
 start('bitbucket-emulator', { ...shared, BITBUCKET_PORT: String(ports.bitbucket) });
+start('github-emulator', { ...shared, GITHUB_PORT: String(ports.github) });
 start('bff', { ...shared, PORT: String(ports.bff), LOCAL_RUNNER_TOKEN: localRunnerToken, ...bitbucketEnv });
-await Promise.all([waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`), waitFor('bff', `${urls.bff}/healthz`)]);
+await Promise.all([
+  waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`),
+  waitFor('github-emulator', `${urls.github}/_emulator/health`),
+  waitFor('bff', `${urls.bff}/healthz`),
+]);
 start('runner', {
   ...shared,
   RUNNER_TOKEN: localRunnerToken,
@@ -52,6 +61,7 @@ start('runner', {
   BFF_URL: env.RUNNER_BFF_URL ?? urls.bff,
   RUNNER_PORT: String(ports.runner),
   ...bitbucketEnv,
+  ...providerEndpoints,
 });
 await waitFor('runner', `${urls.runner}/healthz`);
 
@@ -69,11 +79,12 @@ Runner Console is running.${dev ? ' (dev: hot reload)' : ''}
   Dashboard           ${dashboardUrl}
   Local runner        ${urls.runner}
   Bitbucket emulator  ${urls.bitbucket}
+  GitHub emulator     ${urls.github}  (REST API ${urls.github}/api/v3)
   Data folder         ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
 
   Sign in as  admin@acme.test / admin   (org admin of Acme)
           or  dev@acme.test / dev       (member)
-  Bitbucket emulator user: alice / alice
+  Bitbucket and GitHub emulator user: alice / alice
 
 Press Ctrl-C to stop.
 `);

@@ -3,10 +3,10 @@ import path from 'node:path';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { createApiRouter } from './api/api-router.ts';
-import { Clock } from './clock.ts';
+import { Clock } from '@runner-console/emulator-kit';
 import type { EmulatorContext } from './emulator-context.ts';
 import { createGitHttp } from './git/git-http-router.ts';
-import { GitReader } from './git/git-reader.ts';
+import { GitReader } from '@runner-console/emulator-kit';
 import { createAuthorizeRouter } from './oauth/authorize-router.ts';
 import { TokenIssuer } from './oauth/token-issuer.ts';
 import { createTokenRouter } from './oauth/token-router.ts';
@@ -19,7 +19,7 @@ import { seedEmulatorData } from './store/seed.ts';
 import { SessionStore } from './store/session-store.ts';
 import { UserStore } from './store/user-store.ts';
 import { CallStats } from './test-api/call-stats.ts';
-import { FaultInjector } from './test-api/fault-injector.ts';
+import { FaultInjector } from '@runner-console/emulator-kit';
 import { createTestApiRouter } from './test-api/test-api-router.ts';
 import { createAvatarRouter } from './ui/avatar-router.ts';
 import { BrowserSessions } from './ui/browser-sessions.ts';
@@ -27,7 +27,7 @@ import { createApiTokensRouter } from './ui/api-tokens-router.ts';
 import { createConsumersRouter } from './ui/consumers-router.ts';
 import { renderErrorPage } from './ui/error-page.ts';
 import { createHomeRouter, createStylesheetRouter } from './ui/home-router.ts';
-import { sendPage } from './ui/send-page.ts';
+import { sendPage } from '@runner-console/emulator-kit';
 import { createSignInRouter } from './ui/sign-in-router.ts';
 
 export interface EmulatorOptions {
@@ -78,7 +78,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       publicUrl.startsWith('https:'),
     ),
     git: new GitReader(),
-    faults: new FaultInjector(),
+    faults: new FaultInjector(() => clock.now()),
     stats: new CallStats(),
   };
   const gitHttp = createGitHttp(context);

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import type { Clock } from './clock.ts';
-import type { GitReader } from './git/git-reader.ts';
+import type { Clock } from '@runner-console/emulator-kit';
+import type { GitReader } from '@runner-console/emulator-kit';
 import type { ApiTokenStore } from './store/api-token-store.ts';
 import type { ConsumerStore } from './store/consumer-store.ts';
 import type { OAuthStore } from './store/oauth-store.ts';
 import type { RepositoryStore } from './store/repository-store.ts';
 import type { UserStore } from './store/user-store.ts';
 import type { CallStats } from './test-api/call-stats.ts';
-import type { FaultInjector } from './test-api/fault-injector.ts';
+import type { FaultInjector } from '@runner-console/emulator-kit';
 import type { BrowserSessions } from './ui/browser-sessions.ts';
 import type { TokenIssuer } from './oauth/token-issuer.ts';
 

@@ -21,12 +21,14 @@ import { createGitHttp } from './git/git-http-router.ts';
 import { APP_REFRESH_TOKEN_LIFETIME_SECONDS, createAccessTokenRouter } from './oauth/access-token-router.ts';
 import { createAuthorizeRouter, GITHUB_BRAND } from './oauth/authorize-router.ts';
 import { seedGitHubData } from './seed.ts';
-import { GitHubState } from './state.ts';
+import { GitHubState, type AppRefreshGrant } from './state.ts';
+import { loadState, saveState } from './state-file.ts';
 import { addGitHubTestRoutes } from './test-api/github-test-routes.ts';
 import { createHomeRouter } from './ui/home-router.ts';
+import { createInstallRouter } from './ui/install-router.ts';
 
 export interface EmulatorOptions {
-  /** DATA_DIR; the emulator keeps its git repositories in `${dataDir}/github-emulator/`. */
+  /** DATA_DIR; the emulator keeps its git repositories and state.json in `${dataDir}/github-emulator/`. */
   dataDir: string;
   /** Origin used in API URLs, clone URLs and redirects, such as http://localhost:8083. */
   publicUrl: string;
@@ -45,7 +47,8 @@ export interface Emulator {
  * test API under /_emulator/*.
  */
 export function createEmulator(options: EmulatorOptions): Emulator {
-  const reposRoot = path.join(path.resolve(options.dataDir), 'github-emulator', 'repositories');
+  const root = path.join(path.resolve(options.dataDir), 'github-emulator');
+  const reposRoot = path.join(root, 'repositories');
   mkdirSync(reposRoot, { recursive: true });
   const state = new GitHubState();
   seedGitHubData(state, reposRoot);
@@ -53,6 +56,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const web = new URL(options.publicUrl).origin;
   const clock = new Clock();
   const counts = new CallCounts();
+  const refreshTokens = new RotatingRefreshTokens<AppRefreshGrant>(clock, APP_REFRESH_TOKEN_LIFETIME_SECONDS * 1000, 'ghr_');
+  const stateFile = path.join(root, 'state.json');
+  loadState(stateFile, state, refreshTokens);
   const context: GitHubContext = {
     origins: { web, api: `${web}/api/v3` },
     reposRoot,
@@ -64,13 +70,26 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     counts,
     sessions: new MemorySessions('gh_emulator_session', clock, web.startsWith('https:')),
     codes: new AuthorizationCodes(clock),
-    refreshTokens: new RotatingRefreshTokens(clock, APP_REFRESH_TOKEN_LIFETIME_SECONDS * 1000, 'ghr_'),
+    refreshTokens,
   };
   const gitHttp = createGitHttp(context);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Requests that change apps, tokens or grants are POST or DELETE (git's are left out): save after them.
+  app.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !req.path.includes('.git/')) {
+      res.on('finish', () => {
+        try {
+          saveState(stateFile, state, refreshTokens);
+        } catch (error) {
+          context.logger.error({ err: error }, 'could not save the emulator state');
+        }
+      });
+    }
+    next();
+  });
   app.use(createKitAssetsRouter(GITHUB_BRAND.headerColor));
   app.use(
     createTestApiRouter({
@@ -86,6 +105,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   app.use('/api/v3', createApiRouter(context));
   app.use(gitHttp.router);
   app.use(createHomeRouter(context));
+  app.use(createInstallRouter(context));
   app.use((_req, res) =>
     sendPage(res, 404, renderMessagePage(GITHUB_BRAND, 'Page not found', 'There is nothing at this address in the GitHub emulator.')),
   );

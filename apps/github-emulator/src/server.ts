@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
-import { createEmulator } from './app.ts';
+import { createEmulator, type Emulator } from './app.ts';
+import { StateFileError } from './state-file.ts';
 import { ConfigError, loadConfig, type EmulatorConfig } from './config.ts';
 
 /** Starts the emulator as its own process: `tsx src/server.ts`. */
 function main(): void {
   const config = readConfigOrExit();
   const logger = pino({ level: config.logLevel, base: { service: 'github-emulator' } });
-  const emulator = createEmulator({ dataDir: config.dataDir, publicUrl: config.publicUrl, logger });
+  const emulator = createEmulatorOrExit(config, logger);
   const server = emulator.app.listen(config.port, config.host, (error?: Error) => {
     if (error) {
       logger.fatal(
@@ -24,6 +25,16 @@ function main(): void {
   const stop = (signal: NodeJS.Signals) => shutDown(server, emulator.close, logger, signal);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+function createEmulatorOrExit(config: EmulatorConfig, logger: pino.Logger): Emulator {
+  try {
+    return createEmulator({ dataDir: config.dataDir, publicUrl: config.publicUrl, logger });
+  } catch (error) {
+    if (!(error instanceof StateFileError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }
 
 function readConfigOrExit(): EmulatorConfig {

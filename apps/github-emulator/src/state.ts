@@ -100,8 +100,8 @@ export interface AppRefreshGrant extends UserGrant {
 
 /**
  * The emulator's data, held in memory: users, accounts, repositories, pull requests, apps and
- * tokens. Git repositories live on disk and the seed makes the rest again at each start, so a
- * restart forgets the apps and tokens that tests created (as a fresh GitHub test org would).
+ * tokens. Git repositories live on disk; the seed makes users, repositories and pull requests again
+ * at each start, and state-file.ts keeps apps and tokens across restarts.
  */
 export class GitHubState {
   readonly users = new Map<number, User>();
@@ -118,6 +118,15 @@ export class GitHubState {
   newId(): number {
     this.nextId += 1;
     return this.nextId;
+  }
+
+  peekNextId(): number {
+    return this.nextId;
+  }
+
+  /** After loading saved state: ids already given out are never given again. */
+  advanceNextId(atLeast: number): void {
+    this.nextId = Math.max(this.nextId, atLeast);
   }
 
   findUserByLogin(login: string): User | undefined {
@@ -156,6 +165,16 @@ export class GitHubState {
       if (parent && this.roleOf(userId, parent)) return 'read';
     }
     return repository.private ? undefined : 'read';
+  }
+
+  /** Installs a GitHub App on repositories: one installation per owning account, added to. */
+  installApp(client: OAuthClient, repositories: readonly Repository[]): void {
+    for (const repo of repositories) {
+      const existing = client.installations.find((installation) => installation.account.id === repo.owner.id);
+      const installation = existing ?? { id: this.newId(), account: repo.owner, repositoryIds: new Set<number>() };
+      installation.repositoryIds.add(repo.id);
+      if (!existing) client.installations.push(installation);
+    }
   }
 
   /** Revokes a user's tokens for an app (DELETE /applications/{client_id}/grant). */

@@ -91,6 +91,35 @@ describe('git over HTTP', () => {
   });
 });
 
+describe('restarts', () => {
+  it('keep apps, tokens and installations, and refuse a damaged state file with what to do', async () => {
+    const first = await startEmulator();
+    const pat = await createToken(first.baseUrl, { username: 'alice', type: 'classic', scopes: ['repo'] });
+    const app = await testApi(first.baseUrl, 'github-apps', { owner: 'acme', name: 'Kept', callbackUrl: 'http://127.0.0.1:9/cb' });
+    await testApi(first.baseUrl, 'github-apps/kept/installations', { account: 'acme', repositories: ['acme/widgets'] });
+    await first.close({ keepData: true });
+
+    const second = await startEmulator(first.dataDir);
+    try {
+      expect((await fetch(`${second.apiUrl}/user`, { headers: { authorization: `token ${pat}` } })).status).toBe(200);
+      const exchange = await fetch(`${second.baseUrl}/login/oauth/access_token`, {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: app.body.clientId, client_secret: app.body.clientSecret, code: 'unknown' }),
+      });
+      // The app's credentials are still known: the code is what is wrong.
+      expect(await exchange.json()).toMatchObject({ error: 'bad_verification_code' });
+      const again = await testApi(second.baseUrl, 'github-apps/kept/installations', { account: 'acme', repositories: ['acme/widgets'] });
+      expect(again).toMatchObject({ status: 200, body: { repositories: ['acme/widgets'] } });
+    } finally {
+      await second.close({ keepData: true });
+    }
+    writeFileSync(path.join(first.dataDir, 'github-emulator', 'state.json'), '{"version":2}');
+    await expect(startEmulator(first.dataDir)).rejects.toThrow(/Move it away/);
+    rmSync(first.dataDir, { recursive: true, force: true });
+  });
+});
+
 describe('test API', () => {
   it('says what is wrong with a bad body, and which account is missing', async () => {
     const bad = await testApi(emulator.baseUrl, 'personal-access-tokens', { username: 'alice', type: 'fine-grained', repositories: ['widgets'], permissions: { contents: 'admin' } });

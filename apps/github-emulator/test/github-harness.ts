@@ -8,7 +8,9 @@ import { createEmulator } from '../src/app.ts';
 export interface RunningEmulator {
   baseUrl: string;
   apiUrl: string;
-  close(): Promise<void>;
+  dataDir: string;
+  /** Stops the server; removes the data folder unless `keepData`. */
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export function makeTempDir(prefix: string): string {
@@ -16,8 +18,7 @@ export function makeTempDir(prefix: string): string {
 }
 
 /** Starts the real emulator on a random loopback port with its own data folder. */
-export async function startEmulator(): Promise<RunningEmulator> {
-  const dataDir = makeTempDir('gh-emulator-');
+export async function startEmulator(dataDir: string = makeTempDir('gh-emulator-')): Promise<RunningEmulator> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -27,11 +28,12 @@ export async function startEmulator(): Promise<RunningEmulator> {
   return {
     baseUrl,
     apiUrl: `${baseUrl}/api/v3`,
-    close: async () => {
+    dataDir,
+    close: async (options = {}) => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await emulator.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -178,3 +178,32 @@ describe('GitHub App user tokens', () => {
     await fetch(`${emulator.baseUrl}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetSeconds: 0 }) });
   });
 });
+
+describe('GitHub App install link', () => {
+  it('lets a signed-in user install the app on repositories they administer, and only those', async () => {
+    const app = await githubApp('Installed From Page');
+    const browser = new BrowserClient(emulator.baseUrl);
+    const installPath = new URL(app.installUrl).pathname;
+    const toSignIn = await browser.get(installPath);
+    const signInPage = await (await browser.get(toSignIn.headers.get('location') ?? '')).text();
+    const signedIn = await browser.postForm('/login', { ...readHiddenFields(signInPage), login: 'alice', password: 'alice' });
+    const page = await (await browser.followRedirects(signedIn)).text();
+    expect(page).toContain('Install Installed From Page');
+    expect(page).toContain('value="acme/widgets"');
+    expect(page).not.toContain('value="bob/widgets"');
+    // The sign-in form's return_to is a same-origin path only: never an open redirect.
+    const other = new BrowserClient(emulator.baseUrl);
+    const otherSignIn = await (await other.get('/login?return_to=//evil.test/x')).text();
+    expect(readHiddenFields(otherSignIn).return_to).toBe('/');
+    const elsewhere = await other.postForm('/login', { ...readHiddenFields(otherSignIn), return_to: '//evil.test/x', login: 'alice', password: 'alice' });
+    expect(elsewhere.headers.get('location')).toBe('/');
+
+    const foreign = await browser.postForm(installPath, { ...readHiddenFields(page), repositories: 'bob/widgets' });
+    expect(foreign.status).toBe(400);
+    const installed = await browser.postForm(installPath, { ...readHiddenFields(page), repositories: 'acme/widgets' });
+    expect(installed.status).toBe(200);
+    expect(await installed.text()).toContain('It can now reach acme/widgets');
+    const again = await testApi(emulator.baseUrl, `github-apps/${app.slug}/installations`, { account: 'acme', repositories: ['acme/widgets'] });
+    expect(again).toMatchObject({ status: 200, body: { repositories: ['acme/widgets'] } });
+  });
+});

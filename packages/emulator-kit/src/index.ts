@@ -39,7 +39,8 @@ export {
   hashOpaqueToken,
 } from './oauth/opaque-token.ts';
 export { isCodeChallenge, s256Challenge, verifyCodeVerifier } from './oauth/pkce.ts';
-export { RotatingRefreshTokens, type RefreshRefusal } from './oauth/rotating-refresh-tokens.ts';
+export { RotatingRefreshTokens, type RefreshRefusal, type StoredRefreshToken } from './oauth/rotating-refresh-tokens.ts';
+export { readJsonFile, writeJsonFileAtomically } from './json-file.ts';
 export {
   createTestApiRouter,
   faultSchema,

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { EmulatorContext } from '../emulator-context.ts';
-import { readBasicCredentials } from '../oauth/basic-credentials.ts';
+import { readBasicCredentials } from '@runner-console/emulator-kit';
 import type { Scope } from '../oauth/scopes.ts';
 import { verifyAccessToken } from '../oauth/verify-access-token.ts';
 import type { Consumer } from '../store/consumer-store.ts';

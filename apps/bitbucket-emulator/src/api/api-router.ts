@@ -13,8 +13,14 @@ export function createApiRouter(context: EmulatorContext): Router {
   const router = Router();
   const links = new ApiLinks(context.publicUrl);
   router.use(
-    context.faults.middleware('api', (res) =>
-      sendApiError(res, 500, 'Something went wrong. Try again in a moment.'),
+    context.faults.middleware(
+      'api',
+      (res) => sendApiError(res, 500, 'Something went wrong. Try again in a moment.'),
+      // Bitbucket Cloud answers a rate limit with 429 (the kit's knob; status 403 is GitHub's).
+      (res, limit) => {
+        res.set('Retry-After', String(limit.retryAfterSeconds));
+        sendApiError(res, limit.status, 'Rate limit for this resource has been exceeded');
+      },
     ),
   );
   router.use((_req, _res, next) => {

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { BranchHead } from '../git/git-reader.ts';
+import type { BranchHead } from '@runner-console/emulator-kit';
 
 export class BranchQueryError extends Error {
   override name = 'BranchQueryError';

@@ -1,7 +1,7 @@
-import type { BranchHead, CommitInfo } from '../git/git-reader.ts';
+import type { BranchHead, CommitInfo } from '@runner-console/emulator-kit';
 import type { Repository } from '../store/repository-store.ts';
 import type { User } from '../store/user-store.ts';
-import { escapeHtml } from '../ui/html-template.ts';
+import { escapeHtml } from '@runner-console/emulator-kit';
 import type { ApiLinks } from './api-links.ts';
 import { fullNameOf, repositorySummaryJson } from './repository-json.ts';
 import { userSummaryJson } from './user-json.ts';

@@ -1,14 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { Router, type Request, type Response } from 'express';
 import type { EmulatorContext } from '../emulator-context.ts';
-import { readBasicCredentials } from '../oauth/basic-credentials.ts';
+import { readBasicCredentials } from '@runner-console/emulator-kit';
 import type { Scope } from '../oauth/scopes.ts';
 import { checkApiTokenForGit } from '../api-tokens/api-token-credentials.ts';
 import { apiTokenScopeFor, type ApiTokenScope } from '../api-tokens/api-token-scopes.ts';
 import { verifyAccessToken } from '../oauth/verify-access-token.ts';
 import type { Repository } from '../store/repository-store.ts';
 import type { User } from '../store/user-store.ts';
-import { serveWithHttpBackend } from './git-http-backend.ts';
+import { serveWithHttpBackend } from '@runner-console/emulator-kit';
 import { repositoryRelativePath } from './repository-paths.ts';
 
 /** `/{workspace}/{repo}.git/{rest}` */

@@ -5,9 +5,9 @@ import type { Grant } from '../store/oauth-store.ts';
 import type { User } from '../store/user-store.ts';
 import { renderConsentPage } from '../ui/consent-page.ts';
 import { renderErrorPage, renderExpiredFormPage } from '../ui/error-page.ts';
-import { sendPage } from '../ui/send-page.ts';
+import { sendPage } from '@runner-console/emulator-kit';
 import { signInPath } from '../ui/signed-in-user.ts';
-import { generateAlphanumeric, hashOpaqueToken } from './opaque-token.ts';
+import { generateAlphanumeric, hashOpaqueToken } from '@runner-console/emulator-kit';
 import { redirectUriMatchesCallback } from './redirect-uri.ts';
 import { expandScopes } from './scopes.ts';
 

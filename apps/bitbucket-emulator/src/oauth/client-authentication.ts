@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import type { Consumer, ConsumerStore } from '../store/consumer-store.ts';
-import { readBasicCredentials } from './basic-credentials.ts';
+import { readBasicCredentials } from '@runner-console/emulator-kit';
 import { OAuthError } from './oauth-error.ts';
-import { constantTimeEquals } from './opaque-token.ts';
+import { constantTimeEquals } from '@runner-console/emulator-kit';
 
 export interface ClientCredentials {
   clientId: string;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '@runner-console/emulator-kit';
 import type { Consumer, ConsumerStore } from '../store/consumer-store.ts';
 import type { RepositoryStore, Workspace } from '../store/repository-store.ts';
 import type { User } from '../store/user-store.ts';
-import { generateAlphanumeric } from './opaque-token.ts';
+import { generateAlphanumeric } from '@runner-console/emulator-kit';
 import { scopeSchema, sortScopes } from './scopes.ts';
 
 const httpUrl = z

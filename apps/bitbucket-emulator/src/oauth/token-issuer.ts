@@ -1,11 +1,11 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '@runner-console/emulator-kit';
 import {
   REFRESH_TOKEN_IDLE_LIFETIME_MS,
   type GrantType,
   type OAuthStore,
   type RefreshToken,
 } from '../store/oauth-store.ts';
-import { generateAccessTokenValue, generateAlphanumeric, hashOpaqueToken } from './opaque-token.ts';
+import { generateAccessTokenValue, generateAlphanumeric, hashOpaqueToken } from '@runner-console/emulator-kit';
 import { expandScopes, formatScopeList, type Scope } from './scopes.ts';
 
 /** Bitbucket access tokens live two hours (`expires_in: 7200`). */

@@ -3,7 +3,7 @@ import type { EmulatorContext } from '../emulator-context.ts';
 import type { Consumer } from '../store/consumer-store.ts';
 import { authenticateClient, readClientCredentials } from './client-authentication.ts';
 import { OAuthError, sendOAuthError } from './oauth-error.ts';
-import { hashOpaqueToken } from './opaque-token.ts';
+import { hashOpaqueToken } from '@runner-console/emulator-kit';
 import { redirectUriMatchesCallback } from './redirect-uri.ts';
 import type { TokenResponseBody } from './token-issuer.ts';
 

@@ -2,7 +2,7 @@ import type { EmulatorContext } from '../emulator-context.ts';
 import type { Consumer } from '../store/consumer-store.ts';
 import type { AccessToken } from '../store/oauth-store.ts';
 import type { User } from '../store/user-store.ts';
-import { hashOpaqueToken } from './opaque-token.ts';
+import { hashOpaqueToken } from '@runner-console/emulator-kit';
 
 export type AccessTokenCheck =
   | { ok: true; token: AccessToken; user: User; consumer: Consumer }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { repositoryGitDir } from '../git/repository-paths.ts';
-import { seedBareRepository, type SeedBranch } from '../git/seed-repository.ts';
+import { seedBareRepository, type SeedBranch } from '@runner-console/emulator-kit';
 import type { Db } from './database.ts';
 import { MetaStore } from './meta-store.ts';
 import { RepositoryStore } from './repository-store.ts';

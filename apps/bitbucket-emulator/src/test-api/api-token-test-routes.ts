@@ -1,4 +1,5 @@
-import type { Response, Router } from 'express';
+import { sendTestApiError as sendError, sendValidationError } from '@runner-console/emulator-kit';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { ApiTokenInputError, apiTokenInputSchema, createApiToken } from '../api-tokens/create-api-token.ts';
 import type { EmulatorContext } from '../emulator-context.ts';
@@ -35,14 +36,4 @@ export function addApiTokenTestRoutes(router: Router, context: EmulatorContext):
     if (!token) return sendError(res, 404, 'not_found', 'No API token has that value.');
     res.json({ revoked: context.apiTokens.revoke(token.userId, token.id, context.clock.now()) ? 1 : 0 });
   });
-}
-
-function sendValidationError(res: Response, error: z.ZodError): void {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[issue.path.join('.') || 'body'] ??= issue.message;
-  sendError(res, 400, 'invalid_request', 'The request body is not valid. See fields.', fields);
-}
-
-function sendError(res: Response, status: number, code: string, message: string, fields?: Record<string, string>): void {
-  res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
 }

@@ -1,4 +1,5 @@
-import express, { Router, type ErrorRequestHandler, type Response } from 'express';
+import { createTestApiRouter as createKitTestApiRouter, sendTestApiError as sendError, sendValidationError } from '@runner-console/emulator-kit';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { EmulatorContext } from '../emulator-context.ts';
 import {
@@ -7,26 +8,7 @@ import {
   createConsumer,
 } from '../oauth/create-consumer.ts';
 import { addApiTokenTestRoutes } from './api-token-test-routes.ts';
-import { FAULT_ENDPOINTS } from './fault-injector.ts';
 import { newUser } from '../store/seed.ts';
-
-const clockSchema = z.object({
-  offsetSeconds: z
-    .number()
-    .finite()
-    .min(-10 * 365 * 86400)
-    .max(10 * 365 * 86400),
-});
-
-const count = z.number().int().min(0).max(1_000_000);
-const faultSchema = z
-  .object({
-    endpoint: z.enum([...FAULT_ENDPOINTS, '*']),
-    latencyMs: z.number().int().min(0).max(120_000).optional(),
-    failNext: count.optional(),
-    hangNext: count.optional(),
-  })
-  .strict();
 
 const revokeSchema = z
   .object({ username: z.string().min(1), consumerKey: z.string().min(1).optional() })
@@ -47,17 +29,21 @@ const userSchema = z
   .strict();
 
 /**
- * The emulator's own test API under `/_emulator/*`: never part of Bitbucket's paths. Bound to
- * loopback by default; it has no authentication, like any test double.
+ * The emulator's own test API under `/_emulator/*`: never part of Bitbucket's paths. Health,
+ * clock, faults and stats come from the emulator kit; the routes here are Bitbucket's own. Bound
+ * to loopback by default; it has no authentication, like any test double.
  */
 export function createTestApiRouter(context: EmulatorContext): Router {
-  const router = Router();
-  router.use('/_emulator', express.json({ limit: '64kb' }));
-
-  router.get('/_emulator/health', (_req, res) => {
-    res.json({ status: 'ok' });
+  return createKitTestApiRouter({
+    clock: context.clock,
+    faults: context.faults,
+    stats: () => context.stats.snapshot(),
+    resetStats: () => context.stats.reset(),
+    addRoutes: (router) => addBitbucketTestRoutes(router, context),
   });
+}
 
+function addBitbucketTestRoutes(router: Router, context: EmulatorContext): void {
   // A Bitbucket account, as signing up on bitbucket.org would make one (for load tests with many users).
   router.post('/_emulator/users', (req, res) => {
     const parsed = userSchema.safeParse(req.body);
@@ -95,36 +81,6 @@ export function createTestApiRouter(context: EmulatorContext): Router {
       if (!(error instanceof ConsumerInputError)) throw error;
       sendError(res, 400, 'invalid_request', error.message, error.fields);
     }
-  });
-
-  router.get('/_emulator/clock', (_req, res) => {
-    res.json(clockState(context));
-  });
-
-  router.post('/_emulator/clock', (req, res) => {
-    const parsed = clockSchema.safeParse(req.body);
-    if (!parsed.success) return sendValidationError(res, parsed.error);
-    context.clock.setOffsetSeconds(parsed.data.offsetSeconds);
-    res.json(clockState(context));
-  });
-
-  router.get('/_emulator/faults', (_req, res) => {
-    res.json(context.faults.snapshot());
-  });
-
-  router.post('/_emulator/faults', (req, res) => {
-    const parsed = faultSchema.safeParse(req.body);
-    if (!parsed.success) return sendValidationError(res, parsed.error);
-    const { endpoint, ...settings } = parsed.data;
-    const defined = Object.fromEntries(
-      Object.entries(settings).filter(([, value]) => value !== undefined),
-    );
-    res.json({ endpoint, ...context.faults.configure(endpoint, defined) });
-  });
-
-  router.delete('/_emulator/faults', (_req, res) => {
-    context.faults.clear();
-    res.status(204).end();
   });
 
   // Does what "Revoke" on Bitbucket's app authorizations page does: the grant and every access
@@ -166,50 +122,5 @@ export function createTestApiRouter(context: EmulatorContext): Router {
     res.json({ expired });
   });
 
-  router.get('/_emulator/stats', (_req, res) => {
-    res.json(context.stats.snapshot());
-  });
-
-  router.post('/_emulator/reset-stats', (_req, res) => {
-    context.stats.reset();
-    res.status(204).end();
-  });
-
   addApiTokenTestRoutes(router, context);
-
-  router.use('/_emulator', (_req, res) =>
-    sendError(res, 404, 'not_found', 'No such test API endpoint.'),
-  );
-  router.use('/_emulator', answerUnreadableBody);
-  return router;
 }
-
-function clockState(context: EmulatorContext) {
-  return {
-    offsetSeconds: context.clock.offsetSeconds,
-    now: new Date(context.clock.now()).toISOString(),
-  };
-}
-
-function sendValidationError(res: Response, error: z.ZodError): void {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[issue.path.join('.') || 'body'] ??= issue.message;
-  sendError(res, 400, 'invalid_request', 'The request body is not valid. See fields.', fields);
-}
-
-/** The project's error shape (CONVENTIONS.md); the test API is ours, not Bitbucket's. */
-function sendError(
-  res: Response,
-  status: number,
-  code: string,
-  message: string,
-  fields?: Record<string, string>,
-): void {
-  res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } });
-}
-
-const answerUnreadableBody: ErrorRequestHandler = (error: unknown, _req, res, next) => {
-  const status = (error as { status?: unknown }).status;
-  if (typeof status !== 'number' || status >= 500) return next(error);
-  sendError(res, status, 'invalid_request', 'The request body must be JSON of at most 64 kB.');
-};

@@ -2,7 +2,7 @@ import { API_TOKEN_SCOPE_GROUPS } from '../api-tokens/api-token-scopes.ts';
 import type { ApiTokenFieldErrors } from '../api-tokens/create-api-token.ts';
 import type { ApiToken } from '../store/api-token-store.ts';
 import type { User } from '../store/user-store.ts';
-import { html, type SafeHtml } from './html-template.ts';
+import { html, type SafeHtml } from '@runner-console/emulator-kit';
 import { renderPage } from './page-layout.ts';
 
 export const API_TOKENS_PATH = '/account/settings/api-tokens/';

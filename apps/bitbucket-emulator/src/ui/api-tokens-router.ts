@@ -4,7 +4,7 @@ import { isApiTokenScope } from '../api-tokens/api-token-scopes.ts';
 import type { EmulatorContext } from '../emulator-context.ts';
 import { API_TOKENS_PATH, renderApiTokensPage, renderCreatedTokenPage, type ApiTokenFormValues, type ApiTokenPageContext } from './api-token-pages.ts';
 import { renderExpiredFormPage } from './error-page.ts';
-import { sendPage } from './send-page.ts';
+import { sendPage } from '@runner-console/emulator-kit';
 import { requireSignedIn } from './signed-in-user.ts';
 
 const formBody = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 });

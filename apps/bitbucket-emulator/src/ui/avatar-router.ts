@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { escapeHtml } from './html-template.ts';
+import { escapeHtml } from '@runner-console/emulator-kit';
 
 /**
  * Avatars for the `links.avatar` of users, workspaces and repositories. Bitbucket serves them

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { Clock } from '../clock.ts';
-import { constantTimeEquals, hashOpaqueToken } from '../oauth/opaque-token.ts';
+import type { Clock } from '@runner-console/emulator-kit';
+import { constantTimeEquals, hashOpaqueToken } from '@runner-console/emulator-kit';
 import type { Session, SessionStore } from '../store/session-store.ts';
 import type { User, UserStore } from '../store/user-store.ts';
 

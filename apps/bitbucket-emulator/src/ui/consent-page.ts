@@ -1,7 +1,7 @@
 import { SCOPE_DESCRIPTIONS, type Scope } from '../oauth/scopes.ts';
 import type { Consumer } from '../store/consumer-store.ts';
 import type { User } from '../store/user-store.ts';
-import { html } from './html-template.ts';
+import { html } from '@runner-console/emulator-kit';
 import { renderPage } from './page-layout.ts';
 
 export interface ConsentPageOptions {

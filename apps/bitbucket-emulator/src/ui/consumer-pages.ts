@@ -3,7 +3,7 @@ import { PERMISSION_GROUPS, type Scope } from '../oauth/scopes.ts';
 import type { Consumer } from '../store/consumer-store.ts';
 import type { Workspace } from '../store/repository-store.ts';
 import type { User } from '../store/user-store.ts';
-import { html, type SafeHtml } from './html-template.ts';
+import { html, type SafeHtml } from '@runner-console/emulator-kit';
 import { renderPage } from './page-layout.ts';
 
 export interface WorkspacePageContext {

@@ -12,7 +12,7 @@ import {
   type WorkspacePageContext,
 } from './consumer-pages.ts';
 import { renderErrorPage, renderExpiredFormPage } from './error-page.ts';
-import { sendPage } from './send-page.ts';
+import { sendPage } from '@runner-console/emulator-kit';
 import { requireSignedIn } from './signed-in-user.ts';
 
 const formBody = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 });

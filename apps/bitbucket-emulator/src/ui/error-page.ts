@@ -1,5 +1,5 @@
 import type { User } from '../store/user-store.ts';
-import { html } from './html-template.ts';
+import { html } from '@runner-console/emulator-kit';
 import { renderPage } from './page-layout.ts';
 
 export interface ErrorPageOptions {

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { EmulatorContext } from '../emulator-context.ts';
 import { consumersPath } from './consumer-pages.ts';
-import { html } from './html-template.ts';
+import { html } from '@runner-console/emulator-kit';
 import { renderPage, STYLESHEET_PATH } from './page-layout.ts';
-import { sendPage } from './send-page.ts';
+import { sendPage } from '@runner-console/emulator-kit';
 import { EMULATOR_FONTS, STYLESHEET } from './stylesheet.ts';
 
 /**

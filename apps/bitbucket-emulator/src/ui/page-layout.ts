@@ -1,5 +1,5 @@
 import type { User } from '../store/user-store.ts';
-import { html, type SafeHtml } from './html-template.ts';
+import { html, type SafeHtml } from '@runner-console/emulator-kit';
 
 export const STYLESHEET_PATH = '/_emulator/assets/emulator.css';
 

@@ -1,4 +1,4 @@
-import { html } from './html-template.ts';
+import { html } from '@runner-console/emulator-kit';
 import { renderPage } from './page-layout.ts';
 
 export interface SignInPageOptions {

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import type { EmulatorContext } from '../emulator-context.ts';
 import { renderExpiredFormPage } from './error-page.ts';
-import { sendPage } from './send-page.ts';
+import { sendPage } from '@runner-console/emulator-kit';
 import { renderSignInPage } from './sign-in-page.ts';
 import { safeNextPath } from './signed-in-user.ts';
 

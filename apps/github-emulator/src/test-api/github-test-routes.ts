@@ -102,9 +102,9 @@ export function addGitHubTestRoutes(router: Router, context: GitHubContext): voi
     const foreign = repositories.find((repo) => repo.owner.id !== account.id);
     if (foreign) return sendTestApiError(res, 400, 'invalid_request', `${foreign.owner.login}/${foreign.name} does not belong to ${account.login}.`);
     const existing = client.installations.find((installation) => installation.account.id === account.id);
-    const installation = existing ?? { id: state.newId(), account, repositoryIds: new Set<number>() };
-    for (const repo of repositories) installation.repositoryIds.add(repo.id);
-    if (!existing) client.installations.push(installation);
+    state.installApp(client, repositories);
+    const installation = client.installations.find((candidate) => candidate.account.id === account.id);
+    if (!installation) throw new Error('installation missing after install');
     res.status(existing ? 200 : 201).json({
       installationId: installation.id,
       account: account.login,

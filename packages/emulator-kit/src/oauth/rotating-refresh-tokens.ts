@@ -3,7 +3,7 @@ import { generateAlphanumeric, hashOpaqueToken } from './opaque-token.ts';
 
 export type RefreshRefusal = 'unknown' | 'used' | 'expired' | 'revoked' | 'client_mismatch';
 
-interface StoredRefreshToken<G> {
+export interface StoredRefreshToken<G> {
   clientId: string;
   grant: G;
   expiresAt: number;
@@ -59,6 +59,16 @@ export class RotatingRefreshTokens<G> {
       }
     }
     return count;
+  }
+
+  /** Every token by hash, for an emulator that keeps its state in a file. */
+  snapshot(): Array<[string, StoredRefreshToken<G>]> {
+    return [...this.tokens].map(([hash, token]) => [hash, { ...token }]);
+  }
+
+  restore(entries: ReadonlyArray<[string, StoredRefreshToken<G>]>): void {
+    this.tokens.clear();
+    for (const [hash, token] of entries) this.tokens.set(hash, { ...token });
   }
 
   /** Test knob: unused tokens expire now. */

@@ -71,4 +71,8 @@ button.primary { background: #1f883d; border-color: #1f883d; color: #fff; }
 .hint { color: var(--muted); }
 .error { color: var(--danger); border-left: 4px solid var(--danger); padding-left: 0.75rem; }
 ul.scopes li { margin-bottom: 0.35rem; }
+fieldset { border: 1px solid var(--border); border-radius: 6px; margin: 0 0 1rem; padding: 0.5rem 1rem 0.75rem; }
+legend { font-weight: 600; padding: 0 0.25rem; }
+.checkbox { display: flex; gap: 0.5rem; align-items: center; margin: 0.35rem 0; }
+.checkbox label { font-weight: 400; }
 `;
