@@ -21,10 +21,10 @@ describe('scmProviders', () => {
     });
   });
 
-  it('supports only Bitbucket; the others say why; GitHub has its OAuth facts ready for its runner adapter', () => {
+  it('supports Bitbucket and GitHub, with their OAuth facts; the others say why', () => {
     for (const provider of scmProviders) {
-      expect(provider.supported).toBe(provider.id === 'bitbucket');
-      expect(provider.oauth !== undefined).toBe(provider.supported || provider.id === 'github');
+      expect(provider.supported).toBe(provider.id === 'bitbucket' || provider.id === 'github');
+      expect(provider.oauth !== undefined).toBe(provider.supported);
       if (!provider.supported)
         expect(provider.unsupportedReason).toBe(`${provider.name} is not available yet.`);
       else expect(provider.unsupportedReason).toBeUndefined();

@@ -12,9 +12,8 @@ const scopes = [
 export const githubEntry: ScmProvider = {
   id: 'github',
   name: 'GitHub',
-  // Flipped to true with the runner's GitHub adapter (apps/runner/src/providers/github/).
-  supported: false,
-  unsupportedReason: 'GitHub is not available yet.',
+  // The runner's adapter: apps/runner/src/providers/github/.
+  supported: true,
   defaultHost: 'github.com',
   // github.com, or GitHub Enterprise Server at any host (its REST API at /api/v3).
   hostEditable: true,
