@@ -1,5 +1,5 @@
 import type { CheckAuthenticationResponse } from '@runner-console/contracts';
-import { getScmProvider } from '@runner-console/scm-providers';
+import { getScmProvider, isScmProviderId, scmProviders } from '@runner-console/scm-providers';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
@@ -310,12 +310,10 @@ function ConnectOutcomeStatus({ outcome }: { outcome: ConnectState }) {
 }
 
 function providerName(host: string): string {
-  return host === getScmProvider('bitbucket').defaultHost ? getScmProvider('bitbucket').name : host;
+  return scmProviders.find((provider) => provider.defaultHost === host)?.name ?? host;
 }
 
 function scopeReasonsOf(scmId: string | null): Map<string, string> {
-  if (scmId !== 'bitbucket') return new Map();
-  return new Map(
-    (getScmProvider('bitbucket').oauth?.requiredScopes ?? []).map((s) => [s.scope, s.reason]),
-  );
+  if (scmId === null || !isScmProviderId(scmId)) return new Map();
+  return new Map((getScmProvider(scmId).oauth?.requiredScopes ?? []).map((s) => [s.scope, s.reason]));
 }
