@@ -9,7 +9,7 @@ import { expect, test, dataDir, signIn, urls } from './fixtures.ts';
 // GitHub's journey (issue 23): an admin adds GitHub to Local runner through the modal with an
 // OAuth App made from the callback URL it shows (the GitHub emulator's test API stands for
 // GitHub's New OAuth App form); a developer starts from a pull request, connects in the popup,
-// gets an environment on its branch and pushes with plain git.
+// gets an environment on its branch and pushes with plain git. Then the same with a GitHub App.
 
 const run = promisify(execFile);
 const PR_URL = 'https://github.com/acme/widgets/pull/1';
@@ -118,5 +118,12 @@ test.describe('GitHub: an admin adds it, a developer connects and pushes', () =>
     const remote = (await run('git', ['remote', 'get-url', 'origin'], { cwd: workspace })).stdout.trim();
     expect(remote).toBe(`${urls.github}/acme/widgets.git`);
     expect(await pushFrom(workspace, 'from-github-environment.txt')).toBe(await headOfFeatureLogin());
+  });
+
+  test('with a GitHub App installed on acme/widgets: the same, with its 8-hour user token', async ({ page }) => {
+    await adminAddsGitHub(page, 'GitHub App');
+    const id = await developerConnectsAndCreates(page);
+    const workspace = path.resolve(dataDir, 'runner', 'workspaces', id);
+    expect(await pushFrom(workspace, 'from-github-app-environment.txt')).toBe(await headOfFeatureLogin());
   });
 });
