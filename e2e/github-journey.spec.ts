@@ -9,7 +9,8 @@ import { expect, test, dataDir, signIn, urls } from './fixtures.ts';
 // GitHub's journey (issue 23): an admin adds GitHub to Local runner through the modal with an
 // OAuth App made from the callback URL it shows (the GitHub emulator's test API stands for
 // GitHub's New OAuth App form); a developer starts from a pull request, connects in the popup,
-// gets an environment on its branch and pushes with plain git. Then the same with a GitHub App.
+// gets an environment on its branch and pushes with plain git. Then the same with a GitHub App,
+// and with a fine-grained personal access token instead of Connect.
 
 const run = promisify(execFile);
 const PR_URL = 'https://github.com/acme/widgets/pull/1';
@@ -26,7 +27,7 @@ async function csrfHeaders(page: Page): Promise<Record<string, string>> {
 }
 
 /** As admin: Local runner without integrations, then GitHub added through the modal with the app it guides to. */
-async function adminAddsGitHub(page: Page, kind: 'OAuth App' | 'GitHub App'): Promise<void> {
+async function adminAddsGitHub(page: Page, kind: 'OAuth App' | 'GitHub App', { tokens = false } = {}): Promise<void> {
   await signIn(page, 'admin');
   const { runners } = (await (await page.request.get('/api/runners')).json()) as { runners: { id: string; name: string }[] };
   const runnerId = runners.find((runner) => runner.name === 'Local runner')!.id;
@@ -59,26 +60,50 @@ async function adminAddsGitHub(page: Page, kind: 'OAuth App' | 'GitHub App'): Pr
   }
   await dialog.getByLabel('Client ID').fill(app.clientId!);
   await dialog.getByLabel('Client Secret').fill(app.clientSecret!);
+  if (tokens) await dialog.getByRole('switch', { name: 'Enable personal access tokens' }).click();
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toBeHidden({ timeout: 20_000 });
   await expect(page.getByRole('region', { name: /Notifications/ }).getByText('GitHub accepted the Client ID and Client secret.')).toBeVisible();
 }
 
-/** As dev, from the pull request: Connect in the popup, then an environment on its branch. */
-async function developerConnectsAndCreates(page: Page): Promise<string> {
+/**
+ * As dev, from the pull request: Connect in the popup (or a fine-grained personal access token
+ * instead), then an environment on its branch.
+ */
+async function developerConnectsAndCreates(page: Page, { withToken = false } = {}): Promise<string> {
   await page.context().clearCookies();
   await signIn(page, 'dev');
   await page.getByRole('link', { name: 'New environment' }).click();
   await page.getByLabel('Context URL').fill(PR_URL);
   await expect(page.getByText('Pull request #1 in acme/widgets')).toBeVisible();
-  const popupPromise = page.waitForEvent('popup');
-  await page.getByRole('region', { name: 'Authorize GitHub' }).getByRole('button', { name: 'Connect', exact: true }).click();
-  const popup = await popupPromise;
-  await popup.getByLabel('Username or email address').fill('alice');
-  await popup.getByLabel('Password').fill('alice');
-  await popup.getByRole('button', { name: 'Sign in' }).click();
-  await popup.getByRole('button', { name: 'Authorize acme' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'GitHub is now connected as Alice' })).toBeVisible();
+  const panel = page.getByRole('region', { name: 'Authorize GitHub' });
+  if (withToken) {
+    await panel.getByRole('button', { name: 'Use a personal access token instead' }).click();
+    // GitHub says whose the token is and when it expires: the form asks for the token only.
+    await expect(panel.getByRole('textbox', { name: 'Personal access token', exact: true })).toBeFocused();
+    await expect(panel.getByRole('textbox', { name: /e-mail/ })).toHaveCount(0);
+    await expect(panel.getByLabel('Expiry date')).toHaveCount(0);
+    const expiresOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const { token } = await githubTestApi('personal-access-tokens', {
+      username: 'alice',
+      type: 'fine-grained',
+      repositories: ['acme/widgets'],
+      permissions: { contents: 'write', pull_requests: 'read', email_addresses: 'read' },
+      expiresAt: expiresOn,
+    });
+    await panel.getByRole('textbox', { name: 'Personal access token', exact: true }).fill(token!);
+    await panel.getByRole('button', { name: 'Connect with token' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'GitHub is now connected as Alice (personal access token, expires' })).toBeVisible({ timeout: 20_000 });
+  } else {
+    const popupPromise = page.waitForEvent('popup');
+    await panel.getByRole('button', { name: 'Connect', exact: true }).click();
+    const popup = await popupPromise;
+    await popup.getByLabel('Username or email address').fill('alice');
+    await popup.getByLabel('Password').fill('alice');
+    await popup.getByRole('button', { name: 'Sign in' }).click();
+    await popup.getByRole('button', { name: 'Authorize acme' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'GitHub is now connected as Alice' })).toBeVisible();
+  }
   await page.getByRole('button', { name: 'Create environment' }).click();
   await expect(page).toHaveURL(/\/environments\/[^/]+$/, { timeout: 30_000 });
   await expect(page.getByText('Ready', { exact: true })).toBeVisible({ timeout: 30_000 });
@@ -125,5 +150,12 @@ test.describe('GitHub: an admin adds it, a developer connects and pushes', () =>
     const id = await developerConnectsAndCreates(page);
     const workspace = path.resolve(dataDir, 'runner', 'workspaces', id);
     expect(await pushFrom(workspace, 'from-github-app-environment.txt')).toBe(await headOfFeatureLogin());
+  });
+
+  test('with a fine-grained personal access token instead of Connect', async ({ page }) => {
+    await adminAddsGitHub(page, 'OAuth App', { tokens: true });
+    const id = await developerConnectsAndCreates(page, { withToken: true });
+    const workspace = path.resolve(dataDir, 'runner', 'workspaces', id);
+    expect(await pushFrom(workspace, 'from-github-token-environment.txt')).toBe(await headOfFeatureLogin());
   });
 });

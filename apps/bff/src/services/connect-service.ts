@@ -21,7 +21,7 @@ import {
   type SessionUser,
 } from '@runner-console/contracts';
 import { EnvelopeError, checkEnvelopeBinding } from '@runner-console/envelope';
-import { getScmProvider, scmProviders } from '@runner-console/scm-providers';
+import { findProviderModule, getScmProvider, scmProviders } from '@runner-console/scm-providers';
 import type { z } from 'zod';
 import type { StartConnectQuery } from '@runner-console/contracts';
 import type { Db } from '../store/database.ts';
@@ -217,6 +217,10 @@ export function createConnectService(deps: {
       if (!methods?.pat || !provider?.apiTokens) {
         throw new HttpError(400, 'validation_failed', `This runner does not take API tokens for ${body.host}. Ask an admin of your organization to turn on personal access tokens, or use Connect.`);
       }
+      // The fields this provider's token form has (Bitbucket: the account e-mail and the expiry; GitHub: neither).
+      const rules = findProviderModule(provider.id)?.tokenInput;
+      if (rules?.needsEmail && !body.email) throw new HttpError(400, 'validation_failed', 'Enter the e-mail address of your account.', { email: 'Enter the e-mail address of your account.' });
+      if (rules?.needsExpiry && !body.expiresOn) throw new HttpError(400, 'validation_failed', 'Enter the expiry date you chose when you created the token.', { expiresOn: 'Enter the expiry date you chose when you created the token.' });
       const key = runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk) : null;
       if (!key) throw new HttpError(409, 'runner_no_key', 'This runner has not registered its key yet. Try again when it shows active.');
       try {
@@ -234,7 +238,7 @@ export function createConnectService(deps: {
       let result;
       try {
         result = ConnectApiTokenResult.parse(
-          await conn.request('connectApiToken', { userId: user.id, host: body.host, email: body.email, tokenEnvelope: body.tokenEnvelope, expiresOn: body.expiresOn }, 30_000),
+          await conn.request('connectApiToken', { userId: user.id, host: body.host, email: body.email ?? '', tokenEnvelope: body.tokenEnvelope, expiresOn: body.expiresOn ?? '' }, 30_000),
         );
       } catch (err) {
         if (err instanceof LinkRequestError) {
@@ -252,7 +256,7 @@ export function createConnectService(deps: {
         host: body.host,
         method: 'api_token',
         ...result,
-        message: `${provider.name} is now connected as ${result.accountName} (API token${expiry}).`,
+        message: `${provider.name} is now connected as ${result.accountName} (${provider.apiTokens.label}${expiry}).`,
       };
     },
 

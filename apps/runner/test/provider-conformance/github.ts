@@ -71,7 +71,7 @@ async function start(): Promise<ProviderFixture> {
     async createPersonalAccessToken(kind, expiresOn) {
       const body =
         kind === 'fine_grained'
-          ? { username: 'alice', type: 'fine-grained', repositories: ['acme/widgets'], permissions: { contents: 'write', pull_requests: 'read', emails: 'read' }, expiresAt: expiresOn }
+          ? { username: 'alice', type: 'fine-grained', repositories: ['acme/widgets'], permissions: { contents: 'write', pull_requests: 'read', email_addresses: 'read' }, expiresAt: expiresOn }
           : { username: 'alice', type: 'classic', scopes: kind === 'complete' ? ['repo', 'read:user', 'user:email', 'workflow'] : ['read:user', 'user:email'], expiresAt: expiresOn };
       return { token: (await created('/_emulator/personal-access-tokens', body)).token as string, email: null };
     },
