@@ -58,7 +58,7 @@ describe('context URLs on several hosts', () => {
     expect(parseContextUrl('https://gitlab.com/acme/widgets', { served: ghes })).toEqual({
       ok: false,
       reason: 'unknown_host',
-      message: 'No integration serves gitlab.com: links on github.acme.corp, github.com, http://localhost:8083 and bitbucket.org work. Paste a link like https://github.com/owner/repository.',
+      message: 'No integration serves gitlab.com: links on github.acme.corp, github.com and http://localhost:8083 work. Paste a link like https://github.com/owner/repository.',
       host: 'gitlab.com',
     });
   });

@@ -19,7 +19,7 @@ export type ParseContextUrlOptions = {
 };
 
 /**
- * The hosts a runner serves: the cloud host of every supported provider, every integration's host,
+ * The hosts a runner serves: every integration's host (without any, the cloud host of every supported provider),
  * and the origins its configuration gives for them (`providerSites`, such as the emulator at
  * http://localhost:8082 for bitbucket.org). A site for a host no integration or provider names is
  * left out: nothing could parse its links.
@@ -33,7 +33,9 @@ export function servedHostsOf(input: {
     if (!served.has(host)) served.set(host, { provider, host, origins: [] });
   };
   for (const integration of input.integrations ?? []) add(integration.provider, integration.host.toLowerCase());
-  for (const module of scmProviderModules.values()) if (module.entry.supported) add(module.id, module.entry.defaultHost);
+  // A runner without integrations yet takes every supported cloud host's links, so the developer
+  // hears "ask an admin to add one"; once it has integrations, their hosts are what it serves.
+  if (served.size === 0) for (const module of scmProviderModules.values()) if (module.entry.supported) add(module.id, module.entry.defaultHost);
   for (const site of input.sites ?? []) {
     const entry = served.get(site.host.toLowerCase());
     if (entry) entry.origins = [...(entry.origins ?? []), site.origin];

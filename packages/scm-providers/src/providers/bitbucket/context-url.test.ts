@@ -11,9 +11,12 @@ const repository: ContextUrl = {
   kind: 'repository',
 };
 
-/** What the old Bitbucket-only parser took: the runner's own Bitbucket origins. */
+/** What the old Bitbucket-only parser took: a runner with a Bitbucket integration, and its own Bitbucket origins. */
 function parseBitbucketContextUrl(url: string, options: { siteOrigins?: string[] } = {}) {
-  const served: ParseContextUrlOptions['served'] = servedHostsOf({ sites: (options.siteOrigins ?? []).map((origin) => ({ host: 'bitbucket.org', origin })) });
+  const served: ParseContextUrlOptions['served'] = servedHostsOf({
+    integrations: [{ provider: 'bitbucket', host: 'bitbucket.org' }],
+    sites: (options.siteOrigins ?? []).map((origin) => ({ host: 'bitbucket.org', origin })),
+  });
   return parseContextUrl(url, { served });
 }
 const EXAMPLE = 'Paste a link like https://bitbucket.org/workspace/repository.';
