@@ -7,7 +7,7 @@ import type { ParsedContext, RunnerIntegrationConfig } from '@runner-console/con
 import { loadConfig } from '../apps/runner/src/config.ts';
 import { cloneWorkspace } from '../apps/runner/src/git/clone-workspace.ts';
 import { cloneTargetFor } from '../apps/runner/src/git/clone-target.ts';
-import { endpointsForHost } from '../apps/runner/src/oauth/provider-endpoints.ts';
+import { endpointsFor } from '../apps/runner/src/providers/provider-endpoints.ts';
 import { createEnvironmentCredentials } from '../apps/runner/src/git/environment-credentials.ts';
 import { gitCredentialSocketPath, startGitCredentialServer } from '../apps/runner/src/git/git-credential-server.ts';
 import { createGitCredentialResolver } from '../apps/runner/src/git/resolve-git-credentials.ts';
@@ -77,12 +77,12 @@ export async function benchGitPush(stack: BenchStack, rounds: number): Promise<B
       pullRequest: null,
       author: { name: 'Alice', email: 'alice@acme.test' },
     };
-    const target = cloneTargetFor(endpointsForHost(config, 'bitbucket.org'), context);
+    const target = cloneTargetFor(endpointsFor(config, { provider: 'bitbucket', host: 'bitbucket.org' }), context);
     const { helperPath } = environments.register({ environmentId: 'bench-env', userId: 'bench-user', integrationId: integration.id, host: 'bitbucket.org', gitHost: target.remote.host, gitProtocol: target.remote.protocol });
     const viaHelper = path.join(work, 'via-helper');
-    await cloneWorkspace({ workspaceDir: viaHelper, target, author: context.author, accessToken: tokens.access_token, credentialHelper: helperPath });
+    await cloneWorkspace({ workspaceDir: viaHelper, target, author: context.author, accessToken: tokens.access_token, gitUsername: 'x-token-auth', credentialHelper: helperPath });
     const direct = path.join(work, 'direct');
-    await cloneWorkspace({ workspaceDir: direct, target, author: context.author, accessToken: tokens.access_token });
+    await cloneWorkspace({ workspaceDir: direct, target, author: context.author, accessToken: tokens.access_token, gitUsername: 'x-token-auth' });
     const withToken = new URL(cloneUrl);
     withToken.username = 'x-token-auth';
     withToken.password = tokens.access_token;

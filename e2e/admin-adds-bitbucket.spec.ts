@@ -159,10 +159,11 @@ test.describe('Configure repository access › Add a new provider', () => {
       await page.getByRole('button', { name: 'Add a new provider' }).click();
       await expect(dialog).toBeVisible();
       await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
-      for (const unavailable of ['GitHub', 'GitLab', 'Azure DevOps']) {
+      for (const unavailable of ['GitLab', 'Azure DevOps']) {
         await expect(dialog.getByRole('radio', { name: new RegExp(unavailable) })).toBeDisabled();
       }
-      await expect(dialog.getByText('Not available yet')).toHaveCount(3);
+      await expect(dialog.getByRole('radio', { name: /GitHub/ })).toBeEnabled();
+      await expect(dialog.getByText('Not available yet')).toHaveCount(2);
       await expect(dialog.getByRole('textbox', { name: 'Host' })).toHaveValue('bitbucket.org');
       // OAuth starts off, as the guide says ("turn on Enable OAuth"), and Save says why it needs it.
       const oauth = dialog.getByRole('switch', { name: 'Enable OAuth' });

@@ -5,6 +5,7 @@ export const urls = {
   dashboard: `http://localhost:${e2ePorts.bff}`,
   runner: `http://localhost:${e2ePorts.runner}`,
   bitbucket: `http://localhost:${e2ePorts.bitbucket}`,
+  github: `http://localhost:${e2ePorts.github}`,
 };
 
 /** The stack's data folder for this run (relative to the repo root): bff/, runner/, logs/ … */

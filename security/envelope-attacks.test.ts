@@ -102,17 +102,27 @@ describe('envelope attacks', () => {
       await expectRunnerRefuses(r2.id, i2);
     }));
 
-  it('ciphertext moved to an integration for another host', () =>
-    check('envelope', 'moved to another host', async () => {
+  // The binding holds across providers: the runner opens a secret only for the host it was sealed for.
+  it('a secret sealed for bitbucket.org, moved to a github.com integration', () =>
+    check('envelope', 'moved to another provider (bitbucket.org → github.com)', async () => {
       const id = randomUUID();
       const db = new SQLite(dbFile());
       const row = db.prepare('SELECT * FROM scm_integrations WHERE id = ?').get(i1) as Record<string, unknown>;
       db.prepare(
         `INSERT INTO scm_integrations (id, org_id, runner_id, provider, host, oauth_enabled, client_id, secret_envelope, secret_kid, validation_status, created_at, updated_at)
-         VALUES (?, ?, ?, 'gitlab', 'gitlab.com', 1, ?, ?, ?, 'pending', ?, ?)`,
+         VALUES (?, ?, ?, 'github', 'github.com', 1, ?, ?, ?, 'pending', ?, ?)`,
       ).run(id, row.org_id, r1, consumer.key, goodEnvelope, row.secret_kid, new Date().toISOString(), new Date().toISOString());
       db.close();
       await expectRunnerRefuses(r1, id);
+    }));
+
+  it('a secret sealed for github.com, moved to the bitbucket.org integration', () =>
+    check('envelope', 'moved to another provider (github.com → bitbucket.org)', async () => {
+      const forGitHub = await sealClientSecret({ secret: consumer.secret, publicJwk: await publicKeyOf(r1), runnerId: r1, host: 'github.com' });
+      const api = await admin.api(stack.dashboard, 'PATCH', `/api/runners/${r1}/integrations/${i1}`, { oauthClientSecretEnvelope: forGitHub });
+      expect(api.status).toBe(400);
+      writeRow(i1, { secret_envelope: forGitHub });
+      await expectRunnerRefuses(r1, i1);
     }));
 
   it('protected header tampered (swapped for another valid header of the same runner and host)', () =>

@@ -65,7 +65,16 @@ describe('SCM integrations', () => {
     expect(bitbucket.supported).toBe(true);
     expect(bitbucket.callbackUrl).toBe('http://127.0.0.1:1/oauth/callback');
     expect(bitbucket.requiredScopes.map((s: any) => s.scope)).toEqual(['account', 'repository', 'repository:write', 'pullrequest', 'issue']);
-    expect(res.body.providers.filter((p: any) => !p.supported).map((p: any) => p.id).sort()).toEqual(['azure-devops', 'github', 'gitlab']);
+    expect(res.body.providers.filter((p: any) => !p.supported).map((p: any) => p.id).sort()).toEqual(['azure-devops', 'gitlab']);
+    const github = res.body.providers.find((p: any) => p.id === 'github');
+    expect(github).toMatchObject({ supported: true, hostEditable: true, callbackUrl: 'http://127.0.0.1:1/oauth/callback' });
+    expect(github.clientKinds.map((kind: any) => kind.label)).toEqual(['OAuth App', 'GitHub App']);
+    expect(github.clientKinds[1].permissions.map((permission: any) => `${permission.name}: ${permission.access}`)).toEqual([
+      'Repository › Contents: Read and write',
+      'Repository › Pull requests: Read-only',
+      'Repository › Metadata: Read-only',
+      'Account › Email addresses: Read-only',
+    ]);
     runner.close();
   });
 
@@ -150,9 +159,9 @@ describe('SCM integrations', () => {
     expect(off.body.error.fields.oauthEnabled).toMatch(/personal access tokens/);
     const missing = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true });
     expect(missing.body.error.fields).toMatchObject({ clientId: expect.stringMatching(/Key/), clientSecret: expect.stringMatching(/Secret/) });
-    const github = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, provider: 'github', host: 'github.com', oauthPlaintextClientSecret: 'x' });
-    expect(github.status).toBe(400);
-    expect(github.body.error.fields.provider).toMatch(/not available yet/);
+    const gitlab = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, provider: 'gitlab', host: 'gitlab.com', oauthPlaintextClientSecret: 'x' });
+    expect(gitlab.status).toBe(400);
+    expect(gitlab.body.error.fields.provider).toMatch(/not available yet/);
     const selfHosted = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, host: 'https://bitbucket.example.com', oauthPlaintextClientSecret: 'x' });
     expect(selfHosted.body.error.fields.host).toMatch(/Self-hosted Bitbucket \(Data Center\) is not supported yet/);
     const unknown = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'x', extra: 1 });

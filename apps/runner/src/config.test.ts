@@ -27,8 +27,8 @@ describe('runner configuration', () => {
       port: 9000,
       dataDir: '/var/lib/runner',
       region: 'eu',
-      bitbucketUrl: 'http://bb.test',
-      bitbucketApiUrl: 'http://api.bb.test',
+      providerEndpoints: [{ host: 'bitbucket.org', siteUrl: 'http://bb.test', apiUrl: 'http://api.bb.test/2.0' }],
+      extraCaCerts: null,
       logLevel: 'warn',
     });
   });

@@ -3,6 +3,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { isRunnerPublicUrl } from '@runner-console/contracts';
+import { parseProviderEndpoints, type EndpointOverride } from './providers/provider-endpoints.ts';
+import { providerAdapters } from './providers/provider-registry.ts';
+
+/** Settings of old that adapters keep working (BITBUCKET_URL, BITBUCKET_API_URL). */
+const legacyEndpointSettings = [...providerAdapters.values()].flatMap((adapter) => {
+  const legacy = adapter.legacyEndpointSettings;
+  return legacy ? [legacy.site, ...(legacy.api ? [legacy.api] : [])] : [];
+});
 
 /**
  * Every setting is a flag and an environment variable (the flag wins). The runner README lists
@@ -18,8 +26,13 @@ export const settings = [
   { flag: 'port', env: 'RUNNER_PORT', help: 'Listen port only (0 = any free port).' },
   { flag: 'data-dir', env: 'RUNNER_DATA_DIR', help: 'The data folder: key pair, encrypted tokens, workspaces (default $DATA_DIR/runner, i.e. .data/runner).' },
   { flag: 'region', env: 'RUNNER_REGION', help: 'A label shown in the dashboard.' },
-  { flag: 'bitbucket-url', env: 'BITBUCKET_URL', help: 'Bitbucket web, OAuth and git over HTTPS; clone URLs come only from here (default https://bitbucket.org).' },
-  { flag: 'bitbucket-api-url', env: 'BITBUCKET_API_URL', help: 'Bitbucket REST API (default https://api.bitbucket.org).' },
+  {
+    flag: 'provider-endpoint',
+    env: 'PROVIDER_ENDPOINTS',
+    help: 'Where a provider host really is: host=URL[,api=URL], repeatable (env: space-separated), e.g. github.com=http://localhost:8083. Clone URLs come only from here. Default: the cloud hosts\' own addresses, and https://{host} for a self-managed server.',
+  },
+  { flag: 'extra-ca-certs', env: 'EXTRA_CA_CERTS', help: 'A PEM file of extra certificate authorities to trust for provider hosts (a company CA), besides the system ones.' },
+  ...legacyEndpointSettings,
   { flag: 'log-level', env: 'LOG_LEVEL', help: 'fatal, error, warn, info (default), debug, trace or silent.' },
 ] as const;
 
@@ -43,8 +56,8 @@ const Env = z.object({
   DATA_DIR: z.string().default('.data'),
   RUNNER_DATA_DIR: z.string().optional(),
   RUNNER_REGION: z.string().max(40).optional(),
-  BITBUCKET_URL: z.url().default('https://bitbucket.org'),
-  BITBUCKET_API_URL: z.url().default('https://api.bitbucket.org'),
+  PROVIDER_ENDPOINTS: z.string().max(10_000).optional(),
+  EXTRA_CA_CERTS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -56,8 +69,10 @@ export interface RunnerConfig {
   publicUrl: string | undefined;
   dataDir: string;
   region: string | null;
-  bitbucketUrl: string;
-  bitbucketApiUrl: string;
+  /** Hosts pointed elsewhere than their defaults (providers/provider-endpoints.ts). */
+  providerEndpoints: EndpointOverride[];
+  /** PEM text of the extra certificate authorities (EXTRA_CA_CERTS), or null. */
+  extraCaCerts: string | null;
   logLevel: string;
 }
 
@@ -70,7 +85,7 @@ export function helpText(): string {
 
 /** Flags from argv, as the environment variables they stand for. */
 export function readFlags(argv: string[]): { env: Record<string, string>; help: boolean; version: boolean } {
-  const options = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const }]));
+  const options = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const, multiple: s.flag === 'provider-endpoint' }]));
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' }, version: { type: 'boolean' } }, allowPositionals: false, strict: true });
@@ -81,6 +96,7 @@ export function readFlags(argv: string[]): { env: Record<string, string>; help: 
   for (const s of settings) {
     const value = (parsed.values as Record<string, unknown>)[s.flag];
     if (typeof value === 'string') env[s.env] = value;
+    if (Array.isArray(value)) env[s.env] = value.join(' ');
   }
   return { env, help: parsed.values.help === true, version: parsed.values.version === true };
 }
@@ -116,6 +132,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     const url = new URL(publicUrl);
     if (loopbackHosts.has(url.hostname)) port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   }
+  let providerEndpoints: EndpointOverride[];
+  try {
+    providerEndpoints = parseProviderEndpoints(e.PROVIDER_ENDPOINTS ?? '');
+  } catch (err) {
+    throw new Error(`Invalid runner configuration:\n  PROVIDER_ENDPOINTS: ${(err as Error).message}`);
+  }
+  providerEndpoints.push(...legacyEndpoints(merged, providerEndpoints));
   return {
     token: e.RUNNER_TOKEN,
     bffUrl: trim(e.BFF_URL),
@@ -124,8 +147,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     publicUrl,
     dataDir: path.resolve(e.RUNNER_DATA_DIR ?? path.join(e.DATA_DIR, 'runner')),
     region: e.RUNNER_REGION ?? null,
-    bitbucketUrl: trim(e.BITBUCKET_URL),
-    bitbucketApiUrl: trim(e.BITBUCKET_API_URL),
+    providerEndpoints,
+    extraCaCerts: e.EXTRA_CA_CERTS ? readCaBundle(e.EXTRA_CA_CERTS) : null,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** BITBUCKET_URL / BITBUCKET_API_URL and their like, for hosts PROVIDER_ENDPOINTS does not name. */
+function legacyEndpoints(env: Record<string, string | undefined>, given: EndpointOverride[]): EndpointOverride[] {
+  const found: EndpointOverride[] = [];
+  for (const adapter of providerAdapters.values()) {
+    const legacy = adapter.legacyEndpointSettings;
+    if (!legacy || given.some((o) => o.host === legacy.host)) continue;
+    const site = env[legacy.site.env];
+    const api = legacy.api ? env[legacy.api.env] : undefined;
+    if (!site && !api) continue;
+    const defaults = adapter.defaultEndpoints(legacy.host);
+    for (const [name, value] of [[legacy.site.env, site], [legacy.api?.env, api]] as const) {
+      if (value !== undefined && !/^https?:\/\/[^\s]+$/.test(value)) throw new Error(`Invalid runner configuration:\n  ${name}: use an http(s) URL.`);
+    }
+    const trim = (u: string) => u.replace(/\/+$/, '');
+    found.push({
+      host: legacy.host,
+      siteUrl: site ? trim(site) : (defaults?.siteUrl ?? ''),
+      apiUrl: api ? legacy.apiUrlForOrigin(trim(api)) : (defaults?.apiUrl ?? null),
+    });
+  }
+  return found;
+}
+
+/** The extra CA bundle: read once at start, refused at once when it holds no certificate. */
+function readCaBundle(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`Invalid runner configuration:\n  EXTRA_CA_CERTS: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  }
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text)) {
+    throw new Error(`Invalid runner configuration:\n  EXTRA_CA_CERTS: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  }
+  return text;
 }

@@ -30,13 +30,14 @@ import { createAccessTokenProvider } from './tokens/access-token-provider.ts';
 import { ContextError, createContextParser } from './context/parse-context.ts';
 import { cloneWorkspace } from './git/clone-workspace.ts';
 import { cloneTargetFor } from './git/clone-target.ts';
-import { endpointsForHost, providerSitesOf } from './oauth/provider-endpoints.ts';
+import { endpointsFor, providerSitesOf } from './providers/provider-endpoints.ts';
+import { adapterFor } from './providers/provider-registry.ts';
+import { applyExtraCaCertificates } from './providers/extra-ca-certificates.ts';
 import { removeAllWorkspaces, removeWorkspace, workspaceDirOf } from './git/remove-workspace.ts';
 import { createEnvironmentCredentials } from './git/environment-credentials.ts';
 import { gitCredentialSocketPath, startGitCredentialServer } from './git/git-credential-server.ts';
 import { createGitCredentialResolver } from './git/resolve-git-credentials.ts';
-import { ApiTokenRefusal, apiTokenCreateUrl, createApiTokenConnector, reauthorizeReasonOf } from './tokens/connect-api-token.ts';
-import { gitCredentialsFor } from './tokens/provider-credentials.ts';
+import { ApiTokenRefusal, createApiTokenConnector, reauthorizeReasonOf } from './tokens/connect-api-token.ts';
 import { ConnectionNotFoundError, createConnectionAdmin } from './tokens/connection-admin.ts';
 import { createRevokeAtProvider } from './tokens/revoke-at-provider.ts';
 
@@ -58,6 +59,8 @@ async function main() {
   }
   const config = loadConfig(process.env, argv);
   const log = createLogger(config.logLevel);
+  // The company's own certificate authorities, for provider hosts they sign (fetch and git).
+  const caBundleFile = config.extraCaCerts ? applyExtraCaCertificates(config.extraCaCerts, config.dataDir) : null;
   const keyring = await loadRunnerKeyring(config.dataDir);
   const tokenStore = createTokenStore(config.dataDir, createTokenCipher(config.dataDir));
   const registry = createIntegrationRegistry(keyring);
@@ -177,7 +180,7 @@ async function main() {
         if (!integration || (!oauthAvailable && !patAvailable)) return { integrationAvailable: false, authenticated: false, accountName: null, reauthorizeReason: null, oauthAvailable, patAvailable };
         const token = tokenStore.findSummary(userId, integration.id);
         // An API token past its expiry date needs a new one now, not at its next failed use.
-        const reauthorizeReason = token ? reauthorizeReasonOf(token) : null;
+        const reauthorizeReason = token ? reauthorizeReasonOf(token, integration.provider) : null;
         return {
           integrationAvailable: true,
           authenticated: Boolean(token && reauthorizeReason === null),
@@ -185,13 +188,14 @@ async function main() {
           reauthorizeReason,
           oauthAvailable,
           patAvailable,
-          apiTokenCreateUrl: patAvailable ? apiTokenCreateUrl(config) : null,
+          apiTokenCreateUrl: patAvailable ? adapterFor(integration.provider).apiTokenCreateUrl(endpointsFor(config, integration).siteUrl) : null,
           method: token?.kind ?? null,
           expiresAt: token?.kind === 'api_token' ? token.expiresAt : null,
         };
       },
       listTokens: async (params) => {
         const { userId } = ListTokensParams.parse(params);
+        const providerOf = (integrationId: string) => registry.get(integrationId)?.provider;
         return {
           tokens: tokenStore.listSummariesByUser(userId).map((t) => ({
             id: t.id,
@@ -203,8 +207,8 @@ async function main() {
             email: t.email,
             scopes: t.scopes,
             expiresAt: t.expiresAt,
-            needsReauthorization: reauthorizeReasonOf(t) !== null,
-            reauthorizeReason: reauthorizeReasonOf(t),
+            needsReauthorization: reauthorizeReasonOf(t, providerOf(t.integrationId)) !== null,
+            reauthorizeReason: reauthorizeReasonOf(t, providerOf(t.integrationId)),
             connectedAt: t.connectedAt,
           })),
         };
@@ -248,9 +252,9 @@ async function main() {
             if (!integration) throw new Error('The integration for this host was removed.');
             // The URL comes from this runner's own endpoints for the host; the BFF's clone URL is
             // only compared with it. Owner, repo, ref and commit are checked before git starts.
-            const target = cloneTargetFor(endpointsForHost(config, integration.host), context);
+            const target = cloneTargetFor(endpointsFor(config, integration), context);
             const token = await accessTokens.getToken(userId, integration);
-            const git = gitCredentialsFor(token);
+            const adapter = adapterFor(integration.provider);
             const { helperPath } = environmentCredentials.register({
               environmentId,
               userId,
@@ -264,9 +268,10 @@ async function main() {
               target,
               // The git author is the token's own account, not what the BFF says it is.
               author: { name: token.accountName, email: token.email },
-              accessToken: git.password,
-              gitUsername: git.username,
+              accessToken: token.accessToken,
+              gitUsername: adapter.gitUsername(token),
               credentialHelper: helperPath,
+              caBundleFile,
             });
             log.info({ environmentId, ref: context.ref }, 'workspace ready');
             await report('ready', `Cloned ${context.owner}/${context.repo} at ${context.ref}.`);

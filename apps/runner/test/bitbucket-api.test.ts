@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulatorProcess, type EmulatorProcess } from '../../../test-support/emulator-process.ts';
-import { createBitbucketApi, ProviderApiError } from '../src/bitbucket/bitbucket-api.ts';
+import { createBitbucketApi } from '../src/providers/bitbucket/bitbucket-api.ts';
 import { loadConfig } from '../src/config.ts';
-import { endpointsForHost } from '../src/oauth/provider-endpoints.ts';
+import { ProviderApiError } from '../src/providers/provider-adapter.ts';
+import { endpointsFor } from '../src/providers/provider-endpoints.ts';
 
 let emulator: EmulatorProcess;
 let accessToken: string;
@@ -18,7 +19,7 @@ afterAll(async () => emulator?.stop());
 
 function apiFor(baseUrl: string, token = accessToken) {
   const config = loadConfig({ RUNNER_TOKEN: 'rct_test_token_for_bitbucket_api', BITBUCKET_URL: baseUrl, BITBUCKET_API_URL: baseUrl, DATA_DIR: os.tmpdir() });
-  return createBitbucketApi(endpointsForHost(config, 'bitbucket.org'), token);
+  return createBitbucketApi(endpointsFor(config, { provider: 'bitbucket', host: 'bitbucket.org' }), `Bearer ${token}`);
 }
 
 describe('the runner’s Bitbucket client (openapi-fetch, typed from Atlassian’s description)', () => {

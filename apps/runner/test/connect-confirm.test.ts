@@ -47,7 +47,7 @@ function flowsFor(opts: { confirmWindowMs?: number } = {}) {
     },
   } as unknown as BffLink;
   const tokens = { save: (t: { userId: string; accountName: string }) => void saved.push(t) } as unknown as TokenStore;
-  const config = { bitbucketUrl: emulator.baseUrl, bitbucketApiUrl: emulator.baseUrl } as RunnerConfig;
+  const config = { providerEndpoints: [{ host: 'bitbucket.org', siteUrl: emulator.baseUrl, apiUrl: `${emulator.baseUrl}/2.0` }] } as unknown as RunnerConfig;
   const flows = createConnectFlows({ config, log: createLogger('silent'), link, registry, tokens, callbackUrl: `${callbackOrigin}/oauth/callback`, ...opts });
   return { flows, saved };
 }

@@ -12,7 +12,7 @@ import type { TokenStore } from '../src/tokens/token-store.ts';
 
 const flowId = '0b6f3c1e-2a4d-4e8f-9c1b-5d7e9f1a3b5c';
 const integration = { id: 'int-1', host: 'bitbucket.org', oauthEnabled: true, clientId: 'key' };
-const config = { bitbucketUrl: 'http://127.0.0.1:9', bitbucketApiUrl: 'http://127.0.0.1:9' } as RunnerConfig;
+const config = { providerEndpoints: [{ host: 'bitbucket.org', siteUrl: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9/2.0' }] } as unknown as RunnerConfig;
 const registry = { findByHost: () => integration, get: () => integration, openSecret: async () => 'secret' } as unknown as IntegrationRegistry;
 
 function deferred() {

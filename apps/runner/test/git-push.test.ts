@@ -9,7 +9,7 @@ import { startEmulatorProcess, type EmulatorProcess } from '../../../test-suppor
 import { loadConfig } from '../src/config.ts';
 import { cloneWorkspace } from '../src/git/clone-workspace.ts';
 import { cloneTargetFor } from '../src/git/clone-target.ts';
-import { endpointsForHost } from '../src/oauth/provider-endpoints.ts';
+import { endpointsFor } from '../src/providers/provider-endpoints.ts';
 import { createEnvironmentCredentials } from '../src/git/environment-credentials.ts';
 import { gitCredentialSocketPath, startGitCredentialServer } from '../src/git/git-credential-server.ts';
 import { createGitCredentialResolver } from '../src/git/resolve-git-credentials.ts';
@@ -82,10 +82,10 @@ beforeAll(async () => {
     pullRequest: { id: 1, title: 'Login', sourceBranch: 'feature/login', targetBranch: 'main' },
     author: { name: 'Alice', email: 'alice@acme.test' },
   };
-  const target = cloneTargetFor(endpointsForHost(config, 'bitbucket.org'), context);
+  const target = cloneTargetFor(endpointsFor(config, { provider: 'bitbucket', host: 'bitbucket.org' }), context);
   const { helperPath } = environments.register({ environmentId: 'env-1', userId: 'u1', integrationId: integration.id, host: 'bitbucket.org', gitHost: target.remote.host, gitProtocol: target.remote.protocol });
   workspaceDir = path.join(dataDir, 'workspaces', 'env-1');
-  await cloneWorkspace({ workspaceDir, target, author: context.author, accessToken: issued.access_token, credentialHelper: helperPath });
+  await cloneWorkspace({ workspaceDir, target, author: context.author, accessToken: issued.access_token, gitUsername: 'x-token-auth', credentialHelper: helperPath });
 }, 90_000);
 
 afterAll(async () => {
@@ -172,7 +172,7 @@ describe('git push from an environment', () => {
     try {
       const pushed = await commitAndPush('while-runner-down.txt');
       expect(pushed.ok).toBe(false);
-      expect(pushed.stderr).toContain('Runner Console: the runner that holds your Bitbucket connection cannot be reached');
+      expect(pushed.stderr).toContain('Runner Console: the runner that holds your connection to the provider cannot be reached');
       // The helper never lets git's cache client start a daemon of its own on the runner's socket.
       expect(fs.existsSync(server.socketPath)).toBe(false);
     } finally {

@@ -9,8 +9,11 @@ import { startEmulatorProcess, type EmulatorProcess } from '../../../test-suppor
 import { loadConfig, type RunnerConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import type { IntegrationRegistry } from '../src/integrations/integration-registry.ts';
-import { endpointsForHost } from '../src/oauth/provider-endpoints.ts';
-import { createAccessTokenProvider, reauthReasons, TokenUnavailableError } from '../src/tokens/access-token-provider.ts';
+import { endpointsFor } from '../src/providers/provider-endpoints.ts';
+import { adapterFor } from '../src/providers/provider-registry.ts';
+import { createAccessTokenProvider, TokenUnavailableError } from '../src/tokens/access-token-provider.ts';
+
+const reauthReasons = adapterFor('bitbucket').refresh.reasons;
 import { createTokenCipher } from '../src/tokens/token-cipher.ts';
 import { createTokenStore, type StoredToken, type TokenStore } from '../src/tokens/token-store.ts';
 
@@ -81,7 +84,7 @@ async function userStatus(accessToken: string): Promise<number> {
 
 /** Spends a refresh token at Bitbucket and throws the answer away: what a killed runner leaves behind. */
 async function spendAtBitbucket(refreshToken: string): Promise<void> {
-  const endpoints = endpointsForHost(config, 'bitbucket.org');
+  const endpoints = endpointsFor(config, { provider: 'bitbucket', host: 'bitbucket.org' });
   const response = await oauth.refreshTokenGrantRequest(endpoints.authorizationServer, { client_id: consumer.key }, oauth.ClientSecretBasic(consumer.secret), refreshToken, endpoints.requestOptions);
   expect(response.status).toBe(200);
 }

@@ -56,9 +56,11 @@ const TokenEnvelope = z
 /** POST /api/runners/:runnerId/api-tokens: the token arrives sealed; the BFF never sees it. */
 export const ConnectApiTokenRequest = z.strictObject({
   host: z.string().check(z.trim(), z.minLength(1), z.maxLength(253), noForbiddenCharacters),
-  email: Email,
+  /** The account e-mail, for providers whose token form asks for it (Bitbucket); absent for the others (GitHub). */
+  email: z.optional(Email),
   tokenEnvelope: TokenEnvelope,
-  expiresOn: ExpiryDate,
+  /** The expiry the developer chose, where the provider does not say it (Bitbucket); absent for the others (GitHub). */
+  expiresOn: z.optional(ExpiryDate),
 });
 export type ConnectApiTokenRequest = z.infer<typeof ConnectApiTokenRequest>;
 

@@ -13,9 +13,10 @@ export const ParsedContext = z.object({
    * URL again from its configured endpoints and refuses any other. Optional, so the BFF need not send it.
    */
   cloneUrl: z.optional(z.string()),
-  kind: z.enum(['repository', 'branch', 'commit', 'pullRequest']),
+  kind: z.enum(['repository', 'branch', 'tag', 'commit', 'pullRequest']),
+  /** The branch or tag to check out; for a commit, its branch when the link named one (then the commit is checked out on it), else the hash. */
   ref: z.string(),
-  refType: z.enum(['branch', 'commit']),
+  refType: z.enum(['branch', 'tag', 'commit']),
   commit: z.string(),
   pullRequest: z.nullable(
     z.object({

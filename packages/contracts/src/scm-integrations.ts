@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
+import { scmProviderIds } from '@runner-console/scm-providers/provider-ids';
 import { noForbiddenCharacters } from './text-input.ts';
 import { NextCursor } from './pagination.ts';
 
-export const ScmProviderId = z.enum(['github', 'gitlab', 'bitbucket', 'azure-devops']);
+// The ids are declared once, in scm-providers (a list of strings: no code of it reaches contracts' users).
+export const ScmProviderId = z.enum(scmProviderIds);
 export type ScmProviderId = z.infer<typeof ScmProviderId>;
 
 export const ScopeRequirement = z.object({
@@ -25,6 +27,23 @@ export const ProviderConfigurationSchema = z.object({
   clientIdLabel: z.nullable(z.string()),
   clientSecretLabel: z.nullable(z.string()),
   docsUrl: z.nullable(z.string()),
+  /**
+   * The kinds of OAuth client the admin may register (GitHub: OAuth App or GitHub App), with the
+   * steps on the provider's side; absent when the provider has one kind. Paths are on https://{host}.
+   */
+  clientKinds: z.optional(
+    z.array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        summary: z.string(),
+        registerPath: z.string(),
+        steps: z.array(z.string()),
+        installPath: z.nullable(z.string()),
+        permissions: z.nullable(z.array(z.object({ name: z.string(), access: z.string(), reason: z.string() }))),
+      }),
+    ),
+  ),
   /** Personal access tokens (Bitbucket API tokens), when the provider takes them. */
   apiTokens: z.optional(
     z.nullable(

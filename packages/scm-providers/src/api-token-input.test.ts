@@ -40,3 +40,26 @@ describe('findMissingApiTokenScopes', () => {
     expect(text).toContain('start from a pull request');
   });
 });
+
+describe('readApiTokenInput for GitHub', () => {
+  const classic = `ghp_${'A1b2C3d4E5'.repeat(3)}a1b2c3`;
+  const fineGrained = `github_pat_11ABCDEFG0${'x'.repeat(72)}`;
+
+  it('takes classic, fine-grained, OAuth and GitHub App user tokens, without an e-mail', () => {
+    for (const token of [classic, fineGrained, `gho_${'a'.repeat(36)}`, `ghu_${'b'.repeat(36)}`, 'a'.repeat(40)]) {
+      expect(readApiTokenInput('github', { token: ` ${token}\n` })).toEqual({ ok: true, token, email: null });
+    }
+  });
+
+  it('explains an installation token and a refresh token, and refuses anything else', () => {
+    expect(readApiTokenInput('github', { token: `ghs_${'a'.repeat(36)}` })).toMatchObject({ ok: false, code: 'token_malformed', message: expect.stringContaining('installation token') });
+    expect(readApiTokenInput('github', { token: `ghr_${'a'.repeat(36)}` })).toMatchObject({ ok: false, code: 'token_malformed', message: expect.stringContaining('refresh token') });
+    expect(readApiTokenInput('github', { token: 'ATATT3xabc' })).toMatchObject({ ok: false, code: 'token_malformed', message: expect.stringContaining('ghp_') });
+    expect(readApiTokenInput('github', { token: '' })).toMatchObject({ ok: false, code: 'token_missing' });
+  });
+
+  it('counts repo as covering public_repo when a token’s scopes are checked', () => {
+    expect(findMissingApiTokenScopes('github', ['repo, read:user, user:email, workflow'])).toEqual([]);
+    expect(findMissingApiTokenScopes('github', ['repo, user']).map((r) => r.scope)).toEqual(['workflow']);
+  });
+});

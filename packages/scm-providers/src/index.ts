@@ -7,23 +7,31 @@ export type {
   ScmProviderIcon,
   ScmProviderDocs,
   ScmProviderOAuth,
+  OAuthClientKind,
   ScmProviderApiTokens,
   ScopeRequirement,
 } from './scm-provider.ts';
-export {
-  expandBitbucketScopes,
-  findMissingScopes,
-  describeMissingScopes,
-} from './provider-scopes.ts';
+export { expandScopes, splitScopes, findMissingScopes, describeMissingScopes } from './provider-scopes.ts';
 export { classifyProviderHost } from './classify-provider-host.ts';
 export type { ProviderHostClassification } from './classify-provider-host.ts';
-export { parseBitbucketContextUrl, isValidBranchName } from './bitbucket-context-url.ts';
-export type {
-  BitbucketContext,
-  BitbucketContextUrlResult,
-  BitbucketContextUrlOptions,
-} from './bitbucket-context-url.ts';
+export { isValidBranchName, isValidTagName } from './git-ref-name.ts';
+export { parseContextUrl, servedHostsOf } from './context-url.ts';
+export type { ServedHost, ParseContextUrlOptions } from './context-url.ts';
 export { hostOfContextUrl } from './host-of-context-url.ts';
 export { MAX_URL_INPUT_LENGTH } from './read-url-like.ts';
 export { readApiTokenInput, findMissingApiTokenScopes, describeMissingApiTokenScopes } from './api-token-input.ts';
 export type { ApiTokenInputCheck } from './api-token-input.ts';
+export { scmProviderIds } from './provider-ids.ts';
+export type {
+  ContextUrl,
+  ContextUrlBase,
+  ContextUrlTarget,
+  ContextUrlResult,
+  ContextUrlRefusalReason,
+  ProviderLink,
+  ScopeRules,
+  TokenInputCheck,
+  TokenInputRules,
+  ScmProviderModule,
+} from './provider-module.ts';
+export { scmProviderModules, findProviderModule } from './provider-modules.ts';

@@ -1,16 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import {
-  describeMissingScopes,
-  expandBitbucketScopes,
-  findMissingScopes,
-} from './provider-scopes.ts';
+import { describeMissingScopes, expandScopes, findMissingScopes } from './provider-scopes.ts';
+
+const expandBitbucketScopes = (granted: string[]) => expandScopes('bitbucket', granted);
 
 const sorted = (scopes: Set<string>) => [...scopes].sort();
 
-describe('expandBitbucketScopes', () => {
+describe('expandScopes for GitHub', () => {
+  it('repo implies public_repo; user implies read:user and user:email; workflow implies nothing', () => {
+    expect(expandScopes('github', ['repo, user']).has('public_repo')).toBe(true);
+    expect([...expandScopes('github', ['user'])].sort()).toEqual(['read:user', 'user', 'user:email', 'user:follow']);
+    expect([...expandScopes('github', ['workflow'])]).toEqual(['workflow']);
+    expect(expandScopes('github', ['admin:org']).has('read:org')).toBe(true);
+  });
+
+  it('reads the X-OAuth-Scopes header form (comma and space) and the token answer form (comma)', () => {
+    expect(findMissingScopes('github', ['repo, read:user, user:email, workflow'])).toEqual([]);
+    expect(findMissingScopes('github', ['repo,user,workflow'])).toEqual([]);
+    expect(findMissingScopes('github', ['public_repo,read:user,user:email,workflow']).map((s) => s.scope)).toEqual(['repo']);
+  });
+});
+
+describe('expandScopes for Bitbucket', () => {
   it('keeps granted scopes, including ones it does not know', () => {
     expect(sorted(expandBitbucketScopes(['account', 'wiki', 'something:new']))).toEqual([
       'account',
+      'email',
       'something:new',
       'wiki',
     ]);
@@ -36,6 +50,11 @@ describe('expandBitbucketScopes', () => {
     ]);
   });
 
+  it('account implies email (one table: the emulator grants the same)', () => {
+    expect(expandBitbucketScopes(['account']).has('email')).toBe(true);
+    expect(expandBitbucketScopes(['project']).has('repository')).toBe(true);
+  });
+
   it('a write level implies its read level', () => {
     expect(expandBitbucketScopes(['issue:write']).has('issue')).toBe(true);
     expect(expandBitbucketScopes(['account:write']).has('account')).toBe(true);
@@ -53,6 +72,7 @@ describe('expandBitbucketScopes', () => {
   it('reads a space-separated string as Bitbucket’s token response gives it', () => {
     expect(sorted(expandBitbucketScopes(['account  repository:write ', '']))).toEqual([
       'account',
+      'email',
       'repository',
       'repository:write',
     ]);
@@ -105,7 +125,7 @@ describe('findMissingScopes', () => {
   });
 
   it('is empty for a provider that has no OAuth facts yet', () => {
-    expect(findMissingScopes('github', [])).toEqual([]);
+    expect(findMissingScopes('gitlab', [])).toEqual([]);
   });
 });
 

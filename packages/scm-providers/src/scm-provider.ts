@@ -1,6 +1,7 @@
 // The shape of one provider's facts. The values live in scm-provider-catalogue.ts.
 
-export type ScmProviderId = 'github' | 'gitlab' | 'bitbucket' | 'azure-devops';
+import type { ScmProviderId } from './provider-ids.ts';
+export type { ScmProviderId };
 
 /** A scope the runner needs, with the checkbox an admin ticks for it and why we need it. */
 export type ScopeRequirement = {
@@ -58,14 +59,41 @@ export type ScmProviderApiTokens = {
   maxLifetimeDays: number;
   /** The git username that goes with any token (the account's username works too). */
   gitUsername: string;
-  /** What the REST API's Basic username is: the account e-mail. */
-  restUsername: 'email';
+  /**
+   * How the REST API takes the token: `email` (Basic with the account e-mail, Bitbucket) or
+   * `bearer` (GitHub).
+   */
+  restUsername: 'email' | 'bearer';
+};
+
+/**
+ * A kind of OAuth client a provider offers for signing developers in (GitHub: OAuth App or GitHub
+ * App). The integration modal lets the admin choose one and shows its steps; the runner needs no
+ * choice, since both use the same flow.
+ */
+export type OAuthClientKind = {
+  id: string;
+  label: string;
+  /** One sentence: what choosing it means. */
+  summary: string;
+  /** Where an admin registers one: a path on `https://{host}`. */
+  registerPath: string;
+  /** The steps on the provider's side, in order, for an admin. */
+  steps: readonly string[];
+  /** An app's install link, a path on `https://{host}` with `{slug}` (the app's URL name); null when there is nothing to install. */
+  installPath: string | null;
+  /** Permissions to set (apps); null when the scopes (`oauth.requiredScopes`) say it. */
+  permissions: readonly { name: string; access: string; reason: string }[] | null;
 };
 
 export type ScmProvider = {
   id: ScmProviderId;
   /** Display name, e.g. `Bitbucket`. */
   name: string;
+  /**
+   * True once the runner has an adapter for the provider (apps/runner/src/providers/<id>/);
+   * until then the picker shows it as not available and the BFF refuses integrations for it.
+   */
   supported: boolean;
   /** A sentence for the UI when `supported` is false, e.g. `GitHub is not available yet.` */
   unsupportedReason?: string;
@@ -76,6 +104,8 @@ export type ScmProvider = {
   selfHostedUnsupportedMessage?: string;
   icon: ScmProviderIcon;
   docs: ScmProviderDocs;
+  /** The kinds of OAuth client to choose from, when the provider has more than one. */
+  oauthClientKinds?: readonly OAuthClientKind[];
   /** Present for providers the runner can connect to. */
   oauth?: ScmProviderOAuth;
   /** Present for providers that also take personal access tokens. */

@@ -21,7 +21,7 @@ import {
   type SessionUser,
 } from '@runner-console/contracts';
 import { EnvelopeError, checkEnvelopeBinding } from '@runner-console/envelope';
-import { getScmProvider } from '@runner-console/scm-providers';
+import { findProviderModule, getScmProvider, scmProviders } from '@runner-console/scm-providers';
 import type { z } from 'zod';
 import type { StartConnectQuery } from '@runner-console/contracts';
 import type { Db } from '../store/database.ts';
@@ -143,17 +143,19 @@ export function createConnectService(deps: {
     async checkAuthentication(user: SessionUser, runnerId: string, host: string): Promise<CheckAuthenticationResponse> {
       // The runner's row comes from the runners store's read cache, as requireRunnerInOrg's did.
       const runner = await runners.requireRunner(user, runnerId);
-      const provider = getScmProvider('bitbucket');
+      const methods = await deps.integrations.connectMethods(runnerId, host);
+      // The integration's provider (a self-managed host too), else the provider whose cloud host it is.
+      const known = methods ? getScmProvider(methods.provider) : scmProviders.find((candidate) => candidate.defaultHost === host);
       const base: CheckAuthenticationResponse = {
         host,
         runnerId,
         integrationAvailable: false,
         authenticated: false,
-        scmId: host === provider.defaultHost ? provider.id : null,
-        scmName: host === provider.defaultHost ? provider.name : null,
+        scmId: known?.id ?? null,
+        scmName: known?.name ?? null,
         accountName: null,
         reauthorizeReason: null,
-        requiredScopes: provider.oauth?.requiredScopes.map((s) => s.scope) ?? [],
+        requiredScopes: known?.oauth?.requiredScopes.map((s) => s.scope) ?? [],
         authorizeUrl: null,
         adminContacts: await adminContacts(user.orgId),
         supportsOauth2: null,
@@ -161,8 +163,8 @@ export function createConnectService(deps: {
         method: null,
         expiresAt: null,
       };
-      const methods = await deps.integrations.connectMethods(runnerId, host);
       if (!methods || (!methods.oauth && !methods.pat)) return base;
+      const provider = getScmProvider(methods.provider);
       // Connect would end on Bitbucket's error page when the callback URL changed: say so instead.
       const changed = methods.oauth ? await callbackChanged(runner, host) : null;
       const conn = deps.link().connectionOf(runnerId);
@@ -210,11 +212,15 @@ export function createConnectService(deps: {
      */
     async connectApiToken(user: SessionUser, runnerId: string, body: ConnectApiTokenRequest): Promise<ConnectApiTokenResponse> {
       const runner = await runners.requireRunner(user, runnerId);
-      const provider = getScmProvider('bitbucket');
       const methods = await deps.integrations.connectMethods(runner.id, body.host);
-      if (!methods?.pat || !provider.apiTokens) {
+      const provider = methods ? getScmProvider(methods.provider) : undefined;
+      if (!methods?.pat || !provider?.apiTokens) {
         throw new HttpError(400, 'validation_failed', `This runner does not take API tokens for ${body.host}. Ask an admin of your organization to turn on personal access tokens, or use Connect.`);
       }
+      // The fields this provider's token form has (Bitbucket: the account e-mail and the expiry; GitHub: neither).
+      const rules = findProviderModule(provider.id)?.tokenInput;
+      if (rules?.needsEmail && !body.email) throw new HttpError(400, 'validation_failed', 'Enter the e-mail address of your account.', { email: 'Enter the e-mail address of your account.' });
+      if (rules?.needsExpiry && !body.expiresOn) throw new HttpError(400, 'validation_failed', 'Enter the expiry date you chose when you created the token.', { expiresOn: 'Enter the expiry date you chose when you created the token.' });
       const key = runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk) : null;
       if (!key) throw new HttpError(409, 'runner_no_key', 'This runner has not registered its key yet. Try again when it shows active.');
       try {
@@ -232,7 +238,7 @@ export function createConnectService(deps: {
       let result;
       try {
         result = ConnectApiTokenResult.parse(
-          await conn.request('connectApiToken', { userId: user.id, host: body.host, email: body.email, tokenEnvelope: body.tokenEnvelope, expiresOn: body.expiresOn }, 30_000),
+          await conn.request('connectApiToken', { userId: user.id, host: body.host, email: body.email ?? '', tokenEnvelope: body.tokenEnvelope, expiresOn: body.expiresOn ?? '' }, 30_000),
         );
       } catch (err) {
         if (err instanceof LinkRequestError) {
@@ -250,7 +256,7 @@ export function createConnectService(deps: {
         host: body.host,
         method: 'api_token',
         ...result,
-        message: `${provider.name} is now connected as ${result.accountName} (API token${expiry}).`,
+        message: `${provider.name} is now connected as ${result.accountName} (${provider.apiTokens.label}${expiry}).`,
       };
     },
 
@@ -364,7 +370,8 @@ export function createConnectService(deps: {
         await conn.request('discardConnect', { flowId: row.id }, 5_000).catch(() => undefined);
         return { flow: await failFlow(row, code, message), httpStatus: code === 'runner_offline' ? 502 : 400 };
       }
-      const scmName = getScmProvider('bitbucket').defaultHost === row.host ? getScmProvider('bitbucket').name : row.host;
+      // The provider's name for its cloud host ("GitHub is now connected …"), else the self-managed host itself.
+      const scmName = scmProviders.find((candidate) => candidate.defaultHost === row.host)?.name ?? row.host;
       const patch = { status: 'connected' as const, failure_code: null, message: `${scmName} is now connected as ${accountName}.`, account_name: accountName, completed_at: new Date().toISOString() };
       // Published before the row is written: the dashboard hears it at once (the token is stored).
       hub.publish(row.org_id, { type: 'connect.result', flow: toConnectFlow({ ...row, ...patch }) }, row.user_id);
@@ -544,7 +551,7 @@ export function createConnectService(deps: {
         if (err instanceof LinkRequestError && err.code === 'not_found') throw notFound('This connection');
         throw mapLinkError(err);
       }
-      const provider = token && token.host === getScmProvider('bitbucket').defaultHost ? getScmProvider('bitbucket').name : (token?.host ?? 'a provider');
+      const provider = token ? (scmProviders.find((candidate) => candidate.defaultHost === token.host)?.name ?? token.host) : 'a provider';
       await deps.audit?.record({
         orgId: user.orgId,
         runnerId: runner.id,

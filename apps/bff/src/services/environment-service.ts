@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteWorkspaceResult, EnvironmentUpdateParams, ParsedContext, type Environment, type PageQuery, type SessionUser } from '@runner-console/contracts';
-import { parseBitbucketContextUrl } from '@runner-console/scm-providers';
+import { parseContextUrl, servedHostsOf } from '@runner-console/scm-providers';
 import type { Db } from '../store/database.ts';
 import type { EnvironmentsTable, RunnersTable } from '../store/schema.ts';
 import { toRunner } from '../store/runners-store.ts';
@@ -90,9 +90,17 @@ export function createEnvironmentService(deps: { db: Db; runners: RunnerService;
     async create(user: SessionUser, body: { contextUrl: string; runnerId: string }): Promise<Environment> {
       const runner = await deps.runners.requireRunner(user, body.runnerId);
       // The same words the page shows while the URL is typed: one message per case, from one parser.
-      // A link on the runner's own Bitbucket origin (the emulator under `npm start`) counts as bitbucket.org.
-      const siteOrigins = toRunner(runner).providerSites.map((site) => site.origin);
-      const recognized = parseBitbucketContextUrl(body.contextUrl, { siteOrigins });
+      // Links on the hosts the runner's integrations serve, and on the origins its configuration
+      // gives for them (an emulator under `npm start`), are read by their provider's parser.
+      const integrations = await deps.db
+        .selectFrom('scm_integrations')
+        .select(['provider', 'host'])
+        .where('org_id', '=', user.orgId)
+        .where('runner_id', '=', runner.id)
+        .where((eb) => eb.or([eb('oauth_enabled', '=', 1), eb('pat_enabled', '=', 1)]))
+        .execute();
+      const served = servedHostsOf({ integrations, sites: toRunner(runner).providerSites });
+      const recognized = parseContextUrl(body.contextUrl, { served });
       if (!recognized.ok) throw new HttpError(400, 'validation_failed', recognized.message, { contextUrl: recognized.message });
       const conn = deps.link().connectionOf(runner.id);
       if (!conn) throw runnerOffline();

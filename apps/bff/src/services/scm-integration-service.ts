@@ -284,6 +284,15 @@ export function createScmIntegrationService(deps: {
           clientIdLabel: p.oauth?.clientIdLabel ?? null,
           clientSecretLabel: p.oauth?.clientSecretLabel ?? null,
           docsUrl: p.docs?.oauthConsumerUrl ?? null,
+          ...(p.oauthClientKinds
+            ? {
+                clientKinds: p.oauthClientKinds.map((kind) => ({
+                  ...kind,
+                  steps: [...kind.steps],
+                  permissions: kind.permissions ? kind.permissions.map((permission) => ({ ...permission })) : null,
+                })),
+              }
+            : {}),
           apiTokens: p.apiTokens
             ? {
                 label: p.apiTokens.label,

@@ -1,3 +1,4 @@
+import type { ScmProviderId } from '@runner-console/scm-providers';
 import type { Generated } from 'kysely';
 
 /** Row types of the BFF's database. Times are ISO-8601 strings (UTC). */
@@ -123,10 +124,10 @@ export interface ScmIntegrationsTable {
   id: string;
   org_id: string;
   runner_id: string;
-  provider: 'github' | 'gitlab' | 'bitbucket' | 'azure-devops';
+  provider: ScmProviderId;
   host: string;
   oauth_enabled: number;
-  /** 1 when developers may connect with a personal access token (Bitbucket API token). */
+  /** 1 when developers may connect with a personal access token. */
   pat_enabled: number;
   client_id: string | null;
   secret_envelope: string | null;

@@ -79,6 +79,7 @@ describe('cloneTargetFor', () => {
       ref: 'feature/login',
       refType: 'branch',
       commit: head,
+      pinCommit: false,
     });
     expect(cloneTargetFor(emulator, context({ cloneUrl: undefined })).remote).toEqual({ origin: 'http://localhost:8082', protocol: 'http', host: 'localhost:8082' });
   });

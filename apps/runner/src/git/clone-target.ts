@@ -1,6 +1,6 @@
 import type { ParsedContext } from '@runner-console/contracts';
 import { isValidBranchName } from '@runner-console/scm-providers';
-import type { ProviderEndpoints } from '../oauth/provider-endpoints.ts';
+import type { ProviderEndpoints } from '../providers/provider-adapter.ts';
 
 /**
  * A clone the runner refuses before git starts. The message says which check failed; it never
@@ -17,7 +17,7 @@ export class CloneRefusal extends Error {
 
 /** Where git talks to for a provider host: the runner's configured site, never an address from the BFF. */
 export interface GitRemote {
-  /** https://bitbucket.org (or http://localhost:8082 for the emulator). */
+  /** https://bitbucket.org, https://github.com (or an emulator's http://localhost:8082). */
   origin: string;
   protocol: 'https' | 'http';
   /** As git names it in credential requests: the host, with the port when it is not the default. */
@@ -31,19 +31,21 @@ export interface CloneTarget {
   owner: string;
   repo: string;
   ref: string;
-  refType: 'branch' | 'commit';
+  refType: 'branch' | 'tag' | 'commit';
   commit: string;
+  /** A commit link that named its branch: the branch is checked out at that commit, so it can be pushed from. */
+  pinCommit: boolean;
 }
 
-// Workspace and repository slugs: Bitbucket allows letters, digits, `_`, `.` and `-`
-// (https://support.atlassian.com/bitbucket-cloud/docs/what-is-a-workspace/). The first character may
-// not be `.` or `-`, so a slug is never `.` or `..` (a path step) and never reads as an option.
+// Each segment of a repository path: letters, digits, `_`, `.` and `-`, as every provider's owner,
+// group and repository names are (GitHub, GitLab, Bitbucket). The first character may not be `.`
+// or `-`, so a segment is never `.` or `..` (a path step) and never reads as an option.
 const slugPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 // Full or abbreviated object names (SHA-1 or SHA-256): hex only, so never an option or a path.
 const commitPattern = /^[0-9a-fA-F]{7,64}$/;
 
-export function checkRepositorySlug(value: string, what: 'workspace' | 'repository'): string {
-  if (!slugPattern.test(value)) throw new CloneRefusal('invalid_repository', `That is not a Bitbucket ${what} name: use letters, digits, "_", "." and "-", starting with a letter, digit or "_".`);
+export function checkRepositorySlug(value: string, what: 'owner' | 'repository'): string {
+  if (!slugPattern.test(value)) throw new CloneRefusal('invalid_repository', `That is not a repository ${what} name: use letters, digits, "_", "." and "-", starting with a letter, digit or "_".`);
   return value;
 }
 
@@ -65,11 +67,19 @@ export function gitRemoteOf(endpoints: Pick<ProviderEndpoints, 'siteUrl'>): GitR
   return { origin: site.origin, protocol: site.protocol === 'https:' ? 'https' : 'http', host: site.host };
 }
 
-/** `{site}/{owner}/{repo}.git`, Bitbucket's HTTPS clone URL without the user name it shows. */
+/** `{site}/{owner}/{repo}.git`, the HTTPS clone URL without a user name. */
 export function buildCloneUrl(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, owner: string, repo: string): string {
-  checkRepositorySlug(owner, 'workspace');
+  return cloneUrlForPath(endpoints, [owner, repo]);
+}
+
+/** `{site}/{segment}/…/{repo}.git` for a repository path of any depth (GitLab subgroups); each segment is checked. */
+export function cloneUrlForPath(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, repositoryPath: readonly string[]): string {
+  const repo = repositoryPath[repositoryPath.length - 1] ?? '';
+  const owners = repositoryPath.slice(0, -1);
+  if (owners.length === 0) throw new CloneRefusal('invalid_repository', 'That is not a repository path: it names no owner.');
+  for (const segment of owners) checkRepositorySlug(segment, 'owner');
   checkRepositorySlug(repo, 'repository');
-  return `${endpoints.siteUrl.replace(/\/+$/, '')}/${owner}/${repo}.git`;
+  return `${endpoints.siteUrl.replace(/\/+$/, '')}/${repositoryPath.join('/')}.git`;
 }
 
 /**
@@ -77,8 +87,8 @@ export function buildCloneUrl(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, own
  * clone URL in the context is only a statement of what the BFF expects: anything other than the URL
  * the runner built is refused, and nothing is contacted.
  */
-export function cloneTargetFor(endpoints: Pick<ProviderEndpoints, 'host' | 'siteUrl'>, context: Pick<ParsedContext, 'owner' | 'repo' | 'ref' | 'refType' | 'commit' | 'cloneUrl'>): CloneTarget {
-  const url = buildCloneUrl(endpoints, context.owner, context.repo);
+export function cloneTargetFor(endpoints: Pick<ProviderEndpoints, 'host' | 'siteUrl'>, context: Pick<ParsedContext, 'owner' | 'repo' | 'ref' | 'refType' | 'commit' | 'cloneUrl'> & { kind?: ParsedContext['kind'] }): CloneTarget {
+  const url = cloneUrlForPath(endpoints, [...context.owner.split('/'), context.repo]);
   if (context.cloneUrl !== undefined && context.cloneUrl !== url) {
     throw new CloneRefusal(
       'foreign_clone_url',
@@ -86,9 +96,10 @@ export function cloneTargetFor(endpoints: Pick<ProviderEndpoints, 'host' | 'site
     );
   }
   if (context.refType === 'commit') checkCommitHash(context.ref);
-  else checkBranchName(context.ref);
+  else checkBranchName(context.ref); // tags follow the same rules
   checkCommitHash(context.commit);
-  return { remote: gitRemoteOf(endpoints), url, owner: context.owner, repo: context.repo, ref: context.ref, refType: context.refType, commit: context.commit };
+  const pinCommit = context.kind === 'commit' && context.refType === 'branch';
+  return { remote: gitRemoteOf(endpoints), url, owner: context.owner, repo: context.repo, ref: context.ref, refType: context.refType, commit: context.commit, pinCommit };
 }
 
 /**

@@ -6,10 +6,10 @@ import { gitConfigEnv, gitProtocolConfig, type CloneTarget } from './clone-targe
 /**
  * Clone a checked target (cloneTargetFor: the URL built from the runner's own endpoints, ref and
  * commit validated) into the runner's workspace folder and check out its ref. The token goes to git
- * through GIT_CONFIG_* environment variables as an HTTP header (Bitbucket's x-token-auth basic auth),
- * for the remote's origin only, never on the command line or in the remote URL, so it is not visible
- * in `ps` or `.git/config`. `protocol.allow` lets git speak the remote's protocol and nothing else.
- * https://support.atlassian.com/bitbucket-cloud/docs/using-access-tokens/
+ * through GIT_CONFIG_* environment variables as an HTTP header (Basic, with the provider's git user
+ * name: the adapter's gitUsername), for the remote's origin only, never on the command line or in the
+ * remote URL, so it is not visible in `ps` or `.git/config`. `protocol.allow` lets git speak the
+ * remote's protocol and nothing else.
  *
  * With `credentialHelper`, the clone then gets that helper for its remote's origin, so a plain
  * `git push` (or fetch) in the workspace asks the runner for the user's current token.
@@ -20,24 +20,32 @@ export async function cloneWorkspace(opts: {
   author: { name: string; email: string | null };
   accessToken: string;
   credentialHelper?: string;
-  /** `x-token-auth` (OAuth, the default) or `x-bitbucket-api-token-auth` (API token): see gitCredentialsFor. */
-  gitUsername?: string;
+  /** The provider's git user name for the token (the adapter's gitUsername). */
+  gitUsername: string;
+  /** A CA bundle file for git (http.sslCAInfo): the system's authorities and the configured extra ones. */
+  caBundleFile?: string | null;
   timeoutMs?: number;
 }): Promise<void> {
   const { workspaceDir, target } = opts;
   fs.rmSync(workspaceDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(workspaceDir), { recursive: true, mode: 0o700 });
-  const basic = Buffer.from(`${opts.gitUsername ?? 'x-token-auth'}:${opts.accessToken}`).toString('base64');
+  const basic = Buffer.from(`${opts.gitUsername}:${opts.accessToken}`).toString('base64');
+  const caPairs: [string, string][] = opts.caBundleFile ? [['http.sslCAInfo', opts.caBundleFile]] : [];
   const env = {
     ...process.env,
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',
     // http.<url>.* applies to that origin only (https://git-scm.com/docs/git-config#Documentation/git-config.txt-httplturlgt).
-    ...gitConfigEnv([...gitProtocolConfig(target.remote), [`http.${target.remote.origin}/.extraHeader`, `Authorization: Basic ${basic}`]]),
+    ...gitConfigEnv([...gitProtocolConfig(target.remote), ...caPairs, [`http.${target.remote.origin}/.extraHeader`, `Authorization: Basic ${basic}`]]),
   };
-  const branchArgs = target.refType === 'branch' ? ['--branch', target.ref] : ['--no-checkout'];
+  // `--branch` takes a tag too (a detached HEAD at the tag).
+  const branchArgs = target.refType === 'commit' ? ['--no-checkout'] : ['--branch', target.ref];
   await git(['clone', '--quiet', ...branchArgs, '--', target.url, workspaceDir], undefined, env, opts.timeoutMs);
   if (target.refType === 'commit') await git(['checkout', '--quiet', '--detach', target.commit, '--'], workspaceDir, env, opts.timeoutMs);
+  // A commit viewed on its branch: that branch, at that commit (it still tracks the remote branch).
+  // The commit is checked hex, never an option.
+  if (target.pinCommit) await git(['reset', '--quiet', '--hard', target.commit], workspaceDir, env, opts.timeoutMs);
+  if (opts.caBundleFile) await git(['config', '--', 'http.sslCAInfo', opts.caBundleFile], workspaceDir, env);
   // `--` first: a name that starts with "-" is a value, not an option.
   await git(['config', '--', 'user.name', opts.author.name], workspaceDir, env);
   if (opts.author.email) await git(['config', '--', 'user.email', opts.author.email], workspaceDir, env);

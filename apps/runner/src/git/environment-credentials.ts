@@ -11,7 +11,7 @@ export interface EnvironmentCredentialRecord {
   environmentId: string;
   userId: string;
   integrationId: string;
-  /** The provider host (bitbucket.org) whose token the environment may ask for. */
+  /** The provider host (bitbucket.org, github.com, …) whose token the environment may ask for. */
   host: string;
   /** The host git talks to (the configured site's host, e.g. localhost:8082 for the emulator). */
   gitHost: string;
@@ -136,7 +136,7 @@ case "$answer" in
     echo quit=1 ;;
   *password=*) printf '%s\\n' "$answer" ;;
   *)
-    echo "Runner Console: the runner that holds your Bitbucket connection cannot be reached. Check that it is running, then try again." >&2
+    echo "Runner Console: the runner that holds your connection to the provider cannot be reached. Check that it is running, then try again." >&2
     echo quit=1 ;;
 esac
 `;

@@ -7,7 +7,7 @@ import type { EnvironmentCredentialRecord } from './environment-credentials.ts';
 import { GitCredentialRefusal } from './git-credential-server.ts';
 import { createGitCredentialResolver } from './resolve-git-credentials.ts';
 
-const integration = { id: 'int-1', host: 'bitbucket.org', oauthEnabled: true, clientId: 'key' } as RunnerIntegrationConfig;
+const integration = { id: 'int-1', provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true, clientId: 'key' } as RunnerIntegrationConfig;
 const registry = { get: () => integration, findByHost: () => integration } as unknown as IntegrationRegistry;
 
 function resolverFor(bitbucketUrl: string) {

@@ -7,15 +7,19 @@ import type { Logger } from '../logger.ts';
 import type { BffLink } from '../link/bff-link.ts';
 import type { IntegrationRegistry } from '../integrations/integration-registry.ts';
 import type { TokenStore } from '../tokens/token-store.ts';
-import { grantedScopes } from '../tokens/access-token-provider.ts';
-import { createBitbucketApi, ProviderApiError } from '../bitbucket/bitbucket-api.ts';
-import { endpointsForHost } from './provider-endpoints.ts';
+import { ProviderApiError, type OAuthRefusal } from '../providers/provider-adapter.ts';
+import { endpointsFor } from '../providers/provider-endpoints.ts';
+import { adapterFor } from '../providers/provider-registry.ts';
+import type { ScmProviderId } from '@runner-console/scm-providers';
 
-/** A flow this runner redeemed and is waiting to see come back from Bitbucket. */
+/** A flow this runner redeemed and is waiting to see come back from the provider. */
 interface PendingFlow {
   flowId: string;
   userId: string;
   host: string;
+  provider: ScmProviderId;
+  /** PKCE (RFC 7636) verifier, for providers whose adapter sends a S256 challenge. */
+  codeVerifier: string | null;
   integrationId: string;
   nonceHash: string;
   expiresAt: number;
@@ -80,7 +84,7 @@ export function parseState(state: string | null): { flowId: string; nonceHash: s
 
 /**
  * The runner's half of Connect. /oauth/start redeems the BFF's single-use flow over the link, binds
- * this browser with an HttpOnly nonce cookie and sends it to Bitbucket; /oauth/callback checks state,
+ * this browser with an HttpOnly nonce cookie and sends it to the provider; /oauth/callback checks state,
  * nonce, expiry, single use and host, exchanges the code with oauth4webapi, checks scopes, reads the
  * account and stores the token. Every refusal names its check.
  */
@@ -143,12 +147,16 @@ export function createConnectFlows(deps: {
     if (!integration || !integration.oauthEnabled || !integration.clientId) {
       throw new ConnectError('no_integration', `This runner has no OAuth integration for ${redeemed.host}. Ask an admin of your organization.`);
     }
-    const endpoints = endpointsForHost(deps.config, integration.host);
+    const adapter = adapterFor(integration.provider);
+    const endpoints = endpointsFor(deps.config, integration);
     const nonce = randomBytes(32).toString('base64url');
+    const codeVerifier = adapter.pkce ? oauth.generateRandomCodeVerifier() : null;
     const flow: PendingFlow = {
       flowId: redeemed.flowId,
       userId: redeemed.userId,
       host: redeemed.host,
+      provider: integration.provider,
+      codeVerifier,
       integrationId: integration.id,
       nonceHash: sha256(nonce),
       expiresAt: Date.parse(redeemed.expiresAt),
@@ -163,6 +171,11 @@ export function createConnectFlows(deps: {
     authorize.searchParams.set('response_type', 'code');
     authorize.searchParams.set('state', `${flow.flowId}.${flow.nonceHash}`);
     authorize.searchParams.set('redirect_uri', deps.callbackUrl);
+    for (const [key, value] of Object.entries(adapter.authorizeParameters())) authorize.searchParams.set(key, value);
+    if (codeVerifier) {
+      authorize.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+      authorize.searchParams.set('code_challenge_method', 'S256');
+    }
     return {
       redirectTo: authorize.toString(),
       cookie: { name: nonceCookiePrefix + flow.flowId.slice(0, 8), value: nonce, secure: secureCookies, maxAgeMs: flow.expiresAt - Date.now() },
@@ -179,69 +192,65 @@ export function createConnectFlows(deps: {
       throw new ConnectError('browser_mismatch', 'This sign-in was started in another browser. Start Connect again from your own dashboard.');
     }
     if (flow.expiresAt < Date.now()) throw new ConnectError('flow_expired', 'This sign-in took longer than 10 minutes and expired. Click Connect again.');
+    const adapter = adapterFor(flow.provider);
     const error = callback.searchParams.get('error');
-    if (error === 'access_denied') throw new ConnectError('access_denied', 'You cancelled access on Bitbucket. Click Connect again when you are ready.');
+    const authorizeRefusal = error ? adapter.describeOAuthRefusal({ status: 0, error, description: callback.searchParams.get('error_description') }, 'authorize') : null;
+    if (error === 'access_denied' && authorizeRefusal) throw new ConnectError('access_denied', authorizeRefusal.message);
     const integration = deps.registry.get(flow.integrationId);
     if (!integration || !integration.oauthEnabled || !integration.clientId) {
-      throw new ConnectError('no_integration', 'The Bitbucket integration was removed or changed while you signed in. Ask an admin, then Connect again.');
+      throw new ConnectError('no_integration', `The ${adapter.name} integration was removed or changed while you signed in. Ask an admin, then Connect again.`);
     }
-    if (integration.host !== flow.host) throw new ConnectError('flow_invalid', 'This sign-in was for another host. Click Connect again.');
-    if (error) throw new ConnectError(error === 'invalid_client' || error === 'unauthorized_client' ? 'invalid_client' : 'provider_error', bitbucketErrorMessage(error, callback.searchParams.get('error_description')));
+    if (integration.host !== flow.host || integration.provider !== flow.provider) throw new ConnectError('flow_invalid', 'This sign-in was for another host. Click Connect again.');
+    if (authorizeRefusal) throw new ConnectError(authorizeRefusal.failureCode === 'invalid_client' ? 'invalid_client' : 'provider_error', authorizeRefusal.message);
 
-    const endpoints = endpointsForHost(deps.config, integration.host);
+    const endpoints = endpointsFor(deps.config, integration);
     const client: oauth.Client = { client_id: integration.clientId };
     const expectedState = `${flow.flowId}.${flow.nonceHash}`;
     let params: URLSearchParams;
     try {
       params = oauth.validateAuthResponse(endpoints.authorizationServer, client, callback, expectedState);
     } catch {
-      throw new ConnectError('flow_invalid', 'Bitbucket sent back an answer that does not match this sign-in. Click Connect again.');
+      throw new ConnectError('flow_invalid', `${adapter.name} sent back an answer that does not match this sign-in. Click Connect again.`);
     }
     let secret: string;
     try {
       secret = await deps.registry.openSecret(integration);
     } catch (err) {
-      throw new ConnectError('invalid_client', `${(err as Error).message} Ask an admin to check the Bitbucket integration.`);
+      throw new ConnectError('invalid_client', `${(err as Error).message} Ask an admin to check the ${adapter.name} integration.`);
     }
     let tokens: oauth.TokenEndpointResponse;
+    let tokenHeaders: Headers;
     try {
-      const response = await oauth.authorizationCodeGrantRequest(endpoints.authorizationServer, client, oauth.ClientSecretBasic(secret), params, deps.callbackUrl, oauth.nopkce, {
+      const response = await oauth.authorizationCodeGrantRequest(endpoints.authorizationServer, client, adapter.clientAuthentication(secret), params, deps.callbackUrl, flow.codeVerifier ?? oauth.nopkce, {
         ...endpoints.requestOptions,
         signal: AbortSignal.timeout(15_000),
       });
+      tokenHeaders = response.headers;
+      // Some providers answer an error with HTTP 200 (GitHub): the adapter reads the body first.
+      const refusal = await adapter.readOAuthRefusal(response.clone());
+      if (refusal) throw refusal;
       tokens = await oauth.processAuthorizationCodeResponse(endpoints.authorizationServer, client, response);
     } catch (err) {
-      if (err instanceof oauth.ResponseBodyError || err instanceof oauth.WWWAuthenticateChallengeError) {
-        const status = err.status;
-        const code = err instanceof oauth.ResponseBodyError ? err.error : 'invalid_client';
-        // bitbucket.org answers a wrong secret with 400 unauthorized_client "Invalid OAuth client credentials".
-        if (status === 401 || code === 'invalid_client' || code === 'unauthorized_client') {
-          throw new ConnectError('invalid_client', 'Bitbucket refused the runner’s OAuth Key and Secret. Ask an admin to validate the Bitbucket integration.');
-        }
-        throw new ConnectError('provider_error', bitbucketErrorMessage(code, err instanceof oauth.ResponseBodyError ? (err.error_description ?? null) : null));
+      const refusal = isRefusal(err) ? err : await adapter.readOAuthRefusal(err);
+      if (refusal) {
+        const meaning = adapter.describeOAuthRefusal(refusal, 'exchange');
+        throw new ConnectError(meaning.failureCode === 'invalid_client' ? 'invalid_client' : 'provider_error', meaning.message);
       }
-      throw new ConnectError('provider_error', 'Bitbucket could not be reached to finish signing in. Try again in a moment.');
+      throw new ConnectError('provider_error', `${adapter.name} could not be reached to finish signing in. Try again in a moment.`);
     }
-    const scopes = grantedScopes(tokens);
-    const missing = findMissingScopes('bitbucket', scopes);
-    if (missing.length) throw new ConnectError('missing_scope', `${describeMissingScopes('bitbucket', missing)} Ask an admin to fix the OAuth consumer on Bitbucket, then Connect again.`);
+    const scopes = adapter.grantedScopes(tokens, tokenHeaders);
+    const missing = findMissingScopes(integration.provider, scopes);
+    if (missing.length) throw new ConnectError('missing_scope', `${describeMissingScopes(integration.provider, missing)} Ask an admin to fix the OAuth consumer on ${adapter.name}, then Connect again.`);
 
-    const api = createBitbucketApi(endpoints, tokens.access_token);
-    // The account and its e-mail are asked for together: the popup waits for both.
-    // /user/emails needs the `email` scope, which we do not require; without it the e-mail stays empty.
-    const emailRequest = api
-      .emails()
-      .then((emails) => emails.find((e) => e.is_primary && e.is_confirmed)?.email ?? null)
-      .catch(() => null);
-    let user;
+    let account;
     try {
-      user = await api.user();
+      account = await adapter.whoAmI({ endpoints, authorization: adapter.restAuthorization({ kind: 'oauth', accessToken: tokens.access_token, loginEmail: null }), fetch });
     } catch (err) {
-      throw new ConnectError('provider_error', err instanceof ProviderApiError ? err.message : 'Bitbucket could not be reached to read your account.');
+      throw new ConnectError('provider_error', err instanceof ProviderApiError ? err.message : `${adapter.name} could not be reached to read your account.`);
     }
-    // Atlassian's schema makes display_name optional; a nickname is the next best name to show.
-    const accountName = user.display_name ?? user.nickname ?? 'your Bitbucket account';
-    const email = await emailRequest;
+    const accountName = account.name;
+    const email = account.email;
+    const user = { nickname: account.username, uuid: account.id };
     return {
       userId: flow.userId,
       host: integration.host,
@@ -349,14 +358,6 @@ export function createConnectFlows(deps: {
 }
 export type ConnectFlows = ReturnType<typeof createConnectFlows>;
 
-function bitbucketErrorMessage(error: string, description: string | null): string {
-  const known: Record<string, string> = {
-    invalid_grant: 'Bitbucket did not accept the sign-in code (it was already used or expired). Click Connect again.',
-    invalid_request: 'Bitbucket refused the sign-in request. Ask an admin to check that the OAuth consumer’s callback URL matches the one in Runner Console.',
-    unauthorized_client: 'Bitbucket refused the runner’s OAuth consumer. Ask an admin to validate the Bitbucket integration.',
-    invalid_client: 'Bitbucket refused the runner’s OAuth Key and Secret. Ask an admin to validate the Bitbucket integration.',
-    server_error: 'Bitbucket had a problem. Try again in a moment.',
-    temporarily_unavailable: 'Bitbucket is temporarily unavailable. Try again in a moment.',
-  };
-  return known[error] ?? `Bitbucket answered "${error}"${description ? `: ${description}` : ''}. Click Connect again.`;
+function isRefusal(value: unknown): value is OAuthRefusal {
+  return typeof value === 'object' && value !== null && typeof (value as OAuthRefusal).error === 'string' && typeof (value as OAuthRefusal).status === 'number' && !(value instanceof Error);
 }

@@ -1,16 +1,16 @@
 import * as oauth from 'oauth4webapi';
 import type { RunnerIntegrationConfig, ValidateIntegrationResult } from '@runner-console/contracts';
+import { getScmProvider } from '@runner-console/scm-providers';
 import type { RunnerConfig } from '../config.ts';
 import { IntegrationError, type IntegrationRegistry } from '../integrations/integration-registry.ts';
-import { endpointsForHost } from './provider-endpoints.ts';
+import { endpointsFor } from '../providers/provider-endpoints.ts';
+import { adapterFor } from '../providers/provider-registry.ts';
 
 /**
  * Prove a client ID and secret against the provider without a user: an authorization_code grant
- * with a code that cannot exist. The token endpoint authenticates the client first, so bitbucket.org
- * answers `400 unauthorized_client` ("Invalid OAuth client credentials") for a wrong key or secret
- * (RFC 6749 §5.2's `invalid_client` 401 is accepted too), and `invalid_grant` (400) for good
- * credentials with a bad code. client_credentials would only work for private consumers.
- * https://developer.atlassian.com/cloud/bitbucket/oauth-2/
+ * with a code that cannot exist. The token endpoint authenticates the client first, so a wrong
+ * client and a good client with a bad code answer differently; the adapter reads which
+ * (judgeClientCheck). client_credentials would only work for some kinds of client.
  */
 export async function validateClientCredentials(
   config: RunnerConfig,
@@ -20,7 +20,9 @@ export async function validateClientCredentials(
   // A candidate's secret is not kept open in memory: it may never be saved.
   opts: { cacheSecret?: boolean } = {},
 ): Promise<ValidateIntegrationResult> {
-  if (!integration.clientId) return { status: 'invalid_credentials', message: 'Enter the Client ID (Bitbucket calls it Key).', field: 'clientId' };
+  const adapter = adapterFor(integration.provider);
+  const label = getScmProvider(integration.provider).oauth?.clientIdLabel ?? 'Client ID';
+  if (!integration.clientId) return { status: 'invalid_credentials', message: `Enter the Client ID (${adapter.name} calls it ${label}).`, field: 'clientId' };
   let secret: string;
   try {
     secret = opts.cacheSecret === false ? await registry.openSecretUncached(integration) : await registry.openSecret(integration);
@@ -29,37 +31,24 @@ export async function validateClientCredentials(
     if (err instanceof IntegrationError) return { status: 'invalid_credentials', message: err.message, field: 'clientSecret' };
     throw err;
   }
-  const endpoints = endpointsForHost(config, integration.host);
+  const endpoints = endpointsFor(config, integration);
   const client: oauth.Client = { client_id: integration.clientId };
-  const params = oauth.validateAuthResponse(
-    endpoints.authorizationServer,
-    client,
-    new URLSearchParams({ code: 'runner-console-credential-check' }),
-    oauth.skipStateCheck,
-  );
+  const params = oauth.validateAuthResponse(endpoints.authorizationServer, client, new URLSearchParams({ code: 'runner-console-credential-check' }), oauth.skipStateCheck);
   let response: Response;
   try {
     response = await oauth.authorizationCodeGrantRequest(
       endpoints.authorizationServer,
       client,
-      oauth.ClientSecretBasic(secret),
+      adapter.clientAuthentication(secret),
       params,
       callbackUrl,
-      oauth.nopkce,
+      // With PKCE, a verifier nobody challenged: the client is still authenticated first.
+      adapter.pkce ? oauth.generateRandomCodeVerifier() : oauth.nopkce,
       { ...endpoints.requestOptions, signal: AbortSignal.timeout(10_000) },
     );
   } catch {
-    return { status: 'provider_unreachable', message: `Bitbucket could not be reached from the runner (${endpoints.siteUrl}). Check the runner's network and try again.`, field: null };
+    return { status: 'provider_unreachable', message: `${adapter.name} could not be reached from the runner (${endpoints.siteUrl}). Check the runner's network and try again.`, field: null };
   }
-  const body = (await response
-    .clone()
-    .json()
-    .catch(() => ({}))) as { error?: string };
-  if (response.status === 401 || body.error === 'invalid_client' || body.error === 'unauthorized_client') {
-    return { status: 'invalid_credentials', message: 'Bitbucket refused this Key and Secret. Copy both again from the OAuth consumer and save.', field: 'clientSecret' };
-  }
-  if (body.error === 'invalid_grant' || body.error === 'invalid_request') {
-    return { status: 'valid', message: 'Bitbucket accepted the Key and Secret.', field: null };
-  }
-  return { status: 'provider_unreachable', message: `Bitbucket answered unexpectedly (HTTP ${response.status}). Try again later.`, field: null };
+  const verdict = adapter.judgeClientCheck(await adapter.readOAuthRefusal(response), response.status);
+  return { ...verdict, field: verdict.status === 'invalid_credentials' ? 'clientSecret' : null };
 }

@@ -7,7 +7,10 @@ import type { RunnerIntegrationConfig } from '@runner-console/contracts';
 import type { RunnerConfig } from '../config.ts';
 import type { IntegrationRegistry } from '../integrations/integration-registry.ts';
 import { TokenUnavailableError, createAccessTokenProvider } from './access-token-provider.ts';
-import { gitCredentialsFor, restAuthorizationFor } from './provider-credentials.ts';
+import { bitbucketAdapter } from '../providers/bitbucket/adapter.ts';
+
+const restAuthorizationFor = bitbucketAdapter.restAuthorization;
+const gitCredentialsFor = (token: { kind: 'oauth' | 'api_token'; accessToken: string }) => ({ username: bitbucketAdapter.gitUsername({ ...token, loginEmail: null }), password: token.accessToken });
 import { createTokenCipher } from './token-cipher.ts';
 import { createTokenStore } from './token-store.ts';
 

@@ -4,7 +4,10 @@ import type { RunnerIntegrationConfig } from '@runner-console/contracts';
 import type { RunnerConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { IntegrationRegistry } from '../integrations/integration-registry.ts';
-import { endpointsForHost } from '../oauth/provider-endpoints.ts';
+import { endpointsFor } from '../providers/provider-endpoints.ts';
+import { adapterFor } from '../providers/provider-registry.ts';
+import type { OAuthRefusal, ProviderAdapter } from '../providers/provider-adapter.ts';
+import { getScmProvider, type ScmProviderId } from '@runner-console/scm-providers';
 import type { StoredToken, TokenStore } from './token-store.ts';
 
 export class TokenUnavailableError extends Error {
@@ -22,33 +25,17 @@ const refreshMarginMs = 60_000;
 /** How long a refresh may hold its lease: longer than the token request's own timeout. */
 const defaultRefreshLeaseMs = 30_000;
 
-/** Bitbucket expires refresh tokens unused for 3 months (enforced since 4 May 2026). */
-const refreshIdleLimitMs = 89 * 24 * 3600_000;
-
-export const reauthReasons = {
-  revoked: 'Bitbucket no longer accepts this connection (access was revoked or the OAuth consumer changed). Connect again.',
-  idle: 'Bitbucket expires sign-ins that are not used for 3 months, and this one expired. Connect again.',
-  interrupted:
-    'The runner lost Bitbucket’s answer while it renewed your sign-in (it was stopped, or the connection broke), and Bitbucket had already replaced the old one. Connect again.',
-  noRefreshToken: 'Bitbucket gave no refresh token. Connect again.',
-} as const;
-
-/** Bitbucket answers `scope` (space-separated) since May 2026; earlier it sent `scopes`. */
-export function grantedScopes(response: oauth.TokenEndpointResponse): string[] {
-  const raw = response.scope ?? (response as { scopes?: unknown }).scopes ?? '';
-  return String(raw).split(/\s+/).filter(Boolean);
-}
-
 /**
  * A usable access token for a user and integration, refreshed when it has expired (Bitbucket access
- * tokens live 2 hours). Bitbucket rotates refresh tokens: each refresh spends the stored one. So:
+ * tokens live 2 hours, GitHub App user tokens 8). Providers that rotate refresh tokens
+ * (adapter.refresh.rotates) spend the stored one on each refresh. So:
  * - concurrent callers share one refresh per token (in this process), and a lease in the store
  *   makes any other process sharing it wait instead of spending the same refresh token;
  * - the rotated refresh token is stored (compare-and-swap, with its access token, in one write)
  *   before the new access token is handed to anyone;
- * - a refresh that Bitbucket refuses because another one just rotated the token re-reads the
+ * - a refresh that the provider refuses because another one just rotated the token re-reads the
  *   store instead of marking the connection revoked;
- * - a lease left by a process that died after Bitbucket answered makes a refused refresh end as
+ * - a lease left by a process that died after the provider answered makes a refused refresh end as
  *   "Connect again" with that reason, never as a token that silently stopped working.
  */
 export function createAccessTokenProvider(deps: {
@@ -58,7 +45,7 @@ export function createAccessTokenProvider(deps: {
   log: Logger;
   /** Tests shorten it; the default outlasts a token request. */
   refreshLeaseMs?: number;
-  /** Test seam: runs between Bitbucket's answer to a refresh and the store write (a test kills the process here). */
+  /** Test seam: runs between the provider's answer to a refresh and the store write (a test kills the process here). */
   afterRefreshAnswered?: () => void;
 }) {
   const inFlight = new Map<string, Promise<StoredToken>>();
@@ -83,39 +70,45 @@ export function createAccessTokenProvider(deps: {
       deps.store.endRefresh(token.id);
       return current;
     }
+    const adapter = adapterFor(integration.provider);
     const spent = current.refreshToken;
-    if (!spent) throw reauth(current, reauthReasons.noRefreshToken);
+    if (!spent) throw reauth(current, adapter.refresh.reasons.noRefreshToken);
 
-    const endpoints = endpointsForHost(deps.config, integration.host);
+    const endpoints = endpointsFor(deps.config, integration);
     const client: oauth.Client = { client_id: integration.clientId ?? '' };
     let response: Response;
     try {
-      response = await oauth.refreshTokenGrantRequest(endpoints.authorizationServer, client, oauth.ClientSecretBasic(secret), spent, {
+      response = await oauth.refreshTokenGrantRequest(endpoints.authorizationServer, client, adapter.clientAuthentication(secret), spent, {
         ...endpoints.requestOptions,
         signal: AbortSignal.timeout(15_000),
       });
     } catch {
-      // The request may have reached Bitbucket and rotated the token: the lease stays, so the next
-      // refresh knows to explain a refusal.
-      throw new TokenUnavailableError('provider_unreachable', 'Bitbucket could not be reached to refresh your connection. Try again in a moment.');
+      // The request may have reached the provider and rotated the token: the lease stays, so the
+      // next refresh knows to explain a refusal.
+      throw new TokenUnavailableError('provider_unreachable', `${adapter.name} could not be reached to refresh your connection. Try again in a moment.`);
     }
     let result: oauth.TokenEndpointResponse;
     try {
+      // Some providers answer an error with HTTP 200 (GitHub): the adapter reads the body first.
+      const answered = await adapter.readOAuthRefusal(response.clone());
+      if (answered) throw answered;
       result = await oauth.processRefreshTokenResponse(endpoints.authorizationServer, client, response);
     } catch (err) {
-      if (err instanceof oauth.ResponseBodyError && (err.error === 'invalid_grant' || err.error === 'unauthorized_client' || err.error === 'invalid_client' || err.status === 401)) {
-        return afterRefusal(current, spent, integration, err, lease.interrupted, attempt);
+      const refusal = err instanceof Error ? await adapter.readOAuthRefusal(err) : (err as OAuthRefusal);
+      if (refusal && (refusal.error === 'invalid_grant' || refusal.error === 'unauthorized_client' || refusal.error === 'invalid_client' || refusal.status === 401)) {
+        return afterRefusal(adapter, current, spent, integration, refusal, lease.interrupted, attempt);
       }
       deps.store.endRefresh(token.id);
-      throw new TokenUnavailableError('provider_unreachable', 'Bitbucket could not refresh your connection right now. Try again in a moment.');
+      throw new TokenUnavailableError('provider_unreachable', `${adapter.name} could not refresh your connection right now. Try again in a moment.`);
     }
     deps.afterRefreshAnswered?.();
+    const scopes = adapter.grantedScopes(result, response.headers);
     const stored = deps.store.replaceRefresh(current.id, spent, {
       accessToken: result.access_token,
-      // Bitbucket always rotates; keeping the spent one would only postpone a failure.
+      // Rotating providers always send a new one; keeping the spent one would only postpone a failure.
       refreshToken: result.refresh_token ?? spent,
       expiresAt: result.expires_in ? new Date(Date.now() + result.expires_in * 1000).toISOString() : null,
-      scopes: grantedScopes(result).length ? grantedScopes(result) : current.scopes,
+      scopes: scopes.length ? scopes : current.scopes,
     });
     if (stored) return stored;
     // The stored refresh token changed while ours was in flight (a reconnect): theirs wins.
@@ -124,15 +117,17 @@ export function createAccessTokenProvider(deps: {
     throw new TokenUnavailableError('not_connected', 'This connection was removed. Click Connect.');
   }
 
-  /** Bitbucket refused the refresh token we sent. Find out why before telling the user. */
+  /** The provider refused the refresh token we sent. Find out why before telling the user. */
   async function afterRefusal(
+    adapter: ProviderAdapter,
     sent: StoredToken,
     spent: string,
     integration: RunnerIntegrationConfig,
-    err: oauth.ResponseBodyError,
+    refusal: OAuthRefusal,
     interrupted: boolean,
     attempt: number,
   ): Promise<StoredToken> {
+    const reasons = adapter.refresh.reasons;
     const current = deps.store.find(sent.userId, sent.integrationId);
     if (current && current.refreshToken !== spent) {
       // Lost a race: another refresh (or a reconnect) stored a newer token. Use it.
@@ -140,11 +135,13 @@ export function createAccessTokenProvider(deps: {
       if (!isExpired(current) || attempt > 0) return current;
       return refresh(current, integration, attempt + 1);
     }
-    if (err.error === 'unauthorized_client' || err.error === 'invalid_client') throw reauth(sent, reauthReasons.revoked);
+    const meaning = adapter.refresh.classifyRefusal(refusal);
+    if (meaning === 'revoked') throw reauth(sent, reasons.revoked);
     const idleFor = Date.now() - Date.parse(sent.updatedAt);
-    if (/3 months|not used|unused|expired/i.test(err.error_description ?? '') || idleFor >= refreshIdleLimitMs) throw reauth(sent, reauthReasons.idle);
-    if (interrupted) throw reauth(sent, reauthReasons.interrupted);
-    throw reauth(sent, reauthReasons.revoked);
+    const idleLimit = adapter.refresh.idleExpiryMs;
+    if (meaning === 'idle' || (idleLimit !== null && idleFor >= idleLimit)) throw reauth(sent, reasons.idle);
+    if (interrupted) throw reauth(sent, reasons.interrupted);
+    throw reauth(sent, reasons.revoked);
   }
 
   /** Another process holds the lease: wait for its result rather than spend the same refresh token. */
@@ -167,15 +164,9 @@ export function createAccessTokenProvider(deps: {
     return new TokenUnavailableError('needs_reauthorization', reason);
   }
 
-  /** An API token cannot be refreshed: past its expiry (or refused by Bitbucket) it must be entered again. */
-  function apiTokenUnusable(token: StoredToken, why: 'expired' | 'refused'): TokenUnavailableError {
-    const day = token.expiresAt ? new Date(token.expiresAt).toISOString().slice(0, 10) : null;
-    return reauth(
-      token,
-      why === 'expired'
-        ? `Your Bitbucket API token expired${day ? ` on ${day}` : ''}. Create a new one and enter it with “Use an API token instead”.`
-        : 'Bitbucket no longer accepts your API token: it was revoked or has expired. Create a new one and enter it with “Use an API token instead”.',
-    );
+  /** An API token cannot be refreshed: past its expiry (or refused by the provider) it must be entered again. */
+  function apiTokenUnusable(token: StoredToken, integration: RunnerIntegrationConfig, why: 'expired' | 'refused'): TokenUnavailableError {
+    return reauth(token, why === 'expired' ? apiTokenExpiredReason(integration.provider, token.expiresAt) : apiTokenRefusedReason(integration.provider));
   }
 
   function isExpired(token: StoredToken): boolean {
@@ -203,7 +194,7 @@ export function createAccessTokenProvider(deps: {
       if (!current) throw new TokenUnavailableError('not_connected', 'This connection was removed. Click Connect.');
       if (current.needsReauthorization) throw new TokenUnavailableError('needs_reauthorization', current.reauthorizeReason ?? 'Connect again.');
       if (current.accessToken !== stale.accessToken) return current;
-      if (current.kind === 'api_token') throw apiTokenUnusable(current, 'refused');
+      if (current.kind === 'api_token') throw apiTokenUnusable(current, integration, 'refused');
       return sharedRefresh(current, integration);
     },
     async getToken(userId: string, integration: RunnerIntegrationConfig): Promise<StoredToken> {
@@ -213,9 +204,27 @@ export function createAccessTokenProvider(deps: {
       // "Last used" in Runner › Connections: every use of a token comes through here.
       deps.store.markUsed(token.id);
       if (!isExpired(token)) return token;
-      if (token.kind === 'api_token') throw apiTokenUnusable(token, 'expired');
+      if (token.kind === 'api_token') throw apiTokenUnusable(token, integration, 'expired');
       return sharedRefresh(token, integration);
     },
   };
 }
 export type AccessTokenProvider = ReturnType<typeof createAccessTokenProvider>;
+
+/** "Your Bitbucket API token expired on 2027-03-01. Create a new one and enter it with “Use an API token instead”." */
+export function apiTokenExpiredReason(provider: ScmProviderId | undefined, expiresAt: string | null): string {
+  const entry = provider ? getScmProvider(provider) : undefined;
+  const label = entry?.apiTokens?.label ?? 'token';
+  const day = expiresAt ? new Date(expiresAt).toISOString().slice(0, 10) : null;
+  return `Your ${entry ? `${entry.name} ` : ''}${label} expired${day ? ` on ${day}` : ''}. Create a new one and enter it with “Use ${article(label)} ${label} instead”.`;
+}
+
+export function apiTokenRefusedReason(provider: ScmProviderId): string {
+  const { name, apiTokens } = getScmProvider(provider);
+  const label = apiTokens?.label ?? 'token';
+  return `${name} no longer accepts your ${label}: it was revoked or has expired. Create a new one and enter it with “Use ${article(label)} ${label} instead”.`;
+}
+
+function article(word: string): string {
+  return /^[aeiouAEIOU]/.test(word) ? 'an' : 'a';
+}

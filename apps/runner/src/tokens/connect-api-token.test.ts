@@ -12,7 +12,7 @@ import { createTokenCipher } from './token-cipher.ts';
 import { createTokenStore } from './token-store.ts';
 
 const TOKEN = `ATATT3x${'k'.repeat(150)}=0A1B2C3D`;
-const config = { bitbucketUrl: 'http://127.0.0.1:9', bitbucketApiUrl: 'http://127.0.0.1:9' } as RunnerConfig;
+const config = { providerEndpoints: [{ host: 'bitbucket.org', siteUrl: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9/2.0' }] } as unknown as RunnerConfig;
 
 type Route = (url: URL) => Response | undefined;
 
@@ -85,9 +85,9 @@ describe('connectApiToken: refusals before Bitbucket is asked', () => {
 
 describe('reauthorizeReasonOf', () => {
   it('flags an API token past its expiry date, and keeps a recorded reason', () => {
-    expect(reauthorizeReasonOf({ kind: 'api_token', expiresAt: '2020-01-01T23:59:59.999Z', needsReauthorization: false, reauthorizeReason: null })).toMatch(/expired on 2020-01-01/);
-    expect(reauthorizeReasonOf({ kind: 'oauth', expiresAt: '2020-01-01T00:00:00.000Z', needsReauthorization: false, reauthorizeReason: null })).toBeNull();
-    expect(reauthorizeReasonOf({ kind: 'api_token', expiresAt: null, needsReauthorization: true, reauthorizeReason: 'revoked' })).toBe('revoked');
+    expect(reauthorizeReasonOf({ kind: 'api_token', expiresAt: '2020-01-01T23:59:59.999Z', needsReauthorization: false, reauthorizeReason: null }, 'bitbucket')).toMatch(/expired on 2020-01-01/);
+    expect(reauthorizeReasonOf({ kind: 'oauth', expiresAt: '2020-01-01T00:00:00.000Z', needsReauthorization: false, reauthorizeReason: null }, 'bitbucket')).toBeNull();
+    expect(reauthorizeReasonOf({ kind: 'api_token', expiresAt: null, needsReauthorization: true, reauthorizeReason: 'revoked' }, 'bitbucket')).toBe('revoked');
   });
 });
 

@@ -32,7 +32,7 @@ export function createConnectionAdmin(deps: { store: TokenStore; revokeAtProvide
       expiresAt: t.expiresAt,
       lastUsedAt: t.lastUsedAt,
       connectedAt: t.connectedAt,
-      needsReauthorization: reauthorizeReasonOf(t) !== null,
+      needsReauthorization: reauthorizeReasonOf(t, undefined) !== null,
     };
   }
 

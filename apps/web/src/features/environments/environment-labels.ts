@@ -1,4 +1,4 @@
-import type { BitbucketContext } from '@runner-console/scm-providers';
+import type { ContextUrl } from '@runner-console/scm-providers';
 import type { Environment, ParsedContext } from '@runner-console/contracts';
 import type { StatusTone } from '../../components/ui/status-badge.tsx';
 
@@ -10,21 +10,26 @@ export const ENVIRONMENT_PHASE_BADGES: Record<Environment['phase'], { tone: Stat
 };
 
 /** What a typed URL points at, before the runner resolves it: "Pull request #1 in acme/widgets". */
-export function describeRecognizedContext(context: BitbucketContext): string {
-  const repository = `${context.owner}/${context.repo}`;
+export function describeRecognizedContext(context: ContextUrl): string {
+  const repository = context.repositoryPath.join('/');
   switch (context.kind) {
     case 'pullRequest':
-      return `Pull request #${context.pullRequestId ?? '?'} in ${repository}`;
+      return `Pull request #${context.pullRequestId} in ${repository}`;
     case 'branch':
-      return `Branch ${context.path ? `${context.branch}/${context.path}` : context.branch} in ${repository}`;
+      return `Branch ${context.branch} in ${repository}`;
+    case 'tag':
+      return `Tag ${context.tag} in ${repository}`;
+    case 'ref':
+      // The runner finds out which part is the branch or tag name (it may hold slashes).
+      return `Branch or tag ${context.refSegments.join('/')} in ${repository}`;
     case 'commit':
-      return `Commit ${context.commit?.slice(0, 12)} in ${repository}`;
+      return `Commit ${context.commit.slice(0, 12)}${context.branch ? ` on ${context.branch}` : ''} in ${repository}`;
     case 'repository':
       return `Repository ${repository} (its default branch)`;
   }
 }
 
-/** A branch by name, a commit by its short hash. */
+/** A branch or tag by name, a commit by its short hash. */
 export function formatRef(context: ParsedContext): string {
   return context.refType === 'commit' ? context.ref.slice(0, 12) : context.ref;
 }

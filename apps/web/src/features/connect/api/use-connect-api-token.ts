@@ -10,7 +10,8 @@ import { shareInFlight } from '../../../lib/share-in-flight.ts';
 // jose is needed only when the token is sealed: fetched while the form is open.
 export const tokenSealingCode = loadOnDemand(() => import('../../../lib/seal-client-secret.ts'));
 
-export type ConnectApiTokenInput = { email: string; token: string; expiresOn: string };
+/** `email` and `expiresOn` only where the provider's token form asks for them (null otherwise). */
+export type ConnectApiTokenInput = { email: string | null; token: string; expiresOn: string | null };
 
 /** A token that could not be sealed in this browser: shown next to the token field. */
 export class TokenSealError extends Error {
@@ -45,7 +46,7 @@ export function useConnectApiToken({ runnerId, host, supportsPat }: { runnerId: 
         }
         sealed.set(idempotencyKey, tokenEnvelope);
       }
-      const connected = await apiClient.call('connectApiToken', { params: { runnerId: target.runnerId }, body: { host: target.host, email: input.email, tokenEnvelope, expiresOn: input.expiresOn }, idempotencyKey });
+      const connected = await apiClient.call('connectApiToken', { params: { runnerId: target.runnerId }, body: { host: target.host, tokenEnvelope, ...(input.email === null ? {} : { email: input.email }), ...(input.expiresOn === null ? {} : { expiresOn: input.expiresOn }) }, idempotencyKey });
       // Done: the same token entered again later (after a Disconnect) is a new connection.
       intents.forget();
       sealed.clear();

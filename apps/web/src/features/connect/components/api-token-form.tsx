@@ -1,6 +1,11 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { SupportsPat } from '@runner-console/contracts';
-import { getScmProvider, readApiTokenInput } from '@runner-console/scm-providers';
+import {
+  findProviderModule,
+  getScmProvider,
+  readApiTokenInput,
+  type ScmProviderId,
+} from '@runner-console/scm-providers';
 import { useEffect, useId, useMemo } from 'react';
 import { useForm } from 'react-hook-form';
 import * as z from 'zod/mini';
@@ -10,26 +15,44 @@ import { TextField } from '../../../components/ui/text-field.tsx';
 import { EXPIRY_WARNING_DAYS } from '../../../lib/api-token-expiry.ts';
 import { isApiRequestError } from '../../../lib/api-client.ts';
 import { useRevealFirstError } from '../../../lib/reveal-first-error.ts';
-import { TokenSealError, tokenSealingCode, useConnectApiToken } from '../api/use-connect-api-token.ts';
+import {
+  TokenSealError,
+  tokenSealingCode,
+  useConnectApiToken,
+} from '../api/use-connect-api-token.ts';
 
 const FIELDS = ['email', 'token', 'expiresOn'] as const;
 const DAY = 86_400_000;
 
+/** The fields a provider's token form has: Bitbucket asks for the account e-mail and the expiry; GitHub says both itself. */
+function tokenFieldsOf(providerId: ScmProviderId): { email: boolean; expiry: boolean } {
+  const rules = findProviderModule(providerId)?.tokenInput;
+  return { email: rules?.needsEmail ?? false, expiry: rules?.needsExpiry ?? false };
+}
+
 /** The same checks the runner makes, so a slip is caught before anything is sealed or sent. */
-const apiTokenFormSchema = z
-  .object({ email: z.string(), token: z.string(), expiresOn: z.string() })
-  .check(
+const apiTokenFormSchemaFor = (providerId: ScmProviderId) =>
+  z.object({ email: z.string(), token: z.string(), expiresOn: z.string() }).check(
     z.superRefine((values, ctx) => {
-      const check = readApiTokenInput('bitbucket', values);
+      const check = readApiTokenInput(providerId, values);
       if (!check.ok) ctx.addIssue({ code: 'custom', path: [check.field], message: check.message });
+      if (!tokenFieldsOf(providerId).expiry) return;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(values.expiresOn)) {
-        ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Enter the expiry date you chose for the token.' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['expiresOn'],
+          message: 'Enter the expiry date you chose for the token.',
+        });
       } else if (Date.parse(`${values.expiresOn}T23:59:59.999Z`) <= Date.now()) {
-        ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'That date has passed, so the token no longer works. Create a new one.' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['expiresOn'],
+          message: 'That date has passed, so the token no longer works. Create a new one.',
+        });
       }
     }),
   );
-type ApiTokenFormValues = z.infer<typeof apiTokenFormSchema>;
+type ApiTokenFormValues = z.infer<ReturnType<typeof apiTokenFormSchemaFor>>;
 
 /**
  * "Use an API token instead": the Atlassian account e-mail, the token, its expiry date, with the
@@ -39,6 +62,7 @@ export function ApiTokenForm({
   runnerId,
   host,
   supportsPat,
+  providerId,
   providerName,
   reason,
   onConnected,
@@ -48,6 +72,7 @@ export function ApiTokenForm({
   runnerId: string;
   host: string;
   supportsPat: SupportsPat;
+  providerId: ScmProviderId;
   providerName: string;
   /** Why a token must be entered again (expired or revoked), shown at the top. */
   reason: string | null;
@@ -60,31 +85,42 @@ export function ApiTokenForm({
   const headingId = useId();
   const scopesId = useId();
   const connect = useConnectApiToken({ runnerId, host, supportsPat });
-  const resolver = useMemo(() => zodResolver(apiTokenFormSchema), []);
+  const resolver = useMemo(() => zodResolver(apiTokenFormSchemaFor(providerId)), [providerId]);
+  const fields = tokenFieldsOf(providerId);
+  // What the provider calls its tokens: "API token" (Bitbucket), "personal access token" (GitHub).
+  const tokenLabel = getScmProvider(providerId).apiTokens?.label ?? 'API token';
+  const article = /^[aeiou]/i.test(tokenLabel) ? 'an' : 'a';
   const form = useForm<ApiTokenFormValues>({
     resolver,
     mode: 'onTouched',
     shouldFocusError: false,
     defaultValues: { email: '', token: '', expiresOn: '' },
   });
-  const { containerRef: fieldsRef, reveal: revealFirstError } = useRevealFirstError<HTMLDivElement>();
+  const { containerRef: fieldsRef, reveal: revealFirstError } =
+    useRevealFirstError<HTMLDivElement>();
   const { errors } = form.formState;
   useEffect(() => tokenSealingCode.preload(), []);
   // When the form opens; later focus is the person's (focusOnOpen does not change while it is open).
   useEffect(() => {
-    if (focusOnOpen) form.setFocus('email');
-  }, [focusOnOpen, form]);
+    if (focusOnOpen) form.setFocus(fields.email ? 'email' : 'token');
+  }, [focusOnOpen, form, fields.email]);
 
-  const reasons = new Map((getScmProvider('bitbucket').apiTokens?.requiredScopes ?? []).map((s) => [s.scope, s]));
+  const reasons = new Map(
+    (getScmProvider(providerId).apiTokens?.requiredScopes ?? []).map((s) => [s.scope, s]),
+  );
   const today = Date.now();
   const minDate = new Date(today).toISOString().slice(0, 10);
   const maxDate = new Date(today + supportsPat.maxLifetimeDays * DAY).toISOString().slice(0, 10);
 
   const onSubmit = form.handleSubmit((values) => {
-    const check = readApiTokenInput('bitbucket', values);
+    const check = readApiTokenInput(providerId, values);
     if (!check.ok) return;
     connect.mutate(
-      { email: check.email, token: check.token, expiresOn: values.expiresOn },
+      {
+        email: fields.email ? (check.email ?? '') : null,
+        token: check.token,
+        expiresOn: fields.expiry ? values.expiresOn : null,
+      },
       {
         onSuccess: (result) => {
           form.reset();
@@ -117,21 +153,29 @@ export function ApiTokenForm({
   return (
     <section className="api-token-form" aria-labelledby={headingId}>
       <h3 id={headingId} className="authorize-panel__title">
-        Connect with a {providerName} API token
+        Connect with {article} {providerName} {tokenLabel}
       </h3>
       {reason ? (
         <div className="callout callout--warning">
-          <p className="callout__title">Your {providerName} API token must be entered again.</p>
+          <p className="callout__title">
+            Your {providerName} {tokenLabel} must be entered again.
+          </p>
           <p>{reason}</p>
         </div>
       ) : null}
       <ol className="api-token-form__steps">
         <li>
           <a href={supportsPat.createUrl} target="_blank" rel="noopener noreferrer">
-            Create an API token
+            Create {article} {tokenLabel}
             <span className="visually-hidden"> (opens in a new tab)</span>
           </a>{' '}
-          with <strong>Create API token with scopes</strong>, for {providerName}.{' '}
+          {/* Atlassian's page offers tokens with and without scopes; the e-mail field goes with its tokens. */}
+          {fields.email ? (
+            <>
+              with <strong>Create API token with scopes</strong>,{' '}
+            </>
+          ) : null}
+          for {providerName}.{' '}
           <a href={supportsPat.docsUrl} target="_blank" rel="noopener noreferrer">
             How to create one
             <span className="visually-hidden"> (opens in a new tab)</span>
@@ -154,8 +198,10 @@ export function ApiTokenForm({
           </ul>
         </li>
         <li>
-          Choose an expiry date at most {supportsPat.maxLifetimeDays} days ahead; a shorter one is
-          safer. Runner Console flags the connection {EXPIRY_WARNING_DAYS} days before it expires.
+          {fields.expiry
+            ? `Choose an expiry date at most ${supportsPat.maxLifetimeDays} days ahead; a shorter one is safer. `
+            : `Give it an expiry date; ${providerName} tells Runner Console when it ends. `}
+          Runner Console flags the connection {EXPIRY_WARNING_DAYS} days before it expires.
         </li>
       </ol>
       {/* Not a <form>: this panel sits inside New environment's form, and forms do not nest. Enter
@@ -171,17 +217,19 @@ export function ApiTokenForm({
           void onSubmit();
         }}
       >
-        <TextField
-          label="Atlassian account e-mail"
-          type="email"
-          autoComplete="email"
-          spellCheck={false}
-          hint={`The e-mail you sign in to ${providerName} with: the REST API takes it with the token.`}
-          error={errors.email?.message}
-          {...form.register('email')}
-        />
+        {fields.email ? (
+          <TextField
+            label="Atlassian account e-mail"
+            type="email"
+            autoComplete="email"
+            spellCheck={false}
+            hint={`The e-mail you sign in to ${providerName} with: the REST API takes it with the token.`}
+            error={errors.email?.message}
+            {...form.register('email')}
+          />
+        ) : null}
         <PasswordField
-          label="API token"
+          label={tokenLabel.charAt(0).toUpperCase() + tokenLabel.slice(1)}
           showLabel="Show token"
           hideLabel="Hide token"
           autoComplete="off"
@@ -191,15 +239,17 @@ export function ApiTokenForm({
           error={errors.token?.message}
           {...form.register('token')}
         />
-        <TextField
-          label="Expiry date"
-          type="date"
-          min={minDate}
-          max={maxDate}
-          hint="The date you chose when you created the token."
-          error={errors.expiresOn?.message}
-          {...form.register('expiresOn')}
-        />
+        {fields.expiry ? (
+          <TextField
+            label="Expiry date"
+            type="date"
+            min={minDate}
+            max={maxDate}
+            hint="The date you chose when you created the token."
+            error={errors.expiresOn?.message}
+            {...form.register('expiresOn')}
+          />
+        ) : null}
         {errors.root?.message ? (
           <div className="form-alert" role="alert">
             {errors.root.message}

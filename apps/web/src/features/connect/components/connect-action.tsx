@@ -6,6 +6,7 @@ import { originOfUrl } from '../accept-connect-message.ts';
 import { useConnect } from '../use-connect.ts';
 import { ApiTokenForm } from './api-token-form.tsx';
 import '../../../styles/connect.css';
+import { isScmProviderId } from '@runner-console/scm-providers';
 
 export interface ConnectActionProps {
   runnerId: string;
@@ -48,12 +49,14 @@ export function ConnectAction(props: ConnectActionProps) {
   const where = `${props.providerName} on ${props.runnerName}`;
   const again = Boolean(result.reauthorizeReason) || state.status === 'failed';
   if (result.unavailableReason) return <p className="muted">{result.unavailableReason}</p>;
-  if (result.supportsPat && (usingToken || !result.authorizeUrl)) {
+  const providerId = result.scmId !== null && isScmProviderId(result.scmId) ? result.scmId : null;
+  if (result.supportsPat && providerId && (usingToken || !result.authorizeUrl)) {
     return usingToken ? (
       <ApiTokenForm
         runnerId={runnerId}
         host={host}
         supportsPat={result.supportsPat}
+        providerId={providerId}
         providerName={props.providerName}
         reason={result.method === 'api_token' ? result.reauthorizeReason : null}
         onConnected={onConnected}

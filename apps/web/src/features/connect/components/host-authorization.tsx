@@ -1,5 +1,5 @@
 import type { CheckAuthenticationResponse } from '@runner-console/contracts';
-import { getScmProvider } from '@runner-console/scm-providers';
+import { getScmProvider, isScmProviderId, scmProviders, type ScmProviderId } from '@runner-console/scm-providers';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
@@ -207,7 +207,8 @@ function AuthorizePanel({
   const tokenAgain = result.method === 'api_token' && Boolean(result.reauthorizeReason);
   const [usingToken, setUsingToken] = useState(tokenAgain);
   const supportsPat = result.supportsPat;
-  if (supportsPat && (usingToken || !result.authorizeUrl)) {
+  const providerId = result.scmId !== null && isScmProviderId(result.scmId) ? result.scmId : null;
+  if (supportsPat && providerId && (usingToken || !result.authorizeUrl)) {
     return (
       <section className="authorize-panel" aria-labelledby={headingId}>
         <h2 id={headingId} className="authorize-panel__title">
@@ -217,6 +218,7 @@ function AuthorizePanel({
           runnerId={result.runnerId}
           host={result.host}
           supportsPat={supportsPat}
+          providerId={providerId}
           providerName={name}
           reason={tokenAgain ? result.reauthorizeReason : null}
           onConnected={onTokenConnected}
@@ -277,7 +279,7 @@ function AuthorizePanel({
         </Button>
         {supportsPat ? (
           <Button variant="secondary" onClick={() => setUsingToken(true)}>
-            Use an API token instead
+            Use {tokenLabelOf(providerId)} instead
           </Button>
         ) : null}
       </div>
@@ -309,13 +311,17 @@ function ConnectOutcomeStatus({ outcome }: { outcome: ConnectState }) {
   );
 }
 
+/** "an API token" (Bitbucket), "a personal access token" (GitHub): what the provider calls its tokens. */
+function tokenLabelOf(providerId: ScmProviderId | null): string {
+  const label = providerId === null ? 'API token' : (getScmProvider(providerId).apiTokens?.label ?? 'API token');
+  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+}
+
 function providerName(host: string): string {
-  return host === getScmProvider('bitbucket').defaultHost ? getScmProvider('bitbucket').name : host;
+  return scmProviders.find((provider) => provider.defaultHost === host)?.name ?? host;
 }
 
 function scopeReasonsOf(scmId: string | null): Map<string, string> {
-  if (scmId !== 'bitbucket') return new Map();
-  return new Map(
-    (getScmProvider('bitbucket').oauth?.requiredScopes ?? []).map((s) => [s.scope, s.reason]),
-  );
+  if (scmId === null || !isScmProviderId(scmId)) return new Map();
+  return new Map((getScmProvider(scmId).oauth?.requiredScopes ?? []).map((s) => [s.scope, s.reason]));
 }

@@ -16,7 +16,7 @@ export function EnvironmentDetails({ environment }: { environment: Environment }
             </dd>
           </div>
           <div className="details__row">
-            <dt>{context.refType === 'commit' ? 'Commit' : 'Branch'}</dt>
+            <dt>{context.refType === 'commit' ? 'Commit' : context.refType === 'tag' ? 'Tag' : 'Branch'}</dt>
             <dd>
               <code>{formatRef(context)}</code>
             </dd>
@@ -32,7 +32,7 @@ export function EnvironmentDetails({ environment }: { environment: Environment }
               </dd>
             </div>
           ) : null}
-          {context.refType === 'branch' && context.commit ? (
+          {context.refType !== 'commit' && context.commit ? (
             <div className="details__row">
               <dt>Commit</dt>
               <dd>

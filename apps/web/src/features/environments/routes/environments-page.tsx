@@ -39,7 +39,7 @@ export function EnvironmentsPage() {
             </Link>
           }
         >
-          <p>Paste a Bitbucket URL and pick a runner: the runner clones it for you.</p>
+          <p>Paste a repository or pull request URL and pick a runner: the runner clones it for you.</p>
         </EmptyState>
       ) : null}
       {environments.data && !isEmpty ? (

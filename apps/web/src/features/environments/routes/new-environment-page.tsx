@@ -1,4 +1,4 @@
-import { parseBitbucketContextUrl } from '@runner-console/scm-providers';
+import { findProviderModule, getScmProvider, parseContextUrl, servedHostsOf, type ServedHost } from '@runner-console/scm-providers';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { ChangeEvent, FormEvent, ReactNode } from 'react';
@@ -12,6 +12,7 @@ import { hostAuthenticationQueries } from '../../../lib/host-authentication-quer
 import { runnerListQuery } from '../../../lib/runner-list-query.ts';
 import { useDebouncedValue } from '../../../lib/use-debounced-value.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
+import { servedHostsQuery } from '../api/served-hosts-query.ts';
 import { useCreateEnvironment } from '../api/use-create-environment.ts';
 import { describeRecognizedContext } from '../environment-labels.ts';
 import '../../../styles/connect.css';
@@ -26,19 +27,19 @@ export interface AuthorizationSlotProps {
   returnTo: string;
 }
 
-/** The hint names where links work: bitbucket.org, and the runner's own Bitbucket (the emulator). */
-function defaultHint(siteOrigins: readonly string[]): string {
-  const others = siteOrigins.filter((origin) => origin !== 'https://bitbucket.org');
-  const where = ['bitbucket.org', ...others].join(' or ');
-  return `A repository, branch, commit or pull request on ${where}, or a clone URL.`;
+/** The hint names where links work: the served hosts, and the origins that stand for them (the emulators). */
+function defaultHint(served: readonly ServedHost[]): string {
+  const where = served.flatMap((entry) => [entry.host, ...(entry.origins ?? []).filter((origin) => origin !== `https://${entry.host}`)]);
+  if (where.length === 0) return 'A repository, branch, tag, commit or pull request URL, or a clone URL.';
+  return `A repository, branch, tag, commit or pull request on ${where.join(' or ')}, or a clone URL.`;
 }
-const EMPTY_URL_MESSAGE = 'Paste a Bitbucket repository, branch, commit or pull request URL.';
+const EMPTY_URL_MESSAGE = 'Paste a repository, branch, tag, commit or pull request URL.';
 
 /**
  * New environment: a context URL and a runner. As the URL is typed, the page recognizes what it
  * points at and asks whether the user is connected to its host on that runner. The form's values
  * live in the address (`?contextUrl=…&runnerId=…` after Connect's same-tab path), so nothing typed
- * is lost on the way to Bitbucket and back.
+ * is lost on the way to the provider and back.
  */
 export function NewEnvironmentPage({
   authorization,
@@ -60,14 +61,18 @@ export function NewEnvironmentPage({
   const activeRunners = runners.data?.runners.filter((r) => r.phase === 'active') ?? [];
   const runner = activeRunners.find((r) => r.id === chosenRunnerId) ?? activeRunners[0] ?? null;
 
-  // Links on the origin the runner's configuration serves Bitbucket from (the emulator under
-  // `npm start`) are bitbucket.org links on that runner.
-  const siteOrigins = (runner?.providerSites ?? [])
-    .filter((site) => site.host === 'bitbucket.org')
-    .map((site) => site.origin);
-  const parseOptions = { siteOrigins };
+  // Links on the hosts the runner's integrations serve, and on the origins its configuration gives
+  // for them (the emulators under `npm start`), are read by their provider's parser. Until the
+  // integrations are known, the cloud hosts of the supported providers are.
+  const servedHosts = useQuery({ ...servedHostsQuery(runner ?? { id: '', providerSites: [] }), enabled: Boolean(runner) });
+  const parseOptions = { served: servedHosts.data ?? servedHostsOf({ sites: runner?.providerSites ?? [] }) };
   const debouncedUrl = useDebouncedValue(contextUrl.trim(), 300);
-  const recognition = debouncedUrl ? parseBitbucketContextUrl(debouncedUrl, parseOptions) : null;
+  const recognition = debouncedUrl ? parseContextUrl(debouncedUrl, parseOptions) : null;
+  // The provider of the link as typed, else of the first host the runner serves: names in the texts.
+  const providerId = recognition?.ok ? recognition.context.provider : parseOptions.served[0]?.provider;
+  const providerName = providerId ? getScmProvider(providerId).name : 'your provider';
+  const firstServed = parseOptions.served[0];
+  const placeholder = (firstServed && findProviderModule(firstServed.provider)?.exampleUrl) ?? 'https://host/owner/repository';
   const host = recognition
     ? recognition.ok
       ? recognition.context.host
@@ -120,7 +125,7 @@ export function NewEnvironmentPage({
       return;
     }
     // Enter pressed before the typed URL was checked: check it now, and send only one that can work.
-    const parsed = parseBitbucketContextUrl(url, parseOptions);
+    const parsed = parseContextUrl(url, parseOptions);
     if (!runner || !parsed.ok) return;
     const submittedHost = parsed.context.host;
     const runnerId = runner.id;
@@ -142,7 +147,7 @@ export function NewEnvironmentPage({
   }
 
   // One message at a time: the server's error replaces the green "Repository acme/nope".
-  let hint: ReactNode = defaultHint(siteOrigins);
+  let hint: ReactNode = defaultHint(parseOptions.served);
   if (fieldError) {
     hint = undefined;
   } else if (recognition?.ok) {
@@ -158,8 +163,8 @@ export function NewEnvironmentPage({
           <p className="page-header__eyebrow">Environments</p>
           <h1>New environment</h1>
           <p className="page-header__lead">
-            Start from a Bitbucket repository, branch, commit or pull request. The runner clones it
-            with your own Bitbucket account.
+            Start from a repository, branch, tag, commit or pull request. The runner clones it with
+            your own account on its host.
           </p>
         </div>
       </header>
@@ -172,7 +177,7 @@ export function NewEnvironmentPage({
           inputMode="url"
           autoComplete="off"
           spellCheck={false}
-          placeholder="https://bitbucket.org/workspace/repository"
+          placeholder={placeholder}
           value={contextUrl}
           onChange={handleUrlChange}
           hint={hint ? <span aria-live="polite">{hint}</span> : undefined}
@@ -240,9 +245,9 @@ export function NewEnvironmentPage({
           </Button>
           <p role="status" className="muted">
             {create.isPending && runner
-              ? `${runner.name} is reading the URL with your Bitbucket account…`
+              ? `${runner.name} is reading the URL with your ${providerName} account…`
               : notConnected && authentication.data?.integrationAvailable
-                ? 'Connect Bitbucket above, then create the environment.'
+                ? `Connect ${providerName} above, then create the environment.`
                 : ''}
           </p>
         </div>

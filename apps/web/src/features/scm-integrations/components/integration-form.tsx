@@ -172,6 +172,13 @@ export function IntegrationForm({
   );
   const apiTokens = provider?.apiTokens ?? null;
 
+  // A new integration's host follows the chosen provider (github.com for GitHub, editable there).
+  const providerDefaultHost = provider?.defaultHost;
+  useEffect(() => {
+    if (isEdit || !providerDefaultHost) return;
+    form.setValue('host', providerDefaultHost);
+  }, [isEdit, providerDefaultHost, form]);
+
   // One integration per provider host: adding Bitbucket again would only be refused at Save.
   const integrations = useQuery({ ...scmIntegrationQueries.list(runner.id), enabled: !isEdit });
   const existingIntegrations = isEdit ? [] : (integrations.data?.integrations ?? []);
@@ -410,7 +417,7 @@ export function IntegrationForm({
             <div className="field-group">
               <TextField
                 label="Host"
-                readOnly
+                readOnly={!provider.hostEditable}
                 spellCheck={false}
                 hint={
                   provider.hostEditable
@@ -572,7 +579,7 @@ export function IntegrationForm({
           </Button>
         </DialogFooter>
       </form>
-      {provider?.supported ? <OAuthConsumerHelp provider={provider} /> : null}
+      {provider?.supported ? <OAuthConsumerHelp provider={provider} host={host ?? provider.defaultHost} /> : null}
     </div>
   );
 }

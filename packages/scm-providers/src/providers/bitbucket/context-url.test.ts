@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { parseBitbucketContextUrl } from './bitbucket-context-url.ts';
-import type { BitbucketContext } from './bitbucket-context-url.ts';
+import { parseContextUrl, servedHostsOf, type ParseContextUrlOptions } from '../../context-url.ts';
+import type { ContextUrl } from '../../provider-module.ts';
 
-const repository: BitbucketContext = {
+const repository: ContextUrl = {
+  provider: 'bitbucket',
   host: 'bitbucket.org',
+  repositoryPath: ['acme', 'widgets'],
   owner: 'acme',
   repo: 'widgets',
   kind: 'repository',
 };
+
+/** What the old Bitbucket-only parser took: a runner with a Bitbucket integration, and its own Bitbucket origins. */
+function parseBitbucketContextUrl(url: string, options: { siteOrigins?: string[] } = {}) {
+  const served: ParseContextUrlOptions['served'] = servedHostsOf({
+    integrations: [{ provider: 'bitbucket', host: 'bitbucket.org' }],
+    sites: (options.siteOrigins ?? []).map((origin) => ({ host: 'bitbucket.org', origin })),
+  });
+  return parseContextUrl(url, { served });
+}
 const EXAMPLE = 'Paste a link like https://bitbucket.org/workspace/repository.';
 
 function contextOf(url: string) {
@@ -17,7 +28,7 @@ function contextOf(url: string) {
   return result.context;
 }
 
-describe('parseBitbucketContextUrl', () => {
+describe('Bitbucket context URLs', () => {
   describe('repository', () => {
     it.each([
       'https://bitbucket.org/acme/widgets',
@@ -60,58 +71,31 @@ describe('parseBitbucketContextUrl', () => {
   });
 
   describe('branch', () => {
-    it('…/src/{branch}/', () => {
-      expect(contextOf('https://bitbucket.org/acme/widgets/src/main/')).toEqual({
+    // In /src/ links Bitbucket writes a branch or a tag, with its slashes unencoded, followed by a
+    // path: the parser leaves the ref unresolved and the runner asks Bitbucket (branches, then tags,
+    // longest name first).
+    it('…/src/{ref}/: a branch or tag the runner resolves', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/main/')).toEqual({ ...repository, kind: 'ref', refSegments: ['main'] });
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/main')).toEqual({ ...repository, kind: 'ref', refSegments: ['main'] });
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/v1.0/')).toEqual({ ...repository, kind: 'ref', refSegments: ['v1.0'] });
+    });
+
+    it('…/src/feature%2Flogin: an encoded slash is part of the ref name', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/feature%2Flogin')).toEqual({ ...repository, kind: 'ref', refSegments: ['feature/login'] });
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/feature%2flogin/')).toEqual({ ...repository, kind: 'ref', refSegments: ['feature/login'] });
+    });
+
+    it('…/src/{ref}/{path}: the ref and the path come as segments, for the runner to split', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/main/docs/README.md')).toEqual({ ...repository, kind: 'ref', refSegments: ['main', 'docs', 'README.md'] });
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/feature%2Flogin/src/app.ts?at=feature%2Flogin')).toEqual({
         ...repository,
-        kind: 'branch',
-        branch: 'main',
-      });
-      expect(contextOf('https://bitbucket.org/acme/widgets/src/main')).toEqual({
-        ...repository,
-        kind: 'branch',
-        branch: 'main',
+        kind: 'ref',
+        refSegments: ['feature/login', 'src', 'app.ts'],
       });
     });
 
-    it('…/src/feature%2Flogin: an encoded slash is part of the branch name', () => {
-      expect(contextOf('https://bitbucket.org/acme/widgets/src/feature%2Flogin')).toEqual({
-        ...repository,
-        kind: 'branch',
-        branch: 'feature/login',
-      });
-      expect(contextOf('https://bitbucket.org/acme/widgets/src/feature%2flogin/')).toEqual({
-        ...repository,
-        kind: 'branch',
-        branch: 'feature/login',
-      });
-    });
-
-    it('…/src/{branch}/{path}: the first segment is the ref, the rest is the path', () => {
-      expect(contextOf('https://bitbucket.org/acme/widgets/src/main/docs/README.md')).toEqual({
-        ...repository,
-        kind: 'branch',
-        branch: 'main',
-        path: 'docs/README.md',
-      });
-      expect(
-        contextOf(
-          'https://bitbucket.org/acme/widgets/src/feature%2Flogin/src/app.ts?at=feature%2Flogin',
-        ),
-      ).toEqual({
-        ...repository,
-        kind: 'branch',
-        branch: 'feature/login',
-        path: 'src/app.ts',
-      });
-    });
-
-    it('…/src/feature/login/ is ambiguous: branch `feature` with path `login` for the resolver to retry', () => {
-      expect(contextOf('https://bitbucket.org/acme/widgets/src/feature/login/')).toEqual({
-        ...repository,
-        kind: 'branch',
-        branch: 'feature',
-        path: 'login',
-      });
+    it('…/src/feature/login/ is ambiguous: segments feature and login for the resolver to try longest first', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/feature/login/')).toEqual({ ...repository, kind: 'ref', refSegments: ['feature', 'login'] });
     });
 
     it('…/branch/{name}: everything after /branch/ is the branch', () => {
@@ -130,6 +114,11 @@ describe('parseBitbucketContextUrl', () => {
         kind: 'branch',
         branch: 'main',
       });
+    });
+
+    it('…/commits/tag/{name}', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/commits/tag/first-tag')).toEqual({ ...repository, kind: 'tag', tag: 'first-tag' });
+      expect(contextOf('https://bitbucket.org/acme/widgets/commits/tag/release/1.0')).toEqual({ ...repository, kind: 'tag', tag: 'release/1.0' });
     });
 
     it('…/commits/branch/{name}', () => {
@@ -182,12 +171,13 @@ describe('parseBitbucketContextUrl', () => {
       });
     });
 
-    it('…/src/{short hex} stays a branch (short hex is a valid branch name)', () => {
-      expect(contextOf('https://bitbucket.org/acme/widgets/src/cafe123')).toEqual({
-        ...repository,
-        kind: 'branch',
-        branch: 'cafe123',
-      });
+    it('…/src/{short hex} stays a ref to resolve (short hex is a valid branch name)', () => {
+      expect(contextOf('https://bitbucket.org/acme/widgets/src/cafe123')).toEqual({ ...repository, kind: 'ref', refSegments: ['cafe123'] });
+    });
+
+    it('…/src/{40-hex}/?at={branch}: the commit, on the branch it was viewed on', () => {
+      const hash = '8fcf6c869d0cdb570bb6f2f9aa5f8ed72c9d953a';
+      expect(contextOf(`https://bitbucket.org/acme/widgets/src/${hash}/?at=Gitpod%2Ftesttxt`)).toEqual({ ...repository, kind: 'commit', commit: hash, branch: 'Gitpod/testtxt' });
     });
   });
 

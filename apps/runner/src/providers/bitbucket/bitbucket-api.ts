@@ -1,17 +1,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from '@coderabbitai/bitbucket/cloud';
 import type { BitbucketEmail, StrictSchema } from '@runner-console/scm-providers/bitbucket-schema';
-import type { ProviderEndpoints } from '../oauth/provider-endpoints.ts';
-
-export class ProviderApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: 'unauthorized' | 'forbidden' | 'not_found' | 'provider_error' | 'provider_unreachable',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { ProviderApiError, type ProviderEndpoints } from '../provider-adapter.ts';
 
 /**
  * openapi-fetch types each answer with the generated schema, in which a subtype's inherited fields
@@ -39,11 +29,11 @@ const maxPages = 50;
  * The token goes in the Authorization header only, as Bitbucket requires since May 2026.
  * https://developer.atlassian.com/cloud/bitbucket/rest/intro/
  */
-/** `authorization`: Bearer for OAuth (the default), Basic `email:token` for an API token (restAuthorizationFor). */
-export function createBitbucketApi(endpoints: ProviderEndpoints, accessToken: string, authorization = `Bearer ${accessToken}`) {
-  const baseUrl = `${endpoints.apiUrl}/2.0`;
+/** `authorization`: Bearer for OAuth, Basic `email:token` for an API token (the adapter's restAuthorization). */
+export function createBitbucketApi(endpoints: Pick<ProviderEndpoints, 'apiUrl'>, authorization: string, httpFetch: typeof fetch = fetch) {
+  const baseUrl = endpoints.apiUrl;
   const headers = { authorization, accept: 'application/json' };
-  const client = createClient<paths>({ baseUrl, headers });
+  const client = createClient<paths>({ baseUrl, headers, fetch: (request: Request) => httpFetch(request) });
   const timeout: Middleware = {
     onRequest: ({ request }) => new Request(request, { signal: AbortSignal.timeout(15_000) }),
   };
@@ -76,7 +66,7 @@ export function createBitbucketApi(endpoints: ProviderEndpoints, accessToken: st
       }
       const url = next;
       const body = await call<Page<T>>(async () => {
-        const response = await fetch(url, { headers, signal: AbortSignal.timeout(15_000) });
+        const response = await httpFetch(url, { headers, signal: AbortSignal.timeout(15_000) });
         const parsed: unknown = await response.json().catch(() => undefined);
         return response.ok ? { data: parsed as Page<T>, response } : { error: parsed, response };
       });
@@ -108,6 +98,8 @@ export function createBitbucketApi(endpoints: ProviderEndpoints, accessToken: st
           client.GET('/repositories/{workspace}/{repo_slug}/refs/branches', { params: { path: repoPath(owner, repo), query: { pagelen } as never } }),
         )) as Page<BitbucketBranch>,
       ),
+    tag: async (owner: string, repo: string, name: string): Promise<BitbucketBranch> =>
+      call(() => client.GET('/repositories/{workspace}/{repo_slug}/refs/tags/{name}', { params: { path: { ...repoPath(owner, repo), name } } })) as Promise<BitbucketBranch>,
     branch: async (owner: string, repo: string, name: string): Promise<BitbucketBranch> =>
       call(() => client.GET('/repositories/{workspace}/{repo_slug}/refs/branches/{name}', { params: { path: { ...repoPath(owner, repo), name } } })) as Promise<BitbucketBranch>,
     commit: async (owner: string, repo: string, hash: string): Promise<BitbucketCommit> =>
