@@ -21,7 +21,7 @@ import {
   type SessionUser,
 } from '@runner-console/contracts';
 import { EnvelopeError, checkEnvelopeBinding } from '@runner-console/envelope';
-import { getScmProvider } from '@runner-console/scm-providers';
+import { findScmProviderByHost, getScmProvider, scmProviders } from '@runner-console/scm-providers';
 import type { z } from 'zod';
 import type { StartConnectQuery } from '@runner-console/contracts';
 import type { Db } from '../store/database.ts';
@@ -137,23 +137,32 @@ export function createConnectService(deps: {
     return `Connect is paused: this runner's address changed, so Bitbucket would refuse the sign-in. Ask an admin of your organization${who ? ` (${who})` : ''} to update the OAuth consumer's callback URL on the runner's page.`;
   }
 
+  /** Where a user revokes authorized apps: the page of the provider of their first connection, else of the first supported provider. */
+  function appAuthorizationsUrlOf(authentications: readonly { host: string }[]): string {
+    const first = authentications.map((a) => findScmProviderByHost(a.host)).find((p) => p?.docs.appAuthorizationsUrl);
+    const fallback = scmProviders.find((p) => p.supported && p.docs.appAuthorizationsUrl);
+    return first?.docs.appAuthorizationsUrl ?? fallback?.docs.appAuthorizationsUrl ?? '';
+  }
+
   return {
     dashboardOrigin: new URL(deps.publicUrl).origin,
 
     async checkAuthentication(user: SessionUser, runnerId: string, host: string): Promise<CheckAuthenticationResponse> {
       // The runner's row comes from the runners store's read cache, as requireRunnerInOrg's did.
       const runner = await runners.requireRunner(user, runnerId);
-      const provider = getScmProvider('bitbucket');
+      const methods = await deps.integrations.connectMethods(runnerId, host);
+      // The integration's provider, else the provider whose cloud host this is (for the "ask an admin" answer).
+      const provider = methods ? getScmProvider(methods.provider) : findScmProviderByHost(host);
       const base: CheckAuthenticationResponse = {
         host,
         runnerId,
         integrationAvailable: false,
         authenticated: false,
-        scmId: host === provider.defaultHost ? provider.id : null,
-        scmName: host === provider.defaultHost ? provider.name : null,
+        scmId: provider?.id ?? null,
+        scmName: provider?.name ?? null,
         accountName: null,
         reauthorizeReason: null,
-        requiredScopes: provider.oauth?.requiredScopes.map((s) => s.scope) ?? [],
+        requiredScopes: provider?.oauth?.requiredScopes.map((s) => s.scope) ?? [],
         authorizeUrl: null,
         adminContacts: await adminContacts(user.orgId),
         supportsOauth2: null,
@@ -161,9 +170,8 @@ export function createConnectService(deps: {
         method: null,
         expiresAt: null,
       };
-      const methods = await deps.integrations.connectMethods(runnerId, host);
-      if (!methods || (!methods.oauth && !methods.pat)) return base;
-      // Connect would end on Bitbucket's error page when the callback URL changed: say so instead.
+      if (!methods || !provider || (!methods.oauth && !methods.pat)) return base;
+      // Connect would end on the provider's error page when the callback URL changed: say so instead.
       const changed = methods.oauth ? await callbackChanged(runner, host) : null;
       const conn = deps.link().connectionOf(runnerId);
       if (!conn) throw runnerOffline();
@@ -210,9 +218,9 @@ export function createConnectService(deps: {
      */
     async connectApiToken(user: SessionUser, runnerId: string, body: ConnectApiTokenRequest): Promise<ConnectApiTokenResponse> {
       const runner = await runners.requireRunner(user, runnerId);
-      const provider = getScmProvider('bitbucket');
       const methods = await deps.integrations.connectMethods(runner.id, body.host);
-      if (!methods?.pat || !provider.apiTokens) {
+      const provider = methods ? getScmProvider(methods.provider) : undefined;
+      if (!methods?.pat || !provider?.apiTokens) {
         throw new HttpError(400, 'validation_failed', `This runner does not take API tokens for ${body.host}. Ask an admin of your organization to turn on personal access tokens, or use Connect.`);
       }
       const key = runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk) : null;
@@ -364,7 +372,7 @@ export function createConnectService(deps: {
         await conn.request('discardConnect', { flowId: row.id }, 5_000).catch(() => undefined);
         return { flow: await failFlow(row, code, message), httpStatus: code === 'runner_offline' ? 502 : 400 };
       }
-      const scmName = getScmProvider('bitbucket').defaultHost === row.host ? getScmProvider('bitbucket').name : row.host;
+      const scmName = findScmProviderByHost(row.host)?.name ?? row.host;
       const patch = { status: 'connected' as const, failure_code: null, message: `${scmName} is now connected as ${accountName}.`, account_name: accountName, completed_at: new Date().toISOString() };
       // Published before the row is written: the dashboard hears it at once (the token is stored).
       hub.publish(row.org_id, { type: 'connect.result', flow: toConnectFlow({ ...row, ...patch }) }, row.user_id);
@@ -488,7 +496,7 @@ export function createConnectService(deps: {
         }
       }
       const endedByAdmin = await this.endedByAdmin(user, rows, authentications);
-      return { authentications, unreachableRunners, endedByAdmin, appAuthorizationsUrl: getScmProvider('bitbucket').docs.appAuthorizationsUrl ?? 'https://bitbucket.org/account/settings/app-authorizations/' };
+      return { authentications, unreachableRunners, endedByAdmin, appAuthorizationsUrl: appAuthorizationsUrlOf(authentications) };
     },
 
     /** From the runners' audit logs: the latest removal or re-keying per runner, if the user has no connection there now. */
@@ -537,7 +545,7 @@ export function createConnectService(deps: {
         if (err instanceof LinkRequestError && err.code === 'not_found') throw notFound('This connection');
         throw mapLinkError(err);
       }
-      const provider = token && token.host === getScmProvider('bitbucket').defaultHost ? getScmProvider('bitbucket').name : (token?.host ?? 'a provider');
+      const provider = token ? (findScmProviderByHost(token.host)?.name ?? token.host) : 'a provider';
       await deps.audit?.record({
         orgId: user.orgId,
         runnerId: runner.id,

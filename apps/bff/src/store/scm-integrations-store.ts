@@ -1,3 +1,4 @@
+import type { ScmProviderId } from '@runner-console/scm-providers';
 import { sql, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
 import type { ScmIntegrationsTable } from './schema.ts';
@@ -43,7 +44,7 @@ export function createScmIntegrationsStore(db: Db, bus?: ClusterBus) {
   const pageCache = new Map<string, { generation: number; rows: readonly ScmIntegrationListRow[] }>();
   // The same for "does this runner have OAuth for this host?", asked by every check-authentication.
   const oauthCache = new Map<string, { generation: number; available: boolean }>();
-  const methodsCache = new Map<string, { generation: number; methods: { oauth: boolean; pat: boolean } | undefined }>();
+  const methodsCache = new Map<string, { generation: number; methods: { oauth: boolean; pat: boolean; provider: ScmProviderId } | undefined }>();
   // With several instances a write anywhere bumps every instance's generation (over the cluster bus).
   // And "which callback URL was this host's consumer set up with?", asked by the same calls.
   const callbackCache = new Map<string, { generation: number; row: Pick<ScmIntegrationsTable, 'callback_url' | 'oauth_enabled'> | undefined }>();
@@ -103,18 +104,18 @@ export function createScmIntegrationsStore(db: Db, bus?: ClusterBus) {
       return row !== undefined;
     },
     /** The ways a developer may connect to the host on this runner, or undefined without an integration. */
-    async connectMethods(runnerId: string, host: string): Promise<{ oauth: boolean; pat: boolean } | undefined> {
+    async connectMethods(runnerId: string, host: string): Promise<{ oauth: boolean; pat: boolean; provider: ScmProviderId } | undefined> {
       const key = `${runnerId}\n${host}`;
       const cached = methodsCache.get(key);
       if (cached?.generation === generation) return cached.methods;
       const readAt = generation;
       const row = await db
         .selectFrom('scm_integrations')
-        .select(['oauth_enabled', 'pat_enabled'])
+        .select(['oauth_enabled', 'pat_enabled', 'provider'])
         .where('runner_id', '=', runnerId)
         .where('host', '=', host)
         .executeTakeFirst();
-      const methods = row && { oauth: row.oauth_enabled === 1, pat: row.pat_enabled === 1 };
+      const methods = row && { oauth: row.oauth_enabled === 1, pat: row.pat_enabled === 1, provider: row.provider };
       if (methodsCache.size >= PAGE_CACHE_MAX) methodsCache.clear();
       methodsCache.set(key, { generation: readAt, methods });
       return methods;

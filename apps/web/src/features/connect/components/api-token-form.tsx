@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { SupportsPat } from '@runner-console/contracts';
-import { getScmProvider, readApiTokenInput } from '@runner-console/scm-providers';
+import { getScmProvider, readApiTokenInput, scmProviders, type ScmProviderId } from '@runner-console/scm-providers';
 import { useEffect, useId, useMemo } from 'react';
 import { useForm } from 'react-hook-form';
 import * as z from 'zod/mini';
@@ -15,12 +15,12 @@ import { TokenSealError, tokenSealingCode, useConnectApiToken } from '../api/use
 const FIELDS = ['email', 'token', 'expiresOn'] as const;
 const DAY = 86_400_000;
 
-/** The same checks the runner makes, so a slip is caught before anything is sealed or sent. */
-const apiTokenFormSchema = z
+/** The same checks the runner makes, by the provider's token rules, so a slip is caught before anything is sealed or sent. */
+const apiTokenFormSchemaFor = (providerId: ScmProviderId) => z
   .object({ email: z.string(), token: z.string(), expiresOn: z.string() })
   .check(
     z.superRefine((values, ctx) => {
-      const check = readApiTokenInput('bitbucket', values);
+      const check = readApiTokenInput(providerId, values);
       if (!check.ok) ctx.addIssue({ code: 'custom', path: [check.field], message: check.message });
       if (!/^\d{4}-\d{2}-\d{2}$/.test(values.expiresOn)) {
         ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Enter the expiry date you chose for the token.' });
@@ -29,7 +29,7 @@ const apiTokenFormSchema = z
       }
     }),
   );
-type ApiTokenFormValues = z.infer<typeof apiTokenFormSchema>;
+type ApiTokenFormValues = z.infer<ReturnType<typeof apiTokenFormSchemaFor>>;
 
 /**
  * "Use an API token instead": the Atlassian account e-mail, the token, its expiry date, with the
@@ -39,6 +39,7 @@ export function ApiTokenForm({
   runnerId,
   host,
   supportsPat,
+  providerId,
   providerName,
   reason,
   onConnected,
@@ -48,6 +49,8 @@ export function ApiTokenForm({
   runnerId: string;
   host: string;
   supportsPat: SupportsPat;
+  /** Whose token rules apply (null only for a host no provider claims: then Bitbucket's, the only one with tokens so far). */
+  providerId: ScmProviderId | null;
   providerName: string;
   /** Why a token must be entered again (expired or revoked), shown at the top. */
   reason: string | null;
@@ -60,7 +63,8 @@ export function ApiTokenForm({
   const headingId = useId();
   const scopesId = useId();
   const connect = useConnectApiToken({ runnerId, host, supportsPat });
-  const resolver = useMemo(() => zodResolver(apiTokenFormSchema), []);
+  const rulesOf: ScmProviderId = providerId ?? firstProviderWithTokens();
+  const resolver = useMemo(() => zodResolver(apiTokenFormSchemaFor(rulesOf)), [rulesOf]);
   const form = useForm<ApiTokenFormValues>({
     resolver,
     mode: 'onTouched',
@@ -75,13 +79,13 @@ export function ApiTokenForm({
     if (focusOnOpen) form.setFocus('email');
   }, [focusOnOpen, form]);
 
-  const reasons = new Map((getScmProvider('bitbucket').apiTokens?.requiredScopes ?? []).map((s) => [s.scope, s]));
+  const reasons = new Map((getScmProvider(rulesOf).apiTokens?.requiredScopes ?? []).map((s) => [s.scope, s]));
   const today = Date.now();
   const minDate = new Date(today).toISOString().slice(0, 10);
   const maxDate = new Date(today + supportsPat.maxLifetimeDays * DAY).toISOString().slice(0, 10);
 
   const onSubmit = form.handleSubmit((values) => {
-    const check = readApiTokenInput('bitbucket', values);
+    const check = readApiTokenInput(rulesOf, values);
     if (!check.ok) return;
     connect.mutate(
       { email: check.email ?? '', token: check.token, expiresOn: values.expiresOn },
@@ -221,4 +225,8 @@ export function ApiTokenForm({
       </div>
     </section>
   );
+}
+
+function firstProviderWithTokens(): ScmProviderId {
+  return (scmProviders.find((p) => p.supported && p.apiTokens) ?? scmProviders[0]!).id;
 }

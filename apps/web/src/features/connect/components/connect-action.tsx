@@ -54,6 +54,7 @@ export function ConnectAction(props: ConnectActionProps) {
         runnerId={runnerId}
         host={host}
         supportsPat={result.supportsPat}
+        providerId={result.scmId}
         providerName={props.providerName}
         reason={result.method === 'api_token' ? result.reauthorizeReason : null}
         onConnected={onConnected}

@@ -1,5 +1,5 @@
 import type { CheckAuthenticationResponse } from '@runner-console/contracts';
-import { getScmProvider } from '@runner-console/scm-providers';
+import { findScmProviderByHost, getScmProvider, type ScmProviderId } from '@runner-console/scm-providers';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
@@ -217,6 +217,7 @@ function AuthorizePanel({
           runnerId={result.runnerId}
           host={result.host}
           supportsPat={supportsPat}
+          providerId={result.scmId}
           providerName={name}
           reason={tokenAgain ? result.reauthorizeReason : null}
           onConnected={onTokenConnected}
@@ -310,12 +311,10 @@ function ConnectOutcomeStatus({ outcome }: { outcome: ConnectState }) {
 }
 
 function providerName(host: string): string {
-  return host === getScmProvider('bitbucket').defaultHost ? getScmProvider('bitbucket').name : host;
+  return findScmProviderByHost(host)?.name ?? host;
 }
 
-function scopeReasonsOf(scmId: string | null): Map<string, string> {
-  if (scmId !== 'bitbucket') return new Map();
-  return new Map(
-    (getScmProvider('bitbucket').oauth?.requiredScopes ?? []).map((s) => [s.scope, s.reason]),
-  );
+function scopeReasonsOf(scmId: ScmProviderId | null): Map<string, string> {
+  if (scmId === null) return new Map();
+  return new Map((getScmProvider(scmId).oauth?.requiredScopes ?? []).map((s) => [s.scope, s.reason]));
 }

@@ -97,10 +97,9 @@ export function saveBlockedReason(providerName: string, ways: { oauth: boolean; 
 }
 
 function defaultProvider(schema: RunnerConfigurationSchema): ScmProviderId {
+  // The first supported provider in the catalogue's display order.
   const supported = schema.providers.filter((provider) => provider.supported);
-  return (
-    (supported.find((provider) => provider.id === 'bitbucket') ?? supported[0])?.id ?? 'bitbucket'
-  );
+  return supported[0]?.id ?? schema.providers[0]!.id;
 }
 
 export function IntegrationForm({
