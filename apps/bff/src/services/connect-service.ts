@@ -1,4 +1,5 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { constantTimeEqual } from '@runner-console/envelope/constant-time-equal';
 import {
   apiRoutes,
   ApiTokenRefusalCode,
@@ -58,11 +59,7 @@ export function toConnectFlow(row: OAuthFlowsTable): ConnectFlow {
   };
 }
 
-function equalSecrets(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+const equalSecrets = constantTimeEqual;
 
 /** How long an org's list of admins is reused by check-authentication. */
 export const adminContactsCacheMs = 5_000;

@@ -89,7 +89,7 @@ const FIELD_NAMES = ['provider', 'host', 'oauthEnabled', 'patEnabled', 'clientId
 
 /**
  * Why Save is not possible yet for a new integration, or null. Developers need a way to connect:
- * today that is OAuth only; a second way (personal access tokens) joins the list here.
+ * OAuth (Connect), personal access tokens, or both.
  */
 export function saveBlockedReason(providerName: string, ways: { oauth: boolean; pat: boolean }): string | null {
   if (ways.oauth || ways.pat) return null;
