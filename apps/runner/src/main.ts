@@ -32,6 +32,7 @@ import { cloneWorkspace } from './git/clone-workspace.ts';
 import { cloneTargetFor } from './git/clone-target.ts';
 import { endpointsFor, providerSitesOf } from './providers/provider-endpoints.ts';
 import { adapterFor } from './providers/provider-registry.ts';
+import { getScmProvider } from '@runner-console/scm-providers';
 import { applyExtraCaCertificates } from './providers/extra-ca-certificates.ts';
 import { removeAllWorkspaces, removeWorkspace, workspaceDirOf } from './git/remove-workspace.ts';
 import { createEnvironmentCredentials } from './git/environment-credentials.ts';
@@ -212,7 +213,12 @@ async function main() {
       },
       deleteToken: async (params) => {
         const { userId, tokenId } = DeleteTokenParams.parse(params);
+        const summary = tokenStore.listSummariesByUser(userId).find((t) => t.id === tokenId);
+        const token = summary ? tokenStore.find(userId, summary.integrationId) : undefined;
         if (!tokenStore.deleteForUser(userId, tokenId)) throw new LinkCallError('not_found', 'That connection no longer exists.');
+        // Deleted here first; then, where the provider has an endpoint for it, the grant is revoked
+        // there too (best effort: a provider that cannot be reached does not undo the Disconnect).
+        if (token?.kind === 'oauth') await revokeAtProvider(token).catch((err: Error) => log.warn({ err: err.message, tokenId }, 'could not revoke the grant at the provider'));
         return { deleted: 1 };
       },
       parseContext: async (params) => {
@@ -270,6 +276,21 @@ async function main() {
       },
     },
   });
+
+  async function revokeAtProvider(token: NonNullable<ReturnType<typeof tokenStore.find>>): Promise<void> {
+    const integration = registry.get(token.integrationId);
+    // A provider without a revocation endpoint: its users revoke on its authorizations page.
+    if (!integration?.clientId || !getScmProvider(integration.provider).oauth?.revokeEndpoint) return;
+    const adapter = adapterFor(integration.provider);
+    const outcome = await adapter.revoke({
+      endpoints: endpointsFor(config, integration),
+      clientId: integration.clientId,
+      clientSecret: await registry.openSecret(integration),
+      token,
+      fetch,
+    });
+    log.info({ tokenId: token.id, outcome }, 'revoke at the provider on Disconnect');
+  }
 
   const flows = createConnectFlows({ config, log, link, registry, tokens: tokenStore, callbackUrl });
   server.on('request', createPublicApp({ flows, publicUrl: () => publicUrl, log }));
