@@ -12,7 +12,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      // Imports go one way (CONVENTIONS.md): packages never import apps, apps never import each other,
+      // Imports go one way (docs/ARCHITECTURE.md › Import rules): packages never import apps, apps never import each other,
       // and inside the SPA, app/ -> features/ -> components/ + lib/.
       'import-x/no-restricted-paths': [
         'error',

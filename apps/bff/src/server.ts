@@ -7,7 +7,9 @@ async function main() {
   const log = createLogger(config.logLevel, 'bff');
   // Only to print the exact start command for new runners in development (the local emulator).
   const runnerEnv: Record<string, string> = {};
-  for (const key of ['BITBUCKET_URL', 'BITBUCKET_API_URL'] as const) {
+  // The runner's endpoint settings: PROVIDER_ENDPOINTS, EXTRA_CA_CERTS, and the older variables the
+  // runner keeps reading (its README lists them).
+  for (const key of ['PROVIDER_ENDPOINTS', 'EXTRA_CA_CERTS', 'BITBUCKET_URL', 'BITBUCKET_API_URL'] as const) {
     const value = process.env[key];
     if (value) runnerEnv[key] = value;
   }

@@ -80,7 +80,8 @@ async function main() {
   const clones = new Map<string, Promise<void>>();
   const cloneSettled = (environmentId: string) => clones.get(environmentId) ?? Promise.resolve();
   const connectApiToken = createApiTokenConnector({ config, registry, keyring, store: tokenStore, log });
-  const connectionAdmin = createConnectionAdmin({ store: tokenStore, revokeAtProvider: createRevokeAtProvider(), log });
+  const revokeAtProvider = createRevokeAtProvider({ config, registry, log });
+  const connectionAdmin = createConnectionAdmin({ store: tokenStore, revokeAtProvider, log });
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -215,7 +216,12 @@ async function main() {
       },
       deleteToken: async (params) => {
         const { userId, tokenId } = DeleteTokenParams.parse(params);
+        const summary = tokenStore.listSummariesByUser(userId).find((t) => t.id === tokenId);
+        const token = summary ? tokenStore.find(userId, summary.integrationId) : undefined;
         if (!tokenStore.deleteForUser(userId, tokenId)) throw new LinkCallError('not_found', 'That connection no longer exists.');
+        // Deleted here first; then, where the provider has an endpoint for it, the grant is revoked
+        // there too (best effort: a provider that cannot be reached does not undo the Disconnect).
+        if (token) await revokeAtProvider(token).catch((err: Error) => log.warn({ err: err.message, tokenId }, 'could not revoke the grant at the provider'));
         return { deleted: 1 };
       },
       // Runner › Connections: every developer's connection, as summaries (never a token).

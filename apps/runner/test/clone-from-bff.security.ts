@@ -248,10 +248,10 @@ describe('a compromised BFF sends createWorkspace', () => {
       const marker = path.join(scratch, 'injected-ran');
       const site = emulator.baseUrl;
       const attempts: [Partial<ParsedContext>, RegExp][] = [
-        [{ owner: '--upload-pack=touch', cloneUrl: `${site}/--upload-pack=touch/widgets.git` }, /not a Bitbucket workspace name/],
-        [{ owner: '..', repo: 'widgets', cloneUrl: `${site}/../widgets.git` }, /not a Bitbucket workspace name/],
-        [{ repo: '-oProxyCommand=touch', cloneUrl: `${site}/acme/-oProxyCommand=touch.git` }, /not a Bitbucket repository name/],
-        [{ repo: 'widgets.git/../../other', cloneUrl: `${site}/acme/widgets.git/../../other.git` }, /not a Bitbucket repository name/],
+        [{ owner: '--upload-pack=touch', cloneUrl: `${site}/--upload-pack=touch/widgets.git` }, /not a repository owner name/],
+        [{ owner: '..', repo: 'widgets', cloneUrl: `${site}/../widgets.git` }, /not a repository owner name/],
+        [{ repo: '-oProxyCommand=touch', cloneUrl: `${site}/acme/-oProxyCommand=touch.git` }, /not a repository name/],
+        [{ repo: 'widgets.git/../../other', cloneUrl: `${site}/acme/widgets.git/../../other.git` }, /not a repository name/],
         [{ ref: `--upload-pack=touch ${marker}` }, /not a git branch name/],
         [{ ref: '-c' }, /not a git branch name/],
         [{ ref: 'main\n--template=/tmp' }, /not a git branch name/],

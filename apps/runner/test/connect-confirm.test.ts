@@ -25,7 +25,7 @@ afterAll(async () => emulator?.stop());
 
 function flowsFor(opts: { confirmWindowMs?: number } = {}) {
   const saved: { userId: string; accountName: string }[] = [];
-  const integration = { id: 'int-1', host: 'bitbucket.org', oauthEnabled: true, clientId: consumer.key };
+  const integration = { id: 'int-1', provider: 'bitbucket' as const, host: 'bitbucket.org', oauthEnabled: true, clientId: consumer.key };
   const registry = { findByHost: () => integration, get: () => integration, openSecret: async () => consumer.secret } as unknown as IntegrationRegistry;
   let n = 0;
   const link = {

@@ -11,7 +11,7 @@ import type { TokenStore } from '../src/tokens/token-store.ts';
 // the page by reportWaitMs at most, and the report goes on in the background.
 
 const flowId = '0b6f3c1e-2a4d-4e8f-9c1b-5d7e9f1a3b5c';
-const integration = { id: 'int-1', host: 'bitbucket.org', oauthEnabled: true, clientId: 'key' };
+const integration = { id: 'int-1', provider: 'bitbucket' as const, host: 'bitbucket.org', oauthEnabled: true, clientId: 'key' };
 const config = { providerEndpoints: [{ host: 'bitbucket.org', siteUrl: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:9/2.0' }] } as unknown as RunnerConfig;
 const registry = { findByHost: () => integration, get: () => integration, openSecret: async () => 'secret' } as unknown as IntegrationRegistry;
 

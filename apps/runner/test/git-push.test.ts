@@ -43,7 +43,7 @@ beforeAll(async () => {
   gitEnv = { PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
   const config = loadConfig({ RUNNER_TOKEN: 'rct_test_token_for_git_push_tests', BITBUCKET_URL: emulator.baseUrl, BITBUCKET_API_URL: emulator.baseUrl, DATA_DIR: dataDir });
   const consumer = await emulator.createConsumer();
-  const integration = { id: 'int-1', host: 'bitbucket.org', clientId: consumer.key, oauthEnabled: true } as RunnerIntegrationConfig;
+  const integration = { id: 'int-1', provider: 'bitbucket' as const, host: 'bitbucket.org', clientId: consumer.key, oauthEnabled: true } as RunnerIntegrationConfig;
   const registry = { get: () => integration, findByHost: () => integration, openSecret: async () => consumer.secret } as unknown as IntegrationRegistry;
   store = createTokenStore(path.join(dataDir, 'runner'), createTokenCipher(path.join(dataDir, 'runner')));
   const tokens = createAccessTokenProvider({ config, store, registry, log: createLogger('silent') });

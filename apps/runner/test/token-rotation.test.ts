@@ -39,7 +39,7 @@ beforeEach(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-rotation-'));
   storeDir = dir;
   store = createTokenStore(dir, createTokenCipher(dir));
-  integration = { id: 'int-1', host: 'bitbucket.org', clientId: consumer.key, oauthEnabled: true } as RunnerIntegrationConfig;
+  integration = { id: 'int-1', provider: 'bitbucket' as const, host: 'bitbucket.org', clientId: consumer.key, oauthEnabled: true } as RunnerIntegrationConfig;
 });
 
 afterEach(() => {

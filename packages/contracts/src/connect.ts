@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { noForbiddenCharacters } from './text-input.ts';
 import { ConnectionMethod, SupportsOAuth2, SupportsPat } from './api-tokens.ts';
 import { isDashboardPath } from './dashboard-path.ts';
+import { ScmProviderId } from './scm-integrations.ts';
 
 /** Like the Gitpod API's CheckAuthenticationForHost: is this user connected to the host on this runner? */
 export const CheckAuthenticationRequest = z.object({
@@ -14,7 +15,7 @@ export const CheckAuthenticationResponse = z.object({
   /** False when the runner has no integration with OAuth for this host: ask an admin. */
   integrationAvailable: z.boolean(),
   authenticated: z.boolean(),
-  scmId: z.nullable(z.string()),
+  scmId: z.nullable(ScmProviderId),
   scmName: z.nullable(z.string()),
   accountName: z.nullable(z.string()),
   /** Set when a connection exists but must be made again (e.g. the grant was revoked). */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-/** The one error shape every BFF response uses (CONVENTIONS.md › Errors). */
+/** The one error shape every BFF response uses (docs/ARCHITECTURE.md). */
 export const ApiErrorCode = z.enum([
   'validation_failed',
   'unauthenticated',

@@ -34,7 +34,8 @@ export type ContextUrlTarget =
    * A ref the URL alone cannot tell apart: `/tree/feature/login/src` (GitHub) or `/src/v1.0/`
    * (Bitbucket) may name a branch or a tag, with or without slashes, followed by a path. The runner
    * resolves it against the provider: the longest leading part of `refSegments` that names a
-   * branch, else a tag; what follows is the path. See apps/runner/src/context/resolve-ref.ts.
+   * branch or a tag (a branch first at the same length), else a leading commit hash; what follows is
+   * the path. See the runner's context/resolve-ref.ts.
    */
   | { kind: 'ref'; refSegments: readonly string[] };
 

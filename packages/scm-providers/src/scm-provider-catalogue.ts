@@ -15,6 +15,11 @@ export function getScmProvider(id: ScmProviderId): ScmProvider {
   return provider;
 }
 
+/** The provider whose cloud host this is (bitbucket.org → Bitbucket), or undefined for any other host. */
+export function findScmProviderByHost(host: string): ScmProvider | undefined {
+  return scmProviders.find((provider) => provider.defaultHost === host.toLowerCase());
+}
+
 export function isScmProviderId(value: unknown): value is ScmProviderId {
   return scmProviders.some((provider) => provider.id === value);
 }

@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '@runner-console/envelope/constant-time-equal';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpError } from './http-error.ts';
 import { baseCookieOptions, readCookie, type CookieNames } from './cookies.ts';
@@ -53,10 +54,4 @@ function isLoopbackTwin(origin: string, publicOrigin: string): boolean {
   } catch {
     return false;
   }
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

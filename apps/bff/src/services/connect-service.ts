@@ -1,4 +1,5 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { constantTimeEqual } from '@runner-console/envelope/constant-time-equal';
 import {
   apiRoutes,
   ApiTokenRefusalCode,
@@ -21,7 +22,7 @@ import {
   type SessionUser,
 } from '@runner-console/contracts';
 import { EnvelopeError, checkEnvelopeBinding } from '@runner-console/envelope';
-import { findProviderModule, getScmProvider, scmProviders } from '@runner-console/scm-providers';
+import { findProviderModule, findScmProviderByHost, getScmProvider, scmProviders } from '@runner-console/scm-providers';
 import type { z } from 'zod';
 import type { StartConnectQuery } from '@runner-console/contracts';
 import type { Db } from '../store/database.ts';
@@ -58,11 +59,7 @@ export function toConnectFlow(row: OAuthFlowsTable): ConnectFlow {
   };
 }
 
-function equalSecrets(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+const equalSecrets = constantTimeEqual;
 
 /** How long an org's list of admins is reused by check-authentication. */
 export const adminContactsCacheMs = 5_000;
@@ -137,6 +134,13 @@ export function createConnectService(deps: {
     return `Connect is paused: this runner's address changed, so Bitbucket would refuse the sign-in. Ask an admin of your organization${who ? ` (${who})` : ''} to update the OAuth consumer's callback URL on the runner's page.`;
   }
 
+  /** Where a user revokes authorized apps: the page of the provider of their first connection, else of the first supported provider. */
+  function appAuthorizationsUrlOf(authentications: readonly { host: string }[]): string {
+    const first = authentications.map((a) => findScmProviderByHost(a.host)).find((p) => p?.docs.appAuthorizationsUrl);
+    const fallback = scmProviders.find((p) => p.supported && p.docs.appAuthorizationsUrl);
+    return first?.docs.appAuthorizationsUrl ?? fallback?.docs.appAuthorizationsUrl ?? '';
+  }
+
   return {
     dashboardOrigin: new URL(deps.publicUrl).origin,
 
@@ -144,18 +148,18 @@ export function createConnectService(deps: {
       // The runner's row comes from the runners store's read cache, as requireRunnerInOrg's did.
       const runner = await runners.requireRunner(user, runnerId);
       const methods = await deps.integrations.connectMethods(runnerId, host);
-      // The integration's provider (a self-managed host too), else the provider whose cloud host it is.
-      const known = methods ? getScmProvider(methods.provider) : scmProviders.find((candidate) => candidate.defaultHost === host);
+      // The integration's provider, else the provider whose cloud host this is (for the "ask an admin" answer).
+      const provider = methods ? getScmProvider(methods.provider) : findScmProviderByHost(host);
       const base: CheckAuthenticationResponse = {
         host,
         runnerId,
         integrationAvailable: false,
         authenticated: false,
-        scmId: known?.id ?? null,
-        scmName: known?.name ?? null,
+        scmId: provider?.id ?? null,
+        scmName: provider?.name ?? null,
         accountName: null,
         reauthorizeReason: null,
-        requiredScopes: known?.oauth?.requiredScopes.map((s) => s.scope) ?? [],
+        requiredScopes: provider?.oauth?.requiredScopes.map((s) => s.scope) ?? [],
         authorizeUrl: null,
         adminContacts: await adminContacts(user.orgId),
         supportsOauth2: null,
@@ -163,9 +167,8 @@ export function createConnectService(deps: {
         method: null,
         expiresAt: null,
       };
-      if (!methods || (!methods.oauth && !methods.pat)) return base;
-      const provider = getScmProvider(methods.provider);
-      // Connect would end on Bitbucket's error page when the callback URL changed: say so instead.
+      if (!methods || !provider || (!methods.oauth && !methods.pat)) return base;
+      // Connect would end on the provider's error page when the callback URL changed: say so instead.
       const changed = methods.oauth ? await callbackChanged(runner, host) : null;
       const conn = deps.link().connectionOf(runnerId);
       if (!conn) throw runnerOffline();
@@ -370,8 +373,7 @@ export function createConnectService(deps: {
         await conn.request('discardConnect', { flowId: row.id }, 5_000).catch(() => undefined);
         return { flow: await failFlow(row, code, message), httpStatus: code === 'runner_offline' ? 502 : 400 };
       }
-      // The provider's name for its cloud host ("GitHub is now connected …"), else the self-managed host itself.
-      const scmName = scmProviders.find((candidate) => candidate.defaultHost === row.host)?.name ?? row.host;
+      const scmName = findScmProviderByHost(row.host)?.name ?? row.host;
       const patch = { status: 'connected' as const, failure_code: null, message: `${scmName} is now connected as ${accountName}.`, account_name: accountName, completed_at: new Date().toISOString() };
       // Published before the row is written: the dashboard hears it at once (the token is stored).
       hub.publish(row.org_id, { type: 'connect.result', flow: toConnectFlow({ ...row, ...patch }) }, row.user_id);
@@ -495,7 +497,7 @@ export function createConnectService(deps: {
         }
       }
       const endedByAdmin = await this.endedByAdmin(user, rows, authentications);
-      return { authentications, unreachableRunners, endedByAdmin, appAuthorizationsUrl: getScmProvider('bitbucket').docs.appAuthorizationsUrl ?? 'https://bitbucket.org/account/settings/app-authorizations/' };
+      return { authentications, unreachableRunners, endedByAdmin, appAuthorizationsUrl: appAuthorizationsUrlOf(authentications) };
     },
 
     /** From the runners' audit logs: the latest removal or re-keying per runner, if the user has no connection there now. */
@@ -551,7 +553,7 @@ export function createConnectService(deps: {
         if (err instanceof LinkRequestError && err.code === 'not_found') throw notFound('This connection');
         throw mapLinkError(err);
       }
-      const provider = token ? (scmProviders.find((candidate) => candidate.defaultHost === token.host)?.name ?? token.host) : 'a provider';
+      const provider = token ? (findScmProviderByHost(token.host)?.name ?? token.host) : 'a provider';
       await deps.audit?.record({
         orgId: user.orgId,
         runnerId: runner.id,

@@ -1,7 +1,7 @@
+import type { ScmProviderId } from '@runner-console/scm-providers';
 import { sql, type Updateable } from 'kysely';
 import type { Db } from './database.ts';
 import type { ScmIntegrationsTable } from './schema.ts';
-import type { ScmProviderId } from '@runner-console/contracts';
 import type { ClusterBus } from './cluster-bus.ts';
 
 /** A list row: everything but the sealed secret (about 1 KB each, which a list never needs), and

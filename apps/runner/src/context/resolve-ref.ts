@@ -26,8 +26,6 @@ export async function resolveRefSegments(segments: readonly string[], lookups: R
   for (const { name, rest } of candidates) {
     const branch = await lookups.findBranch(name);
     if (branch) return { ref: branch.name, refType: 'branch', commit: branch.hash, path: rest || null };
-  }
-  for (const { name, rest } of candidates) {
     const tag = await lookups.findTag(name);
     if (tag) return { ref: tag.name, refType: 'tag', commit: tag.hash, path: rest || null };
   }

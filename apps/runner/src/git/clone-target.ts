@@ -45,7 +45,7 @@ const slugPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 const commitPattern = /^[0-9a-fA-F]{7,64}$/;
 
 export function checkRepositorySlug(value: string, what: 'owner' | 'repository'): string {
-  if (!slugPattern.test(value)) throw new CloneRefusal('invalid_repository', `That is not a repository ${what} name: use letters, digits, "_", "." and "-", starting with a letter, digit or "_".`);
+  if (!slugPattern.test(value)) throw new CloneRefusal('invalid_repository', `That is not ${what === 'owner' ? 'a repository owner' : 'a repository'} name: use letters, digits, "_", "." and "-", starting with a letter, digit or "_".`);
   return value;
 }
 

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '@runner-console/envelope/constant-time-equal';
 import * as oauth from 'oauth4webapi';
 import { RedeemFlowResult, type ConnectFailureCode } from '@runner-console/contracts';
 import { findMissingScopes, describeMissingScopes } from '@runner-console/scm-providers';
@@ -69,12 +70,6 @@ export class ConnectError extends Error {
 
 export const nonceCookiePrefix = 'rc_oauth_nonce_';
 const sha256 = (v: string) => createHash('sha256').update(v).digest('base64url');
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** state = "<flowId>.<sha256(nonce)>": it names the flow and commits to the browser's nonce cookie. */
 export function parseState(state: string | null): { flowId: string; nonceHash: string } | undefined {

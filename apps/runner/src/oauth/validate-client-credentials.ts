@@ -20,9 +20,9 @@ export async function validateClientCredentials(
   // A candidate's secret is not kept open in memory: it may never be saved.
   opts: { cacheSecret?: boolean } = {},
 ): Promise<ValidateIntegrationResult> {
-  const adapter = adapterFor(integration.provider);
-  const label = getScmProvider(integration.provider).oauth?.clientIdLabel ?? 'Client ID';
-  if (!integration.clientId) return { status: 'invalid_credentials', message: `Enter the Client ID (${adapter.name} calls it ${label}).`, field: 'clientId' };
+  const entry = getScmProvider(integration.provider);
+  const label = entry.oauth?.clientIdLabel ?? 'Client ID';
+  if (!integration.clientId) return { status: 'invalid_credentials', message: `Enter the Client ID (${entry.name} calls it ${label}).`, field: 'clientId' };
   let secret: string;
   try {
     secret = opts.cacheSecret === false ? await registry.openSecretUncached(integration) : await registry.openSecret(integration);
@@ -31,6 +31,9 @@ export async function validateClientCredentials(
     if (err instanceof IntegrationError) return { status: 'invalid_credentials', message: err.message, field: 'clientSecret' };
     throw err;
   }
+  // Only after the secret's binding (runner, key, host) was checked: an envelope moved to another
+  // integration is refused for that, whatever provider the integration names.
+  const adapter = adapterFor(integration.provider);
   const endpoints = endpointsFor(config, integration);
   const client: oauth.Client = { client_id: integration.clientId };
   const params = oauth.validateAuthResponse(endpoints.authorizationServer, client, new URLSearchParams({ code: 'runner-console-credential-check' }), oauth.skipStateCheck);

@@ -10,7 +10,7 @@ import { createTokenStore } from '../../src/tokens/token-store.ts';
 
 const { EMULATOR_URL = '', STORE_DIR = '', CONSUMER_KEY = '', CONSUMER_SECRET = '' } = process.env;
 const config = loadConfig({ RUNNER_TOKEN: 'rct_test_token_for_rotation_tests', BITBUCKET_URL: EMULATOR_URL, BITBUCKET_API_URL: EMULATOR_URL, DATA_DIR: STORE_DIR });
-const integration = { id: 'int-1', host: 'bitbucket.org', clientId: CONSUMER_KEY, oauthEnabled: true } as RunnerIntegrationConfig;
+const integration = { id: 'int-1', provider: 'bitbucket' as const, host: 'bitbucket.org', clientId: CONSUMER_KEY, oauthEnabled: true } as RunnerIntegrationConfig;
 const registry = { openSecret: async () => CONSUMER_SECRET } as unknown as IntegrationRegistry;
 const store = createTokenStore(STORE_DIR, createTokenCipher(STORE_DIR));
 const tokens = createAccessTokenProvider({

@@ -1,5 +1,5 @@
 import type { CheckAuthenticationResponse } from '@runner-console/contracts';
-import { getScmProvider, isScmProviderId, scmProviders, type ScmProviderId } from '@runner-console/scm-providers';
+import { findScmProviderByHost, getScmProvider, isScmProviderId, type ScmProviderId } from '@runner-console/scm-providers';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
@@ -318,7 +318,7 @@ function tokenLabelOf(providerId: ScmProviderId | null): string {
 }
 
 function providerName(host: string): string {
-  return scmProviders.find((provider) => provider.defaultHost === host)?.name ?? host;
+  return findScmProviderByHost(host)?.name ?? host;
 }
 
 function scopeReasonsOf(scmId: string | null): Map<string, string> {

@@ -9,10 +9,8 @@ import {
 import { Button } from '../../../components/ui/button.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { useDisconnectGitAuthentication } from '../api/use-disconnect-git-authentication.ts';
-import { getScmProvider } from '@runner-console/scm-providers';
+import { findScmProviderByHost } from '@runner-console/scm-providers';
 import { providerNameOfHost } from '../git-authentication-labels.ts';
-
-const apiTokensPage = getScmProvider('bitbucket').apiTokens?.createUrl ?? 'https://id.atlassian.com/manage-profile/security/api-tokens';
 
 /** Disconnect one connection, after a confirmation that says what it does and does not do. */
 export function DisconnectButton({
@@ -60,7 +58,7 @@ export function DisconnectButton({
               <p>
                 Runner Console deletes your API token from the runner. The token itself keeps
                 working until it expires: revoke it on{' '}
-                <a href={apiTokensPage} target="_blank" rel="noreferrer noopener">
+                <a href={apiTokensPageOf(authentication.host)} target="_blank" rel="noreferrer noopener">
                   Atlassian&apos;s API token page
                 </a>{' '}
                 if nothing else uses it.
@@ -98,4 +96,9 @@ export function DisconnectButton({
       </AlertDialogContent>
     </AlertDialog>
   );
+}
+
+/** Where the provider of this host lists and revokes personal access tokens. */
+function apiTokensPageOf(host: string): string | undefined {
+  return findScmProviderByHost(host)?.apiTokens?.createUrl;
 }

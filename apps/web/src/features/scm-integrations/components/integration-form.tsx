@@ -89,7 +89,7 @@ const FIELD_NAMES = ['provider', 'host', 'oauthEnabled', 'patEnabled', 'clientId
 
 /**
  * Why Save is not possible yet for a new integration, or null. Developers need a way to connect:
- * today that is OAuth only; a second way (personal access tokens) joins the list here.
+ * OAuth (Connect), personal access tokens, or both.
  */
 export function saveBlockedReason(providerName: string, ways: { oauth: boolean; pat: boolean }): string | null {
   if (ways.oauth || ways.pat) return null;
@@ -97,10 +97,9 @@ export function saveBlockedReason(providerName: string, ways: { oauth: boolean; 
 }
 
 function defaultProvider(schema: RunnerConfigurationSchema): ScmProviderId {
+  // The first supported provider in the catalogue's display order.
   const supported = schema.providers.filter((provider) => provider.supported);
-  return (
-    (supported.find((provider) => provider.id === 'bitbucket') ?? supported[0])?.id ?? 'bitbucket'
-  );
+  return supported[0]?.id ?? schema.providers[0]!.id;
 }
 
 export function IntegrationForm({
