@@ -16,7 +16,8 @@ describe('New environment: a URL that cannot work', () => {
     const runner = await admin.request('POST', '/api/runners', { name: `env ${Math.random()}` });
     const runnerId = runner.body.runner.id;
     const cases: [string, RegExp][] = [
-      ['https://github.com/acme/widgets', /^No integration serves github\.com:/],
+      // A host that no provider claims (a supported cloud host would go on to the runner).
+      ['https://git.example.com/acme/widgets', /^No integration serves git\.example\.com:/],
       ['hello there', /^That is not a link: a link has no spaces\./],
       ['https://bitbucket.org/acme', /./],
     ];

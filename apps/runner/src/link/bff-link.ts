@@ -37,6 +37,8 @@ export function createBffLink(opts: {
    * its hello (4002): an admin has to act first, so the link asks at a modest pace meanwhile.
    */
   refusedRetryMs?: number;
+  /** The first reconnect delay after a drop, doubled per attempt up to 5 s (tests make it long). */
+  backoffBaseMs?: number;
 }) {
   const { log } = opts;
   const wsUrl = `${opts.bffUrl.replace(/^http/, 'ws')}/api/runner-link`;
@@ -137,7 +139,8 @@ export function createBffLink(opts: {
 
   function scheduleReconnect() {
     if (stopped) return;
-    const delay = Math.min(5_000, 200 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+    const base = opts.backoffBaseMs ?? 200;
+    const delay = Math.min(Math.max(5_000, base), base * 2 ** attempt) * (0.75 + Math.random() * 0.5);
     attempt = Math.min(attempt + 1, 6);
     retryTimer = setTimeout(connect, delay);
   }
