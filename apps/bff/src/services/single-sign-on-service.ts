@@ -239,6 +239,8 @@ export function createSingleSignOnService(deps: { db: Db; store: SsoStore; box: 
       const existing = await db.selectFrom('users').select(['id', 'org_id']).where('email', '=', email).executeTakeFirst();
       if (existing) {
         if (existing.org_id !== row.org_id) throw new SsoRefusal('other_organization');
+        // Members made just in time before sign_in_method was set for them: mark them now.
+        await db.updateTable('users').set({ sign_in_method: 'sso' }).where('id', '=', existing.id).where('password_hash', '=', noPassword).where('sign_in_method', '!=', 'sso').execute();
         return { userId: existing.id };
       }
       const id = randomUUID();
