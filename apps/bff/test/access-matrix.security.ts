@@ -36,6 +36,7 @@ const sampleBodies: Partial<Record<keyof typeof apiRoutes, unknown>> = {
   completeSetup: { orgName: 'Matrix', name: 'Matrix', email: 'matrix@acme.test', password: 'a long enough password', code: 'AAAA-BBBB-CCCC-DDDD' },
   previewInvitation: { token: 'rci_not-a-real-token' },
   acceptInvitation: { token: 'rci_not-a-real-token', name: 'Matrix', password: 'a long enough password' },
+  startInvitationSingleSignOn: { token: 'rci_not-a-real-token' },
   previewPasswordReset: { token: 'rcr_not-a-real-token' },
   completePasswordReset: { token: 'rcr_not-a-real-token', password: 'a long enough password' },
   changeOwnPassword: { currentPassword: 'not-the-password', newPassword: 'a long enough password' },

@@ -1,6 +1,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSsoBff, type SsoFixture } from './sso-fixture.ts';
+import { TestApiClient } from './api-client.ts';
+import { signInAtProvider } from '../../../test-support/oidc-test-provider.ts';
+import { hashSecretToken } from '../src/services/secret-tokens.ts';
 
 /** Single sign-on (issue 27 item 3) against panva's oidc-provider, on SQLite and PostgreSQL. */
 let f: SsoFixture;
@@ -54,6 +57,8 @@ describe('single sign-on', () => {
     expect(first.location).toBe('/');
     const session = await first.browser.request('GET', '/api/auth/session');
     expect(session.body.user).toMatchObject({ email: 'new.dev@acme.test', name: 'New Dev', role: 'member', orgName: 'Acme' });
+    // A member made just in time by an earlier release (marked 'password', with no password) is marked at the next sign-in.
+    await f.bff.db.updateTable('users').set({ sign_in_method: 'password' }).where('email', '=', 'new.dev@acme.test').execute();
     const second = await f.signInWithSso('new-dev');
     expect((await second.browser.request('GET', '/api/auth/session')).body.user.id).toBe(session.body.user.id);
     const users = await f.bff.db.selectFrom('users').select('id').where('email', '=', 'new.dev@acme.test').execute();
@@ -61,6 +66,85 @@ describe('single sign-on', () => {
     const joined = await f.bff.db.selectFrom('audit_log').selectAll().where('action', '=', 'member.joined_by_sso').execute();
     expect(joined).toHaveLength(1);
     expect(joined[0]!.runner_id).toBeNull();
+    // Settings › Members shows how they sign in.
+    const members = await f.admin.request('GET', '/api/members');
+    expect(members.body.members.find((m: { email: string }) => m.email === 'new.dev@acme.test')).toMatchObject({ signInMethod: 'sso' });
+    expect(members.body.members.find((m: { email: string }) => m.email === 'dev@acme.test')).toMatchObject({ signInMethod: 'password' });
+  });
+
+  it('an invitation joins through single sign-on: only for the invited e-mail, once, with its role, outside the allowed domains', async () => {
+    f.idp.accounts.set('partner', { email: 'Pat@Partner.test', email_verified: true, name: 'Pat Partner' });
+    const invited = await f.admin.request('POST', '/api/invitations', { email: 'pat@partner.test', role: 'admin' });
+    const token = new URL(invited.body.url).hash.slice(1);
+    const preview = await new TestApiClient(f.bff.url).request('POST', '/api/invitations/preview', { token });
+    expect(preview.body.singleSignOn).toEqual({ displayName: 'Acme login', required: false });
+
+    /** A fresh browser that joins with the invitation and signs in at the provider as `login`. */
+    async function joinWithSso(login: string) {
+      const browser = new TestApiClient(f.bff.url);
+      const started = await browser.request('POST', '/api/invitations/single-sign-on', { token });
+      expect(started.status).toBe(200);
+      // The provider sees random state and nonce, never the invitation token.
+      expect(started.body.redirectTo).not.toContain(token);
+      const attempt = await f.bff.db.selectFrom('sso_attempts').selectAll().where('invitation_hash', 'is not', null).executeTakeFirstOrThrow();
+      expect(attempt.invitation_hash).toBe(hashSecretToken(token));
+      expect(JSON.stringify(attempt)).not.toContain(token);
+      const callbackUrl = await signInAtProvider(started.body.redirectTo, login, f.redirectUri);
+      const finished = await browser.request('GET', callbackUrl.slice(f.bff.url.length));
+      return { browser, location: finished.headers.get('location') };
+    }
+
+    // Someone else's verified e-mail (even one in an allowed domain) does not use the invitation.
+    const wrong = await joinWithSso('new-dev');
+    expect(wrong.location).toBe('/sign-in?sso_error=invitation_email_mismatch');
+    expect((await new TestApiClient(f.bff.url).request('POST', '/api/invitations/preview', { token })).status).toBe(200);
+
+    const joined = await joinWithSso('partner');
+    expect(joined.location).toBe('/');
+    expect((await joined.browser.request('GET', '/api/auth/session')).body.user).toMatchObject({ email: 'pat@partner.test', name: 'Pat Partner', role: 'admin', orgName: 'Acme' });
+    const member = await f.admin.request('GET', '/api/members');
+    expect(member.body.members.find((m: { email: string }) => m.email === 'pat@partner.test')).toMatchObject({ role: 'admin', signInMethod: 'sso' });
+    const accepted = await f.bff.db.selectFrom('audit_log').select('details').where('action', '=', 'invitation.accepted').where('target', '=', 'pat@partner.test').execute();
+    expect(accepted).toHaveLength(1);
+
+    // Used once: the link is gone, for single sign-on and for a password alike.
+    const again = await new TestApiClient(f.bff.url).request('POST', '/api/invitations/single-sign-on', { token });
+    expect(again.status).toBe(404);
+    expect((await new TestApiClient(f.bff.url).request('POST', '/api/invitations/accept', { token, name: 'Pat', password: 'a long enough password' })).status).toBe(404);
+    // Without the invitation, the domain allow-list still refuses the same person.
+    f.idp.accounts.set('partner-2', { email: 'sam@partner.test', email_verified: true, name: 'Sam' });
+    expect((await f.signInWithSso('partner-2')).location).toBe('/sign-in?sso_error=domain_not_allowed');
+  });
+
+  it('an SSO-made member can get a password reset link, and "Require single sign-on" still refuses their password', async () => {
+    const member = (await f.admin.request('GET', '/api/members')).body.members.find((m: { email: string }) => m.email === 'new.dev@acme.test');
+    // No password yet: nothing a guess could match.
+    expect((await new TestApiClient(f.bff.url).request('POST', '/api/auth/sign-in', { email: 'new.dev@acme.test', password: 'sso-only' })).status).toBe(401);
+    const link = await f.admin.request('POST', `/api/members/${member.id}/password-reset`);
+    expect(link.status).toBe(201);
+    const token = new URL(link.body.url).hash.slice(1);
+    expect((await new TestApiClient(f.bff.url).request('POST', '/api/password-resets/preview', { token })).body.email).toBe('new.dev@acme.test');
+    expect((await new TestApiClient(f.bff.url).request('POST', '/api/password-resets/complete', { token, password: 'a long enough password' })).status).toBe(204);
+    const withPassword = await new TestApiClient(f.bff.url).request('POST', '/api/auth/sign-in', { email: 'new.dev@acme.test', password: 'a long enough password' });
+    expect(withPassword.status).toBe(200);
+
+    expect((await f.admin.request('PUT', '/api/settings/single-sign-on', { ...f.settings, requireSso: true })).status).toBe(200);
+    const refused = await new TestApiClient(f.bff.url).request('POST', '/api/auth/sign-in', { email: 'new.dev@acme.test', password: 'a long enough password' });
+    expect(refused.status).toBe(403);
+    expect((await f.signInWithSso('new-dev')).location).toBe('/');
+
+    // Members invited now join only through single sign-on; admins may still set a password.
+    const memberInvite = await f.admin.request('POST', '/api/invitations', { email: 'kim@acme.test', role: 'member' });
+    const memberToken = new URL(memberInvite.body.url).hash.slice(1);
+    expect((await new TestApiClient(f.bff.url).request('POST', '/api/invitations/preview', { token: memberToken })).body.singleSignOn).toEqual({ displayName: 'Acme login', required: true });
+    const byPassword = await new TestApiClient(f.bff.url).request('POST', '/api/invitations/accept', { token: memberToken, name: 'Kim', password: 'a long enough password' });
+    expect(byPassword.status).toBe(403);
+    expect(byPassword.body.error.message).toBe('Your organization signs in with Acme login. Use "Join with Acme login" instead of setting a password.');
+    expect((await new TestApiClient(f.bff.url).request('POST', '/api/invitations/preview', { token: memberToken })).status).toBe(200);
+    const adminInvite = await f.admin.request('POST', '/api/invitations', { email: 'lee@acme.test', role: 'admin' });
+    const adminToken = new URL(adminInvite.body.url).hash.slice(1);
+    expect((await new TestApiClient(f.bff.url).request('POST', '/api/invitations/preview', { token: adminToken })).body.singleSignOn).toEqual({ displayName: 'Acme login', required: false });
+    expect((await f.admin.request('PUT', '/api/settings/single-sign-on', { ...f.settings, requireSso: false })).status).toBe(200);
   });
 
   it('refuses another domain with a clear message and creates no one', async () => {

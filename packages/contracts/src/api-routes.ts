@@ -12,7 +12,7 @@ import {
 import { CheckAuthenticationRequest, CheckAuthenticationResponse, ConnectFlow, GitAuthenticationList } from './connect.ts';
 import { ApiTokenConnectionCount, ConnectApiTokenRequest, ConnectApiTokenResponse } from './api-tokens.ts';
 import { ConsoleApiTokenList, CreateConsoleApiTokenRequest, CreateConsoleApiTokenResponse } from './console-api-tokens.ts';
-import { SaveSsoSettingsRequest, SignInOptions, SsoSettings, SsoStartQuery } from './single-sign-on.ts';
+import { SaveSsoSettingsRequest, SignInOptions, SsoRedirect, SsoSettings, SsoStartQuery } from './single-sign-on.ts';
 import { CreateEnvironmentRequest, Environment, EnvironmentList } from './environments.ts';
 import { PageQuery } from './pagination.ts';
 import { RevokeRunnerConnectionResponse, RunnerConnectionList } from './runner-connections.ts';
@@ -84,6 +84,7 @@ export const apiRoutes = {
   completeSetup: { method: 'post', path: '/api/setup', access: 'public', created: true, request: SetupRequest, response: SessionResponse },
   previewInvitation: { method: 'post', path: '/api/invitations/preview', access: 'public', request: LinkTokenRequest, response: InvitationPreview },
   acceptInvitation: { method: 'post', path: '/api/invitations/accept', access: 'public', created: true, request: AcceptInvitationRequest, response: SessionResponse },
+  startInvitationSingleSignOn: { method: 'post', path: '/api/invitations/single-sign-on', access: 'public', request: LinkTokenRequest, response: SsoRedirect },
   previewPasswordReset: { method: 'post', path: '/api/password-resets/preview', access: 'public', request: LinkTokenRequest, response: PasswordResetPreview },
   completePasswordReset: { method: 'post', path: '/api/password-resets/complete', access: 'public', request: CompletePasswordResetRequest, noContent: true },
   changeOwnPassword: { method: 'post', path: '/api/account/password', access: 'member', request: ChangePasswordRequest, noContent: true },

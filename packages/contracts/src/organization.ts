@@ -123,7 +123,17 @@ export type CreateInvitationResponse = z.infer<typeof CreateInvitationResponse>;
 export const LinkTokenRequest = z.object({ token: LinkToken });
 export type LinkTokenRequest = z.infer<typeof LinkTokenRequest>;
 
-export const InvitationPreview = z.object({ orgName: z.string(), email: z.string(), role: Role, expiresAt: z.string() });
+/**
+ * `singleSignOn`: the organization's identity provider when it set one up, for "Join with <name>";
+ * `required` when the invitee must join through it (a member invitation under "Require single sign-on").
+ */
+export const InvitationPreview = z.object({
+  orgName: z.string(),
+  email: z.string(),
+  role: Role,
+  expiresAt: z.string(),
+  singleSignOn: z.nullable(z.object({ displayName: z.string(), required: z.boolean() })),
+});
 export type InvitationPreview = z.infer<typeof InvitationPreview>;
 
 export const AcceptInvitationRequest = z.object({ token: LinkToken, name: PersonName, password: NewPassword });

@@ -94,7 +94,11 @@ export type SignInOptions = z.infer<typeof SignInOptions>;
 export const SsoStartQuery = z.object({ org: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 /** Why a single sign-on attempt ended on the sign-in page (`/sign-in?sso_error=…`). */
-export const SsoErrorCode = z.enum(['not_configured', 'expired', 'state_mismatch', 'provider_error', 'email_unverified', 'domain_not_allowed', 'other_organization', 'failed']);
+export const SsoErrorCode = z.enum(['not_configured', 'expired', 'state_mismatch', 'provider_error', 'email_unverified', 'domain_not_allowed', 'other_organization', 'invitation_email_mismatch', 'invitation_gone', 'failed']);
+
+/** Where the browser goes next to join by invitation through single sign-on (the provider's authorize URL). */
+export const SsoRedirect = z.object({ redirectTo: z.string() });
+export type SsoRedirect = z.infer<typeof SsoRedirect>;
 export type SsoErrorCode = z.infer<typeof SsoErrorCode>;
 
 export const ssoErrorMessages: Record<SsoErrorCode, string> = {
@@ -105,5 +109,7 @@ export const ssoErrorMessages: Record<SsoErrorCode, string> = {
   email_unverified: 'Your identity provider has not verified your e-mail address, so Runner Console cannot trust it. Verify it there, then try again.',
   domain_not_allowed: 'Your e-mail domain is not allowed to sign in to this organization. Ask an admin to invite you or to add your domain.',
   other_organization: 'Your e-mail address belongs to an account in another organization. Sign in there with your password.',
+  invitation_email_mismatch: 'Your identity provider signed you in with another e-mail address than the one the invitation is for, so the invitation was not used. Open the invitation link again and sign in at your identity provider with the invited address, or ask an admin to invite the address you use there.',
+  invitation_gone: 'That invitation does not work any more: it was used, revoked or has expired. Ask an admin of the organization for a new one.',
   failed: 'Single sign-on failed. Try again; if it keeps failing, ask an admin.',
 };

@@ -60,7 +60,7 @@ export function createOrganizationRoutes(deps: { setup: SetupService; members: M
       handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'Too many wrong current passwords. Wait 15 minutes and try again, or ask an admin to reset your password.')),
     }),
   );
-  for (const route of [apiRoutes.previewInvitation, apiRoutes.acceptInvitation, apiRoutes.previewPasswordReset, apiRoutes.completePasswordReset]) {
+  for (const route of [apiRoutes.previewInvitation, apiRoutes.acceptInvitation, apiRoutes.startInvitationSingleSignOn, apiRoutes.previewPasswordReset, apiRoutes.completePasswordReset]) {
     router.post(route.path, linkLimiter);
   }
 

@@ -36,6 +36,14 @@ export function createSingleSignOnRoutes(sso: SingleSignOnService, auth: AuthSer
     }
   });
 
+  // Joining by invitation: a fetch (the token travels in the body, never in a URL), then the page
+  // navigates to the provider.
+  mountRoute(router, apiRoutes.startInvitationSingleSignOn, async ({ body, user, res }) => {
+    const { redirectTo, attemptCookie: value } = await sso.startForInvitation(user, body.token);
+    res.cookie(attemptCookie, value, { ...attemptCookieOptions, maxAge: ssoAttemptMs });
+    return { redirectTo };
+  });
+
   mountRoute(router, apiRoutes.finishSingleSignOn, async ({ req, res }) => {
     res.clearCookie(attemptCookie, attemptCookieOptions);
     try {

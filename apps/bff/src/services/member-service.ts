@@ -118,6 +118,10 @@ export function createMemberService(deps: MemberServiceDeps) {
       .executeTakeFirst();
   }
 
+  function ssoOf(orgId: string) {
+    return db.selectFrom('sso_settings').select(['display_name', 'require_sso']).where('org_id', '=', orgId).executeTakeFirst();
+  }
+
   /** Mark a link used, once: the conditional update is the single-use check (one of two racers wins). */
   async function useLink(trx: Transaction<Database>, kind: AccountLinksTable['kind'], token: string) {
     const now = new Date().toISOString();
@@ -228,7 +232,15 @@ export function createMemberService(deps: MemberServiceDeps) {
       const row = await findLiveLink('invitation', token);
       if (!row) throw linkGone('invitation');
       const org = await db.selectFrom('orgs').select('name').where('id', '=', row.org_id).executeTakeFirstOrThrow();
-      return { orgName: org.name, email: row.email, role: row.role ?? 'member', expiresAt: row.expires_at };
+      const role = row.role ?? 'member';
+      const sso = await ssoOf(row.org_id);
+      return {
+        orgName: org.name,
+        email: row.email,
+        role,
+        expiresAt: row.expires_at,
+        singleSignOn: sso ? { displayName: sso.display_name, required: Boolean(sso.require_sso) && role !== 'admin' } : null,
+      };
     },
 
     /**
@@ -240,7 +252,13 @@ export function createMemberService(deps: MemberServiceDeps) {
       if (current) {
         throw new HttpError(409, 'conflict', `You are signed in as ${current.email}. Sign out first, then open the invitation link again.`);
       }
-      if (!(await findLiveLink('invitation', body.token))) throw linkGone('invitation');
+      const live = await findLiveLink('invitation', body.token);
+      if (!live) throw linkGone('invitation');
+      // "Require single sign-on" covers members who join, as it covers members who sign in.
+      const sso = await ssoOf(live.org_id);
+      if (sso?.require_sso && (live.role ?? 'member') !== 'admin') {
+        throw new HttpError(403, 'forbidden', `Your organization signs in with ${sso.display_name}. Use "Join with ${sso.display_name}" instead of setting a password.`);
+      }
       const passwordHash = await hashPassword(body.password);
       const userId = randomUUID();
       const link = await db.transaction().execute(async (trx) => {

@@ -8,6 +8,7 @@ import {
   type SignInOptions,
   type SsoErrorCode,
   type SsoSettings,
+  ssoErrorMessages,
 } from '@runner-console/contracts';
 import type { Db } from '../store/database.ts';
 import type { SsoStore } from '../store/sso-store.ts';
@@ -139,7 +140,7 @@ export function createSingleSignOnService(deps: { db: Db; store: SsoStore; box: 
     },
 
     /** The identity provider's authorize URL, and the attempt cookie's value (kept only as a hash). */
-    async start(orgId: string): Promise<{ redirectTo: string; attemptCookie: string }> {
+    async start(orgId: string, invitationHash: string | null = null): Promise<{ redirectTo: string; attemptCookie: string }> {
       const row = await store.settings(orgId);
       if (!row) throw new SsoRefusal('not_configured');
       const config = await configFor(row).catch((err: Error) => {
@@ -160,6 +161,7 @@ export function createSingleSignOnService(deps: { db: Db; store: SsoStore; box: 
         code_verifier: verifier,
         created_at: new Date(now).toISOString(),
         expires_at: new Date(now + ssoAttemptMs).toISOString(),
+        invitation_hash: invitationHash,
       });
       const url = oidc.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
@@ -170,6 +172,25 @@ export function createSingleSignOnService(deps: { db: Db; store: SsoStore; box: 
         nonce,
       });
       return { redirectTo: url.href, attemptCookie };
+    },
+
+    /**
+     * Join by invitation through single sign-on: the attempt carries only the hash of the invitation
+     * token (the token never leaves this server, and the provider's `state` stays random). The
+     * invitation is checked again, and used, when the browser comes back.
+     */
+    async startForInvitation(current: SessionUser | undefined, token: string): Promise<{ redirectTo: string; attemptCookie: string }> {
+      if (current) throw new HttpError(409, 'conflict', `You are signed in as ${current.email}. Sign out first, then open the invitation link again.`);
+      const tokenHash = hashSecretToken(token);
+      const link = await liveInvitation(tokenHash);
+      if (!link) throw new HttpError(404, 'not_found', 'This invitation link does not work any more: it was used, revoked or has expired. Ask an admin of the organization for a new one.');
+      if (!(await store.settings(link.org_id))) throw new HttpError(404, 'not_found', 'This organization does not use single sign-on any more. Join with a name and password instead.');
+      try {
+        return await this.start(link.org_id, tokenHash);
+      } catch (err) {
+        if (err instanceof SsoRefusal) throw new HttpError(502, 'provider_unreachable', ssoErrorMessages[err.code]);
+        throw err;
+      }
     },
 
     /**
@@ -209,6 +230,8 @@ export function createSingleSignOnService(deps: { db: Db; store: SsoStore; box: 
       const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
       // Only a provider's explicit "verified" counts: an address nobody proved could be anyone's.
       if (!email || claims.email_verified !== true) throw new SsoRefusal('email_unverified');
+      // An invitation is its own allow-list entry: it admits exactly the address it was made for.
+      if (attempt.invitation_hash) return joinByInvitation(row, attempt.invitation_hash, email, claims);
       const domain = email.slice(email.lastIndexOf('@') + 1);
       const allowed = JSON.parse(row.allowed_domains) as string[];
       if (!email.includes('@') || !allowed.includes(domain)) throw new SsoRefusal('domain_not_allowed', `domain ${domain}`);
@@ -216,15 +239,65 @@ export function createSingleSignOnService(deps: { db: Db; store: SsoStore; box: 
       const existing = await db.selectFrom('users').select(['id', 'org_id']).where('email', '=', email).executeTakeFirst();
       if (existing) {
         if (existing.org_id !== row.org_id) throw new SsoRefusal('other_organization');
+        // Members made just in time before sign_in_method was set for them: mark them now.
+        await db.updateTable('users').set({ sign_in_method: 'sso' }).where('id', '=', existing.id).where('password_hash', '=', noPassword).where('sign_in_method', '!=', 'sso').execute();
         return { userId: existing.id };
       }
       const id = randomUUID();
       const name = displayNameOf(claims, email);
-      await db.insertInto('users').values({ id, org_id: row.org_id, email, name, role: 'member', password_hash: noPassword, created_at: new Date().toISOString() }).execute();
+      await db.insertInto('users').values({ id, org_id: row.org_id, email, name, role: 'member', password_hash: noPassword, sign_in_method: 'sso', created_at: new Date().toISOString() }).execute();
       await audit.record({ orgId: row.org_id, runnerId: null, actor: { id, email }, action: 'member.joined_by_sso', target: email, details: { provider: row.display_name } });
       return { userId: id };
     },
   };
+
+  function liveInvitation(tokenHash: string) {
+    return db
+      .selectFrom('account_links')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .where('kind', '=', 'invitation')
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', new Date().toISOString())
+      .executeTakeFirst();
+  }
+
+  /**
+   * The invitation this sign-in carries is used once, with its role, and only for the e-mail it
+   * was made for (the provider's verified one). A different address leaves it untouched.
+   */
+  async function joinByInvitation(row: SsoSettingsTable, tokenHash: string, email: string, claims: { name?: unknown }): Promise<{ userId: string }> {
+    const link = await liveInvitation(tokenHash);
+    if (!link || link.org_id !== row.org_id) throw new SsoRefusal('invitation_gone');
+    if (link.email.toLowerCase() !== email) throw new SsoRefusal('invitation_email_mismatch', 'the verified e-mail is not the invited one');
+    const existing = await db.selectFrom('users').select(['id', 'org_id']).where('email', '=', email).executeTakeFirst();
+    if (existing) {
+      // Already a member (say, joined just in time meanwhile): sign them in; the invitation is moot.
+      if (existing.org_id !== row.org_id) throw new SsoRefusal('other_organization');
+      return { userId: existing.id };
+    }
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await db.transaction().execute(async (trx) => {
+      // The conditional update is the single-use check: of two racing callbacks one wins.
+      const used = await trx
+        .updateTable('account_links')
+        .set({ used_at: now })
+        .where('id', '=', link.id)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      if (Number(used.numUpdatedRows) !== 1) throw new SsoRefusal('invitation_gone');
+      await trx
+        .insertInto('users')
+        .values({ id, org_id: row.org_id, email, name: displayNameOf(claims, email), role: link.role ?? 'member', password_hash: noPassword, sign_in_method: 'sso', created_at: now })
+        .execute();
+    });
+    await audit.record({ orgId: row.org_id, runnerId: null, actor: { id, email }, action: 'invitation.accepted', target: email, details: { role: link.role, invitedBy: link.created_by_email, via: 'single sign-on', provider: row.display_name } });
+    return { userId: id };
+  }
 }
 export type SingleSignOnService = ReturnType<typeof createSingleSignOnService>;
 

@@ -18,6 +18,7 @@ import * as m0010 from './migrations/0010-idempotency-keys.ts';
 import * as m0011 from './migrations/0011-runner-provider-sites.ts';
 import * as m0012 from './migrations/0012-organization-members.ts';
 import * as m0015 from './migrations/0015-pending-erasures.ts';
+import * as m0016 from './migrations/0016-sso-invitations.ts';
 import * as m0013 from './migrations/0013-console-api-tokens.ts';
 import * as m0014 from './migrations/0014-single-sign-on.ts';
 
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0011-runner-provider-sites': m0011,
   '0012-organization-members': m0012,
   '0015-pending-erasures': m0015,
+  '0016-sso-invitations': m0016,
   '0013-console-api-tokens': m0013,
   '0014-single-sign-on': m0014,
 };

@@ -221,6 +221,8 @@ export interface SsoAttemptsTable {
   code_verifier: string;
   created_at: string;
   expires_at: string;
+  /** SHA-256 of the invitation token this sign-in joins with (0016); null for a plain sign-in. */
+  invitation_hash?: string | null;
 }
 
 export interface Database {

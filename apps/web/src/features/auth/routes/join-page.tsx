@@ -22,8 +22,11 @@ import { AuthCard } from '../components/auth-card.tsx';
 import { applyFieldErrors } from '../components/apply-field-errors.ts';
 import { useLinkToken } from '../use-link-token.ts';
 
-
-/** An invitation link: the invitee sets their name and password and is signed in as a member. */
+/**
+ * An invitation link: the invitee sets their name and password, or joins through the
+ * organization's single sign-on ("Join with <name>"; the only way for a member invitation when the
+ * organization requires single sign-on), and is signed in.
+ */
 export function JoinPage() {
   useDocumentTitle('Join your organization');
   const token = useLinkToken();
@@ -50,6 +53,13 @@ export function JoinPage() {
       void navigate('/', { replace: true });
     },
     onError: (error) => applyFieldErrors(form, error, ['name', 'password']),
+  });
+  // Single sign-on: the token goes in a request body (never a URL); the answer is the identity
+  // provider's address, and the browser leaves for it. It comes back to the dashboard, or to the
+  // sign-in page saying why not.
+  const joinWithSso = useMutation({
+    mutationFn: () => apiClient.call('startInvitationSingleSignOn', { body: { token } }),
+    onSuccess: ({ redirectTo }) => window.location.assign(redirectTo),
   });
   const { errors } = form.formState;
 
@@ -114,42 +124,73 @@ export function JoinPage() {
           </Button>
         </div>
       ) : (
-        <form className="form" noValidate onSubmit={(event) => void onSubmit(event)}>
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            value={invitation.email}
-            readOnly
-            hidden
-          />
-          <TextField
-            label="Your name"
-            autoComplete="name"
-            error={errors.name?.message}
-            {...form.register('name')}
-          />
-          <PasswordField
-            label="Password"
-            autoComplete="new-password"
-            hint={`At least ${newPasswordMinLength} characters.`}
-            error={errors.password?.message}
-            {...form.register('password')}
-          />
-          {accept.isError && !Object.keys(errors).length ? (
-            <div className="form-alert" role="alert">
-              {accept.error.message}
+        <>
+          {invitation.singleSignOn ? (
+            <div className="sign-in__sso">
+              <Button
+                variant={invitation.singleSignOn.required ? 'primary' : 'secondary'}
+                className="button--block"
+                pending={joinWithSso.isPending || joinWithSso.isSuccess}
+                onClick={() => {
+                  if (!joinWithSso.isPending && !joinWithSso.isSuccess) joinWithSso.mutate();
+                }}
+              >
+                Join with {invitation.singleSignOn.displayName}
+              </Button>
+              {joinWithSso.isError ? (
+                <div className="form-alert" role="alert">
+                  {joinWithSso.error.message}
+                </div>
+              ) : null}
+              {invitation.singleSignOn.required ? (
+                <p>
+                  {invitation.orgName} signs in with {invitation.singleSignOn.displayName}. Sign in
+                  there as <strong>{invitation.email}</strong>.
+                </p>
+              ) : (
+                <p className="sign-in__divider">or with a name and password</p>
+              )}
             </div>
           ) : null}
-          <Button
-            type="submit"
-            variant="primary"
-            className="button--block"
-            pending={accept.isPending}
-          >
-            Join {invitation.orgName}
-          </Button>
-        </form>
+          {invitation.singleSignOn?.required ? null : (
+            <form className="form" noValidate onSubmit={(event) => void onSubmit(event)}>
+              <input
+                type="email"
+                name="email"
+                autoComplete="username"
+                value={invitation.email}
+                readOnly
+                hidden
+              />
+              <TextField
+                label="Your name"
+                autoComplete="name"
+                error={errors.name?.message}
+                {...form.register('name')}
+              />
+              <PasswordField
+                label="Password"
+                autoComplete="new-password"
+                hint={`At least ${newPasswordMinLength} characters.`}
+                error={errors.password?.message}
+                {...form.register('password')}
+              />
+              {accept.isError && !Object.keys(errors).length ? (
+                <div className="form-alert" role="alert">
+                  {accept.error.message}
+                </div>
+              ) : null}
+              <Button
+                type="submit"
+                variant="primary"
+                className="button--block"
+                pending={accept.isPending}
+              >
+                Join {invitation.orgName}
+              </Button>
+            </form>
+          )}
+        </>
       )}
     </AuthCard>
   );
