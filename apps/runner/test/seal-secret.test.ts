@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,23 +109,5 @@ describe('seal-secret', () => {
     expect(binary.stderr).toMatch(/not UTF-8/);
     expect((await run(['--help'])).stdout).toContain('--public-key-file');
   });
-
-  it('runs as `runner seal-secret` reading the secret from a pipe', async () => {
-    const file = writeJson('runner.json', runnerAnswer());
-    const main = path.join(import.meta.dirname, '../src/main.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', main, 'seal-secret', '--runner', runnerId, '--host', 'bitbucket.org', '--public-key-file', file], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // No runner settings: the subcommand needs none, and must not start a runner.
-      env: { PATH: process.env.PATH ?? '', HOME: dir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdin.end(`${secret}\n`);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(stdout).not.toContain(secret);
-    expect(await open(stdout.trim())).toBe(secret);
-  });
+  // Run as a process, from the installable file and with the secret piped in: runner-bundle.test.ts.
 });
