@@ -5,6 +5,7 @@ import type { TestBff } from './test-bff.ts';
 import type { TestApiClient } from './api-client.ts';
 import { connectFakeRunner } from './fake-runner.ts';
 import { hashPassword } from '../src/services/password-hashing.ts';
+import { openClientSecret, sealClientSecret } from '@runner-console/envelope';
 
 /**
  * API tokens for automation (issue 27 item 4), called the way CI or Terraform would: plain fetch
@@ -80,6 +81,45 @@ describe('API tokens for automation', () => {
     expect(actors).toContain('API token "CI pipeline" (admin@acme.test)');
     const listed = (await admin.request('GET', '/api/console-api-tokens')).body.tokens.find((x: any) => x.id === token.id);
     expect(listed.lastUsedAt).not.toBeNull();
+    link.close();
+  });
+
+  it('adds the integration with a secret sealed on the client, as README\'s automation example does with `runner.mjs seal-secret`', async () => {
+    const { secret } = await makeToken(admin, 'sealed pipeline');
+    const runner = await curl('POST', '/api/runners', secret, { name: `sealed ci runner ${randomUUID().slice(0, 6)}` });
+    expect(runner.status).toBe(201);
+    const runnerId = runner.body.runner.id as string;
+    // The runner opens what reaches it with its private key, as the real one does before it checks the pair.
+    const opened: string[] = [];
+    const link = await connectFakeRunner(t.url, runner.body.runnerToken, {
+      ping: () => ({ version: 'test' }),
+      configure: () => ({ applied: 1 }),
+      validateCandidate: async ({ integration }) => {
+        opened.push(await openClientSecret({ envelope: integration.clientSecretEnvelope, privateKey: link.keyPair.privateJwk, expected: { runnerId, kid: link.keyPair.publicJwk.kid, host: integration.host } }));
+        return { status: 'valid', message: 'accepted', field: null };
+      },
+    });
+    // `GET /api/runners/:runnerId` is the file seal-secret reads; sealClientSecret is what it runs.
+    const fetched = await curl('GET', `/api/runners/${runnerId}`, secret);
+    expect(fetched.status).toBe(200);
+    expect(fetched.body.publicKey).toEqual(link.publicJwk);
+    const envelope = await sealClientSecret({ secret: 'ci-sealed-secret', publicJwk: fetched.body.publicKey, runnerId, host: 'bitbucket.org' });
+    const integration = await curl('POST', `/api/runners/${runnerId}/integrations`, secret, {
+      provider: 'bitbucket',
+      host: 'bitbucket.org',
+      oauthEnabled: true,
+      clientId: 'ci-sealed-key',
+      oauthClientSecretEnvelope: envelope,
+    });
+    expect(integration.status).toBe(201);
+    expect(opened).toEqual(['ci-sealed-secret']);
+    expect(JSON.stringify(integration.body)).not.toContain(envelope);
+    // Sealed for another runner, an envelope is refused before the runner sees it.
+    const elsewhere = await sealClientSecret({ secret: 'ci-sealed-secret', publicJwk: fetched.body.publicKey, runnerId: 'run_elsewhere', host: 'bitbucket.org' });
+    const moved = await curl('PATCH', `/api/runners/${runnerId}/integrations/${integration.body.id}`, secret, { oauthClientSecretEnvelope: elsewhere });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.fields.clientSecret).toMatch(/another runner/);
+    expect(opened).toHaveLength(1);
     link.close();
   });
 

@@ -80,7 +80,7 @@ const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export function helpText(): string {
   const lines = settings.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(18)} ${s.help}`);
-  return `Runner Console runner\n\nUsage: node runner.mjs [flags]\n\n  flag                 environment\n${lines.join('\n')}\n  --version            print the version\n  --help               print this\n`;
+  return `Runner Console runner\n\nUsage: node runner.mjs [flags]\n\n  flag                 environment\n${lines.join('\n')}\n  --version            print the version\n  --help               print this\n\nnode runner.mjs seal-secret --runner <runnerId> --host <host> --public-key-file <file>\n  seals an OAuth client secret read from stdin to the runner's public key, for automation\n  (node runner.mjs seal-secret --help)\n`;
 }
 
 /** Flags from argv, as the environment variables they stand for. */

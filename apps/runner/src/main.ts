@@ -40,6 +40,7 @@ import { createGitCredentialResolver } from './git/resolve-git-credentials.ts';
 import { ApiTokenRefusal, createApiTokenConnector, reauthorizeReasonOf } from './tokens/connect-api-token.ts';
 import { ConnectionNotFoundError, createConnectionAdmin } from './tokens/connection-admin.ts';
 import { createRevokeAtProvider } from './tokens/revoke-at-provider.ts';
+import { runSealSecret } from './seal-secret-command.ts';
 
 /** Exit status when the runner's token no longer works (sysexits EX_CONFIG): systemd's
  * RestartPreventExitStatus=78 stops restarting a runner that cannot connect again. */
@@ -48,6 +49,16 @@ const exitTokenRevoked = 78;
 
 async function main() {
   const argv = process.argv.slice(2);
+  if (argv[0] === 'seal-secret') {
+    // A tool for automation, not the runner: it seals a client secret and exits (seal-secret-command.ts).
+    process.exitCode = await runSealSecret(argv.slice(1), {
+      stdin: process.stdin,
+      stdinIsTty: process.stdin.isTTY === true,
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    });
+    return;
+  }
   const flags = readFlags(argv);
   if (flags.help) {
     process.stdout.write(helpText());

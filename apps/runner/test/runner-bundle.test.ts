@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildServicesIfStale, runnerBundle } from '../../../scripts/build-services.mjs';
+import { createRunnerKeyPair, openClientSecret } from '@runner-console/envelope';
 import { runnerVersion } from '../src/version.ts';
 
 /**
@@ -41,6 +42,17 @@ describe('the runner file', () => {
       stderr = String((err as { stderr: string }).stderr);
     }
     expect(stderr).toContain('RUNNER_TOKEN is required');
+  });
+
+  it('seals a client secret piped into `seal-secret`, as the automation example in README.md runs it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-runner-seal-'));
+    const keys = await createRunnerKeyPair();
+    fs.writeFileSync(path.join(dir, 'runner-key.json'), JSON.stringify({ id: 'run_bundle', publicKey: keys.publicJwk }));
+    const env = { PATH: process.env.PATH ?? '', HOME: dir };
+    const args = [alone, 'seal-secret', '--runner', 'run_bundle', '--host', 'bitbucket.org', '--public-key-file', 'runner-key.json'];
+    const envelope = execFileSync(process.execPath, args, { cwd: dir, env, input: 'bundle-secret\n', encoding: 'utf8' }).trim();
+    expect(envelope).not.toContain('bundle-secret');
+    expect(await openClientSecret({ envelope, privateKey: keys.privateJwk, expected: { runnerId: 'run_bundle', kid: keys.publicJwk.kid, host: 'bitbucket.org' } })).toBe('bundle-secret');
   });
 });
 
