@@ -36,10 +36,10 @@ const Email = z
   .string()
   .check(
     z.trim(),
-    z.minLength(3, { error: 'Enter the e-mail address of your Atlassian account.' }),
+    z.minLength(3, { error: 'Enter the e-mail address of your account.' }),
     z.maxLength(320, { error: 'That e-mail address is too long.' }),
     noForbiddenCharacters,
-    z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'Enter the e-mail address of your Atlassian account.' }),
+    z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'Enter the e-mail address of your account.' }),
   );
 /** YYYY-MM-DD, as the token form showed it. */
 const ExpiryDate = z

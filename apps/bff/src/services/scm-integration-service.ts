@@ -17,7 +17,7 @@ import {
   type ValidateScmIntegrationResponse,
 } from '@runner-console/contracts';
 import { EnvelopeError, checkEnvelopeBinding, sealClientSecret } from '@runner-console/envelope';
-import { classifyProviderHost, getScmProvider, scmProviders } from '@runner-console/scm-providers';
+import { classifyProviderHost, clientIdMissingMessage, clientSecretMissingMessage, getScmProvider, scmProviders } from '@runner-console/scm-providers';
 import type { Logger } from '../logger.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import { describeAuditActor, type AuditStore } from '../store/audit-store.ts';
@@ -297,6 +297,7 @@ export function createScmIntegrationService(deps: {
             ? {
                 label: p.apiTokens.label,
                 createUrl: p.apiTokens.createUrl,
+                createPageLabel: p.apiTokens.createPageLabel,
                 docsUrl: p.apiTokens.docsUrl,
                 requiredScopes: [...p.apiTokens.requiredScopes],
                 maxLifetimeDays: p.apiTokens.maxLifetimeDays,
@@ -404,8 +405,8 @@ export function createScmIntegrationService(deps: {
       const clientId = body.clientId ?? row.client_id;
       if (oauthEnabled && (!clientId || !(secret ?? row.secret_envelope))) {
         throw new HttpError(400, 'validation_failed', 'Enter the Client ID and Client Secret to turn OAuth on.', {
-          ...(clientId ? {} : { clientId: 'Enter the Client ID (Bitbucket calls it Key).' }),
-          ...(secret ?? row.secret_envelope ? {} : { clientSecret: 'Enter the Client Secret (Bitbucket calls it Secret).' }),
+          ...(clientId ? {} : { clientId: clientIdMissingMessage(getScmProvider(row.provider)) }),
+          ...(secret ?? row.secret_envelope ? {} : { clientSecret: clientSecretMissingMessage(getScmProvider(row.provider)) }),
         });
       }
       const currentCallback = currentCallbackUrlOf(runner);

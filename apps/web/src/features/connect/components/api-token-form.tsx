@@ -89,6 +89,7 @@ export function ApiTokenForm({
   const fields = tokenFieldsOf(providerId);
   // What the provider calls its tokens: "API token" (Bitbucket), "personal access token" (GitHub).
   const tokenLabel = getScmProvider(providerId).apiTokens?.label ?? 'API token';
+  const emailLabel = getScmProvider(providerId).apiTokens?.accountEmailLabel ?? 'Account e-mail';
   const article = /^[aeiou]/i.test(tokenLabel) ? 'an' : 'a';
   const form = useForm<ApiTokenFormValues>({
     resolver,
@@ -219,7 +220,7 @@ export function ApiTokenForm({
       >
         {fields.email ? (
           <TextField
-            label="Atlassian account e-mail"
+            label={emailLabel}
             type="email"
             autoComplete="email"
             spellCheck={false}
