@@ -43,7 +43,7 @@ export function currentCallbackUrlOf(runner: RunnersTable): string | null {
 
 /**
  * The runner's callback URL when it differs from the one the integration's OAuth consumer was set up
- * with: Bitbucket would then refuse every Connect with "Invalid redirect_uri".
+ * with: the provider would then refuse every Connect with "Invalid redirect_uri".
  */
 export function changedCallbackUrlOf(row: Pick<ScmIntegrationsTable, 'callback_url' | 'oauth_enabled'>, runner: RunnersTable): string | null {
   const current = runner.public_url ? `${runner.public_url}${oauthCallbackPath}` : null;
@@ -152,7 +152,7 @@ export function createScmIntegrationService(deps: {
     if (row.oauth_enabled !== 1) {
       validation = { status: 'oauth_disabled', message: 'OAuth is off: there is nothing to validate.', checkedAt: now() };
     } else if (newCallbackUrl) {
-      // Client credentials would still pass, but every developer's Connect would end on Bitbucket's
+      // Client credentials would still pass, but every developer's Connect would end on the provider's
       // "Invalid redirect_uri" page: that is not valid.
       validation = { status: 'callback_url_changed', message: callbackChangedMessage(row.callback_url!, newCallbackUrl), checkedAt: now() };
     } else if (!conn) {
