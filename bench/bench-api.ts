@@ -1,3 +1,4 @@
+import { sealClientSecret } from '@runner-console/envelope';
 import { TestBrowser } from '../test-support/test-stack.ts';
 import type { BenchStack } from './stack.ts';
 
@@ -42,6 +43,24 @@ export async function createConsumer(stack: BenchStack): Promise<{ key: string; 
   });
   if (!res.ok) throw new Error(`creating a consumer answered ${res.status}`);
   return (await res.json()) as { key: string; secret: string };
+}
+
+/** A GitHub OAuth App in the GitHub emulator whose callback is the runner's, added to the runner as its github.com integration. */
+export async function addGitHubIntegration(stack: BenchStack, admin: TestBrowser, runnerId: string): Promise<void> {
+  const res = await fetch(`${stack.github}/_emulator/oauth-apps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ owner: 'acme', name: `Runner Console bench ${Date.now()}`, callbackUrl: `${stack.runner}/oauth/callback` }),
+  });
+  if (!res.ok) throw new Error(`creating a GitHub OAuth App answered ${res.status}`);
+  const app = (await res.json()) as { clientId: string; clientSecret: string };
+  const base = `/api/runners/${runnerId}`;
+  const { integrations } = await expectOk<{ integrations: { id: string; host: string }[] }>(admin, stack, 'GET', `${base}/integrations`);
+  for (const existing of integrations.filter((i) => i.host === 'github.com')) await expectOk(admin, stack, 'DELETE', `${base}/integrations/${existing.id}`);
+  const schema = await expectOk<{ publicKey: Parameters<typeof sealClientSecret>[0]['publicJwk'] | null }>(admin, stack, 'GET', `${base}/configuration-schema`);
+  if (!schema.publicKey) throw new Error('the runner has no public key');
+  const envelope = await sealClientSecret({ secret: app.clientSecret, publicJwk: schema.publicKey, runnerId, host: 'github.com' });
+  await expectOk(admin, stack, 'POST', `${base}/integrations`, { provider: 'github', host: 'github.com', oauthEnabled: true, clientId: app.clientId, oauthClientSecretEnvelope: envelope });
 }
 
 /** The session and CSRF cookies of a signed-in client, as request headers (for autocannon and Lighthouse). */

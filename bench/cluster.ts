@@ -22,11 +22,11 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port whose +1, +2, +10..+15 and +20 are free (start:cluster's layout). */
+/** A base port whose +1, +2, +3, +10..+15 and +20 are free (start:cluster's layout). */
 async function freeClusterBase(): Promise<number> {
   for (let i = 0; i < 50; i++) {
     const base = 30_000 + Math.floor(Math.random() * 1_000) * 30;
-    const all = [0, 1, 2, 10, 11, 12, 13, 14, 15, 20].map((d) => base + d);
+    const all = [0, 1, 2, 3, 10, 11, 12, 13, 14, 15, 20].map((d) => base + d);
     if ((await Promise.all(all.map(portFree))).every(Boolean)) return base;
   }
   throw new Error('no free port range for the cluster');
@@ -38,7 +38,7 @@ async function startBenchCluster(): Promise<BenchStack & { instances: { url: str
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-cluster-'));
   const child: ChildProcess = spawn(process.execPath, ['scripts/start-cluster.mjs'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(base), RUNNER_PORT: String(base + 1), BITBUCKET_PORT: String(base + 2), DATA_DIR: dataDir, SKIP_WEB_BUILD: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(base), RUNNER_PORT: String(base + 1), BITBUCKET_PORT: String(base + 2), GITHUB_PORT: String(base + 3), DATA_DIR: dataDir, SKIP_WEB_BUILD: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -60,7 +60,8 @@ async function startBenchCluster(): Promise<BenchStack & { instances: { url: str
     dashboard: `http://localhost:${base}`,
     runner: `http://localhost:${base + 1}`,
     bitbucket: `http://localhost:${base + 2}`,
-    ports: { bff: base, runner: base + 1, bitbucket: base + 2 },
+    github: `http://localhost:${base + 3}`,
+    ports: { bff: base, runner: base + 1, bitbucket: base + 2, github: base + 3 },
     dataDir,
     pids: { bff: pidOf(1)(), runner: 0 },
     instances: [1, 2, 3].map((n) => ({ url: `http://127.0.0.1:${base + 9 + n}`, pid: pidOf(n) })),

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
-import { localRunnerId, signedInClient } from './bench-api.ts';
+import { addGitHubIntegration, localRunnerId, signedInClient } from './bench-api.ts';
 import { benchCluster, benchRestarts } from './cluster.ts';
-import { benchConnectLatency } from './connect-latency.ts';
+import { benchConnectLatency, CONNECT_BUDGET_MS, connectProviders } from './connect-latency.ts';
 import { benchGitPush } from './git-push.ts';
 import { benchLighthouse, benchModal, benchPageWeight } from './page-weight.ts';
 import { benchSaveToUsable } from './save-to-usable.ts';
@@ -60,8 +60,14 @@ try {
   if (saved) rows.push(...saved.rows);
 
   browser = await chromium.launch({ executablePath: chromePath, args: chromeFlags });
-  const connectRows = await step('1. Connect confirmation latency', 'p95 < 300 ms', () => benchConnectLatency(stack, browser!, runnerId, flows));
+  const connectRows = await step('1. Connect confirmation latency', `p95 < ${CONNECT_BUDGET_MS} ms`, () => benchConnectLatency(stack, browser!, runnerId, flows));
   if (connectRows) rows.push(...connectRows);
+  // The same measurement on GitHub (its emulator, an OAuth App), beside the Bitbucket integration.
+  const githubConnectRows = await step('1. Connect confirmation latency (GitHub)', `p95 < ${CONNECT_BUDGET_MS} ms`, async () => {
+    await addGitHubIntegration(stack, admin, runnerId);
+    return benchConnectLatency(stack, browser!, runnerId, flows, { provider: connectProviders.github, paths: ['postMessage'], labels: ['1c'] });
+  });
+  if (githubConnectRows) rows.push(...githubConnectRows);
 
   const pages = [
     { name: 'Runner page', path: `/settings/runners/${runnerId}` },

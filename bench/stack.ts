@@ -12,7 +12,8 @@ export interface BenchStack {
   dashboard: string;
   runner: string;
   bitbucket: string;
-  ports: { bff: number; runner: number; bitbucket: number };
+  github: string;
+  ports: { bff: number; runner: number; bitbucket: number; github: number };
   dataDir: string;
   /** pids of the BFF and runner processes (children of the start script). */
   pids: { bff: number; runner: number };
@@ -21,7 +22,7 @@ export interface BenchStack {
 
 /** The stack exactly as `npm start` starts it (scripts/start.mjs), on free loopback ports with a temporary data folder. */
 export async function startBenchStack(): Promise<BenchStack> {
-  const ports = { bff: await freePort(), runner: await freePort(), bitbucket: await freePort() };
+  const ports = { bff: await freePort(), runner: await freePort(), bitbucket: await freePort(), github: await freePort() };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: repoRoot,
@@ -30,6 +31,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       PORT: String(ports.bff),
       RUNNER_PORT: String(ports.runner),
       BITBUCKET_PORT: String(ports.bitbucket),
+      GITHUB_PORT: String(ports.github),
       DATA_DIR: dataDir,
       // The bench builds the dashboard itself, once, before it starts the stack.
       SKIP_WEB_BUILD: '1',
@@ -53,6 +55,7 @@ async function waitUntilUp(child: ChildProcess, ports: BenchStack['ports'], data
     dashboard: `http://localhost:${ports.bff}`,
     runner: `http://localhost:${ports.runner}`,
     bitbucket: `http://localhost:${ports.bitbucket}`,
+    github: `http://localhost:${ports.github}`,
     ports,
     dataDir,
     pids,

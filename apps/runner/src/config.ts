@@ -29,7 +29,7 @@ export const settings = [
   {
     flag: 'provider-endpoint',
     env: 'PROVIDER_ENDPOINTS',
-    help: 'Where a provider host really is: host=URL[,api=URL], repeatable (env: space-separated), e.g. github.com=http://localhost:8083. Clone URLs come only from here. Default: the cloud hosts\' own addresses, and https://{host} for a self-managed server.',
+    help: 'Where a provider host really is: host=URL[,api=URL], repeatable (env: space-separated), e.g. git.example.com=http://localhost:8083. Clone URLs come only from here. Default: the cloud hosts\' own addresses, and https://{host} for a self-managed server.',
   },
   { flag: 'extra-ca-certs', env: 'EXTRA_CA_CERTS', help: 'A PEM file of extra certificate authorities to trust for provider hosts (a company CA), besides the system ones.' },
   ...legacyEndpointSettings,

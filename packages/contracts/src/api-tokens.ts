@@ -23,7 +23,7 @@ export const SupportsPat = z.object({
   createUrl: z.string(),
   docsUrl: z.string(),
   requiredScopes: z.array(z.string()),
-  /** Longest lifetime the provider allows, in days (Bitbucket: 365). */
+  /** Longest lifetime the provider allows, in days (its catalogue entry's `apiTokens.maxLifetimeDays`). */
   maxLifetimeDays: z.number(),
   /** The runner's current key: the browser seals the token to it. Null until the runner registered one. */
   publicKey: z.nullable(RunnerPublicJwk),
@@ -36,10 +36,10 @@ const Email = z
   .string()
   .check(
     z.trim(),
-    z.minLength(3, { error: 'Enter the e-mail address of your Atlassian account.' }),
+    z.minLength(3, { error: 'Enter the e-mail address of your account.' }),
     z.maxLength(320, { error: 'That e-mail address is too long.' }),
     noForbiddenCharacters,
-    z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'Enter the e-mail address of your Atlassian account.' }),
+    z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'Enter the e-mail address of your account.' }),
   );
 /** YYYY-MM-DD, as the token form showed it. */
 const ExpiryDate = z
@@ -56,10 +56,10 @@ const TokenEnvelope = z
 /** POST /api/runners/:runnerId/api-tokens: the token arrives sealed; the BFF never sees it. */
 export const ConnectApiTokenRequest = z.strictObject({
   host: z.string().check(z.trim(), z.minLength(1), z.maxLength(253), noForbiddenCharacters),
-  /** The account e-mail, for providers whose token form asks for it (Bitbucket); absent for the others (GitHub). */
+  /** The account e-mail, for providers whose token form asks for it; absent for the others. */
   email: z.optional(Email),
   tokenEnvelope: TokenEnvelope,
-  /** The expiry the developer chose, where the provider does not say it (Bitbucket); absent for the others (GitHub). */
+  /** The expiry the developer chose, where the provider does not say it; absent for the others. */
   expiresOn: z.optional(ExpiryDate),
 });
 export type ConnectApiTokenRequest = z.infer<typeof ConnectApiTokenRequest>;

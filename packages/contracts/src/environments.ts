@@ -56,7 +56,7 @@ export const CreateEnvironmentRequest = z.strictObject({
     .check(
       z.trim(),
       z.minLength(1, {
-        error: 'Paste a Bitbucket repository, branch, commit or pull request URL.',
+        error: 'Paste a repository, branch, commit or pull request URL.',
       }),
       z.maxLength(2000, { error: 'That URL is too long.' }),
       noForbiddenCharacters,

@@ -29,7 +29,7 @@ export const ListConnectionsResult = z.object({ connections: z.array(RunnerConne
 
 /**
  * What became of a connection at its provider when it was revoked: `revoked` (the provider ended the
- * grant), `not_supported` (the provider has no revoke endpoint, as Bitbucket Cloud: the token was
+ * grant), `not_supported` (the provider's catalogue entry names no revoke endpoint: the token was
  * erased on the runner, the user's app authorization stays until they remove it there) or `failed`
  * (the provider could not be reached or refused; the token is erased on the runner all the same).
  */

@@ -50,6 +50,8 @@ export const ProviderConfigurationSchema = z.object({
       z.object({
         label: z.string(),
         createUrl: z.string(),
+        /** The link text for createUrl, e.g. "Atlassian’s API token page". */
+        createPageLabel: z.string(),
         docsUrl: z.string(),
         requiredScopes: z.array(ScopeRequirement),
         maxLifetimeDays: z.number(),
@@ -143,10 +145,10 @@ const ClientId = z
   .string()
   .check(
     z.trim(),
-    z.minLength(1, { error: 'Enter the Client ID (Bitbucket calls it Key).' }),
-    z.maxLength(200, { error: 'That Client ID is too long: paste the Key only.' }),
+    z.minLength(1, { error: 'Enter the Client ID.' }),
+    z.maxLength(200, { error: 'That Client ID is too long: paste the Client ID only.' }),
     z.regex(/^[\x21-\x7e]+$/, {
-      error: 'A Client ID has no spaces or special characters: paste the Key exactly.',
+      error: 'A Client ID has no spaces or special characters: paste it exactly.',
     }),
   );
 /** A sealed client secret: a compact JWE made in the browser (see packages/envelope). */
@@ -164,7 +166,7 @@ const PlaintextSecret = z
   .check(
     z.trim(),
     noForbiddenCharacters,
-    z.minLength(1, { error: 'Enter the Client Secret (Bitbucket calls it Secret).' }),
+    z.minLength(1, { error: 'Enter the Client Secret.' }),
     z.maxLength(1024, { error: 'That Client Secret is too long: paste the Secret only.' }),
   );
 
@@ -193,13 +195,13 @@ export const CreateScmIntegrationRequest = z
         ctx.addIssue({
           code: 'custom',
           path: ['clientId'],
-          message: 'Enter the Client ID (Bitbucket calls it Key).',
+          message: 'Enter the Client ID.',
         });
       if (!v.oauthClientSecretEnvelope && !v.oauthPlaintextClientSecret) {
         ctx.addIssue({
           code: 'custom',
           path: ['clientSecret'],
-          message: 'Enter the Client Secret (Bitbucket calls it Secret).',
+          message: 'Enter the Client Secret.',
         });
       }
       if (v.oauthClientSecretEnvelope && v.oauthPlaintextClientSecret) {

@@ -51,6 +51,10 @@ export type ScmProviderApiTokens = {
   label: string;
   /** Where a developer creates one (on bitbucket.org: the Atlassian account's security page). */
   createUrl: string;
+  /** The link text for `createUrl`, e.g. `Atlassian’s API token page`. */
+  createPageLabel: string;
+  /** The label of the account e-mail field, for providers whose REST API takes it (`restUsername: 'email'`). */
+  accountEmailLabel?: string;
   /** The provider's guide to creating and using them. */
   docsUrl: string;
   /** The scopes to tick when creating the token, with the form's label and why we need each. */

@@ -8,11 +8,11 @@ type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 5
 
 // The code each status most often carries, for the example body; the description lists the cases.
 const exampleCodes: Record<ErrorStatus, { code: ApiErrorCode; message: string }> = {
-  400: { code: 'validation_failed', message: 'Enter the Client ID (Bitbucket calls it Key).' },
+  400: { code: 'validation_failed', message: 'Enter the Client ID.' },
   401: { code: 'unauthenticated', message: 'Sign in to continue.' },
   403: { code: 'forbidden', message: 'Only organization admins can do this.' },
   404: { code: 'not_found', message: 'This runner was not found.' },
-  409: { code: 'conflict', message: 'This runner already has a Bitbucket integration for bitbucket.org. Edit that one instead.' },
+  409: { code: 'conflict', message: 'This runner already has an integration for that host. Edit that one instead.' },
   413: { code: 'payload_too_large', message: 'The request body is larger than 100 KB.' },
   422: { code: 'idempotency_key_reused', message: 'This Idempotency-Key was already used for another request. Send a new key for a new request.' },
   415: { code: 'validation_failed', message: 'Send the body as JSON, with Content-Type: application/json.' },

@@ -125,13 +125,14 @@ export function createConnectService(deps: {
 
   /**
    * What to tell a developer when the runner's callback URL is no longer the one registered in the
-   * OAuth consumer: sending them on would end on Bitbucket's "Invalid redirect_uri" page.
+   * OAuth consumer: sending them on would end on the provider's "Invalid redirect_uri" page.
    */
   async function callbackChanged(runner: RunnersTable, host: string): Promise<string | null> {
     const integration = await deps.integrations.findCallbackUrl(runner.id, host);
     if (!integration || !changedCallbackUrlOf(integration, runner)) return null;
     const who = (await adminContacts(runner.org_id)).join(', ');
-    return `Connect is paused: this runner's address changed, so Bitbucket would refuse the sign-in. Ask an admin of your organization${who ? ` (${who})` : ''} to update the OAuth consumer's callback URL on the runner's page.`;
+    const provider = findScmProviderByHost(host)?.name ?? 'the provider';
+    return `Connect is paused: this runner's address changed, so ${provider} would refuse the sign-in. Ask an admin of your organization${who ? ` (${who})` : ''} to update the OAuth consumer's callback URL on the runner's page.`;
   }
 
   /** Where a user revokes authorized apps: the page of the provider of their first connection, else of the first supported provider. */
@@ -220,7 +221,7 @@ export function createConnectService(deps: {
       if (!methods?.pat || !provider?.apiTokens) {
         throw new HttpError(400, 'validation_failed', `This runner does not take API tokens for ${body.host}. Ask an admin of your organization to turn on personal access tokens, or use Connect.`);
       }
-      // The fields this provider's token form has (Bitbucket: the account e-mail and the expiry; GitHub: neither).
+      // The fields this provider's token form has (the account e-mail and the expiry, or neither).
       const rules = findProviderModule(provider.id)?.tokenInput;
       if (rules?.needsEmail && !body.email) throw new HttpError(400, 'validation_failed', 'Enter the e-mail address of your account.', { email: 'Enter the e-mail address of your account.' });
       if (rules?.needsExpiry && !body.expiresOn) throw new HttpError(400, 'validation_failed', 'Enter the expiry date you chose when you created the token.', { expiresOn: 'Enter the expiry date you chose when you created the token.' });
@@ -527,7 +528,7 @@ export function createConnectService(deps: {
                   ? 'client_id_changed'
                   : null;
           if (!reason) continue;
-          // The target reads "Bitbucket (bitbucket.org)": the host is in the brackets.
+          // The target reads "<provider name> (<host>)": the host is in the brackets.
           const host = /\(([^)]+)\)$/.exec(entry.target)?.[1] ?? entry.target;
           ended.push({ runnerId: runner.id, runnerName: runner.name, host, at: entry.at, reason } as const);
           break;

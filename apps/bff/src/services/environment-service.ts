@@ -19,7 +19,7 @@ const contextErrors: Record<string, { status: number; code: 'not_found' | 'valid
   ref_not_found: { status: 404, code: 'not_found' },
   not_a_repository: { status: 400, code: 'validation_failed' },
   no_integration: { status: 400, code: 'validation_failed' },
-  // 409, not 403: the caller may do this; their Bitbucket connection is missing or must be made again.
+  // 409, not 403: the caller may do this; their connection to the provider is missing or must be made again.
   not_connected: { status: 409, code: 'scm_not_connected' },
   needs_reauthorization: { status: 409, code: 'scm_not_connected' },
   provider_unreachable: { status: 502, code: 'provider_unreachable' },

@@ -17,7 +17,7 @@ import {
   type ValidateScmIntegrationResponse,
 } from '@runner-console/contracts';
 import { EnvelopeError, checkEnvelopeBinding, sealClientSecret } from '@runner-console/envelope';
-import { classifyProviderHost, getScmProvider, scmProviders } from '@runner-console/scm-providers';
+import { classifyProviderHost, clientIdMissingMessage, clientSecretMissingMessage, getScmProvider, scmProviders } from '@runner-console/scm-providers';
 import type { Logger } from '../logger.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import { describeAuditActor, type AuditStore } from '../store/audit-store.ts';
@@ -43,7 +43,7 @@ export function currentCallbackUrlOf(runner: RunnersTable): string | null {
 
 /**
  * The runner's callback URL when it differs from the one the integration's OAuth consumer was set up
- * with: Bitbucket would then refuse every Connect with "Invalid redirect_uri".
+ * with: the provider would then refuse every Connect with "Invalid redirect_uri".
  */
 export function changedCallbackUrlOf(row: Pick<ScmIntegrationsTable, 'callback_url' | 'oauth_enabled'>, runner: RunnersTable): string | null {
   const current = runner.public_url ? `${runner.public_url}${oauthCallbackPath}` : null;
@@ -152,7 +152,7 @@ export function createScmIntegrationService(deps: {
     if (row.oauth_enabled !== 1) {
       validation = { status: 'oauth_disabled', message: 'OAuth is off: there is nothing to validate.', checkedAt: now() };
     } else if (newCallbackUrl) {
-      // Client credentials would still pass, but every developer's Connect would end on Bitbucket's
+      // Client credentials would still pass, but every developer's Connect would end on the provider's
       // "Invalid redirect_uri" page: that is not valid.
       validation = { status: 'callback_url_changed', message: callbackChangedMessage(row.callback_url!, newCallbackUrl), checkedAt: now() };
     } else if (!conn) {
@@ -297,6 +297,7 @@ export function createScmIntegrationService(deps: {
             ? {
                 label: p.apiTokens.label,
                 createUrl: p.apiTokens.createUrl,
+                createPageLabel: p.apiTokens.createPageLabel,
                 docsUrl: p.apiTokens.docsUrl,
                 requiredScopes: [...p.apiTokens.requiredScopes],
                 maxLifetimeDays: p.apiTokens.maxLifetimeDays,
@@ -404,8 +405,8 @@ export function createScmIntegrationService(deps: {
       const clientId = body.clientId ?? row.client_id;
       if (oauthEnabled && (!clientId || !(secret ?? row.secret_envelope))) {
         throw new HttpError(400, 'validation_failed', 'Enter the Client ID and Client Secret to turn OAuth on.', {
-          ...(clientId ? {} : { clientId: 'Enter the Client ID (Bitbucket calls it Key).' }),
-          ...(secret ?? row.secret_envelope ? {} : { clientSecret: 'Enter the Client Secret (Bitbucket calls it Secret).' }),
+          ...(clientId ? {} : { clientId: clientIdMissingMessage(getScmProvider(row.provider)) }),
+          ...(secret ?? row.secret_envelope ? {} : { clientSecret: clientSecretMissingMessage(getScmProvider(row.provider)) }),
         });
       }
       const currentCallback = currentCallbackUrlOf(runner);

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import type { RunnerIntegrationConfig, ValidateIntegrationResult } from '@runner-console/contracts';
-import { getScmProvider } from '@runner-console/scm-providers';
+import { clientIdMissingMessage, getScmProvider } from '@runner-console/scm-providers';
 import type { RunnerConfig } from '../config.ts';
 import { IntegrationError, type IntegrationRegistry } from '../integrations/integration-registry.ts';
 import { endpointsFor } from '../providers/provider-endpoints.ts';
@@ -21,8 +21,7 @@ export async function validateClientCredentials(
   opts: { cacheSecret?: boolean } = {},
 ): Promise<ValidateIntegrationResult> {
   const entry = getScmProvider(integration.provider);
-  const label = entry.oauth?.clientIdLabel ?? 'Client ID';
-  if (!integration.clientId) return { status: 'invalid_credentials', message: `Enter the Client ID (${entry.name} calls it ${label}).`, field: 'clientId' };
+  if (!integration.clientId) return { status: 'invalid_credentials', message: clientIdMissingMessage(entry), field: 'clientId' };
   let secret: string;
   try {
     secret = opts.cacheSecret === false ? await registry.openSecretUncached(integration) : await registry.openSecret(integration);

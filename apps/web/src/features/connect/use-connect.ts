@@ -1,3 +1,4 @@
+import { findScmProviderByHost } from '@runner-console/scm-providers';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
@@ -14,8 +15,10 @@ export type ConnectState =
   | { status: 'connected'; message: string }
   | { status: 'failed'; message: string };
 
-export const POPUP_CLOSED_MESSAGE =
-  'The Bitbucket window was closed before you finished. Click Connect again.';
+/** "The Bitbucket window was closed before you finished. Click Connect again." */
+export function popupClosedMessage(host: string): string {
+  return `The ${findScmProviderByHost(host)?.name ?? host} window was closed before you finished. Click Connect again.`;
+}
 const MISSING_CSRF_MESSAGE =
   'This page lost its security token. Reload the page, then click Connect again.';
 
@@ -90,7 +93,7 @@ export function useConnect({
       },
       onClosedEarly: () => {
         stopWatching.current = null;
-        setState({ status: 'failed', message: POPUP_CLOSED_MESSAGE });
+        setState({ status: 'failed', message: popupClosedMessage(host) });
       },
     });
   }, [authorizeUrl, runnerOrigin, runnerId, host, queryClient]);

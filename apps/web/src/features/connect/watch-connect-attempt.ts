@@ -1,3 +1,4 @@
+import { findScmProviderByHost } from '@runner-console/scm-providers';
 import { ConnectResultEvent } from '@runner-console/contracts';
 import type { ServerEvents } from '../../lib/server-events.ts';
 import { acceptConnectMessage } from './accept-connect-message.ts';
@@ -57,7 +58,7 @@ export function watchConnectAttempt(options: WatchConnectAttemptOptions): () => 
     if (flow.status !== 'connected' && flow.status !== 'failed') return;
     finish({
       status: flow.status,
-      message: flow.message ?? (flow.status === 'connected' ? 'Bitbucket is now connected.' : 'Connect did not finish. Click Connect again.'),
+      message: flow.message ?? (flow.status === 'connected' ? `${findScmProviderByHost(host)?.name ?? host} is now connected.` : 'Connect did not finish. Click Connect again.'),
       accountName: flow.accountName,
     });
   });

@@ -54,6 +54,8 @@ export const bitbucketEntry: ScmProvider = {
   apiTokens: {
     label: 'API token',
     createUrl: 'https://id.atlassian.com/manage-profile/security/api-tokens',
+    createPageLabel: 'Atlassian’s API token page',
+    accountEmailLabel: 'Atlassian account e-mail',
     docsUrl: 'https://support.atlassian.com/bitbucket-cloud/docs/create-an-api-token/',
     // The order is the order of the scopes on Atlassian's "Create API token with scopes" form.
     requiredScopes: [

@@ -45,6 +45,7 @@ export const githubEntry: ScmProvider = {
   // https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens
   apiTokens: {
     label: 'personal access token',
+    createPageLabel: 'GitHub’s personal access token page',
     createUrl: 'https://github.com/settings/tokens/new?scopes=repo,read:user,user:email,workflow&description=Runner%20Console',
     docsUrl: 'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens',
     requiredScopes: scopes,

@@ -24,7 +24,7 @@ import {
 const FIELDS = ['email', 'token', 'expiresOn'] as const;
 const DAY = 86_400_000;
 
-/** The fields a provider's token form has: Bitbucket asks for the account e-mail and the expiry; GitHub says both itself. */
+/** The fields a provider's token form has (its module's token rules): the account e-mail and the expiry, where the provider does not say them itself. */
 function tokenFieldsOf(providerId: ScmProviderId): { email: boolean; expiry: boolean } {
   const rules = findProviderModule(providerId)?.tokenInput;
   return { email: rules?.needsEmail ?? false, expiry: rules?.needsExpiry ?? false };
@@ -55,7 +55,7 @@ const apiTokenFormSchemaFor = (providerId: ScmProviderId) =>
 type ApiTokenFormValues = z.infer<ReturnType<typeof apiTokenFormSchemaFor>>;
 
 /**
- * "Use an API token instead": the Atlassian account e-mail, the token, its expiry date, with the
+ * "Use an API token instead": the account e-mail and expiry date where the provider asks, the token, with the
  * exact scopes to tick and where to create the token. The token is sealed in this browser.
  */
 export function ApiTokenForm({
@@ -87,8 +87,9 @@ export function ApiTokenForm({
   const connect = useConnectApiToken({ runnerId, host, supportsPat });
   const resolver = useMemo(() => zodResolver(apiTokenFormSchemaFor(providerId)), [providerId]);
   const fields = tokenFieldsOf(providerId);
-  // What the provider calls its tokens: "API token" (Bitbucket), "personal access token" (GitHub).
+  // What the provider calls its tokens and their account e-mail field (its catalogue entry).
   const tokenLabel = getScmProvider(providerId).apiTokens?.label ?? 'API token';
+  const emailLabel = getScmProvider(providerId).apiTokens?.accountEmailLabel ?? 'Account e-mail';
   const article = /^[aeiou]/i.test(tokenLabel) ? 'an' : 'a';
   const form = useForm<ApiTokenFormValues>({
     resolver,
@@ -169,7 +170,7 @@ export function ApiTokenForm({
             Create {article} {tokenLabel}
             <span className="visually-hidden"> (opens in a new tab)</span>
           </a>{' '}
-          {/* Atlassian's page offers tokens with and without scopes; the e-mail field goes with its tokens. */}
+          {/* Providers whose REST API takes the e-mail offer tokens with and without scopes there. */}
           {fields.email ? (
             <>
               with <strong>Create API token with scopes</strong>,{' '}
@@ -219,7 +220,7 @@ export function ApiTokenForm({
       >
         {fields.email ? (
           <TextField
-            label="Atlassian account e-mail"
+            label={emailLabel}
             type="email"
             autoComplete="email"
             spellCheck={false}

@@ -6,7 +6,7 @@ import { originOfUrl } from '../accept-connect-message.ts';
 import { useConnect } from '../use-connect.ts';
 import { ApiTokenForm } from './api-token-form.tsx';
 import '../../../styles/connect.css';
-import { isScmProviderId } from '@runner-console/scm-providers';
+import { apiTokenLabelWithArticle, getScmProvider, isScmProviderId } from '@runner-console/scm-providers';
 
 export interface ConnectActionProps {
   runnerId: string;
@@ -14,11 +14,11 @@ export interface ConnectActionProps {
   /** The runner's public URL: its origin is the only one whose messages are trusted. */
   runnerPublicUrl: string | null;
   host: string;
-  /** The provider's name, for the button's accessible name ("Connect Bitbucket on Local runner"). */
+  /** The provider's name, for the button's accessible name ("Connect <provider> on Local runner"). */
   providerName: string;
   /** Where the same-tab path comes back to. */
   returnTo: string;
-  /** Called with the confirmation ("Bitbucket is now connected as Alice.") once connected. */
+  /** Called with the confirmation ("<provider> is now connected as Alice.") once connected. */
   onConnected: (message: string) => void;
 }
 
@@ -50,6 +50,7 @@ export function ConnectAction(props: ConnectActionProps) {
   const again = Boolean(result.reauthorizeReason) || state.status === 'failed';
   if (result.unavailableReason) return <p className="muted">{result.unavailableReason}</p>;
   const providerId = result.scmId !== null && isScmProviderId(result.scmId) ? result.scmId : null;
+  const tokenLabel = apiTokenLabelWithArticle(providerId ? getScmProvider(providerId) : undefined);
   if (result.supportsPat && providerId && (usingToken || !result.authorizeUrl)) {
     return usingToken ? (
       <ApiTokenForm
@@ -65,7 +66,7 @@ export function ConnectAction(props: ConnectActionProps) {
       />
     ) : (
       <Button variant="secondary" onClick={() => setUsingToken(true)}>
-        Connect with an API token<span className="visually-hidden"> to {where}</span>
+        Connect with {tokenLabel}<span className="visually-hidden"> to {where}</span>
       </Button>
     );
   }
@@ -78,7 +79,7 @@ export function ConnectAction(props: ConnectActionProps) {
         </Button>
         {result.supportsPat ? (
           <Button variant="secondary" onClick={() => setUsingToken(true)}>
-            Use an API token instead<span className="visually-hidden"> for {where}</span>
+            Use {tokenLabel} instead<span className="visually-hidden"> for {where}</span>
           </Button>
         ) : null}
       </div>

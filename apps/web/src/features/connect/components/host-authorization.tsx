@@ -1,5 +1,5 @@
 import type { CheckAuthenticationResponse } from '@runner-console/contracts';
-import { findScmProviderByHost, getScmProvider, isScmProviderId, type ScmProviderId } from '@runner-console/scm-providers';
+import { apiTokenLabelWithArticle, findScmProviderByHost, getScmProvider, isScmProviderId, type ScmProviderId } from '@runner-console/scm-providers';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
@@ -29,7 +29,7 @@ export interface HostAuthorizationProps {
 
 /**
  * Whether the user is connected to `host` on the runner, and Connect when not: the "Authorize
- * Bitbucket" panel, the popup, and the confirmation.
+ * <provider>" panel, the popup, and the confirmation.
  */
 export function HostAuthorization(props: HostAuthorizationProps) {
   const { runnerId, host } = props;
@@ -49,7 +49,7 @@ export function HostAuthorization(props: HostAuthorizationProps) {
   if (outcome.status === 'idle' && returned.data) {
     const flow = returned.data;
     if (flow.status === 'connected') {
-      outcome = { status: 'connected', message: flow.message ?? 'Bitbucket is now connected.' };
+      outcome = { status: 'connected', message: flow.message ?? `${providerName(host)} is now connected.` };
     } else if (flow.status === 'failed') {
       outcome = { status: 'failed', message: flow.message ?? 'Connect did not finish. Click Connect again.' };
     }
@@ -80,7 +80,7 @@ export function HostAuthorization(props: HostAuthorizationProps) {
           onTokenConnected={setTokenMessage}
         />
       ) : null}
-      <ConnectOutcomeStatus outcome={outcome} />
+      <ConnectOutcomeStatus outcome={outcome} providerName={providerName(host)} />
     </div>
   );
 }
@@ -125,7 +125,7 @@ function AuthenticationState({
     );
   }
   if (result.authenticated) {
-    // Just connected: the confirmation below ("Bitbucket is now connected as Alice.") says it once;
+    // Just connected: the confirmation below ("<provider> is now connected as Alice.") says it once;
     // an API token close to its expiry still gets its flag.
     if (outcome.status === 'connected') return result.method === 'api_token' && result.expiresAt ? <ApiTokenExpiresSoon expiresAt={result.expiresAt} /> : null;
     return (
@@ -288,14 +288,14 @@ function AuthorizePanel({
 }
 
 /** Progress and confirmation are announced politely; a failure interrupts. */
-function ConnectOutcomeStatus({ outcome }: { outcome: ConnectState }) {
+function ConnectOutcomeStatus({ outcome, providerName }: { outcome: ConnectState; providerName: string }) {
   return (
     <>
       <div className="connect-outcome" role="status">
         {outcome.status === 'waiting' ? (
           <p className="connect-outcome__waiting">
             <span className="spinner" aria-hidden="true" />
-            Waiting for Bitbucket… Approve access in the window that opened.
+            Waiting for {providerName}… Approve access in the window that opened.
           </p>
         ) : null}
         {outcome.status === 'connected' ? (
@@ -311,10 +311,8 @@ function ConnectOutcomeStatus({ outcome }: { outcome: ConnectState }) {
   );
 }
 
-/** "an API token" (Bitbucket), "a personal access token" (GitHub): what the provider calls its tokens. */
 function tokenLabelOf(providerId: ScmProviderId | null): string {
-  const label = providerId === null ? 'API token' : (getScmProvider(providerId).apiTokens?.label ?? 'API token');
-  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+  return apiTokenLabelWithArticle(providerId === null ? undefined : getScmProvider(providerId));
 }
 
 function providerName(host: string): string {

@@ -7,7 +7,7 @@ import { hostAuthenticationQueries } from '../../../lib/host-authentication-quer
 import { gitAuthenticationQueries } from './git-authentication-queries.ts';
 
 /**
- * Disconnect: the runner deletes the token. Bitbucket itself has no endpoint to revoke it. Safe to
+ * Disconnect: the runner deletes the token (and revokes it at the provider where the provider can). Safe to
  * click twice: a repeat joins the running request, and a connection already gone counts as done.
  */
 export function useDisconnectGitAuthentication() {

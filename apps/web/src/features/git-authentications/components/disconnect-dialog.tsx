@@ -24,6 +24,7 @@ export function DisconnectButton({
   const disconnect = useDisconnectGitAuthentication();
   const toast = useToast();
   const provider = providerNameOfHost(authentication.host);
+  const apiTokens = findScmProviderByHost(authentication.host)?.apiTokens;
   const what = `${provider} (${authentication.accountName}) on ${authentication.runnerName}`;
 
   function confirm() {
@@ -56,10 +57,10 @@ export function DisconnectButton({
           <>
             {authentication.method === 'api_token' ? (
               <p>
-                Runner Console deletes your API token from the runner. The token itself keeps
-                working until it expires: revoke it on{' '}
-                <a href={apiTokensPageOf(authentication.host)} target="_blank" rel="noreferrer noopener">
-                  Atlassian&apos;s API token page
+                Runner Console deletes your {apiTokens?.label ?? 'API token'} from the runner. The
+                token itself keeps working until it expires: revoke it on{' '}
+                <a href={apiTokens?.createUrl} target="_blank" rel="noreferrer noopener">
+                  {apiTokens?.createPageLabel ?? `${provider}’s token page`}
                 </a>{' '}
                 if nothing else uses it.
               </p>
@@ -98,7 +99,3 @@ export function DisconnectButton({
   );
 }
 
-/** Where the provider of this host lists and revokes personal access tokens. */
-function apiTokensPageOf(host: string): string | undefined {
-  return findScmProviderByHost(host)?.apiTokens?.createUrl;
-}

@@ -138,7 +138,7 @@ function RunnerView({
           <p className="callout__title">The runner’s public URL changed</p>
           <p>
             It was set up with <code className="break">{movedFrom}</code> but now reports{' '}
-            <code className="break">{runner.publicUrl}</code>. Bitbucket refuses Connect until each
+            <code className="break">{runner.publicUrl}</code>. Providers refuse Connect until each
             integration’s OAuth consumer has the new callback URL (see “Callback URL changed”
             below), or until the runner is started again with its original public URL.
           </p>

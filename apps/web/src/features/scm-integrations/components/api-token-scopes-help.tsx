@@ -5,7 +5,7 @@ type ApiTokenSettings = NonNullable<ProviderConfigurationSchema['apiTokens']>;
 
 /**
  * Beside "Enable personal access tokens": the scopes a developer's token needs and why, and where
- * tokens are made. Bitbucket: https://support.atlassian.com/bitbucket-cloud/docs/create-an-api-token/
+ * tokens are made (the provider's catalogue entry: its token page, guide and scopes).
  */
 export function ApiTokenScopesHelp({ providerName, apiTokens }: { providerName: string; apiTokens: ApiTokenSettings }) {
   const listId = useId();
@@ -25,12 +25,12 @@ export function ApiTokenScopesHelp({ providerName, apiTokens }: { providerName: 
       <p>
         Tokens last at most {apiTokens.maxLifetimeDays} days.{' '}
         <a href={apiTokens.createUrl} target="_blank" rel="noopener noreferrer">
-          Atlassian&rsquo;s API token page
+          {apiTokens.createPageLabel}
           <span className="visually-hidden"> (opens in a new tab)</span>
         </a>{' '}
         ·{' '}
         <a href={apiTokens.docsUrl} target="_blank" rel="noopener noreferrer">
-          How to create an API token
+          How to create {/^[aeiou]/i.test(apiTokens.label) ? 'an' : 'a'} {apiTokens.label}
           <span className="visually-hidden"> (opens in a new tab)</span>
         </a>
       </p>

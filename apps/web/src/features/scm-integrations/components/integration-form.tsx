@@ -1,6 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { NO_METHOD_MESSAGE, ScmIntegrationForm } from '@runner-console/contracts';
+import { clientIdMissingMessage, clientSecretMissingMessage, getScmProvider } from '@runner-console/scm-providers';
 import type {
   Runner,
   RunnerConfigurationSchema,
@@ -63,9 +64,12 @@ function integrationFormSchema(secretRequired: boolean) {
           ctx.addIssue({ code: 'custom', path: ['oauthEnabled'], message: NO_METHOD_MESSAGE });
         }
         if (!values.oauthEnabled) return;
+        // An empty field is named in the provider's own words ("Bitbucket calls it Key").
+        const entry = getScmProvider(values.provider);
         const id = clientId.safeParse(values.clientId);
         if (!id.success) {
-          ctx.addIssue({ code: 'custom', path: ['clientId'], message: firstMessage(id.error) });
+          const message = values.clientId.trim() === '' ? clientIdMissingMessage(entry) : firstMessage(id.error);
+          ctx.addIssue({ code: 'custom', path: ['clientId'], message });
         }
         if (values.clientSecret === '' && !secretRequired) return;
         const secret = clientSecret.safeParse(values.clientSecret);
@@ -73,7 +77,7 @@ function integrationFormSchema(secretRequired: boolean) {
           ctx.addIssue({
             code: 'custom',
             path: ['clientSecret'],
-            message: firstMessage(secret.error),
+            message: values.clientSecret.trim() === '' ? clientSecretMissingMessage(entry) : firstMessage(secret.error),
           });
         }
       }),

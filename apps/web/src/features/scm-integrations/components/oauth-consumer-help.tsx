@@ -117,8 +117,8 @@ function ClientKindHelp({ provider, kinds, host }: { provider: ProviderConfigura
 }
 
 /**
- * The steps on the provider's side, next to the form. For Bitbucket they follow its OAuth
- * consumer form: https://support.atlassian.com/bitbucket-cloud/docs/use-oauth-on-bitbucket-cloud/
+ * The steps on the provider's side, next to the form, in the order of the provider's own form
+ * (its catalogue entry: `docs.oauthConsumerUrl`, the scopes' checkboxes).
  */
 export function OAuthConsumerHelp({ provider, host }: { provider: ProviderConfigurationSchema; host: string }) {
   const headingId = useId();

@@ -44,7 +44,7 @@ export function RepositoryAccess({ runner, canManage }: { runner: Runner; canMan
       list.data.integrations.length === 0 ? (
         <EmptyState title="No repository access configured yet.">
           {canManage ? (
-            <p>Add Bitbucket so that developers can open its repositories on this runner.</p>
+            <p>Add a provider so that developers can open its repositories on this runner.</p>
           ) : (
             <p>Ask an organization admin to add a provider.</p>
           )}

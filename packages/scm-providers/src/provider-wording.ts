@@ -1,0 +1,23 @@
+// Sentences the apps show that name a provider or its own words for things: made here from the
+// provider's catalogue entry, so that no code outside a provider's folders names a provider.
+import type { ScmProvider } from './scm-provider.ts';
+
+/** "Enter the Client ID (Bitbucket calls it Key).", or "Enter the Client ID." where the provider says Client ID too. */
+export function clientIdMissingMessage(provider: ScmProvider | undefined): string {
+  return missing('Client ID', provider, provider?.oauth?.clientIdLabel);
+}
+
+/** "Enter the Client Secret (Bitbucket calls it Secret).", or "Enter the Client Secret." */
+export function clientSecretMissingMessage(provider: ScmProvider | undefined): string {
+  return missing('Client Secret', provider, provider?.oauth?.clientSecretLabel);
+}
+
+function missing(ours: string, provider: ScmProvider | undefined, theirs: string | undefined): string {
+  return provider && theirs && theirs.toLowerCase() !== ours.toLowerCase() ? `Enter the ${ours} (${provider.name} calls it ${theirs}).` : `Enter the ${ours}.`;
+}
+
+/** "an API token", "a personal access token": what the provider calls its tokens, with its article. */
+export function apiTokenLabelWithArticle(provider: ScmProvider | undefined): string {
+  const label = provider?.apiTokens?.label ?? 'API token';
+  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+}
