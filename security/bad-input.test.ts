@@ -55,7 +55,7 @@ interface FuzzRequest {
 }
 
 /** Routes that change state without a request schema: only odd path params, so they can only 404. */
-const mutatingWithoutSchema: RouteName[] = ['rotateRunnerKey', 'deleteScmIntegration', 'validateScmIntegration', 'deleteGitAuthentication', 'newRunnerToken', 'deleteRunner', 'deleteEnvironment', 'removeMember', 'createPasswordReset', 'revokeInvitation', 'revokeConsoleApiToken'];
+const mutatingWithoutSchema: RouteName[] = ['rotateRunnerKey', 'deleteScmIntegration', 'validateScmIntegration', 'deleteGitAuthentication', 'newRunnerToken', 'deleteRunner', 'deleteEnvironment', 'removeMember', 'createPasswordReset', 'revokeInvitation', 'revokeConsoleApiToken', 'revokeRunnerConnection'];
 /** Routes whose accepted body would change state: generated bodies that the contract accepts are left out. */
 const mutatingWithSchema: RouteName[] = ['createRunner', 'updateRunner', 'createScmIntegration', 'updateScmIntegration', 'createEnvironment', 'createInvitation', 'updateMember', 'createConsoleApiToken', 'saveSsoSettings'];
 

@@ -202,4 +202,11 @@ describe('offboarding: eraseMemberConnections', () => {
     expect(log.body.entries.find((e: { action: string }) => e.action === 'git_authentication.member_erased')).toMatchObject({ target: 'leaver@acme.test', actor: 'admin@acme.test' });
     runner!.close();
   });
+  it('an id no runner could hold is a 404, and the runner is not asked', async () => {
+    const { runnerId, runner, calls } = await newRunner([]);
+    const res = await admin.request('DELETE', `/api/runners/${runnerId}/connections/${'a'.repeat(101)}`);
+    expect(res.status).toBe(404);
+    expect(calls.filter((c) => c.method === 'revokeConnection')).toEqual([]);
+    runner!.close();
+  });
 });

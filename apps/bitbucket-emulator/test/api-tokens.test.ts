@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserClient, readHiddenFields } from './browser-client.ts';
+import { BrowserClient, readHiddenFields } from '@runner-console/emulator-kit/testing';
 import { makeTempDir, startEmulator, type RunningEmulator } from './emulator-harness.ts';
 import { signIn } from './oauth-flow.ts';
 

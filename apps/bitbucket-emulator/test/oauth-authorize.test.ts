@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserClient, readHiddenFields } from './browser-client.ts';
+import { BrowserClient, readHiddenFields } from '@runner-console/emulator-kit/testing';
 import { startEmulator, type RunningEmulator } from './emulator-harness.ts';
 import { authorize, authorizePath, createConsumer, signIn } from './oauth-flow.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { BrowserClient, readHiddenFields } from './browser-client.ts';
+import { BrowserClient, readHiddenFields } from '@runner-console/emulator-kit/testing';
 
 export const DEFAULT_CALLBACK = 'http://127.0.0.1:9/callback';
 /** The scopes the product asks its admins to tick. */

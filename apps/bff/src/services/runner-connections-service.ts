@@ -1,6 +1,7 @@
 import {
   EraseUserConnectionsResult,
   ListConnectionsResult,
+  RevokeConnectionParams,
   RevokeConnectionResult,
   type RevokeRunnerConnectionResponse,
   type RunnerConnectionList,
@@ -94,6 +95,8 @@ export function createRunnerConnectionsService(deps: {
     /** Same effect as the developer's own Disconnect, plus revocation at the provider where it can. */
     async revoke(user: SessionUser, runnerId: string, tokenId: string): Promise<RevokeRunnerConnectionResponse> {
       const runner = await runners.requireRunner(user, runnerId);
+      // An id no runner could hold is no connection: 404 without asking the runner.
+      if (!RevokeConnectionParams.safeParse({ tokenId }).success) throw notFound('This connection');
       const conn = deps.link().connectionOf(runner.id);
       if (!conn) throw runnerOffline();
       let result;
