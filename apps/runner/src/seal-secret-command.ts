@@ -18,13 +18,13 @@ oauthClientSecretEnvelope. The secret is read from stdin (one trailing newline i
 never taken as an argument and never printed.
 
   --runner            the runner's id (the envelope only opens on that runner)
-  --host              the provider host, e.g. bitbucket.org (the envelope only opens for that host)
+  --host              the integration's host, as in its Host field (the envelope only opens for that host)
   --public-key-file   the runner's public key: the answer of GET /api/runners/<runnerId> (its
                       publicKey is used, and its id must be the --runner), or the public JWK alone
 
 Example:
-  printf '%s' "$BITBUCKET_SECRET" | node runner.mjs seal-secret --runner "$RUNNER_ID" \\
-    --host bitbucket.org --public-key-file runner.json
+  printf '%s' "$CLIENT_SECRET" | node runner.mjs seal-secret --runner "$RUNNER_ID" \\
+    --host "$PROVIDER_HOST" --public-key-file runner.json
 `;
 
 export type SealSecretIo = {
