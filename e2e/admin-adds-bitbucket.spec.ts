@@ -158,11 +158,14 @@ test.describe('Configure repository access › Add a new provider', () => {
     await test.step('fill the modal by following what it says', async () => {
       await page.getByRole('button', { name: 'Add a new provider' }).click();
       await expect(dialog).toBeVisible();
+      // The picker starts on the first supported provider in its order (GitHub); the admin picks Bitbucket.
+      await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeChecked();
+      await dialog.getByRole('radio', { name: /Bitbucket/ }).check();
       await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
       for (const unavailable of ['GitLab', 'Azure DevOps']) {
         await expect(dialog.getByRole('radio', { name: new RegExp(unavailable) })).toBeDisabled();
       }
-      await expect(dialog.getByRole('radio', { name: /GitHub/ })).toBeEnabled();
+      await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeEnabled();
       await expect(dialog.getByText('Not available yet')).toHaveCount(2);
       await expect(dialog.getByRole('textbox', { name: 'Host' })).toHaveValue('bitbucket.org');
       // OAuth starts off, as the guide says ("turn on Enable OAuth"), and Save says why it needs it.
@@ -349,7 +352,7 @@ test.describe('Configure repository access › Add a new provider', () => {
       await addButton.focus();
       await page.keyboard.press('Enter');
       await expect(dialog).toBeVisible();
-      await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeFocused();
+      await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeFocused();
       await page.keyboard.press('Escape');
       await expect(dialog).toBeHidden();
       await expect(addButton).toBeFocused();
@@ -357,7 +360,11 @@ test.describe('Configure repository access › Add a new provider', () => {
 
     await addButton.focus();
     await page.keyboard.press('Enter');
+    await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeFocused();
+    // The arrow keys move through the providers, skipping those not available yet.
+    await page.keyboard.press('ArrowDown');
     await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeFocused();
+    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
 
     await test.step('Tab reaches every control in order; a Data Center URL gets a clear answer', async () => {
       await page.keyboard.press('Tab');
@@ -451,6 +458,7 @@ test.describe('Configure repository access › Add a new provider', () => {
 
     await page.getByRole('button', { name: 'Add a new provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
+    await dialog.getByRole('radio', { name: /Bitbucket/ }).check();
     await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
     await expect(dialog.getByText('Already added')).toBeVisible();
     await expect(dialog.getByText('Local runner already has a Bitbucket integration for bitbucket.org.')).toBeVisible();
@@ -514,12 +522,12 @@ test.describe('Configure repository access › Add a new provider', () => {
     await openLocalRunner(page);
     await page.getByRole('button', { name: 'Add a new provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
-    // Opening still starts on what the dialog is for.
-    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeFocused();
+    // Opening still starts on what the dialog is for: the chosen provider.
+    await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeFocused();
     await page.keyboard.press('Shift+Tab');
     await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
     await page.keyboard.press('Tab');
-    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeFocused();
+    await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeFocused();
   });
 
   test('at 390 px a refused Save brings its first error into view, clear of the footer, and focuses the field', async ({
