@@ -55,3 +55,4 @@ export { MemorySessions, type MemorySession } from './ui/memory-sessions.ts';
 export { KIT_STYLESHEET_PATH, renderPageFrame, type PageBrand, type PageFrameOptions } from './ui/page-frame.ts';
 export { sendPage, setPageSecurityHeaders } from './ui/send-page.ts';
 export { renderSignInPage, type SignInPageOptions } from './ui/sign-in-page.ts';
+export { ConfigError, createEmulatorConfigLoader, type EmulatorConfig } from './emulator-config.ts';
