@@ -82,13 +82,14 @@ export function createAuthService(db: Db, bus?: ClusterBus) {
     if (keep) query = query.where('id_hash', '!=', keep);
     await query.execute();
     forgetCachedSessionsOf(userId, keep);
-    bus?.publish(userSessionsTopic, userId);
+    // Awaited: the answer leaves only once every other instance has been told.
+    await bus?.publish(userSessionsTopic, userId);
   }
 
   /** After a user was deleted: drop their cached sessions here and on every other instance. */
-  function forgetSessionsOf(userId: string): void {
+  async function forgetSessionsOf(userId: string): Promise<void> {
     forgetCachedSessionsOf(userId);
-    bus?.publish(userSessionsTopic, userId);
+    await bus?.publish(userSessionsTopic, userId);
   }
 
   async function findSessionUser(userId: string): Promise<SessionUser | undefined> {
@@ -140,7 +141,7 @@ export function createAuthService(db: Db, bus?: ClusterBus) {
     const idHash = hashSecretToken(sessionToken);
     cache.delete(idHash);
     await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
-    bus?.publish(sessionTopic, idHash);
+    await bus?.publish(sessionTopic, idHash);
   }
 
   return { signIn, signOut, startSession, endSessionsOf, forgetSessionsOf, resolveSession, findSessionUser, newId: randomUUID };

@@ -287,7 +287,7 @@ export function createMemberService(deps: MemberServiceDeps) {
       if (before.role !== after.role) {
         await audit.record({ orgId: user.orgId, runnerId: null, actor: user, action: 'member.role_changed', target: after.email, details: { from: before.role, to: after.role } });
         // The member's cached sessions carry the old role: drop them so the next request reads the new one.
-        auth.forgetSessionsOf(userId);
+        await auth.forgetSessionsOf(userId);
       }
       return toMember(after);
     },
@@ -306,7 +306,7 @@ export function createMemberService(deps: MemberServiceDeps) {
         await trx.deleteFrom('users').where('id', '=', userId).execute();
         return row;
       });
-      auth.forgetSessionsOf(userId);
+      await auth.forgetSessionsOf(userId);
       await audit.record({ orgId: user.orgId, runnerId: null, actor: user, action: 'member.removed', target: removed.email, details: { role: removed.role, name: removed.name } });
       await deps.onMemberRemoved(user.orgId, userId, { userEmail: removed.email, actor: user }).catch((err: Error) => log.warn({ err: err.message, userId }, 'offboarding a removed member failed'));
     },

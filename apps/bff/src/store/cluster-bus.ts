@@ -23,7 +23,12 @@ export interface ClusterBus {
   readonly instanceId: string;
   /** False for the embedded single instance (SQLite): publish does nothing. */
   readonly clustered: boolean;
-  publish(topic: string, body: unknown): void;
+  /**
+   * Tell every other instance. The promise settles once the message has gone to the database
+   * (never rejects: a failure is logged): await it where the answer to a request must not leave
+   * before the other instances are told (a session that ends "at once").
+   */
+  publish(topic: string, body: unknown): Promise<void>;
   subscribe(topic: string, handler: (body: unknown, from: string) => void): () => void;
   onResync(handler: () => void): () => void;
   /** Told how long each message from another instance took to arrive, in seconds (for the metrics). */
@@ -62,7 +67,7 @@ export function createLocalBus(): ClusterBus {
   return {
     instanceId: randomUUID(),
     clustered: false,
-    publish() {},
+    publish: () => Promise.resolve(),
     subscribe: handlers.subscribe,
     onResync: handlers.onResync,
     onLag() {},
@@ -207,10 +212,11 @@ export async function createPostgresBus(db: Db, databaseUrl: string, log: Logger
     instanceId,
     clustered: true,
     publish(topic, body) {
-      if (closed) return;
+      if (closed) return Promise.resolve();
       sending = sending
         .then(() => send(topic, body))
         .catch((err) => log.warn({ topic, err: (err as Error).message }, 'sending a cluster message failed'));
+      return sending;
     },
     subscribe: handlers.subscribe,
     onResync: handlers.onResync,
