@@ -168,7 +168,9 @@ export const test = base.extend<{ layoutGuard: void }>({
         try {
           for (const viewport of size && size.width !== PHONE.width ? [PHONE, size] : [size ?? PHONE]) {
             await page.setViewportSize(viewport);
-            await page.waitForTimeout(300);
+            // The layout is CSS alone (no script reads the width): two frames after the resize the
+            // page is laid out at the new size.
+            await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
             for (const problem of await page.evaluate(findLayoutProblems)) problems.add(problem);
           }
         } catch (error) {
