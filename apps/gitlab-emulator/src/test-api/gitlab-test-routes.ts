@@ -50,7 +50,8 @@ export function addGitLabTestRoutes(router: Router, context: GitLabContext): voi
     res.status(201).json({ applicationId: uid, secret });
   });
 
-  // What User settings › Access tokens › Add new token does (glpat-…; expiry at the end of that day, UTC).
+  // What User settings › Access tokens › Add new token does (glpat-…). A token stops working at
+  // 00:00 UTC on its expiry date (https://docs.gitlab.com/user/profile/personal_access_tokens/#when-personal-access-tokens-expire).
   router.post('/_emulator/personal-access-tokens', (req, res) => {
     const parsed = tokenSchema.safeParse(req.body);
     if (!parsed.success) return sendValidationError(res, parsed.error);
@@ -64,7 +65,7 @@ export function addGitLabTestRoutes(router: Router, context: GitLabContext): voi
       name: parsed.data.name,
       scopes: parsed.data.scopes,
       createdAt: context.clock.now(),
-      expiresAt: parsed.data.expiresAt ? Date.parse(`${parsed.data.expiresAt}T23:59:59Z`) : null,
+      expiresAt: parsed.data.expiresAt ? Date.parse(`${parsed.data.expiresAt}T00:00:00Z`) : null,
       revoked: false,
     });
     res.status(201).json({ token });

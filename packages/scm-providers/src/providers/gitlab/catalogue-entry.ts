@@ -14,8 +14,8 @@ const scopes = [
 export const gitlabEntry: ScmProvider = {
   id: 'gitlab',
   name: 'GitLab',
-  supported: false,
-  unsupportedReason: 'GitLab is not available yet.',
+  // The runner's adapter: apps/runner/src/providers/gitlab/.
+  supported: true,
   defaultHost: 'gitlab.com',
   // gitlab.com, or a self-managed instance at https://{host} (its REST API at /api/v4).
   hostEditable: true,
