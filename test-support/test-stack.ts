@@ -51,6 +51,8 @@ export async function stopStartScript(child: ChildProcess): Promise<void> {
  */
 export async function startTestStack(opts: { env?: Record<string, string>; recordBff?: boolean } = {}): Promise<TestStack> {
   const [bff, runner, bitbucket] = [await freePort(), await freePort(), await freePort()];
+  // The other emulators on free ports too, so stacks side by side (and a developer's `npm start`) never collide.
+  const [github, gitlab] = [await freePort(), await freePort()];
   // With recordBff, the runner and the test's own clients reach the BFF through a recording proxy.
   const proxy = opts.recordBff ? await startRecordingProxy(bff) : undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-stack-'));
@@ -61,6 +63,8 @@ export async function startTestStack(opts: { env?: Record<string, string>; recor
       PORT: String(bff),
       RUNNER_PORT: String(runner),
       BITBUCKET_PORT: String(bitbucket),
+      GITHUB_PORT: String(github),
+      GITLAB_PORT: String(gitlab),
       DATA_DIR: dataDir,
       SKIP_WEB_BUILD: '1',
       LOG_LEVEL: 'info',

@@ -15,7 +15,7 @@ export const gitlabClientKinds: readonly OAuthClientKind[] = [
       'Give it a Name your team recognises, and paste the Callback URL from this form into Redirect URI.',
       'Keep Confidential ticked: the client secret stays on the runner, which can keep it secret.',
       'Under Scopes, tick exactly the scopes listed below.',
-      'Choose Save application, then copy the Application ID into Client ID and the Secret into Client secret here (GitLab shows the secret once).',
+      'Choose Save application, then copy the Application ID into Client ID and the Secret into Client Secret here (GitLab shows the secret once).',
     ],
     installPath: null,
     permissions: null,
