@@ -19,6 +19,7 @@ import { createApiRouter } from './api/api-router.ts';
 import type { GitLabContext } from './context.ts';
 import { createGitHttp } from './git/git-http-router.ts';
 import { createHomeRouter } from './home-router.ts';
+import { createProjectPagesRouter } from './project-pages.ts';
 import { createAuthorizeRouter, GITLAB_BRAND } from './oauth/authorize-router.ts';
 import { createTokenRouter, REFRESH_TOKEN_LIFETIME_MS } from './oauth/token-router.ts';
 import { seedGitLabData } from './seed.ts';
@@ -104,6 +105,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   app.use('/api/v4', createApiRouter(context));
   app.use(gitHttp.router);
   app.use(createHomeRouter(context));
+  app.use(createProjectPagesRouter(context));
   app.use((_req, res) => sendPage(res, 404, renderMessagePage(GITLAB_BRAND, 'Page not found', 'There is nothing at this address in the GitLab emulator.')));
   app.use(answerUnexpectedError(context));
 

@@ -116,6 +116,22 @@ describe('OAuth (Doorkeeper)', () => {
   });
 });
 
+describe('project pages', () => {
+  it('shows a subgroup project’s merge request to a member, at GitLab’s address; signed out, the sign-in page', async () => {
+    const signedOut = await fetch(`${emulator.baseUrl}/acme/platform/tools/-/merge_requests/1`, { redirect: 'manual' });
+    expect(signedOut.status).toBe(302);
+    expect(signedOut.headers.get('location')).toContain('/users/sign_in?return_to=');
+    const browser = new BrowserClient(emulator.baseUrl);
+    const signInPage = await (await browser.get('/users/sign_in')).text();
+    await browser.postForm('/users/sign_in', { ...readHiddenFields(signInPage), login: 'alice', password: 'alice' });
+    const page = await browser.get('/acme/platform/tools/-/merge_requests/1');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Add a lint script !1');
+    expect((await browser.get('/acme/platform/tools')).status).toBe(200);
+    expect((await browser.get('/acme/platform/tools/-/merge_requests/9')).status).toBe(404);
+  });
+});
+
 describe('git over HTTP', () => {
   it('clones the subgroup project as oauth2 with a token and pushes with write_repository only', async () => {
     const dir = makeTempDir('gl-git-');
