@@ -102,7 +102,7 @@ test.describe('GitLab: an admin adds it, a developer connects, pushes, and conne
       await signIn(page, 'dev');
       await page.getByRole('link', { name: 'New environment' }).click();
       await page.getByLabel('Context URL').fill(MR_URL);
-      await expect(page.getByText('Pull request #1 in acme/widgets')).toBeVisible();
+      await expect(page.getByText('Merge request !1 in acme/widgets')).toBeVisible();
       const panel = page.getByRole('region', { name: 'Authorize GitLab' });
       const popupPromise = page.waitForEvent('popup');
       await panel.getByRole('button', { name: 'Connect', exact: true }).click();
@@ -115,6 +115,8 @@ test.describe('GitLab: an admin adds it, a developer connects, pushes, and conne
       await popup.getByRole('button', { name: 'Authorize', exact: true }).click();
       await expect(page.getByRole('status').filter({ hasText: 'GitLab is now connected as Alice' })).toBeVisible();
       const id = await createEnvironment(page, 'feature/login');
+      await expect(page.getByText('Merge request', { exact: true })).toBeVisible();
+      await expect(page.getByText('!1 Add login form')).toBeVisible();
       const workspace = path.resolve(dataDir, 'runner', 'workspaces', id);
       expect((await run('git', ['remote', 'get-url', 'origin'], { cwd: workspace })).stdout.trim()).toBe(`${urls.gitlab}/acme/widgets.git`);
       expect(await pushFrom(workspace, 'from-gitlab-environment.txt')).toBe(await headOf('acme/widgets', 'feature/login'));
@@ -136,7 +138,7 @@ test.describe('GitLab: an admin adds it, a developer connects, pushes, and conne
     await test.step('a personal access token, from the subgroup project’s merge request', async () => {
       await page.getByRole('link', { name: 'New environment' }).click();
       await page.getByLabel('Context URL').fill(SUBGROUP_MR_URL);
-      await expect(page.getByText('Pull request #1 in acme/platform/tools')).toBeVisible();
+      await expect(page.getByText('Merge request !1 in acme/platform/tools')).toBeVisible();
       const panel = page.getByRole('region', { name: 'Authorize GitLab' });
       await panel.getByRole('button', { name: 'Use a personal access token instead' }).click();
       // GitLab says whose the token is, its scopes and when it expires: the form asks for the token only.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getScmProvider, isScmProviderId, scmProviders } from './scm-provider-catalogue.ts';
 import type { ScmProviderId } from './scm-provider.ts';
+import { pullRequestLabel } from './provider-wording.ts';
 
 describe('scmProviders', () => {
   it('lists GitHub, GitLab, Bitbucket, Azure DevOps in display order', () => {
@@ -115,5 +116,11 @@ describe('isScmProviderId', () => {
     expect(isScmProviderId('azure-devops')).toBe(true);
     expect(isScmProviderId('Bitbucket')).toBe(false);
     expect(isScmProviderId(undefined)).toBe(false);
+  });
+
+  it('words a pull request as the provider does: GitLab’s merge request !1, others’ pull request #1', () => {
+    expect(pullRequestLabel(getScmProvider('gitlab'), 1)).toBe('Merge request !1');
+    expect(pullRequestLabel(getScmProvider('github'), 1)).toBe('Pull request #1');
+    expect(pullRequestLabel(undefined, 2)).toBe('Pull request #2');
   });
 });

@@ -42,6 +42,8 @@ export const gitlabEntry: ScmProvider = {
     clientIdLabel: 'Application ID',
     clientSecretLabel: 'Secret',
   },
+  // https://docs.gitlab.com/user/project/merge_requests/ (`!1` in GitLab's references).
+  pullRequestWording: { name: 'Merge request', numberPrefix: '!' },
   // https://docs.gitlab.com/user/profile/personal_access_tokens/
   apiTokens: {
     label: 'personal access token',
