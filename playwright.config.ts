@@ -2,11 +2,11 @@ import { defineConfig, devices } from '@playwright/test';
 
 // End-to-end tests run against the whole stack, started exactly as `npm start` starts it, on test
 // ports and a fresh data folder so they never collide with a running development stack.
-// CI uses 18080-18083 and .data/e2e. Locally each run picks its own ports and data folder, so two
+// CI uses 18080-18084 and .data/e2e. Locally each run picks its own ports and data folder, so two
 // runs side by side do not collide; workers inherit the choice through E2E_PORT_BASE.
 const base = Number(process.env.E2E_PORT_BASE ?? (process.env.CI ? 18080 : 20000 + Math.floor(Math.random() * 400) * 10));
 process.env.E2E_PORT_BASE = String(base);
-export const e2ePorts = { bff: base, runner: base + 1, bitbucket: base + 2, github: base + 3 };
+export const e2ePorts = { bff: base, runner: base + 1, bitbucket: base + 2, github: base + 3, gitlab: base + 4 };
 export const e2eDataDir = base === 18080 ? '.data/e2e' : `.data/e2e-${base}`;
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -54,6 +54,7 @@ export default defineConfig({
       RUNNER_PORT: String(e2ePorts.runner),
       BITBUCKET_PORT: String(e2ePorts.bitbucket),
       GITHUB_PORT: String(e2ePorts.github),
+      GITLAB_PORT: String(e2ePorts.gitlab),
       DATA_DIR: e2eDataDir,
       LOG_LEVEL: 'info',
     },

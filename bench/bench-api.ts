@@ -63,6 +63,24 @@ export async function addGitHubIntegration(stack: BenchStack, admin: TestBrowser
   await expectOk(admin, stack, 'POST', `${base}/integrations`, { provider: 'github', host: 'github.com', oauthEnabled: true, clientId: app.clientId, oauthClientSecretEnvelope: envelope });
 }
 
+/** The Local runner's gitlab.com integration, with an application made in the GitLab emulator, secret sealed as the modal seals it. */
+export async function addGitLabIntegration(stack: BenchStack, admin: TestBrowser, runnerId: string): Promise<void> {
+  const res = await fetch(`${stack.gitlab}/_emulator/applications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `Runner Console bench ${Date.now()}`, redirectUri: `${stack.runner}/oauth/callback`, scopes: ['read_user', 'read_api', 'read_repository', 'write_repository'], confidential: true }),
+  });
+  if (!res.ok) throw new Error(`creating a GitLab application answered ${res.status}`);
+  const app = (await res.json()) as { applicationId: string; secret: string };
+  const base = `/api/runners/${runnerId}`;
+  const { integrations } = await expectOk<{ integrations: { id: string; host: string }[] }>(admin, stack, 'GET', `${base}/integrations`);
+  for (const existing of integrations.filter((i) => i.host === 'gitlab.com')) await expectOk(admin, stack, 'DELETE', `${base}/integrations/${existing.id}`);
+  const schema = await expectOk<{ publicKey: Parameters<typeof sealClientSecret>[0]['publicJwk'] | null }>(admin, stack, 'GET', `${base}/configuration-schema`);
+  if (!schema.publicKey) throw new Error('the runner has no public key');
+  const envelope = await sealClientSecret({ secret: app.secret, publicJwk: schema.publicKey, runnerId, host: 'gitlab.com' });
+  await expectOk(admin, stack, 'POST', `${base}/integrations`, { provider: 'gitlab', host: 'gitlab.com', oauthEnabled: true, clientId: app.applicationId, oauthClientSecretEnvelope: envelope });
+}
+
 /** The session and CSRF cookies of a signed-in client, as request headers (for autocannon and Lighthouse). */
 export function sessionHeaders(client: TestBrowser, stack: BenchStack): { cookie: string; csrf: string } {
   const jar = client.cookiesOf(stack.dashboard);

@@ -4,8 +4,10 @@ import { ms, percentile, ratio, type BenchRow } from './stats.ts';
 
 const CONNECTED_TEXT = 'now connected';
 
-/** The budget of every Connect confirmation row, whatever the provider. */
+/** The budget of a Connect confirmation row, unless its provider's issue sets a tighter one. */
 export const CONNECT_BUDGET_MS = 300;
+/** GitLab's issue (24) asks p95 < 50 ms of its Connect confirmation. */
+export const GITLAB_CONNECT_BUDGET_MS = 50;
 
 /** What differs between providers in the measured flow: the context URL and the emulator's sign-in and consent pages. */
 export interface ConnectProvider {
@@ -26,6 +28,11 @@ export const connectProviders = {
     name: 'GitHub',
     contextUrl: 'https://github.com/acme/widgets/pull/1',
     signInAndGrant: (popup) => signInAndGrant(popup, { username: 'Username or email address', submit: 'Sign in', grant: 'Authorize acme' }),
+  },
+  gitlab: {
+    name: 'GitLab',
+    contextUrl: 'https://gitlab.com/acme/widgets/-/merge_requests/1',
+    signInAndGrant: (popup) => signInAndGrant(popup, { username: 'Username or email address', submit: 'Sign in', grant: 'Authorize' }),
   },
 } satisfies Record<string, ConnectProvider>;
 
@@ -50,7 +57,12 @@ export async function benchConnectLatency(
   browser: Browser,
   runnerId: string,
   flows: number,
-  { provider = connectProviders.bitbucket, paths = ['postMessage', 'server-event'], labels = ['1a', '1b'] }: { provider?: ConnectProvider; paths?: readonly Path[]; labels?: readonly string[] } = {},
+  {
+    provider = connectProviders.bitbucket,
+    paths = ['postMessage', 'server-event'],
+    labels = ['1a', '1b'],
+    budgetMs = CONNECT_BUDGET_MS,
+  }: { provider?: ConnectProvider; paths?: readonly Path[]; labels?: readonly string[]; budgetMs?: number } = {},
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   let baseline = Number.NaN;
@@ -63,8 +75,8 @@ export async function benchConnectLatency(
       figure: ms(p95),
       baseline: `${ms(baseline)} (page fetch + DOM update, p95)`,
       ratio: ratio(p95, baseline),
-      budget: `p95 < ${CONNECT_BUDGET_MS} ms`,
-      pass: samples.length >= flows && p95 < CONNECT_BUDGET_MS,
+      budget: `p95 < ${budgetMs} ms`,
+      pass: samples.length >= flows && p95 < budgetMs,
     });
   }
   return rows;

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
-import { addGitHubIntegration, localRunnerId, signedInClient } from './bench-api.ts';
+import { addGitHubIntegration, addGitLabIntegration, localRunnerId, signedInClient } from './bench-api.ts';
 import { benchCluster, benchRestarts } from './cluster.ts';
-import { benchConnectLatency, CONNECT_BUDGET_MS, connectProviders } from './connect-latency.ts';
+import { benchConnectLatency, CONNECT_BUDGET_MS, connectProviders, GITLAB_CONNECT_BUDGET_MS } from './connect-latency.ts';
 import { benchGitPush } from './git-push.ts';
 import { benchLighthouse, benchModal, benchPageWeight } from './page-weight.ts';
 import { benchSaveToUsable } from './save-to-usable.ts';
@@ -68,6 +68,12 @@ try {
     return benchConnectLatency(stack, browser!, runnerId, flows, { provider: connectProviders.github, paths: ['postMessage'], labels: ['1c'] });
   });
   if (githubConnectRows) rows.push(...githubConnectRows);
+  // And on GitLab (its emulator, an application), from merge request !1.
+  const gitlabConnectRows = await step('1. Connect confirmation latency (GitLab)', `p95 < ${GITLAB_CONNECT_BUDGET_MS} ms`, async () => {
+    await addGitLabIntegration(stack, admin, runnerId);
+    return benchConnectLatency(stack, browser!, runnerId, flows, { provider: connectProviders.gitlab, paths: ['postMessage'], labels: ['1d'], budgetMs: GITLAB_CONNECT_BUDGET_MS });
+  });
+  if (gitlabConnectRows) rows.push(...gitlabConnectRows);
 
   const pages = [
     { name: 'Runner page', path: `/settings/runners/${runnerId}` },

@@ -2,7 +2,7 @@
 // (a throwaway cluster in DATA_DIR/postgres unless DATABASE_URL is given), three BFF instances on
 // loopback ports PORT+10..PORT+12 (their Prometheus metrics on PORT+13..PORT+15), HAProxy on PORT
 // balancing them round robin with health checks on /readyz (no stickiness: event streams and runner
-// links work on any instance), and the Local runner and the Bitbucket and GitHub emulators as `npm start` runs
+// links work on any instance), and the Local runner and the Bitbucket, GitHub and GitLab emulators as `npm start` runs
 // them. Same seed data, same URLs.
 // A BFF instance that stops is started again (the others carry on meanwhile); SIGTERM to one drains
 // it first (docs/deploying.md). Ctrl-C stops all.
@@ -17,7 +17,7 @@ const env = process.env;
 const instances = 3;
 const port = (name, fallback) => readPort(env, name, fallback);
 
-const ports = { lb: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083) };
+const ports = { lb: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083), gitlab: port('GITLAB_PORT', 8084) };
 const bffPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + i);
 const metricsPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + instances + i);
 if (metricsPorts.at(-1) > 65535) {
@@ -36,6 +36,7 @@ const urls = {
   runner: `http://localhost:${ports.runner}`,
   bitbucket: `http://localhost:${ports.bitbucket}`,
   github: `http://localhost:${ports.github}`,
+  gitlab: `http://localhost:${ports.gitlab}`,
 };
 
 // The same token file as `npm start`, so a second start reuses it.
@@ -158,6 +159,7 @@ const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bi
 
 start('bitbucket-emulator', process.execPath, serviceCommand('bitbucket-emulator'), { ...shared, BITBUCKET_PORT: String(ports.bitbucket) });
 start('github-emulator', process.execPath, serviceCommand('github-emulator'), { ...shared, GITHUB_PORT: String(ports.github) });
+start('gitlab-emulator', process.execPath, serviceCommand('gitlab-emulator'), { ...shared, GITLAB_PORT: String(ports.gitlab) });
 
 function startBffInstance(i) {
   const name = `bff-${i + 1}`;
@@ -198,6 +200,7 @@ fs.writeFileSync(path.join(runDir, 'haproxy.cfg'), haproxyConfig());
 await Promise.all([
   waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`),
   waitFor('github-emulator', `${urls.github}/_emulator/health`),
+  waitFor('gitlab-emulator', `${urls.gitlab}/_emulator/health`),
   ...bffPorts.map((p, i) => waitFor(`bff-${i + 1}`, `http://127.0.0.1:${p}/readyz`)),
 ]);
 start('haproxy', haproxyBin, ['-db', '-f', path.join(runDir, 'haproxy.cfg')], {});
@@ -209,8 +212,8 @@ start('runner', process.execPath, serviceCommand('runner'), {
   BFF_URL: env.RUNNER_BFF_URL ?? urls.dashboard,
   RUNNER_PORT: String(ports.runner),
   ...bitbucketEnv,
-  // As `npm start`: the runner reaches github.com at the GitHub emulator.
-  PROVIDER_ENDPOINTS: `github.com=${urls.github}`,
+  // As `npm start`: the runner reaches github.com and gitlab.com at their emulators.
+  PROVIDER_ENDPOINTS: `github.com=${urls.github} gitlab.com=${urls.gitlab}`,
 });
 await waitFor('runner', `${urls.runner}/healthz`);
 
@@ -224,11 +227,12 @@ Runner Console is running as a cluster.
   Local runner        ${urls.runner}
   Bitbucket emulator  ${urls.bitbucket}
   GitHub emulator     ${urls.github}  (REST API ${urls.github}/api/v3)
+  GitLab emulator     ${urls.gitlab}  (REST API ${urls.gitlab}/api/v4)
   Data folder         ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
 
   Sign in as  admin@acme.test / admin   (org admin of Acme)
           or  dev@acme.test / dev       (member)
-  Bitbucket and GitHub emulator user: alice / alice
+  Bitbucket, GitHub and GitLab emulator user: alice / alice
 
 Press Ctrl-C to stop.
 `);

@@ -125,6 +125,22 @@ describe('envelope attacks', () => {
       await expectRunnerRefuses(r1, i1);
     }));
 
+  // An editable host: a compromised BFF could point a GitLab integration at a host it controls.
+  // The secret sealed for gitlab.com stays sealed for gitlab.com.
+  it('a secret sealed for gitlab.com, moved to a self-managed GitLab host', () =>
+    check('envelope', 'moved to another host of the same provider (gitlab.com → gitlab.attacker.test)', async () => {
+      const forGitLab = await sealClientSecret({ secret: consumer.secret, publicJwk: await publicKeyOf(r1), runnerId: r1, host: 'gitlab.com' });
+      const id = randomUUID();
+      const db = new SQLite(dbFile());
+      const row = db.prepare('SELECT * FROM scm_integrations WHERE id = ?').get(i1) as Record<string, unknown>;
+      db.prepare(
+        `INSERT INTO scm_integrations (id, org_id, runner_id, provider, host, oauth_enabled, client_id, secret_envelope, secret_kid, validation_status, created_at, updated_at)
+         VALUES (?, ?, ?, 'gitlab', 'gitlab.attacker.test', 1, ?, ?, ?, 'pending', ?, ?)`,
+      ).run(id, row.org_id, r1, consumer.key, forGitLab, row.secret_kid, new Date().toISOString(), new Date().toISOString());
+      db.close();
+      await expectRunnerRefuses(r1, id);
+    }));
+
   it('protected header tampered (swapped for another valid header of the same runner and host)', () =>
     check('envelope', 'header tampered', async () => {
       const other = await sealClientSecret({ secret: 'different', publicJwk: await publicKeyOf(r1), runnerId: r1, host: 'bitbucket.org' });

@@ -50,9 +50,9 @@ export async function stopStartScript(child: ChildProcess): Promise<void> {
  * loopback ports with a temporary data folder. The dashboard build is skipped: these tests speak HTTP.
  */
 export async function startTestStack(opts: { env?: Record<string, string>; recordBff?: boolean } = {}): Promise<TestStack> {
-  // Every service `npm start` starts gets a free port, emulators included: a fixed default would
-  // collide with a running `npm start` or another test's stack.
-  const [bff, runner, bitbucket, github] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [bff, runner, bitbucket] = [await freePort(), await freePort(), await freePort()];
+  // The other emulators on free ports too, so stacks side by side (and a developer's `npm start`) never collide.
+  const [github, gitlab] = [await freePort(), await freePort()];
   // With recordBff, the runner and the test's own clients reach the BFF through a recording proxy.
   const proxy = opts.recordBff ? await startRecordingProxy(bff) : undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-stack-'));
@@ -64,6 +64,7 @@ export async function startTestStack(opts: { env?: Record<string, string>; recor
       RUNNER_PORT: String(runner),
       BITBUCKET_PORT: String(bitbucket),
       GITHUB_PORT: String(github),
+      GITLAB_PORT: String(gitlab),
       DATA_DIR: dataDir,
       SKIP_WEB_BUILD: '1',
       LOG_LEVEL: 'info',

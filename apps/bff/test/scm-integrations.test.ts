@@ -65,7 +65,7 @@ describe('SCM integrations', () => {
     expect(bitbucket.supported).toBe(true);
     expect(bitbucket.callbackUrl).toBe('http://127.0.0.1:1/oauth/callback');
     expect(bitbucket.requiredScopes.map((s: any) => s.scope)).toEqual(['account', 'repository', 'repository:write', 'pullrequest', 'issue']);
-    expect(res.body.providers.filter((p: any) => !p.supported).map((p: any) => p.id).sort()).toEqual(['azure-devops', 'gitlab']);
+    expect(res.body.providers.filter((p: any) => !p.supported).map((p: any) => p.id).sort()).toEqual(['azure-devops']);
     const github = res.body.providers.find((p: any) => p.id === 'github');
     expect(github).toMatchObject({ supported: true, hostEditable: true, callbackUrl: 'http://127.0.0.1:1/oauth/callback' });
     expect(github.clientKinds.map((kind: any) => kind.label)).toEqual(['OAuth App', 'GitHub App']);
@@ -159,9 +159,9 @@ describe('SCM integrations', () => {
     expect(off.body.error.fields.oauthEnabled).toMatch(/personal access tokens/);
     const missing = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { provider: 'bitbucket', host: 'bitbucket.org', oauthEnabled: true });
     expect(missing.body.error.fields).toMatchObject({ clientId: expect.stringMatching(/Key/), clientSecret: expect.stringMatching(/Secret/) });
-    const gitlab = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, provider: 'gitlab', host: 'gitlab.com', oauthPlaintextClientSecret: 'x' });
-    expect(gitlab.status).toBe(400);
-    expect(gitlab.body.error.fields.provider).toMatch(/not available yet/);
+    const azure = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, provider: 'azure-devops', host: 'dev.azure.com', oauthPlaintextClientSecret: 'x' });
+    expect(azure.status).toBe(400);
+    expect(azure.body.error.fields.provider).toMatch(/not available yet/);
     const selfHosted = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, host: 'https://bitbucket.example.com', oauthPlaintextClientSecret: 'x' });
     expect(selfHosted.body.error.fields.host).toMatch(/Self-hosted Bitbucket \(Data Center\) is not supported yet/);
     const unknown = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'x', extra: 1 });

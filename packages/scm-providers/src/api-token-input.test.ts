@@ -27,6 +27,36 @@ describe('readApiTokenInput', () => {
   });
 });
 
+describe('readApiTokenInput for GitLab', () => {
+  it('takes a glpat- token alone, pasted with spaces, and a self-managed instance’s own prefix', () => {
+    expect(readApiTokenInput('gitlab', { token: ' glpat-Ab3dE5gH7jK9mN1pQ3sT \n' })).toEqual({ ok: true, token: 'glpat-Ab3dE5gH7jK9mN1pQ3sT', email: null });
+    expect(readApiTokenInput('gitlab', { token: 'glpat-Ab3dE5gH7jK9mN1pQ3sTuVwXyZ012.01.0x1a2b3c4d' })).toMatchObject({ ok: true });
+    expect(readApiTokenInput('gitlab', { token: 'acmecorp-Ab3dE5gH7jK9mN1pQ3sT' })).toMatchObject({ ok: true });
+  });
+
+  it('names what a token of another kind is, and refuses what no token looks like', () => {
+    for (const [token, words] of [
+      ['gldt-Ab3dE5gH7jK9mN1pQ3sT', 'deploy token'],
+      ['glrt-Ab3dE5gH7jK9mN1pQ3sT', 'runner authentication token'],
+      ['gloas-0123456789abcdef0123456789abcdef', 'OAuth application secret'],
+      ['glft-Ab3dE5gH7jK9mN1pQ3sT', 'feed token'],
+    ] as const) {
+      const check = readApiTokenInput('gitlab', { token });
+      expect(check).toMatchObject({ ok: false, field: 'token', code: 'token_malformed' });
+      expect(check.ok ? '' : check.message).toContain(words);
+    }
+    expect(readApiTokenInput('gitlab', { token: 'glpat-short' })).toMatchObject({ ok: false, code: 'token_malformed' });
+    expect(readApiTokenInput('gitlab', { token: 'glpat-€€€€€€€€€€€€€€€€€€€€€' })).toMatchObject({ ok: false, code: 'token_malformed' });
+    expect(readApiTokenInput('gitlab', { token: '' })).toMatchObject({ ok: false, code: 'token_missing' });
+  });
+
+  it('names a missing scope by GitLab’s name and why it is needed', () => {
+    const missing = findMissingApiTokenScopes('gitlab', ['read_user', 'read_api', 'read_repository']);
+    expect(missing.map((r) => r.scope)).toEqual(['write_repository']);
+    expect(describeMissingApiTokenScopes('gitlab', missing)).toContain('write_repository (write_repository: push)');
+  });
+});
+
 describe('findMissingApiTokenScopes', () => {
   it('names exactly the missing scopes, and no scope implies another', () => {
     expect(findMissingApiTokenScopes('bitbucket', ['read:user:bitbucket', 'read:repository:bitbucket', 'write:repository:bitbucket']).map((r) => r.scope)).toEqual(['read:pullrequest:bitbucket']);

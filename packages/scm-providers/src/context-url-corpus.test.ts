@@ -2,11 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import bitbucketCases from './providers/bitbucket/context-url-cases.json' with { type: 'json' };
 import githubCases from './providers/github/context-url-cases.json' with { type: 'json' };
+import gitlabCases from './providers/gitlab/context-url-cases.json' with { type: 'json' };
 import type { ContextUrlCorpus } from './context-url-cases.ts';
 import { parseContextUrl, servedHostsOf, type ServedHost } from './context-url.ts';
 import { scmProviderModules } from './provider-modules.ts';
 
-const corpora = [bitbucketCases, githubCases] as unknown as ContextUrlCorpus[];
+const corpora = [bitbucketCases, githubCases, gitlabCases] as unknown as ContextUrlCorpus[];
 // Every module's cloud host, supported by a runner adapter yet or not.
 const served: ServedHost[] = [...scmProviderModules.values()].map((module) => ({ provider: module.id, host: module.entry.defaultHost }));
 

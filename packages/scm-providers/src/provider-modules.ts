@@ -3,8 +3,9 @@ import type { ScmProviderId } from './provider-ids.ts';
 import type { ScmProviderModule } from './provider-module.ts';
 import { bitbucketModule } from './providers/bitbucket/module.ts';
 import { githubModule } from './providers/github/module.ts';
+import { gitlabModule } from './providers/gitlab/module.ts';
 
-const modules: readonly ScmProviderModule[] = [githubModule, bitbucketModule];
+const modules: readonly ScmProviderModule[] = [githubModule, gitlabModule, bitbucketModule];
 
 export const scmProviderModules: ReadonlyMap<ScmProviderId, ScmProviderModule> = new Map(modules.map((module) => [module.id, module]));
 

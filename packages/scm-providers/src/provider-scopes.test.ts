@@ -5,6 +5,17 @@ const expandBitbucketScopes = (granted: string[]) => expandScopes('bitbucket', g
 
 const sorted = (scopes: Set<string>) => [...scopes].sort();
 
+describe('expandScopes for GitLab', () => {
+  it('api covers every scope the product asks for; write_repository covers read_repository; read_api covers read_user', () => {
+    expect(findMissingScopes('gitlab', ['api'])).toEqual([]);
+    expect(findMissingScopes('gitlab', ['read_api write_repository'])).toEqual([]);
+    expect(findMissingScopes('gitlab', ['read_user read_api read_repository write_repository'])).toEqual([]);
+    expect(findMissingScopes('gitlab', ['read_user', 'read_repository', 'write_repository']).map((s) => s.scope)).toEqual(['read_api']);
+    expect(findMissingScopes('gitlab', ['read_user', 'read_api', 'read_repository']).map((s) => s.scope)).toEqual(['write_repository']);
+    expect(expandScopes('gitlab', ['read_repository']).has('write_repository')).toBe(false);
+  });
+});
+
 describe('expandScopes for GitHub', () => {
   it('repo implies public_repo; user implies read:user and user:email; workflow implies nothing', () => {
     expect(expandScopes('github', ['repo, user']).has('public_repo')).toBe(true);
@@ -125,7 +136,7 @@ describe('findMissingScopes', () => {
   });
 
   it('is empty for a provider that has no OAuth facts yet', () => {
-    expect(findMissingScopes('gitlab', [])).toEqual([]);
+    expect(findMissingScopes('azure-devops', [])).toEqual([]);
   });
 });
 

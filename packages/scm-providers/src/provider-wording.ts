@@ -21,3 +21,14 @@ export function apiTokenLabelWithArticle(provider: ScmProvider | undefined): str
   const label = provider?.apiTokens?.label ?? 'API token';
   return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
 }
+
+/** "Pull request #1", or the provider's own words ("Merge request !1"). */
+export function pullRequestLabel(provider: ScmProvider | undefined, id: number): string {
+  const wording = provider?.pullRequestWording ?? { name: 'Pull request', numberPrefix: '#' };
+  return `${wording.name} ${wording.numberPrefix}${id}`;
+}
+
+/** "Pull request", or the provider's own name for one ("Merge request"). */
+export function pullRequestName(provider: ScmProvider | undefined): string {
+  return provider?.pullRequestWording?.name ?? 'Pull request';
+}

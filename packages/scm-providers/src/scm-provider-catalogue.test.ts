@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getScmProvider, isScmProviderId, scmProviders } from './scm-provider-catalogue.ts';
 import type { ScmProviderId } from './scm-provider.ts';
+import { pullRequestLabel } from './provider-wording.ts';
 
 describe('scmProviders', () => {
   it('lists GitHub, GitLab, Bitbucket, Azure DevOps in display order', () => {
@@ -21,9 +22,9 @@ describe('scmProviders', () => {
     });
   });
 
-  it('supports Bitbucket and GitHub, with their OAuth facts; the others say why', () => {
+  it('supports Bitbucket, GitHub and GitLab, with their OAuth facts; the others say why', () => {
     for (const provider of scmProviders) {
-      expect(provider.supported).toBe(provider.id === 'bitbucket' || provider.id === 'github');
+      expect(provider.supported).toBe(provider.id === 'bitbucket' || provider.id === 'github' || provider.id === 'gitlab');
       expect(provider.oauth !== undefined).toBe(provider.supported);
       if (!provider.supported)
         expect(provider.unsupportedReason).toBe(`${provider.name} is not available yet.`);
@@ -115,5 +116,11 @@ describe('isScmProviderId', () => {
     expect(isScmProviderId('azure-devops')).toBe(true);
     expect(isScmProviderId('Bitbucket')).toBe(false);
     expect(isScmProviderId(undefined)).toBe(false);
+  });
+
+  it('words a pull request as the provider does: GitLab’s merge request !1, others’ pull request #1', () => {
+    expect(pullRequestLabel(getScmProvider('gitlab'), 1)).toBe('Merge request !1');
+    expect(pullRequestLabel(getScmProvider('github'), 1)).toBe('Pull request #1');
+    expect(pullRequestLabel(undefined, 2)).toBe('Pull request #2');
   });
 });

@@ -114,4 +114,9 @@ export type ScmProvider = {
   oauth?: ScmProviderOAuth;
   /** Present for providers that also take personal access tokens. */
   apiTokens?: ScmProviderApiTokens;
+  /**
+   * What the provider calls a pull request and how it writes its number, when not "Pull request"
+   * and `#1` (GitLab: "Merge request", `!1`).
+   */
+  pullRequestWording?: { name: string; numberPrefix: string };
 };

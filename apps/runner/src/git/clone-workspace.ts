@@ -37,6 +37,9 @@ export async function cloneWorkspace(opts: {
     GIT_CONFIG_NOSYSTEM: '1',
     // http.<url>.* applies to that origin only (https://git-scm.com/docs/git-config#Documentation/git-config.txt-httplturlgt).
     ...gitConfigEnv([...gitProtocolConfig(target.remote), ...caPairs, [`http.${target.remote.origin}/.extraHeader`, `Authorization: Basic ${basic}`]]),
+    // GIT_SSL_CAINFO, when the runner's own environment has one, outranks http.sslCAInfo
+    // (https://git-scm.com/docs/git-config#Documentation/git-config.txt-httpsslCAInfo): the bundle must win.
+    ...(opts.caBundleFile ? { GIT_SSL_CAINFO: opts.caBundleFile } : {}),
   };
   // `--branch` takes a tag too (a detached HEAD at the tag).
   const branchArgs = target.refType === 'commit' ? ['--no-checkout'] : ['--branch', target.ref];

@@ -72,7 +72,7 @@ describe('endpointsFor', () => {
   });
 
   it('refuses a provider the runner has no adapter for', () => {
-    expect(() => endpointsFor(loadConfig({ RUNNER_TOKEN: token }), { provider: 'gitlab', host: 'gitlab.com' })).toThrow('no adapter');
+    expect(() => endpointsFor(loadConfig({ RUNNER_TOKEN: token }), { provider: 'azure-devops', host: 'dev.azure.com' })).toThrow('no adapter');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ContextUrl } from '@runner-console/scm-providers';
+import { getScmProvider, pullRequestLabel, type ContextUrl } from '@runner-console/scm-providers';
 import type { Environment, ParsedContext } from '@runner-console/contracts';
 import type { StatusTone } from '../../components/ui/status-badge.tsx';
 
@@ -9,12 +9,12 @@ export const ENVIRONMENT_PHASE_BADGES: Record<Environment['phase'], { tone: Stat
   failed: { tone: 'danger', label: 'Failed' },
 };
 
-/** What a typed URL points at, before the runner resolves it: "Pull request #1 in acme/widgets". */
+/** What a typed URL points at, before the runner resolves it: "Pull request #1 in acme/widgets" (in the provider's words). */
 export function describeRecognizedContext(context: ContextUrl): string {
   const repository = context.repositoryPath.join('/');
   switch (context.kind) {
     case 'pullRequest':
-      return `Pull request #${context.pullRequestId} in ${repository}`;
+      return `${pullRequestLabel(getScmProvider(context.provider), context.pullRequestId)} in ${repository}`;
     case 'branch':
       return `Branch ${context.branch} in ${repository}`;
     case 'tag':

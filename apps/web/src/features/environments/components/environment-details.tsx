@@ -1,9 +1,11 @@
 import type { Environment } from '@runner-console/contracts';
+import { findScmProviderByHost, pullRequestName } from '@runner-console/scm-providers';
 import { RelativeTime } from '../../../components/ui/relative-time.tsx';
 import { formatAuthor, formatRef } from '../environment-labels.ts';
 
 export function EnvironmentDetails({ environment }: { environment: Environment }) {
   const { context } = environment;
+  const wording = context ? findScmProviderByHost(context.host)?.pullRequestWording : undefined;
   return (
     <dl className="details">
       {context ? (
@@ -23,9 +25,10 @@ export function EnvironmentDetails({ environment }: { environment: Environment }
           </div>
           {context.pullRequest ? (
             <div className="details__row">
-              <dt>Pull request</dt>
+              <dt>{pullRequestName(findScmProviderByHost(context.host))}</dt>
               <dd>
-                #{context.pullRequest.id} {context.pullRequest.title}
+                {wording?.numberPrefix ?? '#'}
+                {context.pullRequest.id} {context.pullRequest.title}
                 <span className="cell-secondary">
                   {context.pullRequest.sourceBranch} → {context.pullRequest.targetBranch}
                 </span>

@@ -24,7 +24,10 @@ export function DisconnectButton({
   const disconnect = useDisconnectGitAuthentication();
   const toast = useToast();
   const provider = providerNameOfHost(authentication.host);
-  const apiTokens = findScmProviderByHost(authentication.host)?.apiTokens;
+  const catalogued = findScmProviderByHost(authentication.host);
+  const apiTokens = catalogued?.apiTokens;
+  // Providers with a revoke endpoint: the runner revokes the grant there after deleting the token.
+  const revokesAtProvider = Boolean(catalogued?.oauth?.revokeEndpoint);
   const what = `${provider} (${authentication.accountName}) on ${authentication.runnerName}`;
 
   function confirm() {
@@ -63,6 +66,11 @@ export function DisconnectButton({
                   {apiTokens?.createPageLabel ?? `${provider}’s token page`}
                 </a>{' '}
                 if nothing else uses it.
+              </p>
+            ) : revokesAtProvider ? (
+              <p>
+                Runner Console deletes the token from the runner and revokes the app&apos;s access on{' '}
+                {provider}.
               </p>
             ) : (
               <p>

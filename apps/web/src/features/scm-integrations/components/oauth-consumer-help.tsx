@@ -23,8 +23,8 @@ function siteOf(host: string, fallback: string): string {
 }
 
 /**
- * For providers with more than one kind of OAuth client (GitHub: OAuth App or GitHub App): the
- * admin chooses one, and sees its steps, what to grant, where to register it and, for an app, its
+ * For providers that describe their kinds of OAuth client (GitHub: OAuth App or GitHub App; one
+ * kind elsewhere, with nothing to choose): the admin chooses one, and sees its steps, what to grant, where to register it and, for an app, its
  * install link. The choice only changes this help: both kinds connect the same way.
  */
 function ClientKindHelp({ provider, kinds, host }: { provider: ProviderConfigurationSchema; kinds: readonly ClientKind[]; host: string }) {
@@ -40,20 +40,27 @@ function ClientKindHelp({ provider, kinds, host }: { provider: ProviderConfigura
   return (
     <aside className="consumer-help" aria-labelledby={headingId}>
       <h3 id={headingId}>Step-by-step help</h3>
-      <fieldset className="client-kind">
-        <legend className="field__label">What will you register on {provider.name}?</legend>
-        <div className="client-kind__options">
-          {kinds.map((candidate) => (
-            <label key={candidate.id} className="client-kind__option">
-              <input type="radio" name={name} value={candidate.id} checked={candidate.id === kind.id} onChange={() => setChosenId(candidate.id)} />
-              <span>
-                <strong>{candidate.label}</strong>
-                <span className="client-kind__summary">{candidate.summary}</span>
-              </span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      {kinds.length > 1 ? (
+        <fieldset className="client-kind">
+          <legend className="field__label">What will you register on {provider.name}?</legend>
+          <div className="client-kind__options">
+            {kinds.map((candidate) => (
+              <label key={candidate.id} className="client-kind__option">
+                <input type="radio" name={name} value={candidate.id} checked={candidate.id === kind.id} onChange={() => setChosenId(candidate.id)} />
+                <span>
+                  <strong>{candidate.label}</strong>
+                  <span className="client-kind__summary">{candidate.summary}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      ) : (
+        // One kind (a provider with a single kind of OAuth client): nothing to choose, only what it is.
+        <p className="client-kind__summary">
+          <strong>{kind.label}</strong>: {kind.summary}
+        </p>
+      )}
       <ol className="consumer-help__steps">
         <li>
           Here, turn on <strong>Enable OAuth</strong>: the form then shows this runner&rsquo;s <strong>Callback URL</strong>.
