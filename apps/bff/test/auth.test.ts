@@ -117,6 +117,17 @@ describe('sign-in', () => {
     const rows = await t.db.selectFrom('users').select('password_hash').execute();
     expect(rows.every((r) => r.password_hash.startsWith('scrypt$'))).toBe(true);
   });
+
+  it("hashes only the development seed's public passwords with the small parameters; an invited member's gets the full ones", async () => {
+    const admin = await signedIn(t.url, 'admin');
+    const invitation = (await admin.request('POST', '/api/invitations', { email: 'hashed-full@acme.test', role: 'member' })).body;
+    const joined = await new TestApiClient(t.url).request('POST', '/api/invitations/accept', { token: invitation.url.split('#')[1], name: 'Full', password: 'a long enough password' });
+    expect(joined.status).toBe(201);
+    const hashOf = async (email: string) => (await t.db.selectFrom('users').select('password_hash').where('email', '=', email).executeTakeFirstOrThrow()).password_hash;
+    expect(await hashOf('admin@acme.test')).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(await hashOf('dev@acme.test')).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(await hashOf('hashed-full@acme.test')).toMatch(/^scrypt\$16384\$8\$5\$/);
+  });
 });
 
 describe('production mode', () => {

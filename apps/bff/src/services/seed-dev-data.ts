@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.ts';
 import type { Logger } from '../logger.ts';
-import { hashPassword } from './password-hashing.ts';
+import { hashPassword, publicPasswordParams } from './password-hashing.ts';
 import { hashSecretToken } from './secret-tokens.ts';
 
 export const seedAccounts = [
@@ -32,7 +32,8 @@ export async function seedDevData(db: Db, log: Logger, localRunnerToken: string 
         email: account.email,
         name: account.name,
         role: account.role,
-        password_hash: await hashPassword(account.password),
+        // The seed's passwords are public: see publicPasswordParams.
+        password_hash: await hashPassword(account.password, publicPasswordParams),
         created_at: now,
       })
       .execute();
