@@ -24,6 +24,7 @@ export default defineConfig({
       RUNNER_PORT: String(e2ePorts.runner),
       BITBUCKET_PORT: String(e2ePorts.bitbucket),
       GITHUB_PORT: String(e2ePorts.github),
+      BITBUCKET_DC_PORT: String(e2ePorts.bitbucketDc),
       DATA_DIR: e2eDataDir,
       LOG_LEVEL: 'info',
     },

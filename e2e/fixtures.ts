@@ -6,6 +6,7 @@ export const urls = {
   runner: `http://localhost:${e2ePorts.runner}`,
   bitbucket: `http://localhost:${e2ePorts.bitbucket}`,
   github: `http://localhost:${e2ePorts.github}`,
+  bitbucketDc: `http://localhost:${e2ePorts.bitbucketDc}`,
 };
 
 /** The stack's data folder for this run (relative to the repo root): bff/, runner/, logs/ … */

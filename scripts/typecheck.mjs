@@ -14,6 +14,7 @@ const projects = [
   'apps/runner',
   'apps/bitbucket-emulator',
   'apps/github-emulator',
+  'apps/bitbucket-dc-emulator',
   'apps/web',
   'e2e',
   'test-support',
