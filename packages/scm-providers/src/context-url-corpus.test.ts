@@ -1,14 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import bitbucketCases from './providers/bitbucket/context-url-cases.json' with { type: 'json' };
+import bitbucketDataCenterCases from './providers/bitbucket-data-center/context-url-cases.json' with { type: 'json' };
 import githubCases from './providers/github/context-url-cases.json' with { type: 'json' };
-import type { ContextUrlCorpus } from './context-url-cases.ts';
+import { corpusHostOf, type ContextUrlCorpus } from './context-url-cases.ts';
 import { parseContextUrl, servedHostsOf, type ServedHost } from './context-url.ts';
 import { scmProviderModules } from './provider-modules.ts';
 
-const corpora = [bitbucketCases, githubCases] as unknown as ContextUrlCorpus[];
+const corpora = [bitbucketCases, bitbucketDataCenterCases, githubCases] as unknown as ContextUrlCorpus[];
 // Every module's cloud host, supported by a runner adapter yet or not.
-const served: ServedHost[] = [...scmProviderModules.values()].map((module) => ({ provider: module.id, host: module.entry.defaultHost }));
+const served: ServedHost[] = [...scmProviderModules.values()].map((module) => ({ provider: module.id, host: corpusHostOf(module.entry) }));
 
 describe('context-URL corpus', () => {
   it('has a corpus for every provider module', () => {
@@ -16,7 +17,7 @@ describe('context-URL corpus', () => {
   });
 
   for (const corpus of corpora) {
-    const host = scmProviderModules.get(corpus.provider)!.entry.defaultHost;
+    const host = corpusHostOf(scmProviderModules.get(corpus.provider)!.entry);
     describe(corpus.provider, () => {
       it.each(corpus.cases.map((c) => [c.url, c] as const))('%s', (url, c) => {
         const result = parseContextUrl(url, { served });

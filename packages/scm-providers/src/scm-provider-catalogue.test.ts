@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { getScmProvider, isScmProviderId, scmProviders } from './scm-provider-catalogue.ts';
 import type { ScmProviderId } from './scm-provider.ts';
 
+const SUPPORTED: readonly ScmProviderId[] = ['bitbucket', 'github'];
+
 describe('scmProviders', () => {
-  it('lists GitHub, GitLab, Bitbucket, Azure DevOps in display order', () => {
+  it('lists GitHub, GitLab, Bitbucket, Bitbucket Data Center, Azure DevOps in display order', () => {
     expect(scmProviders.map((p) => [p.id, p.name])).toEqual([
       ['github', 'GitHub'],
       ['gitlab', 'GitLab'],
       ['bitbucket', 'Bitbucket'],
+      ['bitbucket-data-center', 'Bitbucket Data Center'],
       ['azure-devops', 'Azure DevOps'],
     ]);
   });
@@ -17,14 +20,16 @@ describe('scmProviders', () => {
       github: 'github.com',
       gitlab: 'gitlab.com',
       bitbucket: 'bitbucket.org',
+      // Self-hosted only: the admin types the host.
+      'bitbucket-data-center': '',
       'azure-devops': 'dev.azure.com',
     });
   });
 
   it('supports Bitbucket and GitHub, with their OAuth facts; the others say why', () => {
     for (const provider of scmProviders) {
-      expect(provider.supported).toBe(provider.id === 'bitbucket' || provider.id === 'github');
-      expect(provider.oauth !== undefined).toBe(provider.supported);
+      expect(provider.supported).toBe(SUPPORTED.includes(provider.id));
+      expect(provider.oauth !== undefined).toBe(provider.supported || provider.id === 'bitbucket-data-center');
       if (!provider.supported)
         expect(provider.unsupportedReason).toBe(`${provider.name} is not available yet.`);
       else expect(provider.unsupportedReason).toBeUndefined();
@@ -37,7 +42,7 @@ describe('scmProviders', () => {
       expect(provider.selfHostedUnsupportedMessage !== undefined).toBe(!provider.hostEditable);
     }
     expect(getScmProvider('bitbucket').selfHostedUnsupportedMessage).toBe(
-      'Self-hosted Bitbucket (Data Center) is not supported yet. Use bitbucket.org.',
+      'Bitbucket (Cloud) is bitbucket.org only. For a self-hosted Bitbucket (Data Center), choose Bitbucket Data Center in the provider list and enter its host there.',
     );
   });
 
