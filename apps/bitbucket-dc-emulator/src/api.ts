@@ -1,3 +1,4 @@
+import type { DcApplicationProperties, DcMinimalRef } from '@runner-console/scm-providers/bitbucket-data-center-schema';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { authenticate, repositoryLevel, type Principal } from './access.ts';
 import type { DataCenterContext } from './context.ts';
@@ -33,6 +34,12 @@ export function createApiRouter(context: DataCenterContext): Router {
     next();
   });
 
+  // The server's version; any authenticated call answers X-AUSERNAME, so clients ask this one.
+  router.get('/application-properties', (_req, res) => {
+    const properties: DcApplicationProperties = { version: '9.4.0', buildNumber: '9004000', buildDate: '1733097600000', displayName: 'Bitbucket' };
+    res.json(properties);
+  });
+
   router.get('/users/:slug', (req, res: Authed) => {
     const user = context.state.findUserBySlug(String(req.params.slug));
     if (!user) return sendDcError(res, 404, `User ${String(req.params.slug)} does not exist.`, 'com.atlassian.bitbucket.user.NoSuchUserException');
@@ -66,7 +73,8 @@ export function createApiRouter(context: DataCenterContext): Router {
   });
   router.get(`${repoRoute}/default-branch`, (_req, res) => {
     const repo = repoOf(res);
-    res.json({ id: `refs/heads/${repo.defaultBranch}`, displayId: repo.defaultBranch, type: 'BRANCH' });
+    const ref: DcMinimalRef = { id: `refs/heads/${repo.defaultBranch}`, displayId: repo.defaultBranch, type: 'BRANCH' };
+    res.json(ref);
   });
   router.get(`${repoRoute}/branches`, async (req, res, next) => {
     try {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getScmProvider, isScmProviderId, scmProviders } from './scm-provider-catalogue.ts';
 import type { ScmProviderId } from './scm-provider.ts';
 
-const SUPPORTED: readonly ScmProviderId[] = ['bitbucket', 'github'];
+const SUPPORTED: readonly ScmProviderId[] = ['bitbucket', 'bitbucket-data-center', 'github'];
 
 describe('scmProviders', () => {
   it('lists GitHub, GitLab, Bitbucket, Bitbucket Data Center, Azure DevOps in display order', () => {
@@ -26,10 +26,10 @@ describe('scmProviders', () => {
     });
   });
 
-  it('supports Bitbucket and GitHub, with their OAuth facts; the others say why', () => {
+  it('supports Bitbucket, Bitbucket Data Center and GitHub, with their OAuth facts; the others say why', () => {
     for (const provider of scmProviders) {
       expect(provider.supported).toBe(SUPPORTED.includes(provider.id));
-      expect(provider.oauth !== undefined).toBe(provider.supported || provider.id === 'bitbucket-data-center');
+      expect(provider.oauth !== undefined).toBe(provider.supported);
       if (!provider.supported)
         expect(provider.unsupportedReason).toBe(`${provider.name} is not available yet.`);
       else expect(provider.unsupportedReason).toBeUndefined();

@@ -14,8 +14,8 @@ const scopes = [
 export const bitbucketDataCenterEntry: ScmProvider = {
   id: 'bitbucket-data-center',
   name: 'Bitbucket Data Center',
-  supported: false,
-  unsupportedReason: 'Bitbucket Data Center is not available yet.',
+  // The runner's adapter: apps/runner/src/providers/bitbucket-data-center/.
+  supported: true,
   // Self-hosted only: no default host, the admin types the company's (`https://{host}`).
   defaultHost: '',
   hostExample: 'bitbucket.example.com',

@@ -42,6 +42,8 @@ export type DcTag = DcSchema<'RestTag'>;
 export type DcCommit = DcSchema<'RestCommit'>;
 export type DcPullRequest = DcSchema<'RestPullRequest'>;
 export type DcErrors = DcSchema<'RestErrors'>;
+export type DcMinimalRef = DcSchema<'RestMinimalRef'>;
+export type DcApplicationProperties = DcSchema<'RestApplicationProperties'>;
 export type DcAccessTokenRequest = DcSchema<'RestAccessTokenRequest'>;
 export type DcRawAccessToken = DcSchema<'RestRawAccessToken'>;
 
