@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import * as oauth from 'oauth4webapi';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealClientSecret } from '@runner-console/envelope';
@@ -93,7 +92,8 @@ describe('HTTPS with a company certificate authority', () => {
     siteUrl: site,
     apiUrl: adapter.apiUrlForSite(site),
     authorizationServer: { issuer: site, authorization_endpoint: `${site}/rest/oauth2/latest/authorize`, token_endpoint: `${site}/rest/oauth2/latest/token` },
-    requestOptions: {} satisfies { [oauth.allowInsecureRequests]?: boolean },
+    // https only: no allowInsecureRequests.
+    requestOptions: {},
   });
   const call = (): ProviderCall => ({ endpoints: endpoints(), authorization: adapter.restAuthorization({ kind: 'api_token', accessToken: token, loginEmail: null }), fetch });
   const lsRemote = (extra: string[]) =>
