@@ -160,8 +160,8 @@ test.describe('Configure repository access › Add a new provider', () => {
       await expect(dialog).toBeVisible();
       // The picker starts on the first supported provider in its order (GitHub); the admin picks Bitbucket.
       await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeChecked();
-      await dialog.getByRole('radio', { name: 'Bitbucket', exact: true }).check();
-      await expect(dialog.getByRole('radio', { name: 'Bitbucket', exact: true })).toBeChecked();
+      await dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ }).check();
+      await expect(dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ })).toBeChecked();
       for (const unavailable of ['GitLab', 'Azure DevOps']) {
         await expect(dialog.getByRole('radio', { name: new RegExp(unavailable) })).toBeDisabled();
       }
@@ -363,8 +363,8 @@ test.describe('Configure repository access › Add a new provider', () => {
     await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeFocused();
     // The arrow keys move through the providers, skipping those not available yet.
     await page.keyboard.press('ArrowDown');
-    await expect(dialog.getByRole('radio', { name: 'Bitbucket', exact: true })).toBeFocused();
-    await expect(dialog.getByRole('radio', { name: 'Bitbucket', exact: true })).toBeChecked();
+    await expect(dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ })).toBeFocused();
+    await expect(dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ })).toBeChecked();
 
     await test.step('Tab reaches every control in order; a Data Center URL gets a clear answer', async () => {
       await page.keyboard.press('Tab');
@@ -458,8 +458,8 @@ test.describe('Configure repository access › Add a new provider', () => {
 
     await page.getByRole('button', { name: 'Add a new provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
-    await dialog.getByRole('radio', { name: 'Bitbucket', exact: true }).check();
-    await expect(dialog.getByRole('radio', { name: 'Bitbucket', exact: true })).toBeChecked();
+    await dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ }).check();
+    await expect(dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ })).toBeChecked();
     await expect(dialog.getByText('Already added')).toBeVisible();
     await expect(dialog.getByText('Local runner already has a Bitbucket integration for bitbucket.org.')).toBeVisible();
     // Nothing to fill in that Save would only refuse.
@@ -544,7 +544,7 @@ test.describe('Configure repository access › Add a new provider', () => {
     const secret = dialog.getByLabel('Client Secret');
     await secret.fill('not-its-secret');
     // Back to the top, as after reading the help: the refusal must come to the person.
-    await dialog.getByRole('radio', { name: 'Bitbucket', exact: true }).focus();
+    await dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ }).focus();
     await dialog.getByRole('button', { name: 'Save' }).click();
 
     await expect(secret).toHaveAttribute('aria-invalid', 'true', { timeout: 20_000 });
