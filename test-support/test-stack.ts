@@ -50,7 +50,7 @@ export async function stopStartScript(child: ChildProcess): Promise<void> {
  * loopback ports with a temporary data folder. The dashboard build is skipped: these tests speak HTTP.
  */
 export async function startTestStack(opts: { env?: Record<string, string>; recordBff?: boolean } = {}): Promise<TestStack> {
-  const [bff, runner, bitbucket] = [await freePort(), await freePort(), await freePort()];
+  const [bff, runner, bitbucket, bitbucketDc] = [await freePort(), await freePort(), await freePort(), await freePort()];
   // With recordBff, the runner and the test's own clients reach the BFF through a recording proxy.
   const proxy = opts.recordBff ? await startRecordingProxy(bff) : undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-stack-'));
@@ -61,6 +61,8 @@ export async function startTestStack(opts: { env?: Record<string, string>; recor
       PORT: String(bff),
       RUNNER_PORT: String(runner),
       BITBUCKET_PORT: String(bitbucket),
+      // The Bitbucket Data Center emulator, which `npm start` starts too, on a port of its own.
+      BITBUCKET_DC_PORT: String(bitbucketDc),
       DATA_DIR: dataDir,
       SKIP_WEB_BUILD: '1',
       LOG_LEVEL: 'info',
