@@ -92,6 +92,17 @@ function integrationFormSchema(secretRequired: boolean) {
     );
 }
 
+/**
+ * A self-hosted-only provider's token page is on the admin's own host: its catalogue URL (on the
+ * example host) moved to the host typed above, once that is a host.
+ */
+function tokenPageOnHost<T extends { createUrl: string }>(apiTokens: T, defaultHost: string, typedHost: string): T {
+  const host = typedHost.trim().toLowerCase();
+  if (defaultHost !== '' || !/^[a-z0-9.-]+\.[a-z0-9-]+(:\d{1,5})?$/.test(host)) return apiTokens;
+  const url = new URL(apiTokens.createUrl);
+  return { ...apiTokens, createUrl: `https://${host}${url.pathname}${url.search}` };
+}
+
 function firstMessage(error: z.core.$ZodError): string {
   return error.issues[0]?.message ?? 'Check this field.';
 }
@@ -537,7 +548,7 @@ export function IntegrationForm({
                     ref={field.ref}
                     description={
                       errors.patEnabled?.message ?? (
-                        <ApiTokenScopesHelp providerName={provider.name} apiTokens={apiTokens} />
+                        <ApiTokenScopesHelp providerName={provider.name} apiTokens={tokenPageOnHost(apiTokens, provider.defaultHost, host)} />
                       )
                     }
                   />
