@@ -22,10 +22,11 @@ import { createOAuthRouter, DC_BRAND, REFRESH_TOKEN_LIFETIME_MS } from './oauth.
 import { createPagesRouter } from './pages.ts';
 import { seedDataCenter } from './seed.ts';
 import { DataCenterState, type RefreshGrant } from './state.ts';
+import { loadState, saveState } from './state-file.ts';
 import { addDataCenterTestRoutes } from './test-routes.ts';
 
 export interface EmulatorOptions {
-  /** DATA_DIR; the emulator keeps its git repositories in `${dataDir}/bitbucket-dc-emulator/`. */
+  /** DATA_DIR; the emulator keeps its git repositories and state.json in `${dataDir}/bitbucket-dc-emulator/`. */
   dataDir: string;
   /** Origin used in links, clone URLs and redirects, such as http://localhost:8087. */
   publicUrl: string;
@@ -65,11 +66,26 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     codes: new AuthorizationCodes(clock),
     refreshTokens: new RotatingRefreshTokens<RefreshGrant>(clock, REFRESH_TOKEN_LIFETIME_MS),
   };
+  const stateFile = path.join(root, 'state.json');
+  loadState(stateFile, state, context.refreshTokens);
   const gitHttp = createGitHttp(context);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Requests that change links, consents or tokens are POSTs (git's are left out): save after them.
+  app.use((req, res, next) => {
+    if (req.method === 'POST' && !req.path.startsWith('/scm/')) {
+      res.on('finish', () => {
+        try {
+          saveState(stateFile, state, context.refreshTokens);
+        } catch (error) {
+          context.logger.error({ err: error }, 'could not save the emulator state');
+        }
+      });
+    }
+    next();
+  });
   app.use(createKitAssetsRouter(DC_BRAND.headerColor));
   app.use(
     createTestApiRouter({

@@ -4,6 +4,7 @@ import https from 'node:https';
 import { pino } from 'pino';
 import { createEmulator } from './app.ts';
 import { ConfigError, loadConfig, type EmulatorConfig } from './config.ts';
+import { StateFileError } from './state-file.ts';
 
 /**
  * Starts the emulator as its own process: `tsx src/server.ts`. With BITBUCKET_DC_TLS_CERT and
@@ -13,7 +14,14 @@ import { ConfigError, loadConfig, type EmulatorConfig } from './config.ts';
 function main(): void {
   const config = readConfigOrExit();
   const logger = pino({ level: config.logLevel, base: { service: 'bitbucket-dc-emulator' } });
-  const emulator = createEmulator({ dataDir: config.dataDir, publicUrl: config.publicUrl, logger });
+  let emulator: ReturnType<typeof createEmulator>;
+  try {
+    emulator = createEmulator({ dataDir: config.dataDir, publicUrl: config.publicUrl, logger });
+  } catch (error) {
+    if (!(error instanceof StateFileError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   const tls = readTls();
   const server = tls ? https.createServer(tls, emulator.app) : http.createServer(emulator.app);
   server.on('error', (error) => {

@@ -129,6 +129,16 @@ export class DataCenterState {
     return this.tokens.get(hash);
   }
 
+  /** Every token by hash, for the state file. */
+  tokenEntries(): Array<[string, AccessToken]> {
+    return [...this.tokens].map(([hash, token]) => [hash, { ...token }]);
+  }
+
+  restoreTokens(entries: ReadonlyArray<[string, AccessToken]>): void {
+    this.tokens.clear();
+    for (const [hash, token] of entries) this.tokens.set(hash, { ...token });
+  }
+
   tokensOf(userId: number): AccessToken[] {
     return [...this.tokens.values()].filter((token) => token.userId === userId);
   }

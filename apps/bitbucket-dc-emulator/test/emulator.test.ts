@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -103,5 +103,40 @@ describe('Bitbucket Data Center emulator', () => {
     expect(stdout).toMatch(/^[0-9a-f]{40}\trefs\/heads\/feature\/login/);
     const wrongUser = `${base.replace('http://', 'http://bob:' + encodeURIComponent(token!) + '@')}/scm/acme/widgets.git`;
     await expect(run('git', ['ls-remote', wrongUser], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } })).rejects.toThrow();
+  });
+});
+
+describe('state across a restart', () => {
+  it('keeps application links and tokens (as hashes) in state.json, so an integration survives a restart', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bbdc-state-'));
+    const first = createEmulator({ dataDir: dir, publicUrl: 'http://127.0.0.1:1' });
+    const listen = async (app: Emulator['app']) => {
+      const srv = createServer(app);
+      await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+      return { srv, url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}` };
+    };
+    const one = await listen(first.app);
+    const call = (url: string, apiPath: string, body: unknown) => fetch(`${url}${apiPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
+    const link = await call(one.url, '/_emulator/application-links', { name: 'Runner Console', redirectUrl: CALLBACK });
+    const { token } = await call(one.url, '/_emulator/access-tokens', { username: 'alice', permissions: ['REPO_READ'] });
+    one.srv.closeAllConnections();
+    await new Promise<void>((resolve) => one.srv.close(() => resolve()));
+    await first.close();
+    const saved = readFileSync(path.join(dir, 'bitbucket-dc-emulator', 'state.json'), 'utf8');
+    expect(saved).not.toContain(token);
+    expect(saved).not.toContain(link.clientSecret);
+
+    const second = createEmulator({ dataDir: dir, publicUrl: 'http://127.0.0.1:1' });
+    const two = await listen(second.app);
+    try {
+      expect((await fetch(`${two.url}/rest/api/1.0/users/alice`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      const check = await fetch(`${two.url}/rest/oauth2/latest/token`, { method: 'POST', body: new URLSearchParams({ client_id: link.clientId!, client_secret: link.clientSecret!, grant_type: 'authorization_code', code: 'none' }) });
+      expect(await check.json()).toMatchObject({ error: 'invalid_grant' });
+    } finally {
+      two.srv.closeAllConnections();
+      await new Promise<void>((resolve) => two.srv.close(() => resolve()));
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
