@@ -65,6 +65,24 @@ describe('context URLs on several hosts', () => {
   });
 });
 
+describe('Bitbucket Data Center links on several hosts', () => {
+  const served = servedHostsOf({ integrations: [{ provider: 'bitbucket-data-center', host: 'bitbucket.acme.test' }], sites: [{ host: 'bitbucket.acme.test', origin: 'http://localhost:8087' }] });
+
+  it('reads a link on the integration’s host, and on the emulator’s origin standing for it', () => {
+    for (const url of ['https://bitbucket.acme.test/projects/ACME/repos/widgets/pull-requests/1/overview', 'http://localhost:8087/projects/ACME/repos/widgets/pull-requests/1/overview']) {
+      expect(parseContextUrl(url, { served })).toMatchObject({ ok: true, context: { provider: 'bitbucket-data-center', host: 'bitbucket.acme.test', repositoryPath: ['ACME', 'widgets'], kind: 'pullRequest', pullRequestId: 1 } });
+    }
+  });
+
+  it('says which host lacks an integration when a Data Center link is on another server', () => {
+    expect(parseContextUrl('https://git.other.test/projects/ACME/repos/widgets', { served })).toMatchObject({
+      ok: false,
+      host: 'git.other.test',
+      message: expect.stringContaining('Ask an admin to add Bitbucket Data Center for git.other.test'),
+    });
+  });
+});
+
 describe('context-URL properties', () => {
   const owner = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,11}$/);
   const segment = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,11}$/);

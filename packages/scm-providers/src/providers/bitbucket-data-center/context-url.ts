@@ -101,3 +101,12 @@ function notARepository(host: string, detail: string): Extract<ContextUrlResult,
 function found(context: ContextUrl): ContextUrlResult {
   return { ok: true, context };
 }
+
+/**
+ * A Data Center link on a host no integration of this runner serves (another company server):
+ * /projects/{KEY}/repos/…, /users/{user}/repos/… or a /scm/ clone URL.
+ */
+export function claimOtherDataCenterLink(hostname: string, pathname: string): string | null {
+  if (!/^\/(projects\/[^/]+\/repos|users\/[^/]+\/repos|scm)\//i.test(pathname)) return null;
+  return `That looks like a Bitbucket Data Center link on ${hostname}, and this runner has no Bitbucket Data Center integration for that host. Ask an admin to add Bitbucket Data Center for ${hostname} (Settings › Runners › Add a new provider).`;
+}

@@ -1,6 +1,6 @@
 import type { ScmProviderModule } from '../../provider-module.ts';
 import { bitbucketDataCenterEntry } from './catalogue-entry.ts';
-import { bitbucketDataCenterExampleUrl, parseBitbucketDataCenterContextLink } from './context-url.ts';
+import { bitbucketDataCenterExampleUrl, claimOtherDataCenterLink, parseBitbucketDataCenterContextLink } from './context-url.ts';
 import { bitbucketDataCenterScopeRules } from './scope-rules.ts';
 import { bitbucketDataCenterTokenInput } from './token-input.ts';
 
@@ -12,4 +12,5 @@ export const bitbucketDataCenterModule: ScmProviderModule = {
   tokenInput: bitbucketDataCenterTokenInput,
   parseContextLink: parseBitbucketDataCenterContextLink,
   exampleUrl: bitbucketDataCenterExampleUrl,
+  claimForeignLink: claimOtherDataCenterLink,
 };
