@@ -25,6 +25,7 @@ export default defineConfig({
       BITBUCKET_PORT: String(e2ePorts.bitbucket),
       GITHUB_PORT: String(e2ePorts.github),
       GITLAB_PORT: String(e2ePorts.gitlab),
+      BITBUCKET_DC_PORT: String(e2ePorts.bitbucketDc),
       DATA_DIR: e2eDataDir,
       LOG_LEVEL: 'info',
     },

@@ -81,6 +81,28 @@ export async function addGitLabIntegration(stack: BenchStack, admin: TestBrowser
   await expectOk(admin, stack, 'POST', `${base}/integrations`, { provider: 'gitlab', host: 'gitlab.com', oauthEnabled: true, clientId: app.applicationId, oauthClientSecretEnvelope: envelope });
 }
 
+/**
+ * An incoming application link in the Bitbucket Data Center emulator whose redirect URL is the
+ * runner's callback, added to the runner as its bitbucket.acme.test integration.
+ */
+export async function addBitbucketDataCenterIntegration(stack: BenchStack, admin: TestBrowser, runnerId: string): Promise<void> {
+  const host = 'bitbucket.acme.test';
+  const res = await fetch(`${stack.bitbucketDc}/_emulator/application-links`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `Runner Console bench ${Date.now()}`, redirectUrl: `${stack.runner}/oauth/callback`, scopes: ['REPO_READ', 'REPO_WRITE'] }),
+  });
+  if (!res.ok) throw new Error(`creating an application link answered ${res.status}`);
+  const link = (await res.json()) as { clientId: string; clientSecret: string };
+  const base = `/api/runners/${runnerId}`;
+  const { integrations } = await expectOk<{ integrations: { id: string; host: string }[] }>(admin, stack, 'GET', `${base}/integrations`);
+  for (const existing of integrations.filter((i) => i.host === host)) await expectOk(admin, stack, 'DELETE', `${base}/integrations/${existing.id}`);
+  const schema = await expectOk<{ publicKey: Parameters<typeof sealClientSecret>[0]['publicJwk'] | null }>(admin, stack, 'GET', `${base}/configuration-schema`);
+  if (!schema.publicKey) throw new Error('the runner has no public key');
+  const envelope = await sealClientSecret({ secret: link.clientSecret, publicJwk: schema.publicKey, runnerId, host });
+  await expectOk(admin, stack, 'POST', `${base}/integrations`, { provider: 'bitbucket-data-center', host, oauthEnabled: true, clientId: link.clientId, oauthClientSecretEnvelope: envelope });
+}
+
 /** The session and CSRF cookies of a signed-in client, as request headers (for autocannon and Lighthouse). */
 export function sessionHeaders(client: TestBrowser, stack: BenchStack): { cookie: string; csrf: string } {
   const jar = client.cookiesOf(stack.dashboard);

@@ -38,7 +38,7 @@ async function startBenchCluster(): Promise<BenchStack & { instances: { url: str
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-cluster-'));
   const child: ChildProcess = spawn(process.execPath, ['scripts/start-cluster.mjs'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(base), RUNNER_PORT: String(base + 1), BITBUCKET_PORT: String(base + 2), GITHUB_PORT: String(base + 3), GITLAB_PORT: String(base + 4), DATA_DIR: dataDir, SKIP_WEB_BUILD: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(base), RUNNER_PORT: String(base + 1), BITBUCKET_PORT: String(base + 2), GITHUB_PORT: String(base + 3), GITLAB_PORT: String(base + 4), BITBUCKET_DC_PORT: String(base + 7), DATA_DIR: dataDir, SKIP_WEB_BUILD: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -62,7 +62,8 @@ async function startBenchCluster(): Promise<BenchStack & { instances: { url: str
     bitbucket: `http://localhost:${base + 2}`,
     github: `http://localhost:${base + 3}`,
     gitlab: `http://localhost:${base + 4}`,
-    ports: { bff: base, runner: base + 1, bitbucket: base + 2, github: base + 3, gitlab: base + 4 },
+    bitbucketDc: `http://localhost:${base + 7}`,
+    ports: { bff: base, runner: base + 1, bitbucket: base + 2, github: base + 3, gitlab: base + 4, bitbucketDc: base + 7 },
     dataDir,
     pids: { bff: pidOf(1)(), runner: 0 },
     instances: [1, 2, 3].map((n) => ({ url: `http://127.0.0.1:${base + 9 + n}`, pid: pidOf(n) })),

@@ -34,6 +34,11 @@ export const connectProviders = {
     contextUrl: 'https://gitlab.com/acme/widgets/-/merge_requests/1',
     signInAndGrant: (popup) => signInAndGrant(popup, { username: 'Username or email address', submit: 'Sign in', grant: 'Authorize' }),
   },
+  bitbucketDataCenter: {
+    name: 'Bitbucket Data Center',
+    contextUrl: 'https://bitbucket.acme.test/projects/ACME/repos/widgets/pull-requests/1/overview',
+    signInAndGrant: (popup) => signInAndGrant(popup, { username: 'Username or email address', submit: 'Sign in', grant: 'Allow' }),
+  },
 } satisfies Record<string, ConnectProvider>;
 
 declare global {

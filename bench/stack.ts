@@ -14,7 +14,9 @@ export interface BenchStack {
   bitbucket: string;
   github: string;
   gitlab: string;
-  ports: { bff: number; runner: number; bitbucket: number; github: number; gitlab: number };
+  /** The Bitbucket Data Center emulator, standing for bitbucket.acme.test. */
+  bitbucketDc: string;
+  ports: { bff: number; runner: number; bitbucket: number; github: number; gitlab: number; bitbucketDc: number };
   dataDir: string;
   /** pids of the BFF and runner processes (children of the start script). */
   pids: { bff: number; runner: number };
@@ -23,7 +25,7 @@ export interface BenchStack {
 
 /** The stack exactly as `npm start` starts it (scripts/start.mjs), on free loopback ports with a temporary data folder. */
 export async function startBenchStack(): Promise<BenchStack> {
-  const ports = { bff: await freePort(), runner: await freePort(), bitbucket: await freePort(), github: await freePort(), gitlab: await freePort() };
+  const ports = { bff: await freePort(), runner: await freePort(), bitbucket: await freePort(), github: await freePort(), gitlab: await freePort(), bitbucketDc: await freePort() };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: repoRoot,
@@ -34,6 +36,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       BITBUCKET_PORT: String(ports.bitbucket),
       GITHUB_PORT: String(ports.github),
       GITLAB_PORT: String(ports.gitlab),
+      BITBUCKET_DC_PORT: String(ports.bitbucketDc),
       DATA_DIR: dataDir,
       // The bench builds the dashboard itself, once, before it starts the stack.
       SKIP_WEB_BUILD: '1',
@@ -59,6 +62,7 @@ async function waitUntilUp(child: ChildProcess, ports: BenchStack['ports'], data
     bitbucket: `http://localhost:${ports.bitbucket}`,
     github: `http://localhost:${ports.github}`,
     gitlab: `http://localhost:${ports.gitlab}`,
+    bitbucketDc: `http://localhost:${ports.bitbucketDc}`,
     ports,
     dataDir,
     pids,

@@ -160,11 +160,11 @@ test.describe('Configure repository access › Add a new provider', () => {
       await expect(dialog).toBeVisible();
       // The picker starts on the first supported provider in its order (GitHub); the admin picks Bitbucket.
       await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeChecked();
-      await dialog.getByRole('radio', { name: /Bitbucket/ }).check();
-      await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
+      await dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ }).check();
+      await expect(dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ })).toBeChecked();
       await expect(dialog.getByRole('radio', { name: /Azure DevOps/ })).toBeDisabled();
-      for (const available of ['GitHub', 'GitLab']) {
-        await expect(dialog.getByRole('radio', { name: available, exact: true })).toBeEnabled();
+      for (const available of ['GitHub', 'GitLab', 'Bitbucket Data Center']) {
+        await expect(dialog.getByRole('radio', { name: new RegExp(`^${available}`) })).toBeEnabled();
       }
       await expect(dialog.getByText('Not available yet')).toHaveCount(1);
       await expect(dialog.getByRole('textbox', { name: 'Host' })).toHaveValue('bitbucket.org');
@@ -361,17 +361,12 @@ test.describe('Configure repository access › Add a new provider', () => {
     await addButton.focus();
     await page.keyboard.press('Enter');
     await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeFocused();
-    // The arrow keys move through the providers (GitHub, GitLab, Bitbucket), skipping those not
-    // available yet: from Bitbucket, down passes Azure DevOps and comes round to GitHub.
+    // The arrow keys move through the providers in the picker's order (GitHub, GitLab, Bitbucket, …).
     await page.keyboard.press('ArrowDown');
     await expect(dialog.getByRole('radio', { name: 'GitLab', exact: true })).toBeFocused();
     await page.keyboard.press('ArrowDown');
-    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeFocused();
-    await page.keyboard.press('ArrowDown');
-    await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeFocused();
-    await page.keyboard.press('ArrowUp');
-    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeFocused();
-    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
+    await expect(dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ })).toBeFocused();
+    await expect(dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ })).toBeChecked();
 
     await test.step('Tab reaches every control in order; a Data Center URL gets a clear answer', async () => {
       await page.keyboard.press('Tab');
@@ -384,7 +379,7 @@ test.describe('Configure repository access › Add a new provider', () => {
       await expect(dialog.getByLabel('Your Bitbucket URL')).toBeFocused();
       await page.keyboard.type('https://bitbucket.example.com/projects/ACME');
       await expect(
-        dialog.getByText('Self-hosted Bitbucket (Data Center) is not supported yet'),
+        dialog.getByText(/For a self-hosted Bitbucket \(Data Center\), choose Bitbucket Data Center in the provider list/),
       ).toBeVisible();
       await page.keyboard.press('Tab');
       await expect(dialog.getByRole('switch', { name: 'Enable OAuth' })).toBeFocused();
@@ -465,8 +460,8 @@ test.describe('Configure repository access › Add a new provider', () => {
 
     await page.getByRole('button', { name: 'Add a new provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
-    await dialog.getByRole('radio', { name: /Bitbucket/ }).check();
-    await expect(dialog.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
+    await dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ }).check();
+    await expect(dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ })).toBeChecked();
     await expect(dialog.getByText('Already added')).toBeVisible();
     await expect(dialog.getByText('Local runner already has a Bitbucket integration for bitbucket.org.')).toBeVisible();
     // Nothing to fill in that Save would only refuse.
@@ -551,7 +546,7 @@ test.describe('Configure repository access › Add a new provider', () => {
     const secret = dialog.getByLabel('Client Secret');
     await secret.fill('not-its-secret');
     // Back to the top, as after reading the help: the refusal must come to the person.
-    await dialog.getByRole('radio', { name: /Bitbucket/ }).focus();
+    await dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ }).focus();
     await dialog.getByRole('button', { name: 'Save' }).click();
 
     await expect(secret).toHaveAttribute('aria-invalid', 'true', { timeout: 20_000 });

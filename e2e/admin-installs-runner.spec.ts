@@ -87,8 +87,8 @@ test.describe('An admin installs a runner on a machine without this repository',
       await page.setViewportSize({ width: 1280, height: 800 });
       await setup.getByRole('button', { name: 'Configure repository access' }).click();
       const access = page.getByRole('dialog', { name: 'Configure repository access' });
-      await access.getByRole('radio', { name: /Bitbucket/ }).check();
-      await expect(access.getByRole('radio', { name: /Bitbucket/ })).toBeChecked();
+      await access.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ }).check();
+      await expect(access.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ })).toBeChecked();
       // OAuth starts off, as the set-up guide says ("turn on Enable OAuth").
       await access.getByRole('switch', { name: 'Enable OAuth' }).click();
       const callbackUrl = await access.getByRole('textbox', { name: 'Callback URL' }).inputValue();

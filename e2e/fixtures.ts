@@ -7,6 +7,7 @@ export const urls = {
   bitbucket: `http://localhost:${e2ePorts.bitbucket}`,
   github: `http://localhost:${e2ePorts.github}`,
   gitlab: `http://localhost:${e2ePorts.gitlab}`,
+  bitbucketDc: `http://localhost:${e2ePorts.bitbucketDc}`,
 };
 
 /** The stack's data folder for this run (relative to the repo root): bff/, runner/, logs/ … */

@@ -17,7 +17,7 @@ const env = process.env;
 const instances = 3;
 const port = (name, fallback) => readPort(env, name, fallback);
 
-const ports = { lb: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083), gitlab: port('GITLAB_PORT', 8084) };
+const ports = { lb: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083), gitlab: port('GITLAB_PORT', 8084), bitbucketDc: port('BITBUCKET_DC_PORT', 8087) };
 const bffPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + i);
 const metricsPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + instances + i);
 if (metricsPorts.at(-1) > 65535) {
@@ -37,6 +37,7 @@ const urls = {
   bitbucket: `http://localhost:${ports.bitbucket}`,
   github: `http://localhost:${ports.github}`,
   gitlab: `http://localhost:${ports.gitlab}`,
+  bitbucketDc: `http://localhost:${ports.bitbucketDc}`,
 };
 
 // The same token file as `npm start`, so a second start reuses it.
@@ -160,6 +161,7 @@ const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bi
 start('bitbucket-emulator', process.execPath, serviceCommand('bitbucket-emulator'), { ...shared, BITBUCKET_PORT: String(ports.bitbucket) });
 start('github-emulator', process.execPath, serviceCommand('github-emulator'), { ...shared, GITHUB_PORT: String(ports.github) });
 start('gitlab-emulator', process.execPath, serviceCommand('gitlab-emulator'), { ...shared, GITLAB_PORT: String(ports.gitlab) });
+start('bitbucket-dc-emulator', process.execPath, serviceCommand('bitbucket-dc-emulator'), { ...shared, BITBUCKET_DC_PORT: String(ports.bitbucketDc) });
 
 function startBffInstance(i) {
   const name = `bff-${i + 1}`;
@@ -201,6 +203,7 @@ await Promise.all([
   waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`),
   waitFor('github-emulator', `${urls.github}/_emulator/health`),
   waitFor('gitlab-emulator', `${urls.gitlab}/_emulator/health`),
+  waitFor('bitbucket-dc-emulator', `${urls.bitbucketDc}/_emulator/health`),
   ...bffPorts.map((p, i) => waitFor(`bff-${i + 1}`, `http://127.0.0.1:${p}/readyz`)),
 ]);
 start('haproxy', haproxyBin, ['-db', '-f', path.join(runDir, 'haproxy.cfg')], {});
@@ -212,8 +215,9 @@ start('runner', process.execPath, serviceCommand('runner'), {
   BFF_URL: env.RUNNER_BFF_URL ?? urls.dashboard,
   RUNNER_PORT: String(ports.runner),
   ...bitbucketEnv,
-  // As `npm start`: the runner reaches github.com and gitlab.com at their emulators.
-  PROVIDER_ENDPOINTS: `github.com=${urls.github} gitlab.com=${urls.gitlab}`,
+  // As `npm start`: the runner reaches github.com and gitlab.com at their emulators, and
+  // bitbucket.acme.test at the Bitbucket Data Center emulator.
+  PROVIDER_ENDPOINTS: `github.com=${urls.github} gitlab.com=${urls.gitlab} bitbucket.acme.test=${urls.bitbucketDc}`,
 });
 await waitFor('runner', `${urls.runner}/healthz`);
 
@@ -228,6 +232,7 @@ Runner Console is running as a cluster.
   Bitbucket emulator  ${urls.bitbucket}
   GitHub emulator     ${urls.github}  (REST API ${urls.github}/api/v3)
   GitLab emulator     ${urls.gitlab}  (REST API ${urls.gitlab}/api/v4)
+  Bitbucket Data Center emulator  ${urls.bitbucketDc}  (stands for bitbucket.acme.test)
   Data folder         ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
 
   Sign in as  admin@acme.test / admin   (org admin of Acme)

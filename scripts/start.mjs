@@ -1,4 +1,4 @@
-// `npm start`: build the dashboard if needed, then start the Bitbucket, GitHub and GitLab emulators, the BFF (serving the
+// `npm start`: build the dashboard if needed, then start the Bitbucket, GitHub, GitLab and Bitbucket Data Center emulators, the BFF (serving the
 // SPA) and "Local runner", each as its own process, and stop them all on Ctrl-C.
 // `npm run dev`: the same, with Vite's dev server (hot reload) in front of the BFF.
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ const env = process.env;
 const production = env.NODE_ENV === 'production' && !dev;
 const port = (name, fallback) => readPort(env, name, fallback);
 
-const ports = { bff: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083), gitlab: port('GITLAB_PORT', 8084) };
+const ports = { bff: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083), gitlab: port('GITLAB_PORT', 8084), bitbucketDc: port('BITBUCKET_DC_PORT', 8087) };
 const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');
 const logDir = path.join(dataDir, 'logs');
 fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
@@ -24,6 +24,7 @@ const urls = {
   bitbucket: `http://localhost:${ports.bitbucket}`,
   github: `http://localhost:${ports.github}`,
   gitlab: `http://localhost:${ports.gitlab}`,
+  bitbucketDc: `http://localhost:${ports.bitbucketDc}`,
 };
 
 const localRunnerToken = production ? undefined : readLocalRunnerToken(dataDir);
@@ -48,7 +49,9 @@ const shared = { DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
 const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bitbucket };
 // The runner reaches github.com at the GitHub emulator (its REST API under /api/v3, as GitHub
 // Enterprise Server serves it) and gitlab.com at the GitLab emulator (/api/v4).
-const providerEndpoints = { PROVIDER_ENDPOINTS: `github.com=${urls.github} gitlab.com=${urls.gitlab}` };
+// Bitbucket Data Center has no public host: its emulator stands for bitbucket.acme.test, the host an
+// admin types for a Data Center integration.
+const providerEndpoints = { PROVIDER_ENDPOINTS: `github.com=${urls.github} gitlab.com=${urls.gitlab} bitbucket.acme.test=${urls.bitbucketDc}` };
 
 if (production) {
   start('bff', { ...shared, PORT: String(ports.bff) });
@@ -58,11 +61,13 @@ if (production) {
   start('bitbucket-emulator', { ...shared, BITBUCKET_PORT: String(ports.bitbucket) });
   start('github-emulator', { ...shared, GITHUB_PORT: String(ports.github) });
   start('gitlab-emulator', { ...shared, GITLAB_PORT: String(ports.gitlab) });
+  start('bitbucket-dc-emulator', { ...shared, BITBUCKET_DC_PORT: String(ports.bitbucketDc) });
   start('bff', { ...shared, PORT: String(ports.bff), LOCAL_RUNNER_TOKEN: localRunnerToken, ...bitbucketEnv });
   await Promise.all([
     waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`),
     waitFor('github-emulator', `${urls.github}/_emulator/health`),
     waitFor('gitlab-emulator', `${urls.gitlab}/_emulator/health`),
+    waitFor('bitbucket-dc-emulator', `${urls.bitbucketDc}/_emulator/health`),
     waitFor('bff', `${urls.bff}/healthz`),
   ]);
   start('runner', {
@@ -92,11 +97,12 @@ Runner Console is running.${dev ? ' (dev: hot reload)' : ''}
   Bitbucket emulator  ${urls.bitbucket}
   GitHub emulator     ${urls.github}  (REST API ${urls.github}/api/v3)
   GitLab emulator     ${urls.gitlab}  (REST API ${urls.gitlab}/api/v4)
+  Bitbucket Data Center emulator  ${urls.bitbucketDc}  (stands for bitbucket.acme.test)
   Data folder         ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
 
   Sign in as  admin@acme.test / admin   (org admin of Acme)
           or  dev@acme.test / dev       (member)
-  Bitbucket, GitHub and GitLab emulator user: alice / alice
+  Bitbucket, GitHub, GitLab and Bitbucket Data Center emulator user: alice / alice
 
 Press Ctrl-C to stop.
 `);

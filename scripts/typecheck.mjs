@@ -15,6 +15,7 @@ const projects = [
   'apps/bitbucket-emulator',
   'apps/github-emulator',
   'apps/gitlab-emulator',
+  'apps/bitbucket-dc-emulator',
   'apps/web',
   'e2e',
   'test-support',

@@ -163,7 +163,7 @@ describe('SCM integrations', () => {
     expect(azure.status).toBe(400);
     expect(azure.body.error.fields.provider).toMatch(/not available yet/);
     const selfHosted = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, host: 'https://bitbucket.example.com', oauthPlaintextClientSecret: 'x' });
-    expect(selfHosted.body.error.fields.host).toMatch(/Self-hosted Bitbucket \(Data Center\) is not supported yet/);
+    expect(selfHosted.body.error.fields.host).toMatch(/For a self-hosted Bitbucket \(Data Center\), choose Bitbucket Data Center in the provider list/);
     const unknown = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { ...base, oauthPlaintextClientSecret: 'x', extra: 1 });
     expect(unknown.status).toBe(400);
     runner.close();

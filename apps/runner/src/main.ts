@@ -269,9 +269,9 @@ async function main() {
             if (!integration) throw new Error('The integration for this host was removed.');
             // The URL comes from this runner's own endpoints for the host; the BFF's clone URL is
             // only compared with it. Owner, repo, ref and commit are checked before git starts.
-            const target = cloneTargetFor(endpointsFor(config, integration), context);
-            const token = await accessTokens.getToken(userId, integration);
             const adapter = adapterFor(integration.provider);
+            const target = cloneTargetFor(endpointsFor(config, integration), context, adapter.cloneUrl);
+            const token = await accessTokens.getToken(userId, integration);
             const { helperPath } = environmentCredentials.register({
               environmentId,
               userId,

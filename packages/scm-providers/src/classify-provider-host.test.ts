@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyProviderHost } from './classify-provider-host.ts';
 import { MAX_URL_INPUT_LENGTH } from './read-url-like.ts';
 
-const SELF_HOSTED = 'Self-hosted Bitbucket (Data Center) is not supported yet. Use bitbucket.org.';
+const SELF_HOSTED = 'Bitbucket (Cloud) is bitbucket.org only. For a self-hosted Bitbucket (Data Center), choose Bitbucket Data Center in the provider list and enter its host there.';
 
 describe('classifyProviderHost', () => {
   describe('Bitbucket: bitbucket.org only', () => {
@@ -34,6 +34,20 @@ describe('classifyProviderHost', () => {
         reason: 'self_hosted_unsupported',
         message: SELF_HOSTED,
       });
+    });
+  });
+
+  describe('Bitbucket Data Center: any host but Bitbucket Cloud’s', () => {
+    it('keeps a company host, and answers a Bitbucket Cloud URL with the Bitbucket choice', () => {
+      expect(classifyProviderHost('bitbucket-data-center', 'https://bitbucket.acme.test/projects/ACME')).toEqual({ ok: true, host: 'bitbucket.acme.test' });
+      for (const input of ['bitbucket.org', 'https://bitbucket.org/acme/widgets', 'api.bitbucket.org']) {
+        expect(classifyProviderHost('bitbucket-data-center', input)).toEqual({
+          ok: false,
+          reason: 'other_provider',
+          message: 'That is Bitbucket Cloud, not a Data Center server: choose Bitbucket in the provider list instead.',
+        });
+      }
+      expect(classifyProviderHost('bitbucket-data-center', '')).toMatchObject({ ok: false, reason: 'invalid', message: 'Enter a host name, such as bitbucket.example.com.' });
     });
   });
 

@@ -4,7 +4,7 @@ import { readUrlLike } from './read-url-like.ts';
 
 export type ProviderHostClassification =
   | { ok: true; host: string }
-  | { ok: false; reason: 'self_hosted_unsupported' | 'invalid'; message: string };
+  | { ok: false; reason: 'self_hosted_unsupported' | 'other_provider' | 'invalid'; message: string };
 
 /**
  * Normalises what a user typed as a provider host (a host, `host:port`, or any URL on it) to the
@@ -20,9 +20,11 @@ export function classifyProviderHost(
     return {
       ok: false,
       reason: 'invalid',
-      message: `Enter a host name, such as ${provider.defaultHost}.`,
+      message: `Enter a host name, such as ${provider.defaultHost || provider.hostExample || 'git.example.com'}.`,
     };
   }
+  const refused = provider.refusedHosts?.find((entry) => entry.hosts.includes(url.hostname));
+  if (refused) return { ok: false, reason: 'other_provider', message: refused.message };
   if (!provider.hostEditable && url.host !== provider.defaultHost) {
     const message = provider.selfHostedUnsupportedMessage ?? `Use ${provider.defaultHost}.`;
     return { ok: false, reason: 'self_hosted_unsupported', message };

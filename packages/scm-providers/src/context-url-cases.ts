@@ -16,3 +16,8 @@ export type ContextUrlCase = {
 };
 
 export type ContextUrlCorpus = { provider: ScmProviderId; sources: string[]; cases: ContextUrlCase[] };
+
+/** The host a provider's corpus is on: its cloud host, or its example host when it has none (self-hosted only). */
+export function corpusHostOf(entry: { defaultHost: string; hostExample?: string }): string {
+  return entry.defaultHost || entry.hostExample || '';
+}

@@ -1,15 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import bitbucketCases from './providers/bitbucket/context-url-cases.json' with { type: 'json' };
+import bitbucketDataCenterCases from './providers/bitbucket-data-center/context-url-cases.json' with { type: 'json' };
 import githubCases from './providers/github/context-url-cases.json' with { type: 'json' };
 import gitlabCases from './providers/gitlab/context-url-cases.json' with { type: 'json' };
-import type { ContextUrlCorpus } from './context-url-cases.ts';
+import { corpusHostOf, type ContextUrlCorpus } from './context-url-cases.ts';
 import { parseContextUrl, servedHostsOf, type ServedHost } from './context-url.ts';
 import { scmProviderModules } from './provider-modules.ts';
 
-const corpora = [bitbucketCases, githubCases, gitlabCases] as unknown as ContextUrlCorpus[];
+const corpora = [bitbucketCases, bitbucketDataCenterCases, githubCases, gitlabCases] as unknown as ContextUrlCorpus[];
 // Every module's cloud host, supported by a runner adapter yet or not.
-const served: ServedHost[] = [...scmProviderModules.values()].map((module) => ({ provider: module.id, host: module.entry.defaultHost }));
+const served: ServedHost[] = [...scmProviderModules.values()].map((module) => ({ provider: module.id, host: corpusHostOf(module.entry) }));
 
 describe('context-URL corpus', () => {
   it('has a corpus for every provider module', () => {
@@ -17,7 +18,7 @@ describe('context-URL corpus', () => {
   });
 
   for (const corpus of corpora) {
-    const host = scmProviderModules.get(corpus.provider)!.entry.defaultHost;
+    const host = corpusHostOf(scmProviderModules.get(corpus.provider)!.entry);
     describe(corpus.provider, () => {
       it.each(corpus.cases.map((c) => [c.url, c] as const))('%s', (url, c) => {
         const result = parseContextUrl(url, { served });
@@ -61,6 +62,24 @@ describe('context URLs on several hosts', () => {
       reason: 'unknown_host',
       message: 'No integration serves gitlab.com: links on github.acme.corp, github.com and http://localhost:8083 work. Paste a link like https://github.com/owner/repository.',
       host: 'gitlab.com',
+    });
+  });
+});
+
+describe('Bitbucket Data Center links on several hosts', () => {
+  const served = servedHostsOf({ integrations: [{ provider: 'bitbucket-data-center', host: 'bitbucket.acme.test' }], sites: [{ host: 'bitbucket.acme.test', origin: 'http://localhost:8087' }] });
+
+  it('reads a link on the integration’s host, and on the emulator’s origin standing for it', () => {
+    for (const url of ['https://bitbucket.acme.test/projects/ACME/repos/widgets/pull-requests/1/overview', 'http://localhost:8087/projects/ACME/repos/widgets/pull-requests/1/overview']) {
+      expect(parseContextUrl(url, { served })).toMatchObject({ ok: true, context: { provider: 'bitbucket-data-center', host: 'bitbucket.acme.test', repositoryPath: ['ACME', 'widgets'], kind: 'pullRequest', pullRequestId: 1 } });
+    }
+  });
+
+  it('says which host lacks an integration when a Data Center link is on another server', () => {
+    expect(parseContextUrl('https://git.other.test/projects/ACME/repos/widgets', { served })).toMatchObject({
+      ok: false,
+      host: 'git.other.test',
+      message: expect.stringContaining('Ask an admin to add Bitbucket Data Center for git.other.test'),
     });
   });
 });

@@ -35,7 +35,7 @@ export function servedHostsOf(input: {
   for (const integration of input.integrations ?? []) add(integration.provider, integration.host.toLowerCase());
   // A runner without integrations yet takes every supported cloud host's links, so the developer
   // hears "ask an admin to add one"; once it has integrations, their hosts are what it serves.
-  if (served.size === 0) for (const module of scmProviderModules.values()) if (module.entry.supported) add(module.id, module.entry.defaultHost);
+  if (served.size === 0) for (const module of scmProviderModules.values()) if (module.entry.supported && module.entry.defaultHost !== '') add(module.id, module.entry.defaultHost);
   for (const site of input.sites ?? []) {
     const entry = served.get(site.host.toLowerCase());
     if (entry) entry.origins = [...(entry.origins ?? []), site.origin];

@@ -22,7 +22,7 @@ export { MAX_URL_INPUT_LENGTH } from './read-url-like.ts';
 export { readApiTokenInput, findMissingApiTokenScopes, describeMissingApiTokenScopes } from './api-token-input.ts';
 export type { ApiTokenInputCheck } from './api-token-input.ts';
 export { scmProviderIds } from './provider-ids.ts';
-export { apiTokenLabelWithArticle, clientIdMissingMessage, clientSecretMissingMessage, pullRequestLabel, pullRequestName } from './provider-wording.ts';
+export { apiTokenLabelWithArticle, clientIdMissingMessage, clientSecretMissingMessage, pullRequestLabel, pullRequestName, withIndefiniteArticle } from './provider-wording.ts';
 export type {
   ContextUrl,
   ContextUrlBase,

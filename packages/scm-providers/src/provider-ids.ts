@@ -2,7 +2,7 @@
 // catalogue and the runner's adapter registry are keyed by it. Adding a provider starts here
 // (docs/ARCHITECTURE.md › How to add a provider).
 
-export const scmProviderIds = ['github', 'gitlab', 'bitbucket', 'azure-devops'] as const;
+export const scmProviderIds = ['github', 'gitlab', 'bitbucket', 'bitbucket-data-center', 'azure-devops'] as const;
 
-/** `bitbucket` is Bitbucket Cloud; Bitbucket Data Center will get its own id. */
+/** `bitbucket` is Bitbucket Cloud; `bitbucket-data-center` is Bitbucket Data Center (self-hosted). */
 export type ScmProviderId = (typeof scmProviderIds)[number];

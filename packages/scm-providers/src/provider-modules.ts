@@ -2,10 +2,11 @@
 import type { ScmProviderId } from './provider-ids.ts';
 import type { ScmProviderModule } from './provider-module.ts';
 import { bitbucketModule } from './providers/bitbucket/module.ts';
+import { bitbucketDataCenterModule } from './providers/bitbucket-data-center/module.ts';
 import { githubModule } from './providers/github/module.ts';
 import { gitlabModule } from './providers/gitlab/module.ts';
 
-const modules: readonly ScmProviderModule[] = [githubModule, gitlabModule, bitbucketModule];
+const modules: readonly ScmProviderModule[] = [githubModule, gitlabModule, bitbucketModule, bitbucketDataCenterModule];
 
 export const scmProviderModules: ReadonlyMap<ScmProviderId, ScmProviderModule> = new Map(modules.map((module) => [module.id, module]));
 

@@ -13,7 +13,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const roots = ['apps/bff/src', 'apps/web/src', 'apps/runner/src', 'packages/contracts/src'];
 
 /** Names, brands and hosts of every provider in the catalogue, plus the companies behind them. */
-const names = [...new Set([...scmProviders.flatMap((p) => [p.id, p.name, p.defaultHost]), 'atlassian'])];
+const names = [...new Set([...scmProviders.flatMap((p) => [p.id, p.name, p.defaultHost, p.hostExample ?? '']), 'atlassian'])].filter((name) => name !== '');
 const pattern = new RegExp(names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
 
 /**

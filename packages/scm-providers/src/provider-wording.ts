@@ -18,8 +18,15 @@ function missing(ours: string, provider: ScmProvider | undefined, theirs: string
 
 /** "an API token", "a personal access token": what the provider calls its tokens, with its article. */
 export function apiTokenLabelWithArticle(provider: ScmProvider | undefined): string {
-  const label = provider?.apiTokens?.label ?? 'API token';
-  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+  return withIndefiniteArticle(provider?.apiTokens?.label ?? 'API token');
+}
+
+/** "an HTTP access token", "a personal access token": a noun phrase with the article it is read with. */
+export function withIndefiniteArticle(label: string): string {
+  // An initialism is read letter by letter: "an HTTP access token", "an API token".
+  const initialism = /^[A-Z]{2,}\b/.test(label);
+  const vowelSound = initialism ? /^[AEFHILMNORSX]/.test(label) : /^[aeiou]/i.test(label);
+  return `${vowelSound ? 'an' : 'a'} ${label}`;
 }
 
 /** "Pull request #1", or the provider's own words ("Merge request !1"). */

@@ -3,12 +3,15 @@ import { getScmProvider, isScmProviderId, scmProviders } from './scm-provider-ca
 import type { ScmProviderId } from './scm-provider.ts';
 import { pullRequestLabel } from './provider-wording.ts';
 
+const SUPPORTED: readonly ScmProviderId[] = ['bitbucket', 'bitbucket-data-center', 'github', 'gitlab'];
+
 describe('scmProviders', () => {
-  it('lists GitHub, GitLab, Bitbucket, Azure DevOps in display order', () => {
+  it('lists GitHub, GitLab, Bitbucket, Bitbucket Data Center, Azure DevOps in display order', () => {
     expect(scmProviders.map((p) => [p.id, p.name])).toEqual([
       ['github', 'GitHub'],
       ['gitlab', 'GitLab'],
       ['bitbucket', 'Bitbucket'],
+      ['bitbucket-data-center', 'Bitbucket Data Center'],
       ['azure-devops', 'Azure DevOps'],
     ]);
   });
@@ -18,13 +21,15 @@ describe('scmProviders', () => {
       github: 'github.com',
       gitlab: 'gitlab.com',
       bitbucket: 'bitbucket.org',
+      // Self-hosted only: the admin types the host.
+      'bitbucket-data-center': '',
       'azure-devops': 'dev.azure.com',
     });
   });
 
-  it('supports Bitbucket, GitHub and GitLab, with their OAuth facts; the others say why', () => {
+  it('supports Bitbucket, Bitbucket Data Center, GitHub and GitLab, with their OAuth facts; the others say why', () => {
     for (const provider of scmProviders) {
-      expect(provider.supported).toBe(provider.id === 'bitbucket' || provider.id === 'github' || provider.id === 'gitlab');
+      expect(provider.supported).toBe(SUPPORTED.includes(provider.id));
       expect(provider.oauth !== undefined).toBe(provider.supported);
       if (!provider.supported)
         expect(provider.unsupportedReason).toBe(`${provider.name} is not available yet.`);
@@ -38,7 +43,7 @@ describe('scmProviders', () => {
       expect(provider.selfHostedUnsupportedMessage !== undefined).toBe(!provider.hostEditable);
     }
     expect(getScmProvider('bitbucket').selfHostedUnsupportedMessage).toBe(
-      'Self-hosted Bitbucket (Data Center) is not supported yet. Use bitbucket.org.',
+      'Bitbucket (Cloud) is bitbucket.org only. For a self-hosted Bitbucket (Data Center), choose Bitbucket Data Center in the provider list and enter its host there.',
     );
   });
 

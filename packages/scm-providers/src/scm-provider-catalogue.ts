@@ -1,11 +1,12 @@
 import type { ScmProvider, ScmProviderId } from './scm-provider.ts';
 import { azureDevopsEntry } from './providers/azure-devops/catalogue-entry.ts';
 import { bitbucketEntry } from './providers/bitbucket/catalogue-entry.ts';
+import { bitbucketDataCenterEntry } from './providers/bitbucket-data-center/catalogue-entry.ts';
 import { githubEntry } from './providers/github/catalogue-entry.ts';
 import { gitlabEntry } from './providers/gitlab/catalogue-entry.ts';
 
 /** Every provider, in display order. Each entry lives in its provider's folder. */
-export const scmProviders: readonly ScmProvider[] = Object.freeze([githubEntry, gitlabEntry, bitbucketEntry, azureDevopsEntry]);
+export const scmProviders: readonly ScmProvider[] = Object.freeze([githubEntry, gitlabEntry, bitbucketEntry, bitbucketDataCenterEntry, azureDevopsEntry]);
 export function getScmProvider(id: ScmProviderId): ScmProvider {
   const provider = scmProviders.find((candidate) => candidate.id === id);
   if (provider === undefined) {
@@ -17,7 +18,7 @@ export function getScmProvider(id: ScmProviderId): ScmProvider {
 
 /** The provider whose cloud host this is (bitbucket.org → Bitbucket), or undefined for any other host. */
 export function findScmProviderByHost(host: string): ScmProvider | undefined {
-  return scmProviders.find((provider) => provider.defaultHost === host.toLowerCase());
+  return scmProviders.find((provider) => provider.defaultHost !== '' && provider.defaultHost === host.toLowerCase());
 }
 
 export function isScmProviderId(value: unknown): value is ScmProviderId {

@@ -101,7 +101,12 @@ export type ScmProvider = {
   supported: boolean;
   /** A sentence for the UI when `supported` is false, e.g. `GitHub is not available yet.` */
   unsupportedReason?: string;
+  /** The cloud host; empty for a self-hosted-only product (Bitbucket Data Center), whose host the admin types. */
   defaultHost: string;
+  /** An example host for hints and messages when there is no default (`bitbucket.example.com`). */
+  hostExample?: string;
+  /** Hosts that are another provider's, with what to tell someone who types one (Bitbucket Cloud typed as a Data Center host). */
+  refusedHosts?: readonly { hosts: readonly string[]; message: string }[];
   /** False when only the default host is supported (Bitbucket Cloud, not Data Center). */
   hostEditable: boolean;
   /** When hostEditable is false: what to tell someone who gives another host. */

@@ -374,7 +374,9 @@ export function createConnectService(deps: {
         await conn.request('discardConnect', { flowId: row.id }, 5_000).catch(() => undefined);
         return { flow: await failFlow(row, code, message), httpStatus: code === 'runner_offline' ? 502 : 400 };
       }
-      const scmName = findScmProviderByHost(row.host)?.name ?? row.host;
+      // The integration's provider names a self-managed host (Bitbucket Data Center at a company's host).
+      const methods = await deps.integrations.connectMethods(row.runner_id, row.host).catch(() => null);
+      const scmName = (methods ? getScmProvider(methods.provider) : findScmProviderByHost(row.host))?.name ?? row.host;
       const patch = { status: 'connected' as const, failure_code: null, message: `${scmName} is now connected as ${accountName}.`, account_name: accountName, completed_at: new Date().toISOString() };
       // Published before the row is written: the dashboard hears it at once (the token is stored).
       hub.publish(row.org_id, { type: 'connect.result', flow: toConnectFlow({ ...row, ...patch }) }, row.user_id);

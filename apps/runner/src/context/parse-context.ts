@@ -45,7 +45,7 @@ export function createContextParser(deps: { config: RunnerConfig; registry: Inte
         context: ctx,
         accountName: current.accountName,
         // Built from the runner's own endpoints (as createWorkspace builds it again), never from the link.
-        cloneUrlFor: (path) => cloneUrlForPath(endpoints, path),
+        cloneUrlFor: (path) => cloneUrlForPath(endpoints, path, adapter.cloneUrl),
       });
 
     try {

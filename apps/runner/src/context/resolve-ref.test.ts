@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import bitbucketCases from '@runner-console/scm-providers/context-url-cases/bitbucket' with { type: 'json' };
+import bitbucketDataCenterCases from '@runner-console/scm-providers/context-url-cases/bitbucket-data-center' with { type: 'json' };
 import githubCases from '@runner-console/scm-providers/context-url-cases/github' with { type: 'json' };
 import { resolveRefSegments, type RefLookups } from './resolve-ref.ts';
 
@@ -17,7 +18,7 @@ function repositoryWith(branches: string[], tags: string[]): RefLookups & { aske
   };
 }
 
-const cases = ([...bitbucketCases.cases, ...githubCases.cases] as Case[]).filter((c) => c.expect?.kind === 'ref' && c.resolve);
+const cases = ([...bitbucketCases.cases, ...bitbucketDataCenterCases.cases, ...githubCases.cases] as Case[]).filter((c) => c.expect?.kind === 'ref' && c.resolve);
 
 describe('resolving an unresolved ref, against the providers’ context-URL corpus', () => {
   it('has cases to run', () => expect(cases.length).toBeGreaterThan(8));

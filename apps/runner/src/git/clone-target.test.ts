@@ -84,6 +84,14 @@ describe('cloneTargetFor', () => {
     expect(cloneTargetFor(emulator, context({ cloneUrl: undefined })).remote).toEqual({ origin: 'http://localhost:8082', protocol: 'http', host: 'localhost:8082' });
   });
 
+  it('builds the URL in the provider’s own form (Bitbucket Data Center’s /scm/{key}/{slug}.git, a personal project’s ~USER)', () => {
+    const dataCenter = { host: 'bitbucket.acme.test', siteUrl: 'https://bitbucket.acme.test' };
+    const scm = (siteUrl: string, path: readonly string[]) => `${siteUrl}/scm/${path[0]!.toLowerCase()}/${path[1]}.git`;
+    expect(cloneTargetFor(dataCenter, context({ owner: '~BOB', cloneUrl: 'https://bitbucket.acme.test/scm/~bob/widgets.git' }), scm).url).toBe('https://bitbucket.acme.test/scm/~bob/widgets.git');
+    // The BFF's URL in the plain form is not the one this provider uses: refused.
+    expect(refusalOf(() => cloneTargetFor(dataCenter, context({ owner: 'ACME', cloneUrl: 'https://bitbucket.acme.test/ACME/widgets.git' }), scm)).code).toBe('foreign_clone_url');
+  });
+
   it('refuses any other clone URL, and does not repeat it', () => {
     for (const foreign of [
       'http://127.0.0.1:19392/acme/widgets.git',

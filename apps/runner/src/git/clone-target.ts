@@ -41,11 +41,13 @@ export interface CloneTarget {
 // group and repository names are (GitHub, GitLab, Bitbucket). The first character may not be `.`
 // or `-`, so a segment is never `.` or `..` (a path step) and never reads as an option.
 const slugPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
+// An owner may also be a personal project's key, `~` and a user name (Bitbucket Data Center's `~BOB`).
+const ownerPattern = /^~?[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 // Full or abbreviated object names (SHA-1 or SHA-256): hex only, so never an option or a path.
 const commitPattern = /^[0-9a-fA-F]{7,64}$/;
 
 export function checkRepositorySlug(value: string, what: 'owner' | 'repository'): string {
-  if (!slugPattern.test(value)) throw new CloneRefusal('invalid_repository', `That is not ${what === 'owner' ? 'a repository owner' : 'a repository'} name: use letters, digits, "_", "." and "-", starting with a letter, digit or "_".`);
+  if (!(what === 'owner' ? ownerPattern : slugPattern).test(value)) throw new CloneRefusal('invalid_repository', `That is not ${what === 'owner' ? 'a repository owner' : 'a repository'} name: use letters, digits, "_", "." and "-", starting with a letter, digit or "_".`);
   return value;
 }
 
@@ -72,14 +74,22 @@ export function buildCloneUrl(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, own
   return cloneUrlForPath(endpoints, [owner, repo]);
 }
 
-/** `{site}/{segment}/…/{repo}.git` for a repository path of any depth (GitLab subgroups); each segment is checked. */
-export function cloneUrlForPath(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, repositoryPath: readonly string[]): string {
+/** How a provider writes its HTTPS clone URL from the site and a repository path (the adapter's cloneUrl). */
+export type CloneUrlBuilder = (siteUrl: string, repositoryPath: readonly string[]) => string;
+
+const plainCloneUrl: CloneUrlBuilder = (siteUrl, repositoryPath) => `${siteUrl.replace(/\/+$/, '')}/${repositoryPath.join('/')}.git`;
+
+/**
+ * The clone URL of a repository path of any depth (GitLab subgroups), in the provider's form
+ * (`build`: the adapter's cloneUrl; `{site}/{segment}/…/{repo}.git` by default); each segment is checked.
+ */
+export function cloneUrlForPath(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, repositoryPath: readonly string[], build: CloneUrlBuilder = plainCloneUrl): string {
   const repo = repositoryPath[repositoryPath.length - 1] ?? '';
   const owners = repositoryPath.slice(0, -1);
   if (owners.length === 0) throw new CloneRefusal('invalid_repository', 'That is not a repository path: it names no owner.');
   for (const segment of owners) checkRepositorySlug(segment, 'owner');
   checkRepositorySlug(repo, 'repository');
-  return `${endpoints.siteUrl.replace(/\/+$/, '')}/${repositoryPath.join('/')}.git`;
+  return build(endpoints.siteUrl, repositoryPath);
 }
 
 /**
@@ -87,8 +97,12 @@ export function cloneUrlForPath(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, r
  * clone URL in the context is only a statement of what the BFF expects: anything other than the URL
  * the runner built is refused, and nothing is contacted.
  */
-export function cloneTargetFor(endpoints: Pick<ProviderEndpoints, 'host' | 'siteUrl'>, context: Pick<ParsedContext, 'owner' | 'repo' | 'ref' | 'refType' | 'commit' | 'cloneUrl'> & { kind?: ParsedContext['kind'] }): CloneTarget {
-  const url = cloneUrlForPath(endpoints, [...context.owner.split('/'), context.repo]);
+export function cloneTargetFor(
+  endpoints: Pick<ProviderEndpoints, 'host' | 'siteUrl'>,
+  context: Pick<ParsedContext, 'owner' | 'repo' | 'ref' | 'refType' | 'commit' | 'cloneUrl'> & { kind?: ParsedContext['kind'] },
+  build: CloneUrlBuilder = plainCloneUrl,
+): CloneTarget {
+  const url = cloneUrlForPath(endpoints, [...context.owner.split('/'), context.repo], build);
   if (context.cloneUrl !== undefined && context.cloneUrl !== url) {
     throw new CloneRefusal(
       'foreign_clone_url',

@@ -3,6 +3,7 @@
 import type { ScmProviderId } from '@runner-console/scm-providers';
 import type { ProviderAdapter } from './provider-adapter.ts';
 import { bitbucketAdapter } from './bitbucket/adapter.ts';
+import { bitbucketDataCenterAdapter } from './bitbucket-data-center/adapter.ts';
 import { githubAdapter } from './github/adapter.ts';
 import { gitlabAdapter } from './gitlab/adapter.ts';
 
@@ -18,7 +19,7 @@ export function createProviderAdapterRegistry(adapters: readonly ProviderAdapter
 }
 
 /** Every adapter this runner ships. A new provider adds its adapter here. */
-export const providerAdapters: ProviderAdapterRegistry = createProviderAdapterRegistry([bitbucketAdapter, githubAdapter, gitlabAdapter]);
+export const providerAdapters: ProviderAdapterRegistry = createProviderAdapterRegistry([bitbucketAdapter, bitbucketDataCenterAdapter, githubAdapter, gitlabAdapter]);
 
 export class NoAdapterError extends Error {
   readonly code = 'unsupported_host';

@@ -12,12 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderApiError, type ProviderAdapter, type ProviderCall, type TokenCredentials } from '../../src/providers/provider-adapter.ts';
 import { providerAdapters } from '../../src/providers/provider-registry.ts';
 import { bitbucketUnderTest } from './bitbucket.ts';
+import { bitbucketDataCenterUnderTest } from './bitbucket-data-center.ts';
 import { githubUnderTest } from './github.ts';
 import { gitlabUnderTest } from './gitlab.ts';
 import type { OAuthClientUnderTest, ProviderFixture, ProviderUnderTest } from './provider-under-test.ts';
 
 const run = promisify(execFile);
-const providers: readonly ProviderUnderTest[] = [githubUnderTest, gitlabUnderTest, bitbucketUnderTest].filter((entry) => entry !== null);
+const providers: readonly ProviderUnderTest[] = [githubUnderTest, gitlabUnderTest, bitbucketUnderTest, bitbucketDataCenterUnderTest].filter((entry) => entry !== null);
 const CALLBACK = 'http://127.0.0.1:7999/oauth/callback';
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 

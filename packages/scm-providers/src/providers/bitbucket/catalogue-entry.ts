@@ -7,10 +7,11 @@ export const bitbucketEntry: ScmProvider = {
   name: 'Bitbucket',
   supported: true,
   defaultHost: 'bitbucket.org',
-  // Bitbucket Cloud only; Bitbucket Data Center (self-hosted) is a different product and API.
+  // Bitbucket Cloud only; Bitbucket Data Center (self-hosted) is a different product and API, and
+  // the provider of its own (providers/bitbucket-data-center/).
   hostEditable: false,
   selfHostedUnsupportedMessage:
-    'Self-hosted Bitbucket (Data Center) is not supported yet. Use bitbucket.org.',
+    'Bitbucket (Cloud) is bitbucket.org only. For a self-hosted Bitbucket (Data Center), choose Bitbucket Data Center in the provider list and enter its host there.',
   icon: {
     viewBox: '0 0 24 24',
     // A bucket (trapezoid) with a window.

@@ -279,7 +279,7 @@ describe('Bitbucket context URLs', () => {
       expect(parseBitbucketContextUrl(url)).toEqual({
         ok: false,
         reason: 'self_hosted_unsupported',
-        message: 'Self-hosted Bitbucket (Data Center) is not supported yet. Use bitbucket.org.',
+        message: `That looks like a link to a self-hosted Bitbucket (Data Center) at ${host}, and this runner has no Bitbucket Data Center integration for it. Ask an admin to add Bitbucket Data Center for ${host} (Settings › Runners › Add a new provider).`,
         host,
       });
     });

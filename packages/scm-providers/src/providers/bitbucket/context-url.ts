@@ -2,7 +2,7 @@
 // of Gitpod's bitbucket-context-parser.spec.ts).
 import { COMMIT_PATTERN, FULL_COMMIT_PATTERN, isValidBranchName, isValidTagName } from '../../git-ref-name.ts';
 import type { ContextUrl, ContextUrlBase, ContextUrlResult, ProviderLink } from '../../provider-module.ts';
-import { bitbucketEntry } from './catalogue-entry.ts';
+import { bitbucketDataCenterEntry } from '../bitbucket-data-center/catalogue-entry.ts';
 
 export const bitbucketExampleUrl = 'https://bitbucket.org/workspace/repository';
 const EXAMPLE = `Paste a link like ${bitbucketExampleUrl}.`;
@@ -104,8 +104,8 @@ function isSlug(value: string): boolean {
  * /scm/{key}/{slug}.git, and hosts commonly named after the product.
  */
 export function claimBitbucketDataCenterLink(hostname: string, pathname: string): string | null {
-  if (/(^|[.-])bitbucket([.-]|$)/.test(hostname) || /^\/(projects\/[^/]+\/repos|scm)\//i.test(pathname)) {
-    return bitbucketEntry.selfHostedUnsupportedMessage ?? null;
+  if (/(^|[.-])bitbucket([.-]|$)/.test(hostname) || /^\/(projects\/[^/]+\/repos|users\/[^/]+\/repos|scm)\//i.test(pathname)) {
+    return `That looks like a link to a self-hosted Bitbucket (Data Center) at ${hostname}, and this runner has no ${bitbucketDataCenterEntry.name} integration for it. Ask an admin to add ${bitbucketDataCenterEntry.name} for ${hostname} (Settings › Runners › Add a new provider).`;
   }
   return null;
 }

@@ -169,7 +169,8 @@ export function GitAuthenticationsPage({
 function useConnectableHosts() {
   const runners = useQuery(runnerListQuery());
   const active = runners.data?.runners.filter((runner) => runner.phase === 'active') ?? [];
-  const providers = scmProviders.filter((provider) => provider.supported);
+  // Providers with a cloud host; a self-hosted one's hosts come from its integrations.
+  const providers = scmProviders.filter((provider) => provider.supported && provider.defaultHost !== '');
   const pairs = active.flatMap((runner) =>
     providers.map((provider) => ({ runner, host: provider.defaultHost, providerName: provider.name })),
   );

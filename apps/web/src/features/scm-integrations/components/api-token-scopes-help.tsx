@@ -1,4 +1,5 @@
 import type { ProviderConfigurationSchema } from '@runner-console/contracts';
+import { withIndefiniteArticle } from '@runner-console/scm-providers';
 import { useId } from 'react';
 
 type ApiTokenSettings = NonNullable<ProviderConfigurationSchema['apiTokens']>;
@@ -30,7 +31,7 @@ export function ApiTokenScopesHelp({ providerName, apiTokens }: { providerName: 
         </a>{' '}
         ·{' '}
         <a href={apiTokens.docsUrl} target="_blank" rel="noopener noreferrer">
-          How to create {/^[aeiou]/i.test(apiTokens.label) ? 'an' : 'a'} {apiTokens.label}
+          How to create {withIndefiniteArticle(apiTokens.label)}
           <span className="visually-hidden"> (opens in a new tab)</span>
         </a>
       </p>

@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { NO_METHOD_MESSAGE, ScmIntegrationForm } from '@runner-console/contracts';
-import { clientIdMissingMessage, clientSecretMissingMessage, getScmProvider } from '@runner-console/scm-providers';
+import { classifyProviderHost, clientIdMissingMessage, clientSecretMissingMessage, getScmProvider } from '@runner-console/scm-providers';
 import type {
   Runner,
   RunnerConfigurationSchema,
@@ -60,6 +60,14 @@ function integrationFormSchema(secretRequired: boolean) {
     })
     .check(
       z.superRefine((values, ctx) => {
+        // A host the provider cannot take (a cloud URL typed as a self-hosted one) is named at once.
+        const provider = getScmProvider(values.provider);
+        if (values.host.trim() === '') {
+          if (provider.defaultHost === '') ctx.addIssue({ code: 'custom', path: ['host'], message: `Enter the host of your ${provider.name}, such as ${provider.hostExample ?? 'git.example.com'}.` });
+        } else {
+          const hostCheck = classifyProviderHost(values.provider, values.host);
+          if (!hostCheck.ok) ctx.addIssue({ code: 'custom', path: ['host'], message: hostCheck.message });
+        }
         if (!values.oauthEnabled && !values.patEnabled) {
           ctx.addIssue({ code: 'custom', path: ['oauthEnabled'], message: NO_METHOD_MESSAGE });
         }
@@ -82,6 +90,17 @@ function integrationFormSchema(secretRequired: boolean) {
         }
       }),
     );
+}
+
+/**
+ * A self-hosted-only provider's token page is on the admin's own host: its catalogue URL (on the
+ * example host) moved to the host typed above, once that is a host.
+ */
+function tokenPageOnHost<T extends { createUrl: string }>(apiTokens: T, defaultHost: string, typedHost: string): T {
+  const host = typedHost.trim().toLowerCase();
+  if (defaultHost !== '' || !/^[a-z0-9.-]+\.[a-z0-9-]+(:\d{1,5})?$/.test(host)) return apiTokens;
+  const url = new URL(apiTokens.createUrl);
+  return { ...apiTokens, createUrl: `https://${host}${url.pathname}${url.search}` };
 }
 
 function firstMessage(error: z.core.$ZodError): string {
@@ -175,10 +194,11 @@ export function IntegrationForm({
   );
   const apiTokens = provider?.apiTokens ?? null;
 
-  // A new integration's host follows the chosen provider (github.com for GitHub, editable there).
+  // A new integration's host follows the chosen provider (github.com for GitHub, editable there;
+  // empty for a self-hosted-only provider, whose host the admin types).
   const providerDefaultHost = provider?.defaultHost;
   useEffect(() => {
-    if (isEdit || !providerDefaultHost) return;
+    if (isEdit || providerDefaultHost === undefined) return;
     form.setValue('host', providerDefaultHost);
   }, [isEdit, providerDefaultHost, form]);
 
@@ -422,6 +442,7 @@ export function IntegrationForm({
                 label="Host"
                 readOnly={!provider.hostEditable}
                 spellCheck={false}
+                placeholder={provider.defaultHost === '' ? getScmProvider(provider.id).hostExample : undefined}
                 hint={
                   provider.hostEditable
                     ? undefined
@@ -527,7 +548,7 @@ export function IntegrationForm({
                     ref={field.ref}
                     description={
                       errors.patEnabled?.message ?? (
-                        <ApiTokenScopesHelp providerName={provider.name} apiTokens={apiTokens} />
+                        <ApiTokenScopesHelp providerName={provider.name} apiTokens={tokenPageOnHost(apiTokens, provider.defaultHost, host)} />
                       )
                     }
                   />
