@@ -6,7 +6,7 @@ import { defineConfig, devices } from '@playwright/test';
 // runs side by side do not collide; workers inherit the choice through E2E_PORT_BASE.
 const base = Number(process.env.E2E_PORT_BASE ?? (process.env.CI ? 18080 : 20000 + Math.floor(Math.random() * 400) * 10));
 process.env.E2E_PORT_BASE = String(base);
-export const e2ePorts = { bff: base, runner: base + 1, bitbucket: base + 2, github: base + 3 };
+export const e2ePorts = { bff: base, runner: base + 1, bitbucket: base + 2, github: base + 3, azureDevops: base + 5, entra: base + 6 };
 export const e2eDataDir = base === 18080 ? '.data/e2e' : `.data/e2e-${base}`;
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -54,6 +54,8 @@ export default defineConfig({
       RUNNER_PORT: String(e2ePorts.runner),
       BITBUCKET_PORT: String(e2ePorts.bitbucket),
       GITHUB_PORT: String(e2ePorts.github),
+      AZURE_DEVOPS_PORT: String(e2ePorts.azureDevops),
+      ENTRA_PORT: String(e2ePorts.entra),
       DATA_DIR: e2eDataDir,
       LOG_LEVEL: 'info',
     },

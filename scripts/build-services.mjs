@@ -19,6 +19,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const services = {
   'bitbucket-emulator': { entry: 'apps/bitbucket-emulator/src/server.ts', bundle: 'apps/bitbucket-emulator/dist/server.mjs' },
   'github-emulator': { entry: 'apps/github-emulator/src/server.ts', bundle: 'apps/github-emulator/dist/server.mjs' },
+  'azure-devops-emulator': { entry: 'apps/azure-devops-emulator/src/server.ts', bundle: 'apps/azure-devops-emulator/dist/server.mjs' },
   bff: { entry: 'apps/bff/src/server.ts', bundle: 'apps/bff/dist/server.mjs' },
   runner: { entry: 'apps/runner/src/main.ts', bundle: 'apps/runner/dist/runner.mjs', selfContained: true },
 };

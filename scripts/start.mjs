@@ -1,4 +1,4 @@
-// `npm start`: build the dashboard if needed, then start the Bitbucket and GitHub emulators, the BFF (serving the
+// `npm start`: build the dashboard if needed, then start the Bitbucket, GitHub and Azure DevOps (with Entra ID) emulators, the BFF (serving the
 // SPA) and "Local runner", each as its own process, and stop them all on Ctrl-C.
 // `npm run dev`: the same, with Vite's dev server (hot reload) in front of the BFF.
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ const env = process.env;
 const production = env.NODE_ENV === 'production' && !dev;
 const port = (name, fallback) => readPort(env, name, fallback);
 
-const ports = { bff: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083) };
+const ports = { bff: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083), azureDevops: port('AZURE_DEVOPS_PORT', 8085), entra: port('ENTRA_PORT', 8086) };
 const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');
 const logDir = path.join(dataDir, 'logs');
 fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
@@ -23,6 +23,8 @@ const urls = {
   runner: `http://localhost:${ports.runner}`,
   bitbucket: `http://localhost:${ports.bitbucket}`,
   github: `http://localhost:${ports.github}`,
+  azureDevops: `http://localhost:${ports.azureDevops}`,
+  entra: `http://localhost:${ports.entra}`,
 };
 
 const localRunnerToken = production ? undefined : readLocalRunnerToken(dataDir);
@@ -46,8 +48,11 @@ await buildServicesIfStale(dev ? ['runner'] : undefined).catch((err) => {
 const shared = { DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
 const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bitbucket };
 // The runner reaches github.com at the GitHub emulator (its REST API under /api/v3, as GitHub
-// Enterprise Server serves it).
-const providerEndpoints = { PROVIDER_ENDPOINTS: `github.com=${urls.github}` };
+// Enterprise Server serves it), dev.azure.com (and its profile API's host) at the Azure DevOps
+// emulator, and Microsoft Entra ID's authority at the Entra ID emulator.
+const providerEndpoints = {
+  PROVIDER_ENDPOINTS: `github.com=${urls.github} dev.azure.com=${urls.azureDevops} app.vssps.visualstudio.com=${urls.azureDevops} login.microsoftonline.com=${urls.entra}`,
+};
 
 if (production) {
   start('bff', { ...shared, PORT: String(ports.bff) });
@@ -56,10 +61,13 @@ if (production) {
 } else {
   start('bitbucket-emulator', { ...shared, BITBUCKET_PORT: String(ports.bitbucket) });
   start('github-emulator', { ...shared, GITHUB_PORT: String(ports.github) });
+  start('azure-devops-emulator', { ...shared, AZURE_DEVOPS_PORT: String(ports.azureDevops), ENTRA_PORT: String(ports.entra) });
   start('bff', { ...shared, PORT: String(ports.bff), LOCAL_RUNNER_TOKEN: localRunnerToken, ...bitbucketEnv });
   await Promise.all([
     waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`),
     waitFor('github-emulator', `${urls.github}/_emulator/health`),
+    waitFor('azure-devops-emulator', `${urls.azureDevops}/_emulator/health`),
+    waitFor('entra-emulator', `${urls.entra}/_emulator/health`),
     waitFor('bff', `${urls.bff}/healthz`),
   ]);
   start('runner', {
@@ -88,11 +96,12 @@ Runner Console is running.${dev ? ' (dev: hot reload)' : ''}
   Local runner        ${urls.runner}
   Bitbucket emulator  ${urls.bitbucket}
   GitHub emulator     ${urls.github}  (REST API ${urls.github}/api/v3)
+  Azure DevOps        ${urls.azureDevops}  (organization acme; Entra ID emulator ${urls.entra}, tenant acme)
   Data folder         ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
 
   Sign in as  admin@acme.test / admin   (org admin of Acme)
           or  dev@acme.test / dev       (member)
-  Bitbucket and GitHub emulator user: alice / alice
+  Bitbucket, GitHub and Azure DevOps emulator user: alice / alice
 
 Press Ctrl-C to stop.
 `);

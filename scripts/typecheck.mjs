@@ -14,6 +14,7 @@ const projects = [
   'apps/runner',
   'apps/bitbucket-emulator',
   'apps/github-emulator',
+  'apps/azure-devops-emulator',
   'apps/web',
   'e2e',
   'test-support',
