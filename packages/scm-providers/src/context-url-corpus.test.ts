@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import azureDevopsCases from './providers/azure-devops/context-url-cases.json' with { type: 'json' };
 import bitbucketCases from './providers/bitbucket/context-url-cases.json' with { type: 'json' };
 import githubCases from './providers/github/context-url-cases.json' with { type: 'json' };
 import type { ContextUrlCorpus } from './context-url-cases.ts';
 import { parseContextUrl, servedHostsOf, type ServedHost } from './context-url.ts';
 import { scmProviderModules } from './provider-modules.ts';
 
-const corpora = [bitbucketCases, githubCases] as unknown as ContextUrlCorpus[];
+const corpora = [bitbucketCases, githubCases, azureDevopsCases] as unknown as ContextUrlCorpus[];
 // Every module's cloud host, supported by a runner adapter yet or not.
 const served: ServedHost[] = [...scmProviderModules.values()].map((module) => ({ provider: module.id, host: module.entry.defaultHost }));
 
@@ -61,6 +62,21 @@ describe('context URLs on several hosts', () => {
       message: 'No integration serves gitlab.com: links on github.acme.corp, github.com and http://localhost:8083 work. Paste a link like https://github.com/owner/repository.',
       host: 'gitlab.com',
     });
+  });
+});
+
+describe('Azure DevOps Server links', () => {
+  const server: ServedHost[] = servedHostsOf({ integrations: [{ provider: 'azure-devops', host: 'tfs.acme.internal' }] });
+
+  it('reads the collection path as the repository path’s first segments', () => {
+    expect(parseContextUrl('https://tfs.acme.internal/tfs/DefaultCollection/widgets/_git/widgets/pullrequest/3', { served: server })).toMatchObject({
+      ok: true,
+      context: { provider: 'azure-devops', host: 'tfs.acme.internal', repositoryPath: ['tfs', 'DefaultCollection', 'widgets', 'widgets'], owner: 'tfs/DefaultCollection/widgets', repo: 'widgets', kind: 'pullRequest', pullRequestId: 3 },
+    });
+  });
+
+  it('takes a legacy {org}.visualstudio.com link only where dev.azure.com is served', () => {
+    expect(parseContextUrl('https://acme.visualstudio.com/widgets/_git/widgets', { served: server })).toMatchObject({ ok: false, reason: 'unknown_host' });
   });
 });
 

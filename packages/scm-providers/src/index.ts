@@ -9,6 +9,7 @@ export type {
   ScmProviderOAuth,
   OAuthClientKind,
   ScmProviderApiTokens,
+  ScmProviderSelfManaged,
   ScopeRequirement,
 } from './scm-provider.ts';
 export { expandScopes, splitScopes, findMissingScopes, describeMissingScopes } from './provider-scopes.ts';

@@ -1,10 +1,11 @@
 // Every provider module, keyed by id. A new provider adds its module here (docs/ARCHITECTURE.md).
 import type { ScmProviderId } from './provider-ids.ts';
 import type { ScmProviderModule } from './provider-module.ts';
+import { azureDevopsModule } from './providers/azure-devops/module.ts';
 import { bitbucketModule } from './providers/bitbucket/module.ts';
 import { githubModule } from './providers/github/module.ts';
 
-const modules: readonly ScmProviderModule[] = [githubModule, bitbucketModule];
+const modules: readonly ScmProviderModule[] = [githubModule, bitbucketModule, azureDevopsModule];
 
 export const scmProviderModules: ReadonlyMap<ScmProviderId, ScmProviderModule> = new Map(modules.map((module) => [module.id, module]));
 

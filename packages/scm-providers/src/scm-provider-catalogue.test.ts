@@ -21,9 +21,9 @@ describe('scmProviders', () => {
     });
   });
 
-  it('supports Bitbucket and GitHub, with their OAuth facts; the others say why', () => {
+  it('supports Bitbucket, GitHub and Azure DevOps, with their OAuth facts; the others say why', () => {
     for (const provider of scmProviders) {
-      expect(provider.supported).toBe(provider.id === 'bitbucket' || provider.id === 'github');
+      expect(provider.supported).toBe(provider.id === 'bitbucket' || provider.id === 'github' || provider.id === 'azure-devops');
       expect(provider.oauth !== undefined).toBe(provider.supported);
       if (!provider.supported)
         expect(provider.unsupportedReason).toBe(`${provider.name} is not available yet.`);
