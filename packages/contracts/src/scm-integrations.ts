@@ -44,6 +44,18 @@ export const ProviderConfigurationSchema = z.object({
       }),
     ),
   ),
+  /** For OAuth servers with tenants (Microsoft Entra ID): the tenant field's label and help, and the authority. */
+  tenant: z.optional(z.nullable(z.object({ label: z.string(), help: z.string(), authority: z.string() }))),
+  /** The self-managed product, when it differs from the cloud's (no OAuth, a collection path). */
+  selfManaged: z.optional(
+    z.nullable(
+      z.object({
+        name: z.string(),
+        oauth: z.boolean(),
+        virtualDirectory: z.nullable(z.object({ label: z.string(), example: z.string(), help: z.string() })),
+      }),
+    ),
+  ),
   /** Personal access tokens (Bitbucket API tokens), when the provider takes them. */
   apiTokens: z.optional(
     z.nullable(

@@ -100,7 +100,7 @@ export type OAuthClientKind = {
   label: string;
   /** One sentence: what choosing it means. */
   summary: string;
-  /** Where an admin registers one: a path on `https://{host}`. */
+  /** Where an admin registers one: a path on `https://{host}`, or an absolute URL elsewhere. */
   registerPath: string;
   /** The steps on the provider's side, in order, for an admin. */
   steps: readonly string[];

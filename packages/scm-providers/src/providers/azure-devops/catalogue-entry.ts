@@ -33,7 +33,8 @@ export const azureDevopsEntry: ScmProvider = {
       id: 'entra_app',
       label: 'Microsoft Entra app registration',
       summary: 'Developers sign in with their Microsoft Entra work account; tokens last about an hour and renew themselves.',
-      registerPath: '',
+      // Absolute: the app is registered in the Microsoft Entra admin center, not on the host.
+      registerPath: 'https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade',
       steps: [
         'In the Microsoft Entra admin center (or the Azure portal), open App registrations › New registration. Supported account types: accounts in this organizational directory only.',
         'Under Redirect URI choose the Web platform and paste the Callback URL from this form.',

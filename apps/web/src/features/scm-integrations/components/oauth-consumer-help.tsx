@@ -36,10 +36,12 @@ function ClientKindHelp({ provider, kinds, host }: { provider: ProviderConfigura
   if (!kind) return null;
   const site = siteOf(host, provider.defaultHost);
   const slug = slugOf(appName);
+  const registerUrl = /^https:\/\//.test(kind.registerPath) ? kind.registerPath : `${site}${kind.registerPath}`;
 
   return (
     <aside className="consumer-help" aria-labelledby={headingId}>
       <h3 id={headingId}>Step-by-step help</h3>
+      {kinds.length > 1 ? (
       <fieldset className="client-kind">
         <legend className="field__label">What will you register on {provider.name}?</legend>
         <div className="client-kind__options">
@@ -54,13 +56,18 @@ function ClientKindHelp({ provider, kinds, host }: { provider: ProviderConfigura
           ))}
         </div>
       </fieldset>
+      ) : (
+        <p className="client-kind__summary">
+          <strong>{kind.label}</strong>: {kind.summary}
+        </p>
+      )}
       <ol className="consumer-help__steps">
         <li>
           Here, turn on <strong>Enable OAuth</strong>: the form then shows this runner&rsquo;s <strong>Callback URL</strong>.
         </li>
         <li>
-          <a href={`${site}${kind.registerPath}`} target="_blank" rel="noopener noreferrer">
-            Register a new {kind.label} on {site.replace(/^https:\/\//, '')}
+          <a href={registerUrl} target="_blank" rel="noopener noreferrer">
+            Register a new {kind.label} on {new URL(registerUrl).host}
             <span className="visually-hidden"> (opens in a new tab)</span>
           </a>
         </li>
