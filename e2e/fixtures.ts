@@ -6,6 +6,8 @@ export const urls = {
   runner: `http://localhost:${e2ePorts.runner}`,
   bitbucket: `http://localhost:${e2ePorts.bitbucket}`,
   github: `http://localhost:${e2ePorts.github}`,
+  azureDevops: `http://localhost:${e2ePorts.azureDevops}`,
+  entra: `http://localhost:${e2ePorts.entra}`,
 };
 
 /** The stack's data folder for this run (relative to the repo root): bff/, runner/, logs/ … */

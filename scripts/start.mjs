@@ -49,9 +49,16 @@ const shared = { DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
 const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bitbucket };
 // The runner reaches github.com at the GitHub emulator (its REST API under /api/v3, as GitHub
 // Enterprise Server serves it), dev.azure.com (and its profile API's host) at the Azure DevOps
-// emulator, and Microsoft Entra ID's authority at the Entra ID emulator.
+// emulator, and Microsoft Entra ID's authority at the Entra ID emulator. The same emulator stands
+// for an Azure DevOps Server at tfs.acme.test (its organization acme is the collection there).
 const providerEndpoints = {
-  PROVIDER_ENDPOINTS: `github.com=${urls.github} dev.azure.com=${urls.azureDevops} app.vssps.visualstudio.com=${urls.azureDevops} login.microsoftonline.com=${urls.entra}`,
+  PROVIDER_ENDPOINTS: [
+    `github.com=${urls.github}`,
+    `dev.azure.com=${urls.azureDevops}`,
+    `app.vssps.visualstudio.com=${urls.azureDevops}`,
+    `login.microsoftonline.com=${urls.entra}`,
+    `tfs.acme.test=${urls.azureDevops}`,
+  ].join(' '),
 };
 
 if (production) {
@@ -96,7 +103,8 @@ Runner Console is running.${dev ? ' (dev: hot reload)' : ''}
   Local runner        ${urls.runner}
   Bitbucket emulator  ${urls.bitbucket}
   GitHub emulator     ${urls.github}  (REST API ${urls.github}/api/v3)
-  Azure DevOps        ${urls.azureDevops}  (organization acme; Entra ID emulator ${urls.entra}, tenant acme)
+  Azure DevOps        ${urls.azureDevops}  (organization acme; Entra ID emulator ${urls.entra}, tenant acme;
+                      as Azure DevOps Server: host tfs.acme.test, collection acme)
   Data folder         ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
 
   Sign in as  admin@acme.test / admin   (org admin of Acme)

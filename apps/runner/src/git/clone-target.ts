@@ -1,6 +1,7 @@
 import type { ParsedContext } from '@runner-console/contracts';
 import { isValidBranchName } from '@runner-console/scm-providers';
 import type { ProviderEndpoints } from '../providers/provider-adapter.ts';
+import { adapterFor } from '../providers/provider-registry.ts';
 
 /**
  * A clone the runner refuses before git starts. The message says which check failed; it never
@@ -72,13 +73,19 @@ export function buildCloneUrl(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, own
   return cloneUrlForPath(endpoints, [owner, repo]);
 }
 
-/** `{site}/{segment}/…/{repo}.git` for a repository path of any depth (GitLab subgroups); each segment is checked. */
-export function cloneUrlForPath(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, repositoryPath: readonly string[]): string {
+/**
+ * The clone URL of a repository path of any depth (GitLab subgroups, Azure DevOps'
+ * organization/project/repository); each segment is checked. `{site}/{segment}/…/{repo}.git`, or
+ * the provider's own form (Azure DevOps: `{site}/{org}/{project}/_git/{repo}`) when the endpoints
+ * name their provider.
+ */
+export function cloneUrlForPath(endpoints: Pick<ProviderEndpoints, 'siteUrl'> & { provider?: ProviderEndpoints['provider'] }, repositoryPath: readonly string[]): string {
   const repo = repositoryPath[repositoryPath.length - 1] ?? '';
   const owners = repositoryPath.slice(0, -1);
   if (owners.length === 0) throw new CloneRefusal('invalid_repository', 'That is not a repository path: it names no owner.');
   for (const segment of owners) checkRepositorySlug(segment, 'owner');
   checkRepositorySlug(repo, 'repository');
+  if (endpoints.provider) return adapterFor(endpoints.provider).cloneUrl(endpoints.siteUrl, repositoryPath);
   return `${endpoints.siteUrl.replace(/\/+$/, '')}/${repositoryPath.join('/')}.git`;
 }
 
@@ -87,7 +94,7 @@ export function cloneUrlForPath(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, r
  * clone URL in the context is only a statement of what the BFF expects: anything other than the URL
  * the runner built is refused, and nothing is contacted.
  */
-export function cloneTargetFor(endpoints: Pick<ProviderEndpoints, 'host' | 'siteUrl'>, context: Pick<ParsedContext, 'owner' | 'repo' | 'ref' | 'refType' | 'commit' | 'cloneUrl'> & { kind?: ParsedContext['kind'] }): CloneTarget {
+export function cloneTargetFor(endpoints: Pick<ProviderEndpoints, 'host' | 'siteUrl'> & { provider?: ProviderEndpoints['provider'] }, context: Pick<ParsedContext, 'owner' | 'repo' | 'ref' | 'refType' | 'commit' | 'cloneUrl'> & { kind?: ParsedContext['kind'] }): CloneTarget {
   const url = cloneUrlForPath(endpoints, [...context.owner.split('/'), context.repo]);
   if (context.cloneUrl !== undefined && context.cloneUrl !== url) {
     throw new CloneRefusal(
