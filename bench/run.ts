@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
-import { addGitHubIntegration, localRunnerId, signedInClient } from './bench-api.ts';
+import { addAzureDevopsIntegration, addGitHubIntegration, localRunnerId, signedInClient } from './bench-api.ts';
 import { benchCluster, benchRestarts } from './cluster.ts';
 import { benchConnectLatency, CONNECT_BUDGET_MS, connectProviders } from './connect-latency.ts';
 import { benchGitPush } from './git-push.ts';
@@ -68,6 +68,12 @@ try {
     return benchConnectLatency(stack, browser!, runnerId, flows, { provider: connectProviders.github, paths: ['postMessage'], labels: ['1c'] });
   });
   if (githubConnectRows) rows.push(...githubConnectRows);
+  // And on Azure DevOps (its emulator, an Entra app registration: discovery, token and profile on the callback).
+  const azureConnectRows = await step('1. Connect confirmation latency (Azure DevOps)', `p95 < ${CONNECT_BUDGET_MS} ms`, async () => {
+    await addAzureDevopsIntegration(stack, admin, runnerId);
+    return benchConnectLatency(stack, browser!, runnerId, flows, { provider: connectProviders.azureDevops, paths: ['postMessage'], labels: ['1d'] });
+  });
+  if (azureConnectRows) rows.push(...azureConnectRows);
 
   const pages = [
     { name: 'Runner page', path: `/settings/runners/${runnerId}` },

@@ -13,7 +13,9 @@ export interface BenchStack {
   runner: string;
   bitbucket: string;
   github: string;
-  ports: { bff: number; runner: number; bitbucket: number; github: number };
+  /** The Azure DevOps emulator (and the Entra ID emulator beside it); absent where the stack does not start them (the cluster bench). */
+  azureDevops?: string;
+  ports: { bff: number; runner: number; bitbucket: number; github: number; azureDevops?: number; entra?: number };
   dataDir: string;
   /** pids of the BFF and runner processes (children of the start script). */
   pids: { bff: number; runner: number };
@@ -22,7 +24,7 @@ export interface BenchStack {
 
 /** The stack exactly as `npm start` starts it (scripts/start.mjs), on free loopback ports with a temporary data folder. */
 export async function startBenchStack(): Promise<BenchStack> {
-  const ports = { bff: await freePort(), runner: await freePort(), bitbucket: await freePort(), github: await freePort() };
+  const ports = { bff: await freePort(), runner: await freePort(), bitbucket: await freePort(), github: await freePort(), azureDevops: await freePort(), entra: await freePort() };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: repoRoot,
@@ -32,6 +34,8 @@ export async function startBenchStack(): Promise<BenchStack> {
       RUNNER_PORT: String(ports.runner),
       BITBUCKET_PORT: String(ports.bitbucket),
       GITHUB_PORT: String(ports.github),
+      AZURE_DEVOPS_PORT: String(ports.azureDevops),
+      ENTRA_PORT: String(ports.entra),
       DATA_DIR: dataDir,
       // The bench builds the dashboard itself, once, before it starts the stack.
       SKIP_WEB_BUILD: '1',
@@ -56,6 +60,7 @@ async function waitUntilUp(child: ChildProcess, ports: BenchStack['ports'], data
     runner: `http://localhost:${ports.runner}`,
     bitbucket: `http://localhost:${ports.bitbucket}`,
     github: `http://localhost:${ports.github}`,
+    ...(ports.azureDevops ? { azureDevops: `http://localhost:${ports.azureDevops}` } : {}),
     ports,
     dataDir,
     pids,
