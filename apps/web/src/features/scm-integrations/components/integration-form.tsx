@@ -114,8 +114,9 @@ const FIELD_NAMES = ['provider', 'host', 'oauthEnabled', 'patEnabled', 'clientId
  * Why Save is not possible yet for a new integration, or null. Developers need a way to connect:
  * OAuth (Connect), personal access tokens, or both.
  */
-export function saveBlockedReason(providerName: string, ways: { oauth: boolean; pat: boolean }): string | null {
+export function saveBlockedReason(providerName: string, ways: { oauth: boolean; pat: boolean }, oauthOffered = true): string | null {
   if (ways.oauth || ways.pat) return null;
+  if (!oauthOffered) return `Save needs a way for developers to connect to ${providerName}: turn on Enable personal access tokens.`;
   return `Save needs a way for developers to connect to ${providerName}: turn on Enable OAuth (an OAuth consumer), Enable personal access tokens, or both.`;
 }
 
@@ -403,7 +404,7 @@ export function IntegrationForm({
     ? null
     : existing
       ? `${runner.name} already has ${provider.name}: edit that integration instead.`
-      : saveBlockedReason(provider.name, { oauth: oauthEnabled, pat: patEnabled });
+      : saveBlockedReason(selfManaged && !oauthOffered ? selfManaged.name : provider.name, { oauth: oauthEnabled, pat: patEnabled }, oauthOffered);
   const submitDisabled = blockedReason !== null;
 
   return (
