@@ -83,8 +83,17 @@ export function cloneUrlForPath(endpoints: Pick<ProviderEndpoints, 'siteUrl'> & 
   const repo = repositoryPath[repositoryPath.length - 1] ?? '';
   const owners = repositoryPath.slice(0, -1);
   if (owners.length === 0) throw new CloneRefusal('invalid_repository', 'That is not a repository path: it names no owner.');
-  for (const segment of owners) checkRepositorySlug(segment, 'owner');
-  checkRepositorySlug(repo, 'repository');
+  const wider = endpoints.provider ? adapterFor(endpoints.provider).repositorySegment : undefined;
+  const check = (segment: string, what: 'owner' | 'repository') => {
+    if (!wider) return checkRepositorySlug(segment, what);
+    // The provider's own names (spaces allowed), still never a path step or an option.
+    if (!wider.test(segment) || segment === '.' || segment === '..' || segment.startsWith('-')) {
+      throw new CloneRefusal('invalid_repository', `That is not ${what === 'owner' ? 'a repository owner' : 'a repository'} name the provider allows.`);
+    }
+    return segment;
+  };
+  for (const segment of owners) check(segment, 'owner');
+  check(repo, 'repository');
   if (endpoints.provider) return adapterFor(endpoints.provider).cloneUrl(endpoints.siteUrl, repositoryPath);
   return `${endpoints.siteUrl.replace(/\/+$/, '')}/${repositoryPath.join('/')}.git`;
 }

@@ -220,6 +220,12 @@ export interface ProviderAdapter {
     accountName: string;
     cloneUrlFor(repositoryPath: readonly string[]): string;
   }): Promise<ResolvedContext>;
+  /**
+   * What one segment of a repository path may be, when the provider allows more than letters,
+   * digits, `_`, `.` and `-` (Azure DevOps project and repository names have spaces); `cloneUrl`
+   * then encodes it. A segment is never `.`/`..` nor starts with `-`, whatever this says.
+   */
+  readonly repositorySegment?: RegExp;
   /** `{site}/{path}.git`, the provider's HTTPS clone URL form for a repository path. */
   cloneUrl(siteUrl: string, repositoryPath: readonly string[]): string;
   /** Where a developer creates a personal access token on this site (the emulator's own page locally); null: none. */

@@ -195,6 +195,9 @@ export function createAzureDevopsAdapter(): ProviderAdapter {
     async resolveContext({ call, context, accountName, cloneUrlFor }) {
       return resolveAzureDevopsContext({ call, context, accountName, tokenKind: call.authorization.startsWith('Basic ') ? 'api_token' : 'oauth', cloneUrlFor });
     },
+    // Names: at most 64 characters, none of \ / : * ? " < > | # % or control characters
+    // (https://learn.microsoft.com/en-us/azure/devops/organizations/settings/naming-restrictions).
+    repositorySegment: /^[^\\/:*?"<>|#%\p{Cc}]{1,64}$/u,
     // The clone URL is the repository page's URL: https://dev.azure.com/{org}/{project}/_git/{repo}.
     cloneUrl(siteUrl, repositoryPath) {
       const [repo = '', project = '', ...prefix] = [...repositoryPath].reverse();
