@@ -51,6 +51,9 @@ export async function stopStartScript(child: ChildProcess): Promise<void> {
  */
 export async function startTestStack(opts: { env?: Record<string, string>; recordBff?: boolean } = {}): Promise<TestStack> {
   const [bff, runner, bitbucket] = [await freePort(), await freePort(), await freePort()];
+  // The other emulators on free ports too: their defaults (8083, 8085, 8086) would collide with a
+  // development stack or a second test stack on the machine.
+  const others = { GITHUB_PORT: String(await freePort()), AZURE_DEVOPS_PORT: String(await freePort()), ENTRA_PORT: String(await freePort()) };
   // With recordBff, the runner and the test's own clients reach the BFF through a recording proxy.
   const proxy = opts.recordBff ? await startRecordingProxy(bff) : undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-stack-'));
@@ -61,6 +64,7 @@ export async function startTestStack(opts: { env?: Record<string, string>; recor
       PORT: String(bff),
       RUNNER_PORT: String(runner),
       BITBUCKET_PORT: String(bitbucket),
+      ...others,
       DATA_DIR: dataDir,
       SKIP_WEB_BUILD: '1',
       LOG_LEVEL: 'info',
