@@ -20,6 +20,7 @@ import type { EmulatorContext } from './context.ts';
 import { createDevOpsApiRouter } from './devops/api-router.ts';
 import { errorJson } from './devops/devops-json.ts';
 import { createGitHttp } from './devops/git-router.ts';
+import { createDevOpsPagesRouter } from './devops/pages-router.ts';
 import { createEntraRouter, ENTRA_BRAND, REFRESH_TOKEN_SECONDS } from './entra/entra-router.ts';
 import { createTokenSigner } from './entra/token-signer.ts';
 import { seedRepositories } from './seed.ts';
@@ -83,6 +84,7 @@ export async function createEmulators(options: EmulatorOptions): Promise<Emulato
   devops.use(testApi());
   devops.use(createDevOpsApiRouter(context));
   devops.use(gitHttp.router);
+  devops.use(createDevOpsPagesRouter(context, DEVOPS_BRAND));
   devops.use((req, res) => {
     if (req.path.includes('/_apis/')) return res.status(404).json(errorJson(`The resource ${req.path} was not found.`, 'NotFoundException'));
     sendPage(res, 404, renderMessagePage(DEVOPS_BRAND, 'Page not found', 'There is nothing at this address in the Azure DevOps emulator. Repositories are at /acme/widgets/_git/widgets.'));
