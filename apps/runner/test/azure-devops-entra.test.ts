@@ -29,7 +29,7 @@ describe('Entra ID through the runner', () => {
   }, 60_000);
   afterAll(() => fixture?.stop());
 
-  it('refreshes an expired connection with the scopes named again, so Entra renews it', async () => {
+  it('refreshes an expired connection once, with the scopes named again, so Entra renews it', async () => {
     const client = await fixture.createClient('refreshing', CALLBACK);
     const verifier = oauth.generateRandomCodeVerifier();
     const as = fixture.endpoints.authorizationServer;
@@ -60,8 +60,14 @@ describe('Entra ID through the runner', () => {
       refreshToken: tokens.refresh_token!,
       expiresAt: new Date(Date.now() - 1000).toISOString(),
     });
+    const tokenCalls = async () => ((await (await fetch(`${fixture.endpoints.siteUrl}/_emulator/stats`)).json()) as { token?: number }).token ?? 0;
     try {
-      const fresh = await createAccessTokenProvider({ config, store, registry, log: createLogger('silent') }).getToken('u1', integration);
+      const before = await tokenCalls();
+      // Two uses at once of an expired connection: one refresh, and both get its token (race-safe).
+      const provider = createAccessTokenProvider({ config, store, registry, log: createLogger('silent') });
+      const [fresh, other] = await Promise.all([provider.getToken('u1', integration), provider.getToken('u1', integration)]);
+      expect(other.accessToken).toBe(fresh.accessToken);
+      expect(await tokenCalls()).toBe(before + 1);
       expect(fresh.accessToken).not.toBe(tokens.access_token);
       expect(fresh.refreshToken).not.toBe(tokens.refresh_token);
       expect(Date.parse(fresh.expiresAt!)).toBeGreaterThan(Date.now() + 50 * 60_000);
