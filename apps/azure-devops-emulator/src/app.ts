@@ -24,6 +24,7 @@ import { createDevOpsPagesRouter } from './devops/pages-router.ts';
 import { createEntraRouter, ENTRA_BRAND, REFRESH_TOKEN_SECONDS } from './entra/entra-router.ts';
 import { createTokenSigner } from './entra/token-signer.ts';
 import { seedRepositories } from './seed.ts';
+import { readStateFile, writeStateFile } from './state-file.ts';
 import { EmulatorState, seedState } from './state.ts';
 import { addTestRoutes } from './test-routes.ts';
 
@@ -51,8 +52,11 @@ export interface Emulators {
  * the test API under /_emulator/*. Entra signs the access tokens that Azure DevOps checks.
  */
 export async function createEmulators(options: EmulatorOptions): Promise<Emulators> {
-  const reposRoot = path.join(path.resolve(options.dataDir), 'azure-devops-emulator', 'repositories');
+  const root = path.join(path.resolve(options.dataDir), 'azure-devops-emulator');
+  const reposRoot = path.join(root, 'repositories');
   mkdirSync(reposRoot, { recursive: true });
+  const stateFile = path.join(root, 'state.json');
+  const saved = readStateFile(stateFile);
   const state = new EmulatorState();
   seedState(state);
   seedRepositories(state, reposRoot);
@@ -72,7 +76,22 @@ export async function createEmulators(options: EmulatorOptions): Promise<Emulato
     sessions: new MemorySessions('entra_emulator_session', clock, entraOrigin.startsWith('https:')),
     codes: new AuthorizationCodes(clock),
     refreshTokens: new RotatingRefreshTokens(clock, REFRESH_TOKEN_SECONDS * 1000),
-    signer: await createTokenSigner(),
+    signer: await createTokenSigner(saved?.signingKey),
+  };
+  saved?.restore(state, context.refreshTokens);
+  const signingKey = saved?.signingKey ?? (await context.signer.exportKey());
+  // Requests that change registrations, consents or tokens are POSTs (git's are left out): save after them.
+  const saveAfterChanges: express.RequestHandler = (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS' && !req.path.includes('/_git/')) {
+      res.on('finish', () => {
+        try {
+          writeStateFile(stateFile, signingKey, state, context.refreshTokens);
+        } catch (error) {
+          context.logger.error({ err: error }, 'could not save the emulator state');
+        }
+      });
+    }
+    next();
   };
   const testApi = () =>
     createTestApiRouter({ clock, faults: context.faults, stats: () => counts.snapshot(), resetStats: () => counts.reset(), addRoutes: (router) => addTestRoutes(router, context) });
@@ -80,6 +99,7 @@ export async function createEmulators(options: EmulatorOptions): Promise<Emulato
   const gitHttp = createGitHttp(context);
   const devops = express();
   devops.disable('x-powered-by');
+  devops.use(saveAfterChanges);
   devops.use(createKitAssetsRouter(DEVOPS_BRAND.headerColor));
   devops.use(testApi());
   devops.use(createDevOpsApiRouter(context));
@@ -93,6 +113,7 @@ export async function createEmulators(options: EmulatorOptions): Promise<Emulato
 
   const entra = express();
   entra.disable('x-powered-by');
+  entra.use(saveAfterChanges);
   entra.use(createKitAssetsRouter(ENTRA_BRAND.headerColor));
   entra.use(testApi());
   entra.use(createEntraRouter(context));

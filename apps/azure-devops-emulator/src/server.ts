@@ -1,13 +1,21 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { createEmulators } from './app.ts';
+import { StateFileError } from './state-file.ts';
 import { ConfigError, loadDevOpsConfig, loadEntraConfig, type EmulatorConfig } from './config.ts';
 
 /** Starts both emulators in one process: `tsx src/server.ts` (Azure DevOps on AZURE_DEVOPS_PORT, Entra ID on ENTRA_PORT). */
 async function main(): Promise<void> {
   const [devopsConfig, entraConfig] = readConfigOrExit();
   const logger = pino({ level: devopsConfig.logLevel, base: { service: 'azure-devops-emulator' } });
-  const emulators = await createEmulators({ dataDir: devopsConfig.dataDir, devopsUrl: devopsConfig.publicUrl, entraUrl: entraConfig.publicUrl, logger });
+  let emulators: Awaited<ReturnType<typeof createEmulators>>;
+  try {
+    emulators = await createEmulators({ dataDir: devopsConfig.dataDir, devopsUrl: devopsConfig.publicUrl, entraUrl: entraConfig.publicUrl, logger });
+  } catch (error) {
+    if (!(error instanceof StateFileError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   const listen = (name: string, app: typeof emulators.devops, config: EmulatorConfig): Server =>
     app.listen(config.port, config.host, (error?: Error) => {
       if (error) {

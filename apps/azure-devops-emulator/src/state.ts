@@ -1,6 +1,6 @@
 // What the two emulators hold: Entra's tenant, users, app registrations and consents, and Azure
-// DevOps' organization, project, repository, pull request and personal access tokens. In memory:
-// a restart forgets registrations and tokens, as a fresh tenant would have none.
+// DevOps' organization, project, repository, pull request and personal access tokens. The seed is
+// made again at every start; registrations, consents and tokens come back from state-file.ts.
 import { randomUUID } from 'node:crypto';
 import { generateAlphanumeric, hashOpaqueToken } from '@runner-console/emulator-kit';
 

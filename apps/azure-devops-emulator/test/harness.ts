@@ -9,7 +9,9 @@ export interface RunningEmulators {
   devopsUrl: string;
   entraUrl: string;
   testApi(apiPath: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
-  close(): Promise<void>;
+  dataDir: string;
+  /** Stops both servers; removes the data folder unless `keepData`. */
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 async function listen(): Promise<{ server: Server; url: string }> {
@@ -19,8 +21,7 @@ async function listen(): Promise<{ server: Server; url: string }> {
 }
 
 /** Both emulators on random loopback ports, with their own data folder. */
-export async function startEmulators(): Promise<RunningEmulators> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'azdo-emulator-'));
+export async function startEmulators(dataDir: string = mkdtempSync(path.join(os.tmpdir(), 'azdo-emulator-'))): Promise<RunningEmulators> {
   const [devops, entra] = await Promise.all([listen(), listen()]);
   const emulators = await createEmulators({ dataDir, devopsUrl: devops.url, entraUrl: entra.url });
   devops.server.on('request', emulators.devops);
@@ -33,13 +34,14 @@ export async function startEmulators(): Promise<RunningEmulators> {
       const text = await response.text();
       return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     },
-    async close() {
+    dataDir,
+    async close(options = {}) {
       for (const { server } of [devops, entra]) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
       await emulators.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
