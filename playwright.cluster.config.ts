@@ -26,6 +26,8 @@ export default defineConfig({
       GITHUB_PORT: String(e2ePorts.github),
       GITLAB_PORT: String(e2ePorts.gitlab),
       BITBUCKET_DC_PORT: String(e2ePorts.bitbucketDc),
+      AZURE_DEVOPS_PORT: String(e2ePorts.azureDevops),
+      ENTRA_PORT: String(e2ePorts.entra),
       DATA_DIR: e2eDataDir,
       LOG_LEVEL: 'info',
     },

@@ -6,7 +6,7 @@ import { defineConfig, devices } from '@playwright/test';
 // runs side by side do not collide; workers inherit the choice through E2E_PORT_BASE.
 const base = Number(process.env.E2E_PORT_BASE ?? (process.env.CI ? 18080 : 20000 + Math.floor(Math.random() * 400) * 10));
 process.env.E2E_PORT_BASE = String(base);
-export const e2ePorts = { bff: base, runner: base + 1, bitbucket: base + 2, github: base + 3, gitlab: base + 4, bitbucketDc: base + 7 };
+export const e2ePorts = { bff: base, runner: base + 1, bitbucket: base + 2, github: base + 3, gitlab: base + 4, azureDevops: base + 5, entra: base + 6, bitbucketDc: base + 7 };
 export const e2eDataDir = base === 18080 ? '.data/e2e' : `.data/e2e-${base}`;
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -56,6 +56,8 @@ export default defineConfig({
       GITHUB_PORT: String(e2ePorts.github),
       GITLAB_PORT: String(e2ePorts.gitlab),
       BITBUCKET_DC_PORT: String(e2ePorts.bitbucketDc),
+      AZURE_DEVOPS_PORT: String(e2ePorts.azureDevops),
+      ENTRA_PORT: String(e2ePorts.entra),
       DATA_DIR: e2eDataDir,
       LOG_LEVEL: 'info',
     },

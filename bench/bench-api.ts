@@ -103,6 +103,35 @@ export async function addBitbucketDataCenterIntegration(stack: BenchStack, admin
   await expectOk(admin, stack, 'POST', `${base}/integrations`, { provider: 'bitbucket-data-center', host, oauthEnabled: true, clientId: link.clientId, oauthClientSecretEnvelope: envelope });
 }
 
+/**
+ * A Microsoft Entra app registration in the Entra emulator whose redirect URI is the runner's,
+ * added to the runner as its dev.azure.com integration with the tenant's directory id.
+ */
+export async function addAzureDevopsIntegration(stack: BenchStack, admin: TestBrowser, runnerId: string): Promise<void> {
+  if (!stack.azureDevops) throw new Error('this stack has no Azure DevOps emulator');
+  const res = await fetch(`${stack.azureDevops}/_emulator/app-registrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenant: 'acme', name: `Runner Console bench ${Date.now()}`, redirectUri: `${stack.runner}/oauth/callback` }),
+  });
+  if (!res.ok) throw new Error(`creating an Entra app registration answered ${res.status}`);
+  const app = (await res.json()) as { clientId: string; clientSecret: string; tenantId: string };
+  const base = `/api/runners/${runnerId}`;
+  const { integrations } = await expectOk<{ integrations: { id: string; host: string }[] }>(admin, stack, 'GET', `${base}/integrations`);
+  for (const existing of integrations.filter((i) => i.host === 'dev.azure.com')) await expectOk(admin, stack, 'DELETE', `${base}/integrations/${existing.id}`);
+  const schema = await expectOk<{ publicKey: Parameters<typeof sealClientSecret>[0]['publicJwk'] | null }>(admin, stack, 'GET', `${base}/configuration-schema`);
+  if (!schema.publicKey) throw new Error('the runner has no public key');
+  const envelope = await sealClientSecret({ secret: app.clientSecret, publicJwk: schema.publicKey, runnerId, host: 'dev.azure.com' });
+  await expectOk(admin, stack, 'POST', `${base}/integrations`, {
+    provider: 'azure-devops',
+    host: 'dev.azure.com',
+    oauthEnabled: true,
+    clientId: app.clientId,
+    oauthClientSecretEnvelope: envelope,
+    issuerUrl: `https://login.microsoftonline.com/${app.tenantId}/v2.0`,
+  });
+}
+
 /** The session and CSRF cookies of a signed-in client, as request headers (for autocannon and Lighthouse). */
 export function sessionHeaders(client: TestBrowser, stack: BenchStack): { cookie: string; csrf: string } {
   const jar = client.cookiesOf(stack.dashboard);

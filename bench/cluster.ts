@@ -38,7 +38,7 @@ async function startBenchCluster(): Promise<BenchStack & { instances: { url: str
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-cluster-'));
   const child: ChildProcess = spawn(process.execPath, ['scripts/start-cluster.mjs'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(base), RUNNER_PORT: String(base + 1), BITBUCKET_PORT: String(base + 2), GITHUB_PORT: String(base + 3), GITLAB_PORT: String(base + 4), BITBUCKET_DC_PORT: String(base + 7), DATA_DIR: dataDir, SKIP_WEB_BUILD: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(base), RUNNER_PORT: String(base + 1), BITBUCKET_PORT: String(base + 2), GITHUB_PORT: String(base + 3), GITLAB_PORT: String(base + 4), AZURE_DEVOPS_PORT: String(base + 5), ENTRA_PORT: String(base + 6), BITBUCKET_DC_PORT: String(base + 7), DATA_DIR: dataDir, SKIP_WEB_BUILD: '1', LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

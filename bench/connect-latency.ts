@@ -39,6 +39,12 @@ export const connectProviders = {
     contextUrl: 'https://bitbucket.acme.test/projects/ACME/repos/widgets/pull-requests/1/overview',
     signInAndGrant: (popup) => signInAndGrant(popup, { username: 'Username or email address', submit: 'Sign in', grant: 'Allow' }),
   },
+  azureDevops: {
+    name: 'Azure DevOps',
+    contextUrl: 'https://dev.azure.com/acme/widgets/_git/widgets/pullrequest/1',
+    // Microsoft Entra ID's sign-in and consent (the Entra emulator's pages).
+    signInAndGrant: (popup) => signInAndGrant(popup, { username: 'Username or email address', submit: 'Sign in', grant: 'Accept' }),
+  },
 } satisfies Record<string, ConnectProvider>;
 
 declare global {

@@ -16,7 +16,9 @@ export interface BenchStack {
   gitlab: string;
   /** The Bitbucket Data Center emulator, standing for bitbucket.acme.test. */
   bitbucketDc: string;
-  ports: { bff: number; runner: number; bitbucket: number; github: number; gitlab: number; bitbucketDc: number };
+  /** The Azure DevOps emulator (and the Entra ID emulator beside it); absent where the stack does not start them (the cluster bench). */
+  azureDevops?: string;
+  ports: { bff: number; runner: number; bitbucket: number; github: number; gitlab: number; bitbucketDc: number; azureDevops?: number; entra?: number };
   dataDir: string;
   /** pids of the BFF and runner processes (children of the start script). */
   pids: { bff: number; runner: number };
@@ -25,7 +27,7 @@ export interface BenchStack {
 
 /** The stack exactly as `npm start` starts it (scripts/start.mjs), on free loopback ports with a temporary data folder. */
 export async function startBenchStack(): Promise<BenchStack> {
-  const ports = { bff: await freePort(), runner: await freePort(), bitbucket: await freePort(), github: await freePort(), gitlab: await freePort(), bitbucketDc: await freePort() };
+  const ports = { bff: await freePort(), runner: await freePort(), bitbucket: await freePort(), github: await freePort(), gitlab: await freePort(), bitbucketDc: await freePort(), azureDevops: await freePort(), entra: await freePort() };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: repoRoot,
@@ -37,6 +39,8 @@ export async function startBenchStack(): Promise<BenchStack> {
       GITHUB_PORT: String(ports.github),
       GITLAB_PORT: String(ports.gitlab),
       BITBUCKET_DC_PORT: String(ports.bitbucketDc),
+      AZURE_DEVOPS_PORT: String(ports.azureDevops),
+      ENTRA_PORT: String(ports.entra),
       DATA_DIR: dataDir,
       // The bench builds the dashboard itself, once, before it starts the stack.
       SKIP_WEB_BUILD: '1',
@@ -63,6 +67,7 @@ async function waitUntilUp(child: ChildProcess, ports: BenchStack['ports'], data
     github: `http://localhost:${ports.github}`,
     gitlab: `http://localhost:${ports.gitlab}`,
     bitbucketDc: `http://localhost:${ports.bitbucketDc}`,
+    ...(ports.azureDevops ? { azureDevops: `http://localhost:${ports.azureDevops}` } : {}),
     ports,
     dataDir,
     pids,

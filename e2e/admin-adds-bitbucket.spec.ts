@@ -162,11 +162,10 @@ test.describe('Configure repository access › Add a new provider', () => {
       await expect(dialog.getByRole('radio', { name: 'GitHub', exact: true })).toBeChecked();
       await dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ }).check();
       await expect(dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ })).toBeChecked();
-      await expect(dialog.getByRole('radio', { name: /Azure DevOps/ })).toBeDisabled();
-      for (const available of ['GitHub', 'GitLab', 'Bitbucket Data Center']) {
+      for (const available of ['GitHub', 'GitLab', 'Bitbucket Data Center', 'Azure DevOps']) {
         await expect(dialog.getByRole('radio', { name: new RegExp(`^${available}`) })).toBeEnabled();
       }
-      await expect(dialog.getByText('Not available yet')).toHaveCount(1);
+      await expect(dialog.getByText('Not available yet')).toHaveCount(0);
       await expect(dialog.getByRole('textbox', { name: 'Host' })).toHaveValue('bitbucket.org');
       // OAuth starts off, as the guide says ("turn on Enable OAuth"), and Save says why it needs it.
       const oauth = dialog.getByRole('switch', { name: 'Enable OAuth' });

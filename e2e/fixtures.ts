@@ -8,6 +8,8 @@ export const urls = {
   github: `http://localhost:${e2ePorts.github}`,
   gitlab: `http://localhost:${e2ePorts.gitlab}`,
   bitbucketDc: `http://localhost:${e2ePorts.bitbucketDc}`,
+  azureDevops: `http://localhost:${e2ePorts.azureDevops}`,
+  entra: `http://localhost:${e2ePorts.entra}`,
 };
 
 /** The stack's data folder for this run (relative to the repo root): bff/, runner/, logs/ … */

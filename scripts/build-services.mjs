@@ -21,6 +21,7 @@ export const services = {
   'github-emulator': { entry: 'apps/github-emulator/src/server.ts', bundle: 'apps/github-emulator/dist/server.mjs' },
   'gitlab-emulator': { entry: 'apps/gitlab-emulator/src/server.ts', bundle: 'apps/gitlab-emulator/dist/server.mjs' },
   'bitbucket-dc-emulator': { entry: 'apps/bitbucket-dc-emulator/src/server.ts', bundle: 'apps/bitbucket-dc-emulator/dist/server.mjs' },
+  'azure-devops-emulator': { entry: 'apps/azure-devops-emulator/src/server.ts', bundle: 'apps/azure-devops-emulator/dist/server.mjs' },
   bff: { entry: 'apps/bff/src/server.ts', bundle: 'apps/bff/dist/server.mjs' },
   runner: { entry: 'apps/runner/src/main.ts', bundle: 'apps/runner/dist/runner.mjs', selfContained: true },
 };

@@ -17,7 +17,7 @@ const env = process.env;
 const instances = 3;
 const port = (name, fallback) => readPort(env, name, fallback);
 
-const ports = { lb: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083), gitlab: port('GITLAB_PORT', 8084), bitbucketDc: port('BITBUCKET_DC_PORT', 8087) };
+const ports = { lb: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083), gitlab: port('GITLAB_PORT', 8084), azureDevops: port('AZURE_DEVOPS_PORT', 8085), entra: port('ENTRA_PORT', 8086), bitbucketDc: port('BITBUCKET_DC_PORT', 8087) };
 const bffPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + i);
 const metricsPorts = Array.from({ length: instances }, (_, i) => ports.lb + 10 + instances + i);
 if (metricsPorts.at(-1) > 65535) {
@@ -38,6 +38,8 @@ const urls = {
   github: `http://localhost:${ports.github}`,
   gitlab: `http://localhost:${ports.gitlab}`,
   bitbucketDc: `http://localhost:${ports.bitbucketDc}`,
+  azureDevops: `http://localhost:${ports.azureDevops}`,
+  entra: `http://localhost:${ports.entra}`,
 };
 
 // The same token file as `npm start`, so a second start reuses it.
@@ -162,6 +164,7 @@ start('bitbucket-emulator', process.execPath, serviceCommand('bitbucket-emulator
 start('github-emulator', process.execPath, serviceCommand('github-emulator'), { ...shared, GITHUB_PORT: String(ports.github) });
 start('gitlab-emulator', process.execPath, serviceCommand('gitlab-emulator'), { ...shared, GITLAB_PORT: String(ports.gitlab) });
 start('bitbucket-dc-emulator', process.execPath, serviceCommand('bitbucket-dc-emulator'), { ...shared, BITBUCKET_DC_PORT: String(ports.bitbucketDc) });
+start('azure-devops-emulator', process.execPath, serviceCommand('azure-devops-emulator'), { ...shared, AZURE_DEVOPS_PORT: String(ports.azureDevops), ENTRA_PORT: String(ports.entra) });
 
 function startBffInstance(i) {
   const name = `bff-${i + 1}`;
@@ -204,6 +207,8 @@ await Promise.all([
   waitFor('github-emulator', `${urls.github}/_emulator/health`),
   waitFor('gitlab-emulator', `${urls.gitlab}/_emulator/health`),
   waitFor('bitbucket-dc-emulator', `${urls.bitbucketDc}/_emulator/health`),
+  waitFor('azure-devops-emulator', `${urls.azureDevops}/_emulator/health`),
+  waitFor('entra-emulator', `${urls.entra}/_emulator/health`),
   ...bffPorts.map((p, i) => waitFor(`bff-${i + 1}`, `http://127.0.0.1:${p}/readyz`)),
 ]);
 start('haproxy', haproxyBin, ['-db', '-f', path.join(runDir, 'haproxy.cfg')], {});
@@ -217,7 +222,15 @@ start('runner', process.execPath, serviceCommand('runner'), {
   ...bitbucketEnv,
   // As `npm start`: the runner reaches github.com and gitlab.com at their emulators, and
   // bitbucket.acme.test at the Bitbucket Data Center emulator.
-  PROVIDER_ENDPOINTS: `github.com=${urls.github} gitlab.com=${urls.gitlab} bitbucket.acme.test=${urls.bitbucketDc}`,
+  PROVIDER_ENDPOINTS: [
+    `github.com=${urls.github}`,
+    `gitlab.com=${urls.gitlab}`,
+    `dev.azure.com=${urls.azureDevops}`,
+    `app.vssps.visualstudio.com=${urls.azureDevops}`,
+    `login.microsoftonline.com=${urls.entra}`,
+    `tfs.acme.test=${urls.azureDevops}`,
+    `bitbucket.acme.test=${urls.bitbucketDc}`,
+  ].join(' '),
 });
 await waitFor('runner', `${urls.runner}/healthz`);
 
@@ -233,11 +246,12 @@ Runner Console is running as a cluster.
   GitHub emulator     ${urls.github}  (REST API ${urls.github}/api/v3)
   GitLab emulator     ${urls.gitlab}  (REST API ${urls.gitlab}/api/v4)
   Bitbucket Data Center emulator  ${urls.bitbucketDc}  (stands for bitbucket.acme.test)
+  Azure DevOps        ${urls.azureDevops}  (Entra ID emulator ${urls.entra}, tenant acme)
   Data folder         ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
 
   Sign in as  admin@acme.test / admin   (org admin of Acme)
           or  dev@acme.test / dev       (member)
-  Bitbucket, GitHub and GitLab emulator user: alice / alice
+  Bitbucket, GitHub, GitLab, Bitbucket Data Center and Azure DevOps emulator user: alice / alice
 
 Press Ctrl-C to stop.
 `);

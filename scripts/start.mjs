@@ -1,4 +1,4 @@
-// `npm start`: build the dashboard if needed, then start the Bitbucket, GitHub, GitLab and Bitbucket Data Center emulators, the BFF (serving the
+// `npm start`: build the dashboard if needed, then start the Bitbucket, GitHub, GitLab, Bitbucket Data Center and Azure DevOps (with Entra ID) emulators, the BFF (serving the
 // SPA) and "Local runner", each as its own process, and stop them all on Ctrl-C.
 // `npm run dev`: the same, with Vite's dev server (hot reload) in front of the BFF.
 import fs from 'node:fs';
@@ -13,7 +13,16 @@ const env = process.env;
 const production = env.NODE_ENV === 'production' && !dev;
 const port = (name, fallback) => readPort(env, name, fallback);
 
-const ports = { bff: port('PORT', 8080), runner: port('RUNNER_PORT', 8081), bitbucket: port('BITBUCKET_PORT', 8082), github: port('GITHUB_PORT', 8083), gitlab: port('GITLAB_PORT', 8084), bitbucketDc: port('BITBUCKET_DC_PORT', 8087) };
+const ports = {
+  bff: port('PORT', 8080),
+  runner: port('RUNNER_PORT', 8081),
+  bitbucket: port('BITBUCKET_PORT', 8082),
+  github: port('GITHUB_PORT', 8083),
+  gitlab: port('GITLAB_PORT', 8084),
+  azureDevops: port('AZURE_DEVOPS_PORT', 8085),
+  entra: port('ENTRA_PORT', 8086),
+  bitbucketDc: port('BITBUCKET_DC_PORT', 8087),
+};
 const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');
 const logDir = path.join(dataDir, 'logs');
 fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
@@ -25,6 +34,8 @@ const urls = {
   github: `http://localhost:${ports.github}`,
   gitlab: `http://localhost:${ports.gitlab}`,
   bitbucketDc: `http://localhost:${ports.bitbucketDc}`,
+  azureDevops: `http://localhost:${ports.azureDevops}`,
+  entra: `http://localhost:${ports.entra}`,
 };
 
 const localRunnerToken = production ? undefined : readLocalRunnerToken(dataDir);
@@ -48,10 +59,22 @@ await buildServicesIfStale(dev ? ['runner'] : undefined).catch((err) => {
 const shared = { DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
 const bitbucketEnv = { BITBUCKET_URL: urls.bitbucket, BITBUCKET_API_URL: urls.bitbucket };
 // The runner reaches github.com at the GitHub emulator (its REST API under /api/v3, as GitHub
-// Enterprise Server serves it) and gitlab.com at the GitLab emulator (/api/v4).
-// Bitbucket Data Center has no public host: its emulator stands for bitbucket.acme.test, the host an
-// admin types for a Data Center integration.
-const providerEndpoints = { PROVIDER_ENDPOINTS: `github.com=${urls.github} gitlab.com=${urls.gitlab} bitbucket.acme.test=${urls.bitbucketDc}` };
+// Enterprise Server serves it), gitlab.com at the GitLab emulator (/api/v4), dev.azure.com (and its
+// profile API's host) at the Azure DevOps emulator, and Microsoft Entra ID's authority at the Entra ID
+// emulator. The Azure DevOps emulator also stands for an Azure DevOps Server at tfs.acme.test (its
+// organization acme is the collection there). Bitbucket Data Center has no public host: its emulator
+// stands for bitbucket.acme.test, the host an admin types for a Data Center integration.
+const providerEndpoints = {
+  PROVIDER_ENDPOINTS: [
+    `github.com=${urls.github}`,
+    `gitlab.com=${urls.gitlab}`,
+    `dev.azure.com=${urls.azureDevops}`,
+    `app.vssps.visualstudio.com=${urls.azureDevops}`,
+    `login.microsoftonline.com=${urls.entra}`,
+    `tfs.acme.test=${urls.azureDevops}`,
+    `bitbucket.acme.test=${urls.bitbucketDc}`,
+  ].join(' '),
+};
 
 if (production) {
   start('bff', { ...shared, PORT: String(ports.bff) });
@@ -62,12 +85,15 @@ if (production) {
   start('github-emulator', { ...shared, GITHUB_PORT: String(ports.github) });
   start('gitlab-emulator', { ...shared, GITLAB_PORT: String(ports.gitlab) });
   start('bitbucket-dc-emulator', { ...shared, BITBUCKET_DC_PORT: String(ports.bitbucketDc) });
+  start('azure-devops-emulator', { ...shared, AZURE_DEVOPS_PORT: String(ports.azureDevops), ENTRA_PORT: String(ports.entra) });
   start('bff', { ...shared, PORT: String(ports.bff), LOCAL_RUNNER_TOKEN: localRunnerToken, ...bitbucketEnv });
   await Promise.all([
     waitFor('bitbucket-emulator', `${urls.bitbucket}/_emulator/health`),
     waitFor('github-emulator', `${urls.github}/_emulator/health`),
     waitFor('gitlab-emulator', `${urls.gitlab}/_emulator/health`),
     waitFor('bitbucket-dc-emulator', `${urls.bitbucketDc}/_emulator/health`),
+    waitFor('azure-devops-emulator', `${urls.azureDevops}/_emulator/health`),
+    waitFor('entra-emulator', `${urls.entra}/_emulator/health`),
     waitFor('bff', `${urls.bff}/healthz`),
   ]);
   start('runner', {
@@ -98,11 +124,13 @@ Runner Console is running.${dev ? ' (dev: hot reload)' : ''}
   GitHub emulator     ${urls.github}  (REST API ${urls.github}/api/v3)
   GitLab emulator     ${urls.gitlab}  (REST API ${urls.gitlab}/api/v4)
   Bitbucket Data Center emulator  ${urls.bitbucketDc}  (stands for bitbucket.acme.test)
+  Azure DevOps        ${urls.azureDevops}  (organization acme; Entra ID emulator ${urls.entra}, tenant acme;
+                      as Azure DevOps Server: host tfs.acme.test, collection acme)
   Data folder         ${shortPath(dataDir)}  (logs in ${shortPath(logDir)})
 
   Sign in as  admin@acme.test / admin   (org admin of Acme)
           or  dev@acme.test / dev       (member)
-  Bitbucket, GitHub, GitLab and Bitbucket Data Center emulator user: alice / alice
+  Bitbucket, GitHub, GitLab, Bitbucket Data Center and Azure DevOps emulator user: alice / alice
 
 Press Ctrl-C to stop.
 `);

@@ -16,6 +16,7 @@ const projects = [
   'apps/github-emulator',
   'apps/gitlab-emulator',
   'apps/bitbucket-dc-emulator',
+  'apps/azure-devops-emulator',
   'apps/web',
   'e2e',
   'test-support',

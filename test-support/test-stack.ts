@@ -51,8 +51,15 @@ export async function stopStartScript(child: ChildProcess): Promise<void> {
  */
 export async function startTestStack(opts: { env?: Record<string, string>; recordBff?: boolean } = {}): Promise<TestStack> {
   const [bff, runner, bitbucket] = [await freePort(), await freePort(), await freePort()];
-  // The other emulators on free ports too, so stacks side by side (and a developer's `npm start`) never collide.
-  const [github, gitlab, bitbucketDc] = [await freePort(), await freePort(), await freePort()];
+  // The other emulators on free ports too: their defaults would collide with a development stack or
+  // a second test stack on the machine.
+  const others = {
+    GITHUB_PORT: String(await freePort()),
+    GITLAB_PORT: String(await freePort()),
+    AZURE_DEVOPS_PORT: String(await freePort()),
+    ENTRA_PORT: String(await freePort()),
+    BITBUCKET_DC_PORT: String(await freePort()),
+  };
   // With recordBff, the runner and the test's own clients reach the BFF through a recording proxy.
   const proxy = opts.recordBff ? await startRecordingProxy(bff) : undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-stack-'));
@@ -63,9 +70,7 @@ export async function startTestStack(opts: { env?: Record<string, string>; recor
       PORT: String(bff),
       RUNNER_PORT: String(runner),
       BITBUCKET_PORT: String(bitbucket),
-      GITHUB_PORT: String(github),
-      GITLAB_PORT: String(gitlab),
-      BITBUCKET_DC_PORT: String(bitbucketDc),
+      ...others,
       DATA_DIR: dataDir,
       SKIP_WEB_BUILD: '1',
       LOG_LEVEL: 'info',

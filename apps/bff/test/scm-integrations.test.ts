@@ -65,7 +65,10 @@ describe('SCM integrations', () => {
     expect(bitbucket.supported).toBe(true);
     expect(bitbucket.callbackUrl).toBe('http://127.0.0.1:1/oauth/callback');
     expect(bitbucket.requiredScopes.map((s: any) => s.scope)).toEqual(['account', 'repository', 'repository:write', 'pullrequest', 'issue']);
-    expect(res.body.providers.filter((p: any) => !p.supported).map((p: any) => p.id).sort()).toEqual(['azure-devops']);
+    expect(res.body.providers.filter((p: any) => !p.supported).map((p: any) => p.id).sort()).toEqual([]);
+    const azure = res.body.providers.find((p: any) => p.id === 'azure-devops');
+    expect(azure).toMatchObject({ tenant: { label: 'Directory (tenant) ID' }, selfManaged: { oauth: false, virtualDirectory: { label: 'Collection path' } } });
+    expect(azure.clientKinds[0].permissions).toEqual([expect.objectContaining({ name: 'Azure DevOps › vso.code_write', access: 'Delegated' })]);
     const github = res.body.providers.find((p: any) => p.id === 'github');
     expect(github).toMatchObject({ supported: true, hostEditable: true, callbackUrl: 'http://127.0.0.1:1/oauth/callback' });
     expect(github.clientKinds.map((kind: any) => kind.label)).toEqual(['OAuth App', 'GitHub App']);
@@ -75,6 +78,37 @@ describe('SCM integrations', () => {
       'Repository › Metadata: Read-only',
       'Account › Email addresses: Read-only',
     ]);
+    runner.close();
+  });
+
+  it('keeps a tenant’s issuer URL (a bare tenant id becomes one) and a server’s collection path, and pushes both to the runner', async () => {
+    const { runnerId, calls, runner } = await newRunner();
+    const cloud = await admin.request('POST', `/api/runners/${runnerId}/integrations`, {
+      provider: 'azure-devops',
+      host: 'dev.azure.com',
+      oauthEnabled: true,
+      clientId: '00000000-0000-4000-8000-000000000001',
+      oauthPlaintextClientSecret: 'entra-secret',
+      issuerUrl: 'https://login.microsoftonline.com/acme/v2.0',
+    });
+    expect(cloud.status).toBe(201);
+    expect(cloud.body).toMatchObject({ issuerUrl: 'https://login.microsoftonline.com/acme/v2.0', virtualDirectory: null });
+    const noTenant = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { provider: 'azure-devops', host: 'dev.azure.com', oauthEnabled: true, clientId: 'x', oauthPlaintextClientSecret: 's' });
+    expect(noTenant.status).toBe(400);
+    // Azure DevOps Server: tokens only, under a collection.
+    const serverOAuth = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { provider: 'azure-devops', host: 'tfs.acme.test', oauthEnabled: true, clientId: 'x', oauthPlaintextClientSecret: 's', issuerUrl: 'https://login.microsoftonline.com/acme/v2.0', virtualDirectory: 'DefaultCollection' });
+    expect(serverOAuth).toMatchObject({ status: 400, body: { error: { fields: { oauthEnabled: expect.stringMatching(/no OAuth/) } } } });
+    const noCollection = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { provider: 'azure-devops', host: 'tfs.acme.test', oauthEnabled: false, patEnabled: true });
+    expect(noCollection).toMatchObject({ status: 400, body: { error: { fields: { virtualDirectory: expect.any(String) } } } });
+    const server = await admin.request('POST', `/api/runners/${runnerId}/integrations`, { provider: 'azure-devops', host: 'tfs.acme.test', oauthEnabled: false, patEnabled: true, virtualDirectory: 'tfs/DefaultCollection' });
+    expect(server.status).toBe(201);
+    const pushed = calls.findLast((c) => c.method === 'configure')?.params.integrations;
+    expect(pushed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ host: 'dev.azure.com', issuerUrl: 'https://login.microsoftonline.com/acme/v2.0', virtualDirectory: null }),
+        expect.objectContaining({ host: 'tfs.acme.test', issuerUrl: null, virtualDirectory: 'tfs/DefaultCollection' }),
+      ]),
+    );
     runner.close();
   });
 

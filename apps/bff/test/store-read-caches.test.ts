@@ -90,7 +90,7 @@ describe('runners store: findInOrg', () => {
 describe('scm integrations store: hasOAuthIntegration', () => {
   const row: ScmIntegrationsTable = {
     id: 'int-1', org_id: 'org-a', runner_id: 'runner-a', provider: 'bitbucket', host: 'bitbucket.org', oauth_enabled: 1, pat_enabled: 0,
-    client_id: 'key', secret_envelope: null, secret_kid: null, validation_status: 'not_validated', validation_message: null,
+    client_id: 'key', secret_envelope: null, secret_kid: null, issuer_url: null, virtual_directory: null, validation_status: 'not_validated', validation_message: null,
     validated_at: null, callback_url: null, created_at: now, updated_at: now, updated_by: null,
   };
 

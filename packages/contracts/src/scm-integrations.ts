@@ -44,6 +44,18 @@ export const ProviderConfigurationSchema = z.object({
       }),
     ),
   ),
+  /** For OAuth servers with tenants (Microsoft Entra ID): the tenant field's label and help, and the authority. */
+  tenant: z.optional(z.nullable(z.object({ label: z.string(), help: z.string(), authority: z.string() }))),
+  /** The self-managed product, when it differs from the cloud's (no OAuth, a collection path). */
+  selfManaged: z.optional(
+    z.nullable(
+      z.object({
+        name: z.string(),
+        oauth: z.boolean(),
+        virtualDirectory: z.nullable(z.object({ label: z.string(), example: z.string(), help: z.string() })),
+      }),
+    ),
+  ),
   /** Personal access tokens (Bitbucket API tokens), when the provider takes them. */
   apiTokens: z.optional(
     z.nullable(
@@ -109,6 +121,13 @@ export const ScmIntegration = z.object({
   patEnabled: z.boolean(),
   /** Omitted for members: they see that an integration exists, not its OAuth client. */
   clientId: z.optional(z.nullable(z.string())),
+  /**
+   * For OAuth through an identity provider with tenants: the tenant's issuer URL, whose OpenID
+   * discovery gives the authorize and token endpoints. Null otherwise.
+   */
+  issuerUrl: z.optional(z.nullable(z.string())),
+  /** The path on the host every repository lives under (a self-managed server's collection); null: none. */
+  virtualDirectory: z.optional(z.nullable(z.string())),
   /** Never the secret or its ciphertext: only whether one is set, and the runner key it is sealed to. */
   hasClientSecret: z.boolean(),
   secretKeyId: z.optional(z.nullable(z.string())),
@@ -151,6 +170,35 @@ const ClientId = z
       error: 'A Client ID has no spaces or special characters: paste it exactly.',
     }),
   );
+/**
+ * A tenant's issuer: an https URL (http on a loopback host, for emulators) without credentials,
+ * query or fragment. The provider module turns a bare tenant id or domain into one before it is sent.
+ */
+const IssuerUrl = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, { error: 'Enter the tenant.' }),
+    z.maxLength(300, { error: 'That issuer URL is too long.' }),
+    noForbiddenCharacters,
+    z.refine((value) => {
+      try {
+        const url = new URL(value);
+        const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+        return (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) && !url.username && !url.password && !url.search && !url.hash;
+      } catch {
+        return false;
+      }
+    }, { error: 'Enter the tenant as its directory ID, its domain, or its issuer URL (https://…/v2.0).' }),
+  );
+/** Path segments of letters, digits, `-`, `_`, `.` and `~`, without a leading or trailing slash. */
+const VirtualDirectory = z
+  .string()
+  .check(
+    z.trim(),
+    z.maxLength(200, { error: 'That path is too long.' }),
+    z.regex(/^$|^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, { error: 'Enter the path without the host, such as DefaultCollection.' }),
+  );
 /** A sealed client secret: a compact JWE made in the browser (see packages/envelope). */
 // Same limit as packages/envelope's MAX_ENVELOPE_LENGTH (a 1024-character secret in 3-byte UTF-8 seals to ~5.9 KB).
 const Envelope = z
@@ -181,6 +229,10 @@ export const CreateScmIntegrationRequest = z
     /** Personal access tokens; absent means off. An integration offers OAuth, tokens, or both. */
     patEnabled: z.optional(z.boolean()),
     clientId: z.optional(ClientId),
+    /** The tenant's issuer URL, for providers whose OAuth has tenants (catalogue `oauth.tenant`). */
+    issuerUrl: z.optional(IssuerUrl),
+    /** The collection path on a self-managed server (catalogue `selfManaged.virtualDirectory`). */
+    virtualDirectory: z.optional(VirtualDirectory),
     oauthClientSecretEnvelope: z.optional(Envelope),
     /** For API clients only: the BFF seals it on arrival and never stores or logs it. */
     oauthPlaintextClientSecret: z.optional(PlaintextSecret),
@@ -221,6 +273,7 @@ export const UpdateScmIntegrationRequest = z
     oauthEnabled: z.optional(z.boolean()),
     patEnabled: z.optional(z.boolean()),
     clientId: z.optional(ClientId),
+    issuerUrl: z.optional(IssuerUrl),
     oauthClientSecretEnvelope: z.optional(Envelope),
     oauthPlaintextClientSecret: z.optional(PlaintextSecret),
     /**
@@ -257,6 +310,7 @@ export const ValidateScmIntegrationResponse = z.object({
     clientId: z.optional(z.string()),
     clientSecret: z.optional(z.string()),
     host: z.optional(z.string()),
+    issuerUrl: z.optional(z.string()),
   }),
 });
 export type ValidateScmIntegrationResponse = z.infer<typeof ValidateScmIntegrationResponse>;
@@ -289,6 +343,9 @@ export const RunnerIntegrationConfig = z.object({
   patEnabled: z.optional(z.boolean()),
   clientId: z.nullable(z.string()),
   clientSecretEnvelope: z.nullable(z.string()),
+  /** Absent from older BFFs: none. */
+  issuerUrl: z.optional(z.nullable(z.string())),
+  virtualDirectory: z.optional(z.nullable(z.string())),
 });
 export type RunnerIntegrationConfig = z.infer<typeof RunnerIntegrationConfig>;
 export const ConfigureRunnerParams = z.object({ integrations: z.array(RunnerIntegrationConfig) });
@@ -302,6 +359,6 @@ export const ValidateCandidateParams = z.object({ integration: RunnerIntegration
 export const ValidateIntegrationResult = z.object({
   status: z.enum(['valid', 'invalid_credentials', 'provider_unreachable', 'needs_new_secret']),
   message: z.string(),
-  field: z.nullable(z.enum(['clientId', 'clientSecret', 'host'])),
+  field: z.nullable(z.enum(['clientId', 'clientSecret', 'host', 'issuerUrl'])),
 });
 export type ValidateIntegrationResult = z.infer<typeof ValidateIntegrationResult>;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import azureDevopsCases from './providers/azure-devops/context-url-cases.json' with { type: 'json' };
 import bitbucketCases from './providers/bitbucket/context-url-cases.json' with { type: 'json' };
 import bitbucketDataCenterCases from './providers/bitbucket-data-center/context-url-cases.json' with { type: 'json' };
 import githubCases from './providers/github/context-url-cases.json' with { type: 'json' };
@@ -8,7 +9,7 @@ import { corpusHostOf, type ContextUrlCorpus } from './context-url-cases.ts';
 import { parseContextUrl, servedHostsOf, type ServedHost } from './context-url.ts';
 import { scmProviderModules } from './provider-modules.ts';
 
-const corpora = [bitbucketCases, bitbucketDataCenterCases, githubCases, gitlabCases] as unknown as ContextUrlCorpus[];
+const corpora = [bitbucketCases, bitbucketDataCenterCases, githubCases, gitlabCases, azureDevopsCases] as unknown as ContextUrlCorpus[];
 // Every module's cloud host, supported by a runner adapter yet or not.
 const served: ServedHost[] = [...scmProviderModules.values()].map((module) => ({ provider: module.id, host: corpusHostOf(module.entry) }));
 
@@ -81,6 +82,21 @@ describe('Bitbucket Data Center links on several hosts', () => {
       host: 'git.other.test',
       message: expect.stringContaining('Ask an admin to add Bitbucket Data Center for git.other.test'),
     });
+  });
+});
+
+describe('Azure DevOps Server links', () => {
+  const server: ServedHost[] = servedHostsOf({ integrations: [{ provider: 'azure-devops', host: 'tfs.acme.internal' }] });
+
+  it('reads the collection path as the repository path’s first segments', () => {
+    expect(parseContextUrl('https://tfs.acme.internal/tfs/DefaultCollection/widgets/_git/widgets/pullrequest/3', { served: server })).toMatchObject({
+      ok: true,
+      context: { provider: 'azure-devops', host: 'tfs.acme.internal', repositoryPath: ['tfs', 'DefaultCollection', 'widgets', 'widgets'], owner: 'tfs/DefaultCollection/widgets', repo: 'widgets', kind: 'pullRequest', pullRequestId: 3 },
+    });
+  });
+
+  it('takes a legacy {org}.visualstudio.com link only where dev.azure.com is served', () => {
+    expect(parseContextUrl('https://acme.visualstudio.com/widgets/_git/widgets', { served: server })).toMatchObject({ ok: false, reason: 'unknown_host' });
   });
 });
 

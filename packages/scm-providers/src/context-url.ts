@@ -84,7 +84,8 @@ export function parseContextUrl(input: string, options: ParseContextUrlOptions =
   const module = findProviderModule(read.entry.provider);
   if (!module) return { ok: false, reason: 'unknown_host', message: `No integration serves ${read.entry.host}. ${example}`, host: read.entry.host };
   const url = read.url;
-  const segments = decodeSegments(url.pathname);
+  const decoded = decodeSegments(url.pathname);
+  const segments = decoded === null ? null : [...(read.leadingSegments ?? []), ...decoded];
   if (segments === null) {
     return { ok: false, reason: 'not_a_repository', message: `That ${module.entry.name} link has broken percent-encoding (a % not followed by two hex digits). ${exampleOf([read.entry])}`, host: read.entry.host };
   }
@@ -108,7 +109,7 @@ function readLink(
   input: string,
   served: readonly ServedHost[],
   example: string,
-): { ok: true; url: UrlLike; entry: ServedHost; query: URLSearchParams } | Extract<ContextUrlResult, { ok: false }> {
+): { ok: true; url: UrlLike; entry: ServedHost; query: URLSearchParams; leadingSegments?: string[] } | Extract<ContextUrlResult, { ok: false }> {
   const text = typeof input === 'string' ? input.trim() : '';
   const refuse = (reason: 'not_a_url' | 'no_scheme' | 'too_long', message: string) => ({ ok: false as const, reason, message });
   if (text.length > MAX_URL_INPUT_LENGTH) {
@@ -137,6 +138,11 @@ function readLink(
   const onSite = hasScheme ? (url.protocol !== 'ssh' ? origins.withScheme.get(`${url.protocol}://${url.host}`) : undefined) : origins.withoutScheme.get(url.host);
   // A link on the runner's own site for a host (the emulator under `npm start`) means that host.
   if (onSite) return { ok: true, url: { ...url, hostname: onSite.host, host: onSite.host }, entry: onSite, query };
+  // Another name of a served host that carries path segments in it (`{org}.visualstudio.com`).
+  for (const entry of served) {
+    const alias = url.protocol === 'ssh' ? null : findProviderModule(entry.provider)?.readHostAlias?.(url.hostname);
+    if (alias && alias.host === entry.host) return { ok: true, url: { ...url, hostname: entry.host, host: entry.host }, entry, query, leadingSegments: alias.leadingSegments };
+  }
   if (!hasScheme && !url.hostname.includes('.')) {
     // `localhost:8082/acme/widgets` is a host with a port; `acme/widgets` is a path, not host `acme`.
     if (url.host === url.hostname) return refuse('not_a_url', `That is not a link: it has no scheme (https://) and no host. ${example}`);

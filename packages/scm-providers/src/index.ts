@@ -9,6 +9,7 @@ export type {
   ScmProviderOAuth,
   OAuthClientKind,
   ScmProviderApiTokens,
+  ScmProviderSelfManaged,
   ScopeRequirement,
 } from './scm-provider.ts';
 export { expandScopes, splitScopes, findMissingScopes, describeMissingScopes } from './provider-scopes.ts';
@@ -18,6 +19,8 @@ export { isValidBranchName, isValidTagName } from './git-ref-name.ts';
 export { parseContextUrl, servedHostsOf } from './context-url.ts';
 export type { ServedHost, ParseContextUrlOptions } from './context-url.ts';
 export { hostOfContextUrl } from './host-of-context-url.ts';
+export { readTenantInput } from './provider-tenant.ts';
+export type { TenantInput } from './provider-tenant.ts';
 export { MAX_URL_INPUT_LENGTH } from './read-url-like.ts';
 export { readApiTokenInput, findMissingApiTokenScopes, describeMissingApiTokenScopes } from './api-token-input.ts';
 export type { ApiTokenInputCheck } from './api-token-input.ts';

@@ -110,4 +110,10 @@ export type ScmProviderModule = {
    * module cannot serve (Bitbucket Data Center for Bitbucket Cloud): the sentence to show, else null.
    */
   claimForeignLink?(hostname: string, pathname: string): string | null;
+  /**
+   * Another host name of this provider's cloud host, whose links name the first path segments in
+   * the host (`{org}.visualstudio.com` is dev.azure.com/{org}): the host they mean and those
+   * segments, else null.
+   */
+  readHostAlias?(hostname: string): { host: string; leadingSegments: string[] } | null;
 };

@@ -3,7 +3,7 @@ import { getScmProvider, isScmProviderId, scmProviders } from './scm-provider-ca
 import type { ScmProviderId } from './scm-provider.ts';
 import { pullRequestLabel } from './provider-wording.ts';
 
-const SUPPORTED: readonly ScmProviderId[] = ['bitbucket', 'bitbucket-data-center', 'github', 'gitlab'];
+const SUPPORTED: readonly ScmProviderId[] = ['bitbucket', 'bitbucket-data-center', 'github', 'gitlab', 'azure-devops'];
 
 describe('scmProviders', () => {
   it('lists GitHub, GitLab, Bitbucket, Bitbucket Data Center, Azure DevOps in display order', () => {
@@ -27,7 +27,7 @@ describe('scmProviders', () => {
     });
   });
 
-  it('supports Bitbucket, Bitbucket Data Center, GitHub and GitLab, with their OAuth facts; the others say why', () => {
+  it('supports Bitbucket, Bitbucket Data Center, GitHub, GitLab and Azure DevOps, with their OAuth facts; the others say why', () => {
     for (const provider of scmProviders) {
       expect(provider.supported).toBe(SUPPORTED.includes(provider.id));
       expect(provider.oauth !== undefined).toBe(provider.supported);

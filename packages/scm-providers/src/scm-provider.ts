@@ -43,6 +43,26 @@ export type ScmProviderOAuth = {
   /** What the provider's consumer form calls the client id and secret. */
   clientIdLabel: string;
   clientSecretLabel: string;
+  /**
+   * Present when the OAuth server is an identity provider with tenants (Microsoft Entra ID): the
+   * integration names its tenant (an id, a domain or the issuer URL), and the runner finds the
+   * endpoints through OpenID discovery of `{authority}/{tenant}/v2.0`.
+   */
+  tenant?: {
+    label: string;
+    help: string;
+    /** The cloud authority's origin, e.g. https://login.microsoftonline.com. */
+    authority: string;
+  };
+};
+
+/** A provider's self-managed product at any host (Azure DevOps Server), when it differs from the cloud's. */
+export type ScmProviderSelfManaged = {
+  name: string;
+  /** False when the self-managed product has no OAuth: the modal offers tokens only. */
+  oauth: boolean;
+  /** The path on the host every repository lives under (Azure DevOps Server's collection). */
+  virtualDirectory?: { label: string; example: string; help: string };
 };
 
 /** Personal access tokens (Bitbucket: API tokens), the other way for a developer to connect. */
@@ -64,10 +84,10 @@ export type ScmProviderApiTokens = {
   /** The git username that goes with any token (the account's username works too). */
   gitUsername: string;
   /**
-   * How the REST API takes the token: `email` (Basic with the account e-mail, Bitbucket) or
-   * `bearer` (GitHub).
+   * How the REST API takes the token: `email` (Basic with the account e-mail, Bitbucket),
+   * `bearer` (GitHub) or `basic` (Basic with an empty user name, Azure DevOps).
    */
-  restUsername: 'email' | 'bearer';
+  restUsername: 'email' | 'bearer' | 'basic';
 };
 
 /**
@@ -80,7 +100,7 @@ export type OAuthClientKind = {
   label: string;
   /** One sentence: what choosing it means. */
   summary: string;
-  /** Where an admin registers one: a path on `https://{host}`. */
+  /** Where an admin registers one: a path on `https://{host}`, or an absolute URL elsewhere. */
   registerPath: string;
   /** The steps on the provider's side, in order, for an admin. */
   steps: readonly string[];
@@ -117,6 +137,8 @@ export type ScmProvider = {
   oauthClientKinds?: readonly OAuthClientKind[];
   /** Present for providers the runner can connect to. */
   oauth?: ScmProviderOAuth;
+  /** The self-managed product, when it has its own shape (a path on the host, no OAuth). */
+  selfManaged?: ScmProviderSelfManaged;
   /** Present for providers that also take personal access tokens. */
   apiTokens?: ScmProviderApiTokens;
   /**

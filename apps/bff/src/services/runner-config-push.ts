@@ -18,6 +18,8 @@ export function createRunnerConfigPush(deps: { store: ScmIntegrationsStore; link
       patEnabled: r.pat_enabled === 1,
       clientId: r.client_id,
       clientSecretEnvelope: r.secret_envelope,
+      issuerUrl: r.issuer_url,
+      virtualDirectory: r.virtual_directory,
     }));
   }
 

@@ -17,7 +17,7 @@ import {
   type ValidateScmIntegrationResponse,
 } from '@runner-console/contracts';
 import { EnvelopeError, checkEnvelopeBinding, sealClientSecret } from '@runner-console/envelope';
-import { classifyProviderHost, clientIdMissingMessage, clientSecretMissingMessage, getScmProvider, scmProviders } from '@runner-console/scm-providers';
+import { classifyProviderHost, clientIdMissingMessage, clientSecretMissingMessage, getScmProvider, readTenantInput, scmProviders, type ScmProvider } from '@runner-console/scm-providers';
 import type { Logger } from '../logger.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import { describeAuditActor, type AuditStore } from '../store/audit-store.ts';
@@ -54,6 +54,41 @@ export function callbackChangedMessage(registered: string, current: string): str
   return `Callback URL changed: the runner now answers at ${current}, but the OAuth consumer was set up with ${registered}. Paste the new URL into the consumer's Callback URL and confirm it here, or restart the runner with its original public URL.`;
 }
 
+/**
+ * The provider's shape of an integration on `host`: the tenant's issuer (for OAuth servers with
+ * tenants) and the collection path (for a self-managed product that has one); a self-managed
+ * product without OAuth refuses OAuth. Throws a 400 with the field to fix.
+ */
+export function readProviderShape(
+  provider: ScmProvider,
+  host: string,
+  body: { oauthEnabled?: boolean; issuerUrl?: string; virtualDirectory?: string },
+): { issuerUrl: string | null; virtualDirectory: string | null } {
+  const selfManaged = host !== provider.defaultHost ? provider.selfManaged : undefined;
+  if (selfManaged && !selfManaged.oauth && body.oauthEnabled) {
+    const message = `${selfManaged.name} has no OAuth: turn on personal access tokens instead.`;
+    throw new HttpError(400, 'validation_failed', message, { oauthEnabled: message });
+  }
+  const tenant = provider.oauth?.tenant;
+  if (body.oauthEnabled && tenant && !body.issuerUrl) {
+    const message = `Enter the ${tenant.label}.`;
+    throw new HttpError(400, 'validation_failed', message, { issuerUrl: message });
+  }
+  let issuerUrl: string | null = null;
+  if (body.oauthEnabled && tenant) {
+    const read = readTenantInput(provider, body.issuerUrl ?? '');
+    if (!read.ok) throw new HttpError(400, 'validation_failed', read.message, { issuerUrl: read.message });
+    issuerUrl = read.issuerUrl;
+  }
+  const directory = selfManaged?.virtualDirectory;
+  const virtualDirectory = body.virtualDirectory?.replace(/^\/+|\/+$/g, '') || null;
+  if (directory && !virtualDirectory) {
+    const message = `Enter the ${directory.label.toLowerCase()} (such as ${directory.example}).`;
+    throw new HttpError(400, 'validation_failed', message, { virtualDirectory: message });
+  }
+  return { issuerUrl, virtualDirectory: directory ? virtualDirectory : null };
+}
+
 export function currentKidOf(runner: RunnersTable): string | null {
   return runner.public_key_jwk ? (JSON.parse(runner.public_key_jwk) as RunnerPublicJwk).kid : null;
 }
@@ -69,6 +104,8 @@ export function toScmIntegration(row: ScmIntegrationsTable | ScmIntegrationListR
     oauthEnabled: row.oauth_enabled === 1,
     patEnabled: row.pat_enabled === 1,
     ...(forAdmin ? { clientId: row.client_id, secretKeyId: row.secret_kid } : {}),
+    issuerUrl: row.issuer_url ?? null,
+    virtualDirectory: row.virtual_directory ?? null,
     hasClientSecret: 'has_client_secret' in row ? row.has_client_secret === 1 : row.secret_envelope !== null,
     secretNeedsReentry: row.secret_kid !== null && currentKid !== null && row.secret_kid !== currentKid,
     // A changed callback URL outranks any earlier result: nothing works until it is fixed.
@@ -284,6 +321,8 @@ export function createScmIntegrationService(deps: {
           clientIdLabel: p.oauth?.clientIdLabel ?? null,
           clientSecretLabel: p.oauth?.clientSecretLabel ?? null,
           docsUrl: p.docs?.oauthConsumerUrl ?? null,
+          tenant: p.oauth?.tenant ? { ...p.oauth.tenant } : null,
+          selfManaged: p.selfManaged ? { name: p.selfManaged.name, oauth: p.selfManaged.oauth, virtualDirectory: p.selfManaged.virtualDirectory ? { ...p.selfManaged.virtualDirectory } : null } : null,
           ...(p.oauthClientKinds
             ? {
                 clientKinds: p.oauthClientKinds.map((kind) => ({
@@ -343,6 +382,7 @@ export function createScmIntegrationService(deps: {
         const message = `${provider.name} does not take personal access tokens. Turn on Enable OAuth instead.`;
         throw new HttpError(400, 'validation_failed', message, { patEnabled: message });
       }
+      const shape = readProviderShape(provider, host, body);
       const existing = await store.findByHost(runner.id, host);
       if (existing) {
         const message = `This runner already has a ${getScmProvider(existing.provider).name} integration for ${existing.host}${existing.updated_by ? `, last changed by ${existing.updated_by}` : ''}. Edit that one instead.`;
@@ -353,7 +393,7 @@ export function createScmIntegrationService(deps: {
       // With both halves present the runner checks them first; an API client may save a Key alone.
       const checked =
         secret && body.clientId
-          ? await checkCandidate(user, runner, { id, provider: body.provider, host, oauthEnabled: true, clientId: body.clientId, clientSecretEnvelope: secret.envelope }, false)
+          ? await checkCandidate(user, runner, { id, provider: body.provider, host, oauthEnabled: true, clientId: body.clientId, clientSecretEnvelope: secret.envelope, issuerUrl: shape.issuerUrl, virtualDirectory: shape.virtualDirectory }, false)
           : undefined;
       const now = new Date().toISOString();
       const row: ScmIntegrationsTable = {
@@ -367,6 +407,8 @@ export function createScmIntegrationService(deps: {
         client_id: body.oauthEnabled ? (body.clientId ?? null) : null,
         secret_envelope: secret?.envelope ?? null,
         secret_kid: secret?.kid ?? null,
+        issuer_url: shape.issuerUrl,
+        virtual_directory: shape.virtualDirectory,
         validation_status: body.oauthEnabled ? (checked?.status ?? 'pending') : 'oauth_disabled',
         validation_message: checked?.message ?? null,
         validated_at: checked?.checkedAt ?? null,
@@ -403,6 +445,10 @@ export function createScmIntegrationService(deps: {
         throw new HttpError(400, 'validation_failed', message, { patEnabled: message });
       }
       const clientId = body.clientId ?? row.client_id;
+      const provider = getScmProvider(row.provider);
+      const issuerUrl = oauthEnabled ? (body.issuerUrl ?? row.issuer_url) : row.issuer_url;
+      const shape = oauthEnabled ? readProviderShape(provider, row.host, { oauthEnabled, issuerUrl: issuerUrl ?? undefined, virtualDirectory: row.virtual_directory ?? undefined }) : null;
+      const newIssuer = shape ? shape.issuerUrl : row.issuer_url;
       if (oauthEnabled && (!clientId || !(secret ?? row.secret_envelope))) {
         throw new HttpError(400, 'validation_failed', 'Enter the Client ID and Client Secret to turn OAuth on.', {
           ...(clientId ? {} : { clientId: clientIdMissingMessage(getScmProvider(row.provider)) }),
@@ -421,6 +467,7 @@ export function createScmIntegrationService(deps: {
       if (oauthEnabled !== (row.oauth_enabled === 1)) changes.push(oauthEnabled ? 'oauth_enabled' : 'oauth_disabled');
       if (patEnabled !== (row.pat_enabled === 1)) changes.push(patEnabled ? 'pat_enabled' : 'pat_disabled');
       if (clientId !== row.client_id) changes.push('client_id_changed');
+      if (newIssuer !== row.issuer_url) changes.push('issuer_changed');
       if (secret) changes.push('secret_replaced');
       // Nothing changed: leave the row, its "last changed by" and the audit log as they are.
       if (!changes.length) return toScmIntegration(row, runner, true);
@@ -429,7 +476,7 @@ export function createScmIntegrationService(deps: {
         ? await checkCandidate(
             user,
             runner,
-            { id: row.id, provider: row.provider as RunnerIntegrationConfig['provider'], host: row.host, oauthEnabled: true, clientId, clientSecretEnvelope: secret?.envelope ?? row.secret_envelope },
+            { id: row.id, provider: row.provider as RunnerIntegrationConfig['provider'], host: row.host, oauthEnabled: true, clientId, clientSecretEnvelope: secret?.envelope ?? row.secret_envelope, issuerUrl: newIssuer, virtualDirectory: row.virtual_directory },
             row.oauth_enabled === 1 && row.secret_envelope !== null,
           )
         : undefined;
@@ -437,6 +484,7 @@ export function createScmIntegrationService(deps: {
         oauth_enabled: oauthEnabled ? 1 : 0,
         pat_enabled: patEnabled ? 1 : 0,
         client_id: clientId,
+        issuer_url: newIssuer,
         ...(secret ? { secret_envelope: secret.envelope, secret_kid: secret.kid } : {}),
         // Whoever saves the integration works from the callback URL the dialog shows: the current one.
         callback_url: currentCallback ?? row.callback_url,
@@ -459,7 +507,7 @@ export function createScmIntegrationService(deps: {
       // Turning OAuth off (or swapping the OAuth app) ends every connection made through it; turning
       // tokens off ends exactly the token connections. The runner also does this itself when it
       // receives the configuration (so an offline runner catches up); asking now makes it immediate.
-      if (changes.includes('oauth_disabled') || changes.includes('client_id_changed')) await removeRunnerTokens(runner.id, row.id, 'oauth');
+      if (changes.includes('oauth_disabled') || changes.includes('client_id_changed') || changes.includes('issuer_changed')) await removeRunnerTokens(runner.id, row.id, 'oauth');
       if (changes.includes('pat_disabled')) await removeRunnerTokens(runner.id, row.id, 'api_token');
       publish(user, runner, row.id, updated);
       return toScmIntegration(updated, runner, true);

@@ -21,6 +21,7 @@ import * as m0015 from './migrations/0015-pending-erasures.ts';
 import * as m0016 from './migrations/0016-sso-invitations.ts';
 import * as m0013 from './migrations/0013-console-api-tokens.ts';
 import * as m0014 from './migrations/0014-single-sign-on.ts';
+import * as m0017 from './migrations/0017-scm-integration-issuer-and-collection.ts';
 
 /**
  * The data layer's one entry point. Everything above it talks to kysely's typed builder; the two
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0016-sso-invitations': m0016,
   '0013-console-api-tokens': m0013,
   '0014-single-sign-on': m0014,
+  '0017-scm-integration-issuer-and-collection': m0017,
 };
 
 export async function openDatabase(file: string): Promise<Db> {

@@ -132,6 +132,10 @@ export interface ScmIntegrationsTable {
   client_id: string | null;
   secret_envelope: string | null;
   secret_kid: string | null;
+  /** The tenant's issuer URL, for OAuth servers with tenants; null otherwise. */
+  issuer_url: string | null;
+  /** A self-managed server's path for repositories (a collection); null otherwise. */
+  virtual_directory: string | null;
   validation_status: string;
   validation_message: string | null;
   validated_at: string | null;

@@ -18,6 +18,8 @@ const listColumns = [
   'pat_enabled',
   'client_id',
   'secret_kid',
+  'issuer_url',
+  'virtual_directory',
   'validation_status',
   'validation_message',
   'validated_at',

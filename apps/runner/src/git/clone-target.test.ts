@@ -70,6 +70,15 @@ describe('checkCommitHash', () => {
 });
 
 describe('cloneTargetFor', () => {
+  it('builds the provider’s own clone URL when the endpoints name their provider (Azure DevOps: …/{project}/_git/{repo})', () => {
+    const azure = { provider: 'azure-devops' as const, host: 'dev.azure.com', siteUrl: 'https://dev.azure.com' };
+    const target = cloneTargetFor(azure, { ...context(), owner: 'acme/widgets', repo: 'widgets', cloneUrl: 'https://dev.azure.com/acme/widgets/_git/widgets' });
+    expect(target.url).toBe('https://dev.azure.com/acme/widgets/_git/widgets');
+    // Azure DevOps names may have spaces: encoded in the URL; a path step or an option never passes.
+    expect(cloneTargetFor(azure, { ...context(), owner: 'acme/My Project', repo: 'My Repo', cloneUrl: undefined }).url).toBe('https://dev.azure.com/acme/My%20Project/_git/My%20Repo');
+    for (const bad of ['..', '-x', 'a\nb', 'a:b']) expect(refusalOf(() => cloneTargetFor(azure, { ...context(), owner: `acme/${bad}`, repo: 'widgets', cloneUrl: undefined })).code, bad).toBe('invalid_repository');
+  });
+
   it('builds the target from the configured site when the context agrees, or names no clone URL', () => {
     expect(cloneTargetFor(bitbucket, context())).toEqual({
       remote: { origin: 'https://bitbucket.org', protocol: 'https', host: 'bitbucket.org' },

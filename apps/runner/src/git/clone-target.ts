@@ -1,6 +1,7 @@
 import type { ParsedContext } from '@runner-console/contracts';
 import { isValidBranchName } from '@runner-console/scm-providers';
 import type { ProviderEndpoints } from '../providers/provider-adapter.ts';
+import { adapterFor } from '../providers/provider-registry.ts';
 
 /**
  * A clone the runner refuses before git starts. The message says which check failed; it never
@@ -80,16 +81,33 @@ export type CloneUrlBuilder = (siteUrl: string, repositoryPath: readonly string[
 const plainCloneUrl: CloneUrlBuilder = (siteUrl, repositoryPath) => `${siteUrl.replace(/\/+$/, '')}/${repositoryPath.join('/')}.git`;
 
 /**
- * The clone URL of a repository path of any depth (GitLab subgroups), in the provider's form
- * (`build`: the adapter's cloneUrl; `{site}/{segment}/…/{repo}.git` by default); each segment is checked.
+ * The clone URL of a repository path of any depth (GitLab subgroups, Azure DevOps'
+ * organization/project/repository); each segment is checked, against the provider's own rule for
+ * names when the endpoints name their provider (Azure DevOps allows spaces). The URL is in the
+ * provider's form: `build` (the adapter's cloneUrl), else the named provider's adapter, else
+ * `{site}/{segment}/…/{repo}.git`.
  */
-export function cloneUrlForPath(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, repositoryPath: readonly string[], build: CloneUrlBuilder = plainCloneUrl): string {
+export function cloneUrlForPath(
+  endpoints: Pick<ProviderEndpoints, 'siteUrl'> & { provider?: ProviderEndpoints['provider'] },
+  repositoryPath: readonly string[],
+  build?: CloneUrlBuilder,
+): string {
   const repo = repositoryPath[repositoryPath.length - 1] ?? '';
   const owners = repositoryPath.slice(0, -1);
   if (owners.length === 0) throw new CloneRefusal('invalid_repository', 'That is not a repository path: it names no owner.');
-  for (const segment of owners) checkRepositorySlug(segment, 'owner');
-  checkRepositorySlug(repo, 'repository');
-  return build(endpoints.siteUrl, repositoryPath);
+  const wider = endpoints.provider ? adapterFor(endpoints.provider).repositorySegment : undefined;
+  const check = (segment: string, what: 'owner' | 'repository') => {
+    if (!wider) return checkRepositorySlug(segment, what);
+    // The provider's own names (spaces allowed), still never a path step or an option.
+    if (!wider.test(segment) || segment === '.' || segment === '..' || segment.startsWith('-')) {
+      throw new CloneRefusal('invalid_repository', `That is not ${what === 'owner' ? 'a repository owner' : 'a repository'} name the provider allows.`);
+    }
+    return segment;
+  };
+  for (const segment of owners) check(segment, 'owner');
+  check(repo, 'repository');
+  const builder = build ?? (endpoints.provider ? adapterFor(endpoints.provider).cloneUrl : plainCloneUrl);
+  return builder(endpoints.siteUrl, repositoryPath);
 }
 
 /**
@@ -98,9 +116,9 @@ export function cloneUrlForPath(endpoints: Pick<ProviderEndpoints, 'siteUrl'>, r
  * the runner built is refused, and nothing is contacted.
  */
 export function cloneTargetFor(
-  endpoints: Pick<ProviderEndpoints, 'host' | 'siteUrl'>,
+  endpoints: Pick<ProviderEndpoints, 'host' | 'siteUrl'> & { provider?: ProviderEndpoints['provider'] },
   context: Pick<ParsedContext, 'owner' | 'repo' | 'ref' | 'refType' | 'commit' | 'cloneUrl'> & { kind?: ParsedContext['kind'] },
-  build: CloneUrlBuilder = plainCloneUrl,
+  build?: CloneUrlBuilder,
 ): CloneTarget {
   const url = cloneUrlForPath(endpoints, [...context.owner.split('/'), context.repo], build);
   if (context.cloneUrl !== undefined && context.cloneUrl !== url) {

@@ -9,7 +9,7 @@ import type { BffLink } from '../link/bff-link.ts';
 import type { IntegrationRegistry } from '../integrations/integration-registry.ts';
 import type { TokenStore } from '../tokens/token-store.ts';
 import { ProviderApiError, type OAuthRefusal } from '../providers/provider-adapter.ts';
-import { endpointsFor } from '../providers/provider-endpoints.ts';
+import { authorizationServerOf, endpointsFor } from '../providers/provider-endpoints.ts';
 import { adapterFor } from '../providers/provider-registry.ts';
 import type { ScmProviderId } from '@runner-console/scm-providers';
 
@@ -144,6 +144,12 @@ export function createConnectFlows(deps: {
     }
     const adapter = adapterFor(integration.provider);
     const endpoints = endpointsFor(deps.config, integration);
+    let authorizationServer: oauth.AuthorizationServer;
+    try {
+      authorizationServer = await authorizationServerOf(endpoints);
+    } catch (err) {
+      throw new ConnectError('provider_error', `${(err as Error).message} Ask an admin to check the ${adapter.name} integration.`);
+    }
     const nonce = randomBytes(32).toString('base64url');
     const codeVerifier = adapter.pkce ? oauth.generateRandomCodeVerifier() : null;
     const flow: PendingFlow = {
@@ -161,7 +167,7 @@ export function createConnectFlows(deps: {
       mode: redeemed.mode,
     };
     pending.set(flow.flowId, flow);
-    const authorize = new URL(endpoints.authorizationServer.authorization_endpoint!);
+    const authorize = new URL(authorizationServer.authorization_endpoint!);
     authorize.searchParams.set('client_id', integration.clientId);
     authorize.searchParams.set('response_type', 'code');
     authorize.searchParams.set('state', `${flow.flowId}.${flow.nonceHash}`);
@@ -199,11 +205,17 @@ export function createConnectFlows(deps: {
     if (authorizeRefusal) throw new ConnectError(authorizeRefusal.failureCode === 'invalid_client' ? 'invalid_client' : 'provider_error', authorizeRefusal.message);
 
     const endpoints = endpointsFor(deps.config, integration);
+    let authorizationServer: oauth.AuthorizationServer;
+    try {
+      authorizationServer = await authorizationServerOf(endpoints);
+    } catch (err) {
+      throw new ConnectError('provider_error', `${(err as Error).message} Ask an admin to check the ${adapter.name} integration.`);
+    }
     const client: oauth.Client = { client_id: integration.clientId };
     const expectedState = `${flow.flowId}.${flow.nonceHash}`;
     let params: URLSearchParams;
     try {
-      params = oauth.validateAuthResponse(endpoints.authorizationServer, client, callback, expectedState);
+      params = oauth.validateAuthResponse(authorizationServer, client, callback, expectedState);
     } catch {
       throw new ConnectError('flow_invalid', `${adapter.name} sent back an answer that does not match this sign-in. Click Connect again.`);
     }
@@ -216,7 +228,7 @@ export function createConnectFlows(deps: {
     let tokens: oauth.TokenEndpointResponse;
     let tokenHeaders: Headers;
     try {
-      const response = await oauth.authorizationCodeGrantRequest(endpoints.authorizationServer, client, adapter.clientAuthentication(secret), params, deps.callbackUrl, flow.codeVerifier ?? oauth.nopkce, {
+      const response = await oauth.authorizationCodeGrantRequest(authorizationServer, client, adapter.clientAuthentication(secret), params, deps.callbackUrl, flow.codeVerifier ?? oauth.nopkce, {
         ...endpoints.requestOptions,
         signal: AbortSignal.timeout(15_000),
       });
@@ -224,7 +236,7 @@ export function createConnectFlows(deps: {
       // Some providers answer an error with HTTP 200 (GitHub): the adapter reads the body first.
       const refusal = await adapter.readOAuthRefusal(response.clone());
       if (refusal) throw refusal;
-      tokens = await oauth.processAuthorizationCodeResponse(endpoints.authorizationServer, client, response);
+      tokens = await oauth.processAuthorizationCodeResponse(authorizationServer, client, response);
     } catch (err) {
       const refusal = isRefusal(err) ? err : await adapter.readOAuthRefusal(err);
       if (refusal) {

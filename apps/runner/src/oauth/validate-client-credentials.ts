@@ -3,7 +3,7 @@ import type { RunnerIntegrationConfig, ValidateIntegrationResult } from '@runner
 import { clientIdMissingMessage, getScmProvider } from '@runner-console/scm-providers';
 import type { RunnerConfig } from '../config.ts';
 import { IntegrationError, type IntegrationRegistry } from '../integrations/integration-registry.ts';
-import { endpointsFor } from '../providers/provider-endpoints.ts';
+import { authorizationServerOf, endpointsFor } from '../providers/provider-endpoints.ts';
 import { adapterFor } from '../providers/provider-registry.ts';
 
 /**
@@ -34,12 +34,18 @@ export async function validateClientCredentials(
   // integration is refused for that, whatever provider the integration names.
   const adapter = adapterFor(integration.provider);
   const endpoints = endpointsFor(config, integration);
+  let authorizationServer: oauth.AuthorizationServer;
+  try {
+    authorizationServer = await authorizationServerOf(endpoints);
+  } catch (err) {
+    return { status: 'invalid_credentials', message: (err as Error).message, field: 'issuerUrl' };
+  }
   const client: oauth.Client = { client_id: integration.clientId };
-  const params = oauth.validateAuthResponse(endpoints.authorizationServer, client, new URLSearchParams({ code: 'runner-console-credential-check' }), oauth.skipStateCheck);
+  const params = oauth.validateAuthResponse(authorizationServer, client, new URLSearchParams({ code: 'runner-console-credential-check' }), oauth.skipStateCheck);
   let response: Response;
   try {
     response = await oauth.authorizationCodeGrantRequest(
-      endpoints.authorizationServer,
+      authorizationServer,
       client,
       adapter.clientAuthentication(secret),
       params,

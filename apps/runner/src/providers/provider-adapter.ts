@@ -17,6 +17,15 @@ export interface ProviderEndpoints {
   authorizationServer: oauth.AuthorizationServer;
   /** Plain http is allowed only when the configured URL is http (a local emulator). */
   requestOptions: { [oauth.allowInsecureRequests]?: boolean };
+  /** The integration's tenant issuer (OAuth through an identity provider with tenants); null: none. */
+  issuerUrl?: string | null;
+  /** The integration's path on the host (a self-managed server's collection); null: none. */
+  virtualDirectory?: string | null;
+  /**
+   * Where the runner's configuration points another host the provider needs (its identity
+   * provider's authority, a separate profile API host), or null when it does not.
+   */
+  siteForHost?(host: string): string | null;
 }
 
 /** The URLs an adapter gives for a host when the configuration names none, before paths are added. */
@@ -151,6 +160,14 @@ export interface ProviderAdapter {
   // --- OAuth ---------------------------------------------------------------------------------
   /** Extra authorize parameters: `scope`, and what a provider needs more (prompt, audience, …). */
   authorizeParameters(): Record<string, string>;
+  /**
+   * Where the OAuth endpoints are, when they are not fixed paths on the site: found through OpenID
+   * discovery of the integration's issuer (Microsoft Entra ID). Absent: `endpoints.authorizationServer`.
+   * Refuses (throws) an issuer or a discovered endpoint the runner may not send the secret to.
+   */
+  discoverAuthorizationServer?(input: { endpoints: ProviderEndpoints; fetch: typeof fetch }): Promise<oauth.AuthorizationServer>;
+  /** Parameters every refresh sends besides the refresh token (Entra needs the scopes again). */
+  refreshParameters?(): Record<string, string>;
   /** True: the flow sends a PKCE S256 challenge and the verifier. */
   readonly pkce: boolean;
   /** How the token endpoint authenticates the client. */
@@ -203,6 +220,12 @@ export interface ProviderAdapter {
     accountName: string;
     cloneUrlFor(repositoryPath: readonly string[]): string;
   }): Promise<ResolvedContext>;
+  /**
+   * What one segment of a repository path may be, when the provider allows more than letters,
+   * digits, `_`, `.` and `-` (Azure DevOps project and repository names have spaces); `cloneUrl`
+   * then encodes it. A segment is never `.`/`..` nor starts with `-`, whatever this says.
+   */
+  readonly repositorySegment?: RegExp;
   /** `{site}/{path}.git`, the provider's HTTPS clone URL form for a repository path. */
   cloneUrl(siteUrl: string, repositoryPath: readonly string[]): string;
   /** Where a developer creates a personal access token on this site (the emulator's own page locally); null: none. */

@@ -76,7 +76,7 @@ export class NoEndpointsError extends Error {
  */
 export function endpointsFor(
   config: EndpointsConfig,
-  integration: { provider: ScmProviderId; host: string },
+  integration: { provider: ScmProviderId; host: string; issuerUrl?: string | null; virtualDirectory?: string | null },
   registry: ProviderAdapterRegistry = providerAdapters,
 ): ProviderEndpoints {
   const adapter = adapterFor(integration.provider, registry);
@@ -97,5 +97,17 @@ export function endpointsFor(
       token_endpoint: `${urls.siteUrl}${oauthFacts?.tokenPath ?? ''}`,
     },
     requestOptions: insecure ? { [oauth.allowInsecureRequests]: true } : {},
+    issuerUrl: integration.issuerUrl ?? null,
+    virtualDirectory: integration.virtualDirectory ?? null,
+    siteForHost: (other) => config.providerEndpoints.find((o) => o.host === other.toLowerCase())?.siteUrl ?? null,
   };
+}
+
+/**
+ * The OAuth endpoints of an integration: the adapter's discovery (an identity provider's tenant)
+ * or the fixed paths on the site. The refusal of a discovery is an Error with a sentence for the admin.
+ */
+export async function authorizationServerOf(endpoints: ProviderEndpoints, registry: ProviderAdapterRegistry = providerAdapters): Promise<oauth.AuthorizationServer> {
+  const adapter = adapterFor(endpoints.provider, registry);
+  return adapter.discoverAuthorizationServer ? adapter.discoverAuthorizationServer({ endpoints, fetch }) : endpoints.authorizationServer;
 }

@@ -2,6 +2,7 @@
 // by this runner (its catalogue entry says "not available yet": ScmProvider.supported).
 import type { ScmProviderId } from '@runner-console/scm-providers';
 import type { ProviderAdapter } from './provider-adapter.ts';
+import { azureDevopsAdapter } from './azure-devops/adapter.ts';
 import { bitbucketAdapter } from './bitbucket/adapter.ts';
 import { bitbucketDataCenterAdapter } from './bitbucket-data-center/adapter.ts';
 import { githubAdapter } from './github/adapter.ts';
@@ -19,7 +20,7 @@ export function createProviderAdapterRegistry(adapters: readonly ProviderAdapter
 }
 
 /** Every adapter this runner ships. A new provider adds its adapter here. */
-export const providerAdapters: ProviderAdapterRegistry = createProviderAdapterRegistry([bitbucketAdapter, bitbucketDataCenterAdapter, githubAdapter, gitlabAdapter]);
+export const providerAdapters: ProviderAdapterRegistry = createProviderAdapterRegistry([bitbucketAdapter, bitbucketDataCenterAdapter, githubAdapter, gitlabAdapter, azureDevopsAdapter]);
 
 export class NoAdapterError extends Error {
   readonly code = 'unsupported_host';

@@ -4,7 +4,7 @@ import type { RunnerIntegrationConfig } from '@runner-console/contracts';
 import type { RunnerConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { IntegrationRegistry } from '../integrations/integration-registry.ts';
-import { endpointsFor } from '../providers/provider-endpoints.ts';
+import { authorizationServerOf, endpointsFor } from '../providers/provider-endpoints.ts';
 import { adapterFor } from '../providers/provider-registry.ts';
 import type { OAuthRefusal, ProviderAdapter } from '../providers/provider-adapter.ts';
 import { getScmProvider, type ScmProviderId } from '@runner-console/scm-providers';
@@ -77,9 +77,14 @@ export function createAccessTokenProvider(deps: {
     const endpoints = endpointsFor(deps.config, integration);
     const client: oauth.Client = { client_id: integration.clientId ?? '' };
     let response: Response;
+    let authorizationServer: oauth.AuthorizationServer;
     try {
-      response = await oauth.refreshTokenGrantRequest(endpoints.authorizationServer, client, adapter.clientAuthentication(secret), spent, {
+      authorizationServer = await authorizationServerOf(endpoints);
+      // Entra falls back to default scopes (or refuses) unless a refresh names them again.
+      const additionalParameters = adapter.refreshParameters?.();
+      response = await oauth.refreshTokenGrantRequest(authorizationServer, client, adapter.clientAuthentication(secret), spent, {
         ...endpoints.requestOptions,
+        ...(additionalParameters ? { additionalParameters } : {}),
         signal: AbortSignal.timeout(15_000),
       });
     } catch {
@@ -92,7 +97,7 @@ export function createAccessTokenProvider(deps: {
       // Some providers answer an error with HTTP 200 (GitHub): the adapter reads the body first.
       const answered = await adapter.readOAuthRefusal(response.clone());
       if (answered) throw answered;
-      result = await oauth.processRefreshTokenResponse(endpoints.authorizationServer, client, response);
+      result = await oauth.processRefreshTokenResponse(authorizationServer, client, response);
     } catch (err) {
       const refusal = err instanceof Error ? await adapter.readOAuthRefusal(err) : (err as OAuthRefusal);
       if (refusal && (refusal.error === 'invalid_grant' || refusal.error === 'unauthorized_client' || refusal.error === 'invalid_client' || refusal.status === 401)) {

@@ -11,6 +11,7 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderApiError, type ProviderAdapter, type ProviderCall, type TokenCredentials } from '../../src/providers/provider-adapter.ts';
 import { providerAdapters } from '../../src/providers/provider-registry.ts';
+import { azureDevopsUnderTest } from './azure-devops.ts';
 import { bitbucketUnderTest } from './bitbucket.ts';
 import { bitbucketDataCenterUnderTest } from './bitbucket-data-center.ts';
 import { githubUnderTest } from './github.ts';
@@ -18,7 +19,7 @@ import { gitlabUnderTest } from './gitlab.ts';
 import type { OAuthClientUnderTest, ProviderFixture, ProviderUnderTest } from './provider-under-test.ts';
 
 const run = promisify(execFile);
-const providers: readonly ProviderUnderTest[] = [githubUnderTest, gitlabUnderTest, bitbucketUnderTest, bitbucketDataCenterUnderTest].filter((entry) => entry !== null);
+const providers: readonly ProviderUnderTest[] = [githubUnderTest, gitlabUnderTest, bitbucketUnderTest, bitbucketDataCenterUnderTest, azureDevopsUnderTest].filter((entry) => entry !== null);
 const CALLBACK = 'http://127.0.0.1:7999/oauth/callback';
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -167,7 +168,11 @@ describe.each(providers)('$name adapter against its emulator', ({ adapter, start
         oauth.processRefreshTokenResponse(
           as(),
           { client_id: refreshing.clientId },
-          await oauth.refreshTokenGrantRequest(as(), { client_id: refreshing.clientId }, adapter.clientAuthentication(refreshing.clientSecret), refreshToken, options()),
+          // What the runner's refresh sends (access-token-provider.ts): the adapter's parameters too.
+          await oauth.refreshTokenGrantRequest(as(), { client_id: refreshing.clientId }, adapter.clientAuthentication(refreshing.clientSecret), refreshToken, {
+            ...options(),
+            ...(adapter.refreshParameters ? { additionalParameters: adapter.refreshParameters() } : {}),
+          }),
         );
       const renewed = await refresh(tokens.refresh_token!);
       expect(renewed.access_token).not.toBe(tokens.access_token);

@@ -91,6 +91,8 @@ export function ApiTokenForm({
   const tokenLabel = getScmProvider(providerId).apiTokens?.label ?? 'API token';
   const emailLabel = getScmProvider(providerId).apiTokens?.accountEmailLabel ?? 'Account e-mail';
   const article = /^[aeiou]/i.test(tokenLabel) ? 'an' : 'a';
+  // The article goes with the word it stands before: "an Azure DevOps token", "a Bitbucket API token".
+  const providerArticle = /^[aeiou]/i.test(providerName) ? 'an' : 'a';
   const form = useForm<ApiTokenFormValues>({
     resolver,
     mode: 'onTouched',
@@ -154,7 +156,7 @@ export function ApiTokenForm({
   return (
     <section className="api-token-form" aria-labelledby={headingId}>
       <h3 id={headingId} className="authorize-panel__title">
-        Connect with {article} {providerName} {tokenLabel}
+        Connect with {providerArticle} {providerName} {tokenLabel}
       </h3>
       {reason ? (
         <div className="callout callout--warning">

@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { NO_METHOD_MESSAGE, ScmIntegrationForm } from '@runner-console/contracts';
-import { classifyProviderHost, clientIdMissingMessage, clientSecretMissingMessage, getScmProvider } from '@runner-console/scm-providers';
+import { classifyProviderHost, clientIdMissingMessage, clientSecretMissingMessage, getScmProvider, readTenantInput } from '@runner-console/scm-providers';
 import type {
   Runner,
   RunnerConfigurationSchema,
@@ -57,6 +57,10 @@ function integrationFormSchema(secretRequired: boolean) {
       patEnabled: z.boolean(),
       clientId: z.string(),
       clientSecret: z.string(),
+      /** The tenant (directory id, domain or issuer URL), for providers whose OAuth has tenants. */
+      issuerUrl: z.string(),
+      /** The collection path, for a self-managed product that has one. */
+      virtualDirectory: z.string(),
     })
     .check(
       z.superRefine((values, ctx) => {
@@ -71,9 +75,17 @@ function integrationFormSchema(secretRequired: boolean) {
         if (!values.oauthEnabled && !values.patEnabled) {
           ctx.addIssue({ code: 'custom', path: ['oauthEnabled'], message: NO_METHOD_MESSAGE });
         }
-        if (!values.oauthEnabled) return;
-        // An empty field is named in the provider's own words ("Bitbucket calls it Key").
         const entry = getScmProvider(values.provider);
+        const selfManaged = selfManagedShape(entry, values.host);
+        if (selfManaged?.virtualDirectory && values.virtualDirectory.trim().replace(/^\/+|\/+$/g, '') === '') {
+          ctx.addIssue({ code: 'custom', path: ['virtualDirectory'], message: `Enter the ${selfManaged.virtualDirectory.label.toLowerCase()} (such as ${selfManaged.virtualDirectory.example}).` });
+        }
+        if (!values.oauthEnabled) return;
+        if (entry.oauth?.tenant) {
+          const tenant = readTenantInput(entry, values.issuerUrl);
+          if (!tenant.ok) ctx.addIssue({ code: 'custom', path: ['issuerUrl'], message: tenant.message });
+        }
+        // An empty field is named in the provider's own words ("Bitbucket calls it Key").
         const id = clientId.safeParse(values.clientId);
         if (!id.success) {
           const message = values.clientId.trim() === '' ? clientIdMissingMessage(entry) : firstMessage(id.error);
@@ -103,19 +115,27 @@ function tokenPageOnHost<T extends { createUrl: string }>(apiTokens: T, defaultH
   return { ...apiTokens, createUrl: `https://${host}${url.pathname}${url.search}` };
 }
 
+/** The self-managed product's shape when `host` is not the provider's cloud host (Azure DevOps Server), else null. */
+type SelfManagedShape = { name: string; oauth: boolean; virtualDirectory?: { label: string; example: string; help: string } | null | undefined };
+function selfManagedShape(entry: { defaultHost: string; selfManaged?: SelfManagedShape | null | undefined }, host: string): SelfManagedShape | null {
+  const typed = host.trim().toLowerCase();
+  return entry.selfManaged && typed !== '' && typed !== entry.defaultHost ? entry.selfManaged : null;
+}
+
 function firstMessage(error: z.core.$ZodError): string {
   return error.issues[0]?.message ?? 'Check this field.';
 }
 
 type FormValues = z.infer<ReturnType<typeof integrationFormSchema>>;
-const FIELD_NAMES = ['provider', 'host', 'oauthEnabled', 'patEnabled', 'clientId', 'clientSecret'] as const;
+const FIELD_NAMES = ['provider', 'host', 'oauthEnabled', 'patEnabled', 'clientId', 'clientSecret', 'issuerUrl', 'virtualDirectory'] as const;
 
 /**
  * Why Save is not possible yet for a new integration, or null. Developers need a way to connect:
  * OAuth (Connect), personal access tokens, or both.
  */
-export function saveBlockedReason(providerName: string, ways: { oauth: boolean; pat: boolean }): string | null {
+export function saveBlockedReason(providerName: string, ways: { oauth: boolean; pat: boolean }, oauthOffered = true): string | null {
   if (ways.oauth || ways.pat) return null;
+  if (!oauthOffered) return `Save needs a way for developers to connect to ${providerName}: turn on Enable personal access tokens.`;
   return `Save needs a way for developers to connect to ${providerName}: turn on Enable OAuth (an OAuth consumer), Enable personal access tokens, or both.`;
 }
 
@@ -178,6 +198,8 @@ export function IntegrationForm({
       patEnabled: integration?.patEnabled ?? false,
       clientId: integration?.clientId ?? '',
       clientSecret: '',
+      issuerUrl: integration?.issuerUrl ?? '',
+      virtualDirectory: integration?.virtualDirectory ?? '',
     },
   });
   const { errors } = form.formState;
@@ -193,6 +215,13 @@ export function IntegrationForm({
     (candidate) => candidate.id === providerId,
   );
   const apiTokens = provider?.apiTokens ?? null;
+  const hostValue = form.watch('host');
+  const selfManaged = provider ? selfManagedShape(provider, hostValue) : null;
+  const oauthOffered = !selfManaged || selfManaged.oauth;
+  // A self-managed product without OAuth (Azure DevOps Server): tokens are the way in.
+  useEffect(() => {
+    if (!oauthOffered && form.getValues('oauthEnabled')) form.setValue('oauthEnabled', false);
+  }, [oauthOffered, form]);
 
   // A new integration's host follows the chosen provider (github.com for GitHub, editable there;
   // empty for a self-hosted-only provider, whose host the admin types).
@@ -292,6 +321,11 @@ export function IntegrationForm({
     setFormError(null);
     const host = values.host;
     const newClientId = values.clientId.trim();
+    const entry = getScmProvider(values.provider);
+    const tenant = entry.oauth?.tenant && values.oauthEnabled ? readTenantInput(entry, values.issuerUrl) : null;
+    const issuerUrl = tenant?.ok ? tenant.issuerUrl : undefined;
+    const shape = selfManagedShape(entry, host);
+    const virtualDirectory = shape?.virtualDirectory ? values.virtualDirectory.trim().replace(/^\/+|\/+$/g, '') : undefined;
 
     // One intent per input (and per opening of the form): the same values sent again (after a lost
     // answer) carry the same Idempotency-Key and the same sealed secret, so the BFF can answer
@@ -340,6 +374,8 @@ export function IntegrationForm({
             oauthEnabled: values.oauthEnabled,
             patEnabled: values.patEnabled,
             ...(values.oauthEnabled ? { clientId: newClientId, oauthClientSecretEnvelope: envelope } : {}),
+            ...(issuerUrl ? { issuerUrl } : {}),
+            ...(virtualDirectory ? { virtualDirectory } : {}),
           },
         },
         {
@@ -364,6 +400,7 @@ export function IntegrationForm({
       body.clientId = newClientId;
     }
     if (envelope) body.oauthClientSecretEnvelope = envelope;
+    if (issuerUrl && issuerUrl !== integration.issuerUrl) body.issuerUrl = issuerUrl;
     if (Object.keys(body).length === 0) {
       onDone();
       return false;
@@ -387,7 +424,7 @@ export function IntegrationForm({
     ? null
     : existing
       ? `${runner.name} already has ${provider.name}: edit that integration instead.`
-      : saveBlockedReason(provider.name, { oauth: oauthEnabled, pat: patEnabled });
+      : saveBlockedReason(selfManaged && !oauthOffered ? selfManaged.name : provider.name, { oauth: oauthEnabled, pat: patEnabled }, oauthOffered);
   const submitDisabled = blockedReason !== null;
 
   return (
@@ -454,6 +491,26 @@ export function IntegrationForm({
               {isEdit ? null : <SelfHostedCheck providerId={provider.id} />}
             </div>
 
+            {selfManaged?.virtualDirectory ? (
+              <TextField
+                label={selfManaged.virtualDirectory.label}
+                readOnly={isEdit}
+                spellCheck={false}
+                autoCapitalize="off"
+                className="field--mono"
+                placeholder={selfManaged.virtualDirectory.example}
+                hint={selfManaged.virtualDirectory.help}
+                error={errors.virtualDirectory?.message}
+                {...form.register('virtualDirectory')}
+              />
+            ) : null}
+            {!oauthOffered && selfManaged ? (
+              <p className="field__hint" role="note">
+                {selfManaged.name} has no OAuth: developers connect with personal access tokens.
+              </p>
+            ) : null}
+
+            {oauthOffered ? (
             <Controller
               control={form.control}
               name="oauthEnabled"
@@ -471,6 +528,7 @@ export function IntegrationForm({
                 />
               )}
             />
+            ) : null}
 
             {turningOff ? (
               <div className="callout callout--warning">
@@ -491,6 +549,18 @@ export function IntegrationForm({
                     </p>
                   </div>
                 )}
+                {provider.tenant ? (
+                  <TextField
+                    label={provider.tenant.label}
+                    autoComplete="off"
+                    spellCheck={false}
+                    autoCapitalize="off"
+                    className="field--mono"
+                    hint={provider.tenant.help}
+                    error={errors.issuerUrl?.message}
+                    {...form.register('issuerUrl')}
+                  />
+                ) : null}
                 <TextField
                   label="Client ID"
                   autoComplete="off"

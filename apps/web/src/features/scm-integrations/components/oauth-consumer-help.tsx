@@ -36,6 +36,7 @@ function ClientKindHelp({ provider, kinds, host }: { provider: ProviderConfigura
   if (!kind) return null;
   const site = siteOf(host, provider.defaultHost);
   const slug = slugOf(appName);
+  const registerUrl = /^https:\/\//.test(kind.registerPath) ? kind.registerPath : `${site}${kind.registerPath}`;
 
   return (
     <aside className="consumer-help" aria-labelledby={headingId}>
@@ -66,8 +67,8 @@ function ClientKindHelp({ provider, kinds, host }: { provider: ProviderConfigura
           Here, turn on <strong>Enable OAuth</strong>: the form then shows this runner&rsquo;s <strong>Callback URL</strong>.
         </li>
         <li>
-          <a href={`${site}${kind.registerPath}`} target="_blank" rel="noopener noreferrer">
-            Register a new {kind.label} on {site.replace(/^https:\/\//, '')}
+          <a href={registerUrl} target="_blank" rel="noopener noreferrer">
+            Register a new {kind.label} on {new URL(registerUrl).host}
             <span className="visually-hidden"> (opens in a new tab)</span>
           </a>
         </li>
