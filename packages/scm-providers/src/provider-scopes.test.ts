@@ -135,8 +135,8 @@ describe('findMissingScopes', () => {
     ).toEqual(['repository', 'repository:write', 'pullrequest']);
   });
 
-  it('is empty for a provider that has no OAuth facts yet', () => {
-    expect(findMissingScopes('azure-devops', [])).toEqual([]);
+  it("names Azure DevOps' vso.code_write when the grant lacks it", () => {
+    expect(findMissingScopes('azure-devops', []).map((s) => s.scope)).toEqual(['vso.code_write']);
   });
 });
 
