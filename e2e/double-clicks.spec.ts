@@ -104,7 +104,7 @@ test.describe('Safe to click twice', () => {
     await page.goto(`/settings/runners/${runnerId}`);
     await page.getByRole('button', { name: 'Add a new provider' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a new provider' });
-    await dialog.getByRole('radio', { name: /^Bitbucket/ }).check();
+    await dialog.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ }).check();
     await dialog.getByRole('switch', { name: 'Enable OAuth' }).click();
     const callbackUrl = await dialog.getByRole('textbox', { name: 'Callback URL' }).inputValue();
     const consumer = (await (

@@ -123,7 +123,7 @@ for (const { name: width, viewport } of WIDTHS) {
       await page.getByRole('button', { name: 'Add a new provider' }).click();
       const offer = page.getByRole('dialog', { name: 'Add a new provider' });
       // The picker starts on the first provider not added yet (GitHub); choosing Bitbucket offers Edit.
-      await offer.getByRole('radio', { name: /^Bitbucket/ }).check();
+      await offer.getByRole('radio', { name: /^Bitbucket(?! Data Center)/ }).check();
       await expect(offer.getByRole('button', { name: 'Edit the Bitbucket integration' })).toBeVisible();
       await expectNoAxeViolations(page, 'add a provider, already added');
       await looksAsBefore(page, `add-provider-already-added-${width}`, [], { dialog: offer });
