@@ -12,6 +12,7 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealClientSecret } from '@runner-console/envelope';
 import { freePort } from '../../../test-support/free-port.ts';
+import { makeTestCertificates } from '../../../test-support/test-certificate-authority.ts';
 import { createIntegrationRegistry } from '../src/integrations/integration-registry.ts';
 import { loadRunnerKeyring } from '../src/keys/runner-keys.ts';
 import { bitbucketDataCenterAdapter as adapter } from '../src/providers/bitbucket-data-center/adapter.ts';
@@ -52,16 +53,12 @@ describe('HTTPS with a company certificate authority', () => {
 
   beforeAll(async () => {
     // A test CA and a server certificate for localhost, signed by it (openssl, as an admin would).
-    const openssl = (args: string[]) => run('openssl', args, { cwd: dir });
-    await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Acme Test Root CA']);
-    await openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
-    fs.writeFileSync(file('san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
-    await openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext']);
-    caPem = fs.readFileSync(file('ca.pem'), 'utf8');
+    const certificates = await makeTestCertificates(dir, 'Acme Test Root CA');
+    caPem = certificates.caPem;
 
     const port = await freePort();
     site = `https://localhost:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: file('data'), BITBUCKET_DC_PORT: String(port), BITBUCKET_DC_PUBLIC_URL: site, BITBUCKET_DC_TLS_CERT: file('server.pem'), BITBUCKET_DC_TLS_KEY: file('server.key'), LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: file('data'), BITBUCKET_DC_PORT: String(port), BITBUCKET_DC_PUBLIC_URL: site, BITBUCKET_DC_TLS_CERT: certificates.certFile, BITBUCKET_DC_TLS_KEY: certificates.keyFile, LOG_LEVEL: 'warn' };
     delete env.NODE_EXTRA_CA_CERTS;
     child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/bitbucket-dc-emulator/src/server.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
     // The test itself trusts the CA for its own set-up calls; the runner's code does not, yet.

@@ -21,6 +21,7 @@ import { cloneWorkspace } from '../src/git/clone-workspace.ts';
 import { applyExtraCaCertificates } from '../src/providers/extra-ca-certificates.ts';
 import { gitlabAdapter, gitlabOAuthScopes } from '../src/providers/gitlab/adapter.ts';
 import { endpointsFor } from '../src/providers/provider-endpoints.ts';
+import { makeTestCertificates } from '../../../test-support/test-certificate-authority.ts';
 
 const run = promisify(execFile);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-gitlab-ca-'));
@@ -28,18 +29,6 @@ const CALLBACK = 'http://127.0.0.1:7999/oauth/callback';
 let server: Server;
 let emulator: Emulator;
 let host: string;
-
-/** A test CA and a server certificate it signed for localhost (openssl, P-256 keys, valid two days). */
-async function makeCertificates(): Promise<{ ca: string; key: string; cert: string }> {
-  const file = (name: string) => path.join(dir, name);
-  const openssl = (args: string[]) => run('openssl', args, { cwd: dir });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await openssl(['req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2', '-subj', '/CN=Runner Console test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
-  await openssl(['req', ...ec, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost']);
-  fs.writeFileSync(file('server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  await openssl(['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '2', '-extfile', file('server.ext')]);
-  return { ca: file('ca.pem'), key: fs.readFileSync(file('server.key'), 'utf8'), cert: fs.readFileSync(file('server.pem'), 'utf8') };
-}
 
 let caFile: string;
 const gitSslCaInfo = process.env.GIT_SSL_CAINFO;
@@ -50,7 +39,7 @@ beforeAll(async () => {
   const systemRoots = path.join(dir, 'system-roots.pem');
   fs.writeFileSync(systemRoots, `${tls.rootCertificates.join('\n')}\n`);
   process.env.GIT_SSL_CAINFO = systemRoots;
-  const { ca, key, cert } = await makeCertificates();
+  const { caFile: ca, key, cert } = await makeTestCertificates(dir);
   caFile = ca;
   server = createServer({ key, cert });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
