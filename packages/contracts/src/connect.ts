@@ -175,6 +175,10 @@ export const GitAuthentication = z.object({
   runnerName: z.string(),
   host: z.string(),
   integrationId: z.string(),
+  /** The integration's provider (the host alone does not tell for a self-managed server). Set by the BFF. */
+  provider: z.optional(z.nullable(ScmProviderId)),
+  /** Where to remove the app's access on the provider for this connection, or null when there is no such page. Set by the BFF. */
+  appAuthorizationsUrl: z.optional(z.nullable(z.string())),
   /** OAuth, or a personal access token the developer entered ("API token"). */
   method: z._default(ConnectionMethod, 'oauth'),
   accountName: z.string(),
@@ -212,7 +216,8 @@ export const GitAuthenticationList = z.object({
 });
 
 export const ListTokensParams = z.object({ userId: z.string() });
-export const RunnerTokenSummary = z.omit(GitAuthentication, { runnerId: true, runnerName: true });
+// What the runner reports; the BFF adds the runner, the provider and the authorizations page (a runner's own values for those are dropped).
+export const RunnerTokenSummary = z.omit(GitAuthentication, { runnerId: true, runnerName: true, provider: true, appAuthorizationsUrl: true });
 export const ListTokensResult = z.object({ tokens: z.array(RunnerTokenSummary) });
 export const DeleteTokenParams = z.object({ userId: z.string(), tokenId: z.string() });
 /** BFF → runner: an integration was removed, or one way to connect turned off (`kind`): drop those tokens. */

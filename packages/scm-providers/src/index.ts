@@ -1,6 +1,6 @@
 // The provider catalogue: names, hosts, URLs, scopes and their reasons, docs links, and the
 // parsing of provider hosts and context URLs.
-export { scmProviders, getScmProvider, findScmProviderByHost, isScmProviderId } from './scm-provider-catalogue.ts';
+export { scmProviders, getScmProvider, findScmProviderByHost, isScmProviderId, appAuthorizationsUrlFor } from './scm-provider-catalogue.ts';
 export type {
   ScmProvider,
   ScmProviderId,

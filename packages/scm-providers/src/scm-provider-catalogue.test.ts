@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getScmProvider, isScmProviderId, scmProviders } from './scm-provider-catalogue.ts';
+import { appAuthorizationsUrlFor, getScmProvider, isScmProviderId, scmProviders } from './scm-provider-catalogue.ts';
 import type { ScmProviderId } from './scm-provider.ts';
 import { pullRequestLabel } from './provider-wording.ts';
 
@@ -127,5 +127,20 @@ describe('isScmProviderId', () => {
     expect(pullRequestLabel(getScmProvider('gitlab'), 1)).toBe('Merge request !1');
     expect(pullRequestLabel(getScmProvider('github'), 1)).toBe('Pull request #1');
     expect(pullRequestLabel(undefined, 2)).toBe('Pull request #2');
+  });
+});
+
+describe('appAuthorizationsUrlFor', () => {
+  it("links the provider's own page on its cloud host, and the same page on a self-managed host", () => {
+    expect(appAuthorizationsUrlFor('github', 'github.com')).toBe('https://github.com/settings/applications');
+    expect(appAuthorizationsUrlFor('github', 'GHE.acme.corp')).toBe('https://ghe.acme.corp/settings/applications');
+    expect(appAuthorizationsUrlFor('gitlab', 'gitlab.acme.corp')).toBe('https://gitlab.acme.corp/-/user_settings/applications');
+  });
+
+  it("never sends a self-hosted server's user to another provider's or another host's page", () => {
+    expect(appAuthorizationsUrlFor('bitbucket-data-center', 'bitbucket.acme.test')).toBeNull();
+    // Azure DevOps Server has no OAuth, so no app authorizations.
+    expect(appAuthorizationsUrlFor('azure-devops', 'tfs.acme.test')).toBeNull();
+    expect(appAuthorizationsUrlFor('azure-devops', 'dev.azure.com')).toBe('https://myapps.microsoft.com');
   });
 });

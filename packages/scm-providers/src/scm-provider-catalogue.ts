@@ -24,3 +24,21 @@ export function findScmProviderByHost(host: string): ScmProvider | undefined {
 export function isScmProviderId(value: unknown): value is ScmProviderId {
   return scmProviders.some((provider) => provider.id === value);
 }
+
+/**
+ * Where a user removes an OAuth app's access on this provider, for a connection to `host`: the
+ * provider's page on its cloud host, the same page on a self-managed host whose product has OAuth,
+ * or null when there is no such page to link.
+ */
+export function appAuthorizationsUrlFor(providerId: ScmProviderId, host: string): string | null {
+  const provider = scmProviders.find((candidate) => candidate.id === providerId);
+  const page = provider?.docs.appAuthorizationsUrl;
+  if (!provider || !page) return null;
+  const typed = host.toLowerCase();
+  if (typed === provider.defaultHost) return page;
+  // A self-managed product without OAuth has no app authorizations at all.
+  if (provider.selfManaged && !provider.selfManaged.oauth) return null;
+  const url = new URL(page);
+  if (url.host !== provider.defaultHost) return null;
+  return `https://${typed}${url.pathname}${url.search}`;
+}

@@ -22,7 +22,7 @@ import {
   type SessionUser,
 } from '@runner-console/contracts';
 import { EnvelopeError, checkEnvelopeBinding } from '@runner-console/envelope';
-import { findProviderModule, findScmProviderByHost, getScmProvider, scmProviders } from '@runner-console/scm-providers';
+import { appAuthorizationsUrlFor, findProviderModule, findScmProviderByHost, getScmProvider, scmProviders, type ScmProviderId } from '@runner-console/scm-providers';
 import type { z } from 'zod';
 import type { StartConnectQuery } from '@runner-console/contracts';
 import type { Db } from '../store/database.ts';
@@ -499,8 +499,20 @@ export function createConnectService(deps: {
           unreachableRunners.push({ id: runner.id, name: runner.name });
         }
       }
-      const endedByAdmin = await this.endedByAdmin(user, rows, authentications);
-      return { authentications, unreachableRunners, endedByAdmin, appAuthorizationsUrl: appAuthorizationsUrlOf(authentications) };
+      // Each connection names its integration's provider and where to remove the app's access: the
+      // host alone does not tell a self-managed server's provider.
+      const integrationIds = [...new Set(authentications.map((a) => a.integrationId))];
+      const providers = new Map(
+        integrationIds.length === 0
+          ? []
+          : (await db.selectFrom('scm_integrations').select(['id', 'provider']).where('id', 'in', integrationIds).execute()).map((row) => [row.id, row.provider as ScmProviderId] as const),
+      );
+      const named = authentications.map((authentication) => {
+        const provider = providers.get(authentication.integrationId) ?? null;
+        return { ...authentication, provider, appAuthorizationsUrl: provider ? appAuthorizationsUrlFor(provider, authentication.host) : null };
+      });
+      const endedByAdmin = await this.endedByAdmin(user, rows, named);
+      return { authentications: named, unreachableRunners, endedByAdmin, appAuthorizationsUrl: appAuthorizationsUrlOf(named) };
     },
 
     /** From the runners' audit logs: the latest removal or re-keying per runner, if the user has no connection there now. */

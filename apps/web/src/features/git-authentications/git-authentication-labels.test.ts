@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRenewal, formatExpiry, providerNameOfHost } from './git-authentication-labels.ts';
+import { describeRenewal, formatExpiry, providerNameOf, providerNameOfHost } from './git-authentication-labels.ts';
 
 const now = Date.parse('2026-01-01T12:00:00Z');
 
@@ -39,5 +39,13 @@ describe('describeRenewal', () => {
   it('says nothing without an expiry, or when the connection must be made again', () => {
     expect(describeRenewal({ method: 'oauth', expiresAt: null, needsReauthorization: false })).toBeNull();
     expect(describeRenewal({ method: 'oauth', expiresAt, needsReauthorization: true })).toBeNull();
+  });
+});
+
+describe('providerNameOf', () => {
+  it("names a self-managed host's provider from its integration, and a cloud host from the host", () => {
+    expect(providerNameOf({ host: 'bitbucket.acme.test', provider: 'bitbucket-data-center' })).toBe('Bitbucket Data Center');
+    expect(providerNameOf({ host: 'bitbucket.org' })).toBe('Bitbucket');
+    expect(providerNameOf({ host: 'git.unknown.test', provider: null })).toBe('git.unknown.test');
   });
 });

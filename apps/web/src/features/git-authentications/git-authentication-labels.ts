@@ -1,8 +1,13 @@
-import { scmProviders } from '@runner-console/scm-providers';
+import { getScmProvider, scmProviders, type ScmProviderId } from '@runner-console/scm-providers';
 
 /** "Bitbucket" for bitbucket.org; the host itself for a host no provider claims. */
 export function providerNameOfHost(host: string): string {
   return scmProviders.find((provider) => provider.defaultHost === host)?.name ?? host;
+}
+
+/** The connection's provider by name: from its integration's provider when the BFF says (a self-managed host), else from the host. */
+export function providerNameOf(authentication: { host: string; provider?: ScmProviderId | null }): string {
+  return authentication.provider ? getScmProvider(authentication.provider).name : providerNameOfHost(authentication.host);
 }
 
 /**

@@ -9,8 +9,8 @@ import {
 import { Button } from '../../../components/ui/button.tsx';
 import { useToast } from '../../../components/ui/toast.tsx';
 import { useDisconnectGitAuthentication } from '../api/use-disconnect-git-authentication.ts';
-import { findScmProviderByHost } from '@runner-console/scm-providers';
-import { providerNameOfHost } from '../git-authentication-labels.ts';
+import { findScmProviderByHost, getScmProvider } from '@runner-console/scm-providers';
+import { providerNameOf } from '../git-authentication-labels.ts';
 
 /** Disconnect one connection, after a confirmation that says what it does and does not do. */
 export function DisconnectButton({
@@ -23,8 +23,10 @@ export function DisconnectButton({
   const [open, setOpen] = useState(false);
   const disconnect = useDisconnectGitAuthentication();
   const toast = useToast();
-  const provider = providerNameOfHost(authentication.host);
-  const catalogued = findScmProviderByHost(authentication.host);
+  const provider = providerNameOf(authentication);
+  const catalogued = authentication.provider ? getScmProvider(authentication.provider) : findScmProviderByHost(authentication.host);
+  // This connection's own page when the BFF names one (null: there is none to link); the list's otherwise.
+  const authorizationsUrl = authentication.appAuthorizationsUrl === undefined ? appAuthorizationsUrl : authentication.appAuthorizationsUrl;
   const apiTokens = catalogued?.apiTokens;
   // Providers with a revoke endpoint: the runner revokes the grant there after deleting the token.
   const revokesAtProvider = Boolean(catalogued?.oauth?.revokeEndpoint);
@@ -75,11 +77,18 @@ export function DisconnectButton({
             ) : (
               <p>
                 {provider} has no endpoint to revoke access, so Runner Console deletes the token from
-                the runner. To remove the app&apos;s access on {provider} too, open{' '}
-                <a href={appAuthorizationsUrl} target="_blank" rel="noreferrer noopener">
-                  {provider}&apos;s app authorizations page
-                </a>
-                .
+                the runner. To remove the app&apos;s access on {provider} too,{' '}
+                {authorizationsUrl ? (
+                  <>
+                    open{' '}
+                    <a href={authorizationsUrl} target="_blank" rel="noreferrer noopener">
+                      {provider}&apos;s app authorizations page
+                    </a>
+                    .
+                  </>
+                ) : (
+                  <>revoke it in your {provider} account&apos;s settings, under {authentication.host}.</>
+                )}
               </p>
             )}
             <p>

@@ -4,7 +4,7 @@ import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { describeApiTokenExpiry } from '../../../lib/api-token-expiry.ts';
 import { formatDateTime } from '../../../lib/format-time.ts';
 import { useNow } from '../../../lib/use-now.ts';
-import { describeRenewal, formatExpiry, providerNameOfHost } from '../git-authentication-labels.ts';
+import { describeRenewal, formatExpiry, providerNameOf } from '../git-authentication-labels.ts';
 import { DisconnectButton } from './disconnect-dialog.tsx';
 
 export function GitAuthenticationsTable({
@@ -37,7 +37,7 @@ export function GitAuthenticationsTable({
           {authentications.map((authentication) => (
             <tr key={`${authentication.runnerId}/${authentication.id}`}>
               <th scope="row" className="table__name">
-                {providerNameOfHost(authentication.host)}
+                {providerNameOf(authentication)}
                 <span className="cell-secondary">{authentication.host}</span>
               </th>
               <td data-label="Account">
