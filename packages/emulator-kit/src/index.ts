@@ -56,3 +56,4 @@ export { KIT_STYLESHEET_PATH, renderPageFrame, type PageBrand, type PageFrameOpt
 export { sendPage, setPageSecurityHeaders } from './ui/send-page.ts';
 export { renderSignInPage, type SignInPageOptions } from './ui/sign-in-page.ts';
 export { ConfigError, createEmulatorConfigLoader, type EmulatorConfig } from './emulator-config.ts';
+export { runEmulatorProcess, type ServedEmulator } from './emulator-process.ts';
