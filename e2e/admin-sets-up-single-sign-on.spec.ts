@@ -11,6 +11,7 @@ test.beforeAll(async () => {
   idp = await startOidcTestProvider(`${urls.dashboard}/api/auth/sso/callback`, {
     sam: { email: 'sam@acme.test', email_verified: true, name: 'Sam Rivera' },
     eve: { email: 'eve@elsewhere.test', email_verified: true, name: 'Eve' },
+    ines: { email: 'ines@partner.test', email_verified: true, name: 'Ines Invited' },
   });
 });
 test.afterAll(() => idp.close());
@@ -69,7 +70,36 @@ test('an admin sets up single sign-on and a new colleague signs in through it', 
   await eve.screenshot({ path: test.info().outputPath('sign-in-refused-1280.png'), fullPage: true });
   await eveContext.close();
 
+  // Someone from another domain with an invitation: the invitation page offers "Join with Acme
+  // login", and signing in there as the invited address makes them a member.
+  await page.goto('/settings/members');
+  await page.getByRole('button', { name: 'Invite a member' }).click();
+  const invite = page.getByRole('dialog', { name: 'Invite a member' });
+  await invite.getByLabel('Email').fill('ines@partner.test');
+  await invite.getByLabel('Role').selectOption('member');
+  await page.getByRole('button', { name: 'Create invitation link' }).click();
+  const invitationUrl = await page.getByRole('dialog', { name: 'Send this invitation link' }).getByLabel('Invitation link').inputValue();
+  await page.getByRole('button', { name: 'Done' }).click();
+  const inesContext = await browser.newContext();
+  const ines = await inesContext.newPage();
+  await ines.goto(invitationUrl);
+  const joinWithSso = ines.getByRole('button', { name: 'Join with Acme login' });
+  await expect(joinWithSso).toBeVisible();
+  await expect(ines.getByText('or with a name and password')).toBeVisible();
+  await ines.screenshot({ path: test.info().outputPath('join-with-sso-1280.png'), fullPage: true });
+  await ines.setViewportSize({ width: 390, height: 844 });
+  await ines.screenshot({ path: test.info().outputPath('join-with-sso-390.png'), fullPage: true });
+  await joinWithSso.click();
+  await ines.getByPlaceholder('Enter any login').fill('ines');
+  await ines.getByPlaceholder('and password').fill('any password');
+  await ines.getByRole('button', { name: 'Sign-in' }).click();
+  await ines.getByRole('button', { name: 'Continue' }).click();
+  await expect(ines.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(ines.getByText('ines@partner.test')).toBeVisible();
+  await inesContext.close();
+
   // Back to how the other specs expect the sign-in page: single sign-on off.
+  await page.goto('/settings/single-sign-on');
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.getByRole('button', { name: 'Turn off single sign-on' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Turn off' }).click();
