@@ -4,16 +4,13 @@ import {
   AuthorizationCodes,
   CallCounts,
   Clock,
-  createKitAssetsRouter,
-  createTestApiRouter,
+  createEmulatorApp,
   FaultInjector,
   GitReader,
   MemorySessions,
-  renderMessagePage,
   RotatingRefreshTokens,
-  sendPage,
 } from '@runner-console/emulator-kit';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { createApiRouter } from './api.ts';
 import type { DataCenterContext } from './context.ts';
@@ -70,57 +67,37 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   loadState(stateFile, state, context.refreshTokens);
   const gitHttp = createGitHttp(context);
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', false);
-  // Requests that change links, consents or tokens are POSTs (git's are left out): save after them.
-  app.use((req, res, next) => {
-    if (req.method === 'POST' && !req.path.startsWith('/scm/')) {
-      res.on('finish', () => {
-        try {
-          saveState(stateFile, state, context.refreshTokens);
-        } catch (error) {
-          context.logger.error({ err: error }, 'could not save the emulator state');
-        }
-      });
-    }
-    next();
-  });
-  app.use(createKitAssetsRouter(DC_BRAND.headerColor));
-  app.use(
-    createTestApiRouter({
+  const app = createEmulatorApp({
+    name: 'Bitbucket Data Center emulator',
+    brand: DC_BRAND,
+    logger: context.logger,
+    testApi: {
       clock,
       faults: context.faults,
       stats: () => counts.snapshot(),
       resetStats: () => counts.reset(),
       addRoutes: (router) => addDataCenterTestRoutes(router, context),
-    }),
-  );
-  app.use(createOAuthRouter(context));
-  const api = createApiRouter(context);
-  app.use('/rest/api/1.0', api);
-  app.use('/rest/api/latest', api);
-  app.use(gitHttp.router);
-  app.use(createPagesRouter(context));
-  app.use((_req, res) => sendPage(res, 404, renderMessagePage(DC_BRAND, 'Page not found', 'There is nothing at this address in the Bitbucket Data Center emulator.')));
-  app.use(answerUnexpectedError(context));
+    },
+    persist: {
+      // Requests that change links, consents or tokens are POSTs (git's are left out).
+      changes: (req) => req.method === 'POST' && !req.path.startsWith('/scm/'),
+      save: () => saveState(stateFile, state, context.refreshTokens),
+    },
+    routes: (app) => {
+      app.use(createOAuthRouter(context));
+      const api = createApiRouter(context);
+      app.use('/rest/api/1.0', api);
+      app.use('/rest/api/latest', api);
+      app.use(gitHttp.router);
+      app.use(createPagesRouter(context));
+    },
+  });
+
   return {
     app,
     close: async () => {
       context.faults.releaseHanging();
       gitHttp.close();
     },
-  };
-}
-
-function answerUnexpectedError(context: DataCenterContext): ErrorRequestHandler {
-  return (error: unknown, req, res, next) => {
-    if (res.headersSent) return next(error);
-    const status = (error as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return sendPage(res, status, renderMessagePage(DC_BRAND, 'Bad request', 'The request could not be read. Go back and try again.'));
-    }
-    context.logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
-    sendPage(res, 500, renderMessagePage(DC_BRAND, 'Something went wrong', 'The emulator could not answer. Try again; the log has the details.'));
   };
 }

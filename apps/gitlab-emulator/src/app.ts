@@ -4,16 +4,13 @@ import {
   AuthorizationCodes,
   CallCounts,
   Clock,
-  createKitAssetsRouter,
-  createTestApiRouter,
+  createEmulatorApp,
   FaultInjector,
   GitReader,
   MemorySessions,
-  renderMessagePage,
   RotatingRefreshTokens,
-  sendPage,
 } from '@runner-console/emulator-kit';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { createApiRouter } from './api/api-router.ts';
 import type { GitLabContext } from './context.ts';
@@ -74,40 +71,32 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   };
   const gitHttp = createGitHttp(context);
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', false);
-  // Requests that change applications, tokens or authorizations are POSTs (git's are left out): save after them.
-  app.use((req, res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !req.path.includes('.git/')) {
-      res.on('finish', () => {
-        try {
-          saveState(stateFile, state, refreshTokens);
-        } catch (error) {
-          context.logger.error({ err: error }, 'could not save the emulator state');
-        }
-      });
-    }
-    next();
-  });
-  app.use(createKitAssetsRouter(GITLAB_BRAND.headerColor));
-  app.use(
-    createTestApiRouter({
+  const app = createEmulatorApp({
+    name: 'GitLab emulator',
+    brand: GITLAB_BRAND,
+    logger: context.logger,
+    testApi: {
       clock,
       faults: context.faults,
       stats: () => counts.snapshot(),
       resetStats: () => counts.reset(),
       addRoutes: (router) => addGitLabTestRoutes(router, context),
-    }),
-  );
-  app.use(createTokenRouter(context));
-  app.use(createAuthorizeRouter(context));
-  app.use('/api/v4', createApiRouter(context));
-  app.use(gitHttp.router);
-  app.use(createHomeRouter(context));
-  app.use(createProjectPagesRouter(context));
-  app.use((_req, res) => sendPage(res, 404, renderMessagePage(GITLAB_BRAND, 'Page not found', 'There is nothing at this address in the GitLab emulator.')));
-  app.use(answerUnexpectedError(context));
+    },
+    persist: {
+      // Requests that change applications, tokens or authorizations are POSTs (git's are left out).
+      changes: (req) =>
+        req.method !== 'GET' && req.method !== 'HEAD' && !req.path.includes('.git/'),
+      save: () => saveState(stateFile, state, refreshTokens),
+    },
+    routes: (app) => {
+      app.use(createTokenRouter(context));
+      app.use(createAuthorizeRouter(context));
+      app.use('/api/v4', createApiRouter(context));
+      app.use(gitHttp.router);
+      app.use(createHomeRouter(context));
+      app.use(createProjectPagesRouter(context));
+    },
+  });
 
   return {
     app,
@@ -115,17 +104,5 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       context.faults.releaseHanging();
       gitHttp.close();
     },
-  };
-}
-
-function answerUnexpectedError(context: GitLabContext): ErrorRequestHandler {
-  return (error: unknown, req, res, next) => {
-    if (res.headersSent) return next(error);
-    const status = (error as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return sendPage(res, status, renderMessagePage(GITLAB_BRAND, 'Bad request', 'The request could not be read. Go back and try again.'));
-    }
-    context.logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
-    sendPage(res, 500, renderMessagePage(GITLAB_BRAND, 'Something went wrong', 'The emulator could not answer. Try again; the log has the details.'));
   };
 }

@@ -32,15 +32,24 @@ export function runEmulatorProcess(options: {
 }): void {
   const config = exitOnError(options.loadConfig, (error) => error instanceof ConfigError);
   const logger = pino({ level: config.logLevel, base: { service: options.service } });
-  const emulator = exitOnError(() => options.create(config, logger), options.isStartError ?? (() => false));
+  const emulator = exitOnError(
+    () => options.create(config, logger),
+    options.isStartError ?? (() => false),
+  );
   const tls = readTls(options.variablePrefix);
   const server = tls ? https.createServer(tls, emulator.app) : http.createServer(emulator.app);
   server.on('error', (error) => {
-    logger.fatal({ err: error }, `${options.name} could not listen on ${config.host}:${config.port}`);
+    logger.fatal(
+      { err: error },
+      `${options.name} could not listen on ${config.host}:${config.port}`,
+    );
     process.exit(1);
   });
   server.listen(config.port, config.host, () => {
-    logger.info({ dataDir: config.dataDir }, `${options.name} listening on ${tls ? 'https' : 'http'}://${config.host}:${config.port} (public URL ${config.publicUrl})`);
+    logger.info(
+      { dataDir: config.dataDir },
+      `${options.name} listening on ${tls ? 'https' : 'http'}://${config.host}:${config.port} (public URL ${config.publicUrl})`,
+    );
   });
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, `${options.name} shutting down`);
@@ -75,7 +84,9 @@ function readTls(prefix: string): { cert: Buffer; key: Buffer } | null {
   const key = process.env[`${prefix}_TLS_KEY`];
   if (!cert && !key) return null;
   if (!cert || !key) {
-    process.stderr.write(`Set both ${prefix}_TLS_CERT and ${prefix}_TLS_KEY (PEM files), or neither.\n`);
+    process.stderr.write(
+      `Set both ${prefix}_TLS_CERT and ${prefix}_TLS_KEY (PEM files), or neither.\n`,
+    );
     process.exit(1);
   }
   return { cert: fs.readFileSync(cert), key: fs.readFileSync(key) };

@@ -57,3 +57,4 @@ export { sendPage, setPageSecurityHeaders } from './ui/send-page.ts';
 export { renderSignInPage, type SignInPageOptions } from './ui/sign-in-page.ts';
 export { ConfigError, createEmulatorConfigLoader, type EmulatorConfig } from './emulator-config.ts';
 export { runEmulatorProcess, type ServedEmulator } from './emulator-process.ts';
+export { createEmulatorApp } from './emulator-app.ts';
